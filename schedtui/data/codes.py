@@ -1,0 +1,101 @@
+"""Code sets the tables are checked against.
+
+They follow the standards of the field (FHIR R4 value sets) so that exports map one to one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: FHIR R4 AppointmentStatus.
+APPOINTMENT_STATUSES: Final = (
+    "proposed",
+    "pending",
+    "booked",
+    "arrived",
+    "fulfilled",
+    "cancelled",
+    "noshow",
+    "entered-in-error",
+    "checked-in",
+    "waitlist",
+)
+
+#: FHIR appointment-cancellation-reason codes, with their plain-words meaning.
+CANCELLATION_REASONS: Final[dict[str, str]] = {
+    "pat": "Patient",
+    "pat-crs": "Patient: canceled via automated reminder system",
+    "pat-cpp": "Patient: canceled via patient portal",
+    "pat-dec": "Patient: deceased",
+    "pat-fb": "Patient: feeling better",
+    "pat-lt": "Patient: lack of transportation",
+    "pat-mt": "Patient: member terminated",
+    "pat-mv": "Patient: moved",
+    "pat-preg": "Patient: pregnant",
+    "pat-swl": "Patient: scheduled from wait list",
+    "pat-ucp": "Patient: unhappy/changed provider",
+    "prov": "Provider",
+    "prov-pers": "Provider: personal",
+    "prov-dch": "Provider: discharged",
+    "prov-edu": "Provider: education/meeting",
+    "prov-hosp": "Provider: hospitalized",
+    "prov-labs": "Provider: labs out of acceptable range",
+    "prov-mri": "Provider: MRI screening form marked do not proceed",
+    "prov-onc": "Provider: oncology treatment plan changes",
+    "maint": "Equipment maintenance/repair",
+    "meds-inc": "Prep/med incomplete",
+    "other": "Other",
+    "oth-cms": "Other: CMS therapy cap service not authorized",
+    "oth-err": "Other: error",
+    "oth-fin": "Other: financial",
+    "oth-iv": "Other: improper IV access/infiltrate IV",
+    "oth-int": "Other: no interpreter available",
+    "oth-mu": "Other: prep/med/results unacceptable",
+    "oth-room": "Other: room/resource maintenance",
+    "oth-oerr": "Other: schedule order error",
+    "oth-swie": "Other: silent walk-in error",
+    "oth-weath": "Other: weather",
+}
+
+VISIT_MODES: Final = ("in-person", "telehealth")
+TEMPLATE_VISIT_MODES: Final = ("in-person", "telehealth", "both")
+APPOINTMENT_CATEGORIES: Final = ("new", "follow-up", "procedure")
+BLOCK_KINDS: Final = ("admin", "lunch", "vacation", "on-call", "meeting")
+RESOURCE_KINDS: Final = ("room", "equipment", "interpreter")
+ROLES: Final = ("admin", "supervisor", "scheduler", "trainee")
+CONTACT_CHANNELS: Final = ("sms", "email", "voice")
+PHONE_KINDS: Final = ("mobile", "home", "work")
+SEXES: Final = ("female", "male", "other", "unknown")
+SUBSCRIBER_RELATIONSHIPS: Final = ("self", "spouse", "child", "other")
+ELIGIBILITY_STATUSES: Final = ("requested", "active", "inactive", "rejected", "error")
+AUTHORIZATION_STATUSES: Final = ("needed", "submitted", "pending", "approved", "denied", "expired")
+REFERRAL_STATUSES: Final = ("open", "scheduled", "closed", "expired")
+WAITLIST_STATUSES: Final = ("active", "offered", "booked", "removed", "expired")
+DAY_PARTS: Final = ("any", "morning", "afternoon", "evening")
+MESSAGE_CHANNELS: Final = ("sms", "email", "voice", "letter")
+MESSAGE_KINDS: Final = ("confirmation", "reminder", "waitlist-offer", "recall", "cancellation")
+MESSAGE_STATUSES: Final = ("queued", "sent", "failed", "cancelled")
+PAYMENT_METHODS: Final = ("card", "cash", "check", "other")
+PAYMENT_KINDS: Final = ("copay", "balance", "prepayment", "refund")
+CASE_STATUSES: Final = ("open", "in-progress", "resolved", "closed")
+CAMPAIGN_STATUSES: Final = ("draft", "active", "finished")
+RECALL_STATUSES: Final = ("due", "contacted", "booked", "declined", "unreachable")
+CLOSURE_KINDS: Final = ("holiday", "closure")
+AUDIT_ACTIONS: Final = (
+    "view",
+    "create",
+    "update",
+    "delete",
+    "export",
+    "print",
+    "login",
+    "login-failed",
+    "logout",
+    "permission-denied",
+)
+
+
+def sql_in(column: str, values: tuple[str, ...] | dict[str, str]) -> str:
+    """A CHECK expression that keeps `column` inside a code set."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"

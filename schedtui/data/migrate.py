@@ -1,0 +1,133 @@
+"""Bring a store's schema to the version this schedtui expects (Alembic).
+
+An older SQLite store is copied aside (SQLite online backup) before it is upgraded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect
+
+from schedtui.data.errors import StoreError
+from schedtui.data.store import Store
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    """What `upgrade` did: from which revision to which, and where the copy went."""
+
+    from_revision: str | None
+    to_revision: str
+    backup_path: Path | None
+
+    @property
+    def changed(self) -> bool:
+        """True when the schema was changed."""
+        return self.from_revision != self.to_revision
+
+
+def alembic_config() -> Config:
+    """An Alembic config pointing at the packaged scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The schema revision this schedtui writes."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the packaged migrations have no head"
+    return head
+
+
+def current_revision(store: Store) -> str | None:
+    """The revision the store is at; None for an empty store."""
+    with store.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(store: Store, *, now: datetime | None = None) -> UpgradeResult:
+    """Upgrade the store to the head revision, copying an older SQLite file aside first.
+
+    Raises `StoreError` when the store was written by a newer schedtui, or is a
+    database that schedtui did not create.
+    """
+    current = _checked_current_revision(store)
+    head = head_revision()
+    if current == head:
+        return UpgradeResult(current, head, None)
+    backup = None
+    if current is not None and store.path is not None:
+        backup = copy_aside(store.path, current, now or datetime.now(UTC))
+    _run_upgrade(store)
+    return UpgradeResult(current, head, backup)
+
+
+def _checked_current_revision(store: Store) -> str | None:
+    current = current_revision(store)
+    scripts = ScriptDirectory.from_config(alembic_config())
+    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+        raise StoreError(
+            f"This store was written by a newer schedtui (schema {current}); "
+            "upgrade schedtui to open it."
+        )
+    if current is None and _has_foreign_tables(store):
+        raise StoreError(
+            f"{store.describe()} already holds tables that schedtui did not create; "
+            "choose an empty database or a schedtui store."
+        )
+    return current
+
+
+def _has_foreign_tables(store: Store) -> bool:
+    with store.engine.connect() as connection:
+        names = set(inspect(connection).get_table_names())
+    return bool(names - {"alembic_version"})
+
+
+def copy_aside(path: Path, revision: str, now: datetime) -> Path:
+    """Copy an SQLite store next to itself with SQLite's online backup; return the copy's path."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def _run_upgrade(store: Store) -> None:
+    config = alembic_config()
+    with store.write_engine.connect() as connection:
+        if store.is_sqlite:
+            _set_sqlite_foreign_keys(connection, enabled=False)
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            connection.commit()
+        finally:
+            if store.is_sqlite:
+                _set_sqlite_foreign_keys(connection, enabled=True)
+
+
+def _set_sqlite_foreign_keys(connection: Connection, *, enabled: bool) -> None:
+    # PRAGMA foreign_keys is ignored inside a transaction, so it goes straight to
+    # the driver connection; batch migrations copy tables and must not trip on FKs.
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")

@@ -1,0 +1,83 @@
+"""Every table of the store. Importing this package registers them all on `SQLModel.metadata`."""
+
+from schedtui.data.models.appointments import Appointment, SlotHold
+from schedtui.data.models.base import SQLModel
+from schedtui.data.models.clinic import (
+    AppointmentType,
+    Closure,
+    Provider,
+    ProviderLanguage,
+    ProviderPayer,
+    ProviderSite,
+    ProviderSpecialty,
+    Resource,
+    ScheduleBlock,
+    ScheduleTemplate,
+    Site,
+    SiteHours,
+    Specialty,
+    TemplateAppointmentType,
+)
+from schedtui.data.models.insurance import (
+    Coverage,
+    EligibilityCheck,
+    Payer,
+    PayerRule,
+    PriorAuthorization,
+    Referral,
+)
+from schedtui.data.models.patients import ContactConsent, Patient, PatientPhone
+from schedtui.data.models.security import AuditEvent, DomainEvent, User
+from schedtui.data.models.workflow import (
+    CallNote,
+    Complaint,
+    Escalation,
+    Message,
+    Payment,
+    RecallCampaign,
+    RecallEntry,
+    WaitlistEntry,
+)
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Appointment",
+    "AppointmentType",
+    "AuditEvent",
+    "CallNote",
+    "Closure",
+    "Complaint",
+    "ContactConsent",
+    "Coverage",
+    "DomainEvent",
+    "EligibilityCheck",
+    "Escalation",
+    "Message",
+    "Patient",
+    "PatientPhone",
+    "Payer",
+    "PayerRule",
+    "Payment",
+    "PriorAuthorization",
+    "Provider",
+    "ProviderLanguage",
+    "ProviderPayer",
+    "ProviderSite",
+    "ProviderSpecialty",
+    "RecallCampaign",
+    "RecallEntry",
+    "Referral",
+    "Resource",
+    "SQLModel",
+    "ScheduleBlock",
+    "ScheduleTemplate",
+    "Site",
+    "SiteHours",
+    "SlotHold",
+    "Specialty",
+    "TemplateAppointmentType",
+    "User",
+    "WaitlistEntry",
+    "metadata",
+]

@@ -1,0 +1,71 @@
+"""Patients, their phone numbers and their per-channel contact consent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+
+from schedtui.data import codes
+from schedtui.data.models.base import Field, SQLModel, not_negative, one_of
+from schedtui.data.types import UTCDateTime
+
+
+class Patient(SQLModel, table=True):
+    """A person who is or may be seen; identified by the MRN."""
+
+    __tablename__ = "patient"
+    __table_args__ = (
+        one_of("sex", codes.SEXES),
+        *not_negative("balance_cents"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_patient_last_first", "last_name", "first_name"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    mrn: str = Field(max_length=20, unique=True)
+    first_name: str = Field(max_length=80)
+    middle_name: str = Field(default="", max_length=80)
+    last_name: str = Field(max_length=80)
+    preferred_name: str = Field(default="", max_length=80)
+    dob: date = Field(index=True)
+    sex: str = Field(default="unknown", max_length=8)
+    email: str = Field(default="", max_length=200)
+    address_line: str = Field(default="", max_length=200)
+    city: str = Field(default="", max_length=80)
+    state: str = Field(default="", max_length=40)
+    postal_code: str = Field(default="", max_length=16)
+    language: str = Field(default="en", max_length=8, description="preferred language, ISO 639-1")
+    interpreter_needed: bool = False
+    primary_provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    alerts: str = Field(default="", max_length=1000)
+    balance_cents: int = 0
+    deceased: bool = False
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class PatientPhone(SQLModel, table=True):
+    """A phone number of a patient, in E.164."""
+
+    __tablename__ = "patient_phone"
+    __table_args__ = (
+        one_of("kind", codes.PHONE_KINDS),
+        UniqueConstraint("patient_id", "number", name="uq_patient_phone_patient_number"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    number: str = Field(max_length=20, index=True, description="E.164, e.g. +16175550123")
+    kind: str = Field(default="mobile", max_length=8)
+    is_primary: bool = False
+
+
+class ContactConsent(SQLModel, table=True):
+    """Whether a patient agreed to be contacted on a channel (SMS, email, voice)."""
+
+    __tablename__ = "contact_consent"
+    __table_args__ = (one_of("channel", codes.CONTACT_CHANNELS),)
+    patient_id: int = Field(foreign_key="patient.id", primary_key=True)
+    channel: str = Field(max_length=8, primary_key=True)
+    granted: bool
+    recorded_at: datetime = Field(sa_type=UTCDateTime)

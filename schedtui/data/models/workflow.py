@@ -1,0 +1,169 @@
+"""The work around appointments: waitlist, call notes, messages, payments,
+escalations, complaints and recall campaigns."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Index
+
+from schedtui.data import codes
+from schedtui.data.models.base import Field, SQLModel, not_negative, one_of
+from schedtui.data.types import UTCDateTime
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A patient waiting for an earlier or any slot matching their needs."""
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        one_of("status", codes.WAITLIST_STATUSES),
+        one_of("day_part", codes.DAY_PARTS),
+        CheckConstraint("latest_date IS NULL OR latest_date >= earliest_date", name="date_range"),
+        Index("ix_waitlist_entry_status_created", "status", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    appointment_type_id: int = Field(foreign_key="appointment_type.id")
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    specialty_id: int | None = Field(default=None, foreign_key="specialty.id")
+    current_appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    earliest_date: date
+    latest_date: date | None = None
+    weekdays: str = Field(default="0123456", max_length=7, description="0 = Monday")
+    day_part: str = Field(default="any", max_length=10)
+    priority: int = 0
+    status: str = Field(default="active", max_length=10)
+    notes: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class CallNote(SQLModel, table=True):
+    """A note of a call (an interaction); drafts are saved every few seconds."""
+
+    __tablename__ = "call_note"
+    __table_args__ = (Index("ix_call_note_patient_started", "patient_id", "started_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id")
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    body: str = ""
+    is_draft: bool = True
+    resolved_on_call: bool | None = None
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Message(SQLModel, table=True):
+    """A confirmation, reminder or offer waiting in (or sent from) the outbox."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        one_of("channel", codes.MESSAGE_CHANNELS),
+        one_of("kind", codes.MESSAGE_KINDS),
+        one_of("status", codes.MESSAGE_STATUSES),
+        Index("ix_message_status_scheduled", "status", "scheduled_for"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    channel: str = Field(max_length=8)
+    kind: str = Field(max_length=16)
+    to_address: str = Field(max_length=200)
+    subject: str = Field(default="", max_length=200)
+    body: str = ""
+    status: str = Field(default="queued", max_length=10)
+    scheduled_for: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str = Field(default="", max_length=500)
+
+
+class Payment(SQLModel, table=True):
+    """Money taken from a patient (copay, balance); amounts in integer cents."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        one_of("method", codes.PAYMENT_METHODS),
+        one_of("kind", codes.PAYMENT_KINDS),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    amount_cents: int
+    method: str = Field(max_length=8)
+    kind: str = Field(max_length=12)
+    reference: str = Field(default="", max_length=80)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    received_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class Escalation(SQLModel, table=True):
+    """A call handed up to a supervisor or another team."""
+
+    __tablename__ = "escalation"
+    __table_args__ = (one_of("status", codes.CASE_STATUSES), *not_negative("priority"))
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    raised_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    assigned_to_id: int | None = Field(default=None, foreign_key="app_user.id")
+    reason: str = Field(max_length=1000)
+    priority: int = 0
+    status: str = Field(default="open", max_length=12)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str = ""
+
+
+class Complaint(SQLModel, table=True):
+    """A patient's complaint, recorded and followed to resolution."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (one_of("status", codes.CASE_STATUSES),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    channel: str = Field(default="voice", max_length=10)
+    category: str = Field(default="", max_length=40)
+    description: str
+    status: str = Field(default="open", max_length=12)
+    recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str = ""
+
+
+class RecallCampaign(SQLModel, table=True):
+    """A drive to bring patients back (annual physicals, follow-ups overdue...)."""
+
+    __tablename__ = "recall_campaign"
+    __table_args__ = (
+        one_of("status", codes.CAMPAIGN_STATUSES),
+        CheckConstraint("due_to >= due_from", name="due_range"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    appointment_type_id: int = Field(foreign_key="appointment_type.id")
+    specialty_id: int | None = Field(default=None, foreign_key="specialty.id")
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    criteria: str = Field(default="", max_length=1000)
+    due_from: date
+    due_to: date
+    status: str = Field(default="draft", max_length=10)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class RecallEntry(SQLModel, table=True):
+    """One patient in a recall campaign, and how far the outreach got."""
+
+    __tablename__ = "recall_entry"
+    __table_args__ = (one_of("status", codes.RECALL_STATUSES),)
+    campaign_id: int = Field(foreign_key="recall_campaign.id", primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", primary_key=True)
+    status: str = Field(default="due", max_length=12)
+    contacted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
