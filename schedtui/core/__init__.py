@@ -1,0 +1,1 @@
+"""Domain services: every rule a scheduler's decision depends on. No Textual here."""

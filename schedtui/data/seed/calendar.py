@@ -1,0 +1,108 @@
+"""Expand the seeded templates, blocks and closures into concrete bookable windows.
+
+Recurrences are expanded in each site's local wall time, then converted to UTC, so a
+08:00 clinic stays at 08:00 across DST changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+from schedtui.data import models as m
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Window:
+    """One stretch of a provider's template on one day, with the blocks that cut into it."""
+
+    template: m.ScheduleTemplate
+    day: date
+    start: datetime
+    end: datetime
+    blocked: tuple[Interval, ...]
+
+    @property
+    def open_minutes(self) -> int:
+        """Minutes of the window not covered by a block."""
+        total = (self.end - self.start).total_seconds()
+        for start, end in self.blocked:
+            overlap = (min(end, self.end) - max(start, self.start)).total_seconds()
+            total -= max(overlap, 0)
+        return int(total // 60)
+
+
+def local_days(rule: str, dtstart: date, first: date, last: date) -> list[date]:
+    """Dates in [first, last] on which an rrule anchored at `dtstart` occurs."""
+    recurrence = rrulestr(rule, dtstart=datetime.combine(dtstart, datetime.min.time()))
+    start = datetime.combine(first, datetime.min.time())
+    end = datetime.combine(last, datetime.max.time())
+    return [moment.date() for moment in recurrence.between(start, end, inc=True)]
+
+
+def block_occurrences(
+    block: m.ScheduleBlock, zone: tzinfo, first: date, last: date
+) -> list[Interval]:
+    """Every occurrence of a (possibly recurring) block that starts in [first, last]."""
+    local_start = block.start.astimezone(zone)
+    length = block.end - block.start
+    if not block.rrule:
+        return [(block.start, block.end)] if first <= local_start.date() <= last else []
+    days = local_days(block.rrule, local_start.date(), first, last)
+    wall = local_start.time()
+    occurrences = []
+    for day in days:
+        start = datetime.combine(day, wall, tzinfo=zone).astimezone(UTC)
+        occurrences.append((start, start + length))
+    return occurrences
+
+
+def closed_days(closures: list[m.Closure]) -> dict[int | None, set[date]]:
+    """Closed dates per site id (None: every site)."""
+    closed: dict[int | None, set[date]] = defaultdict(set)
+    for closure in closures:
+        day = closure.first_day
+        while day <= closure.last_day:
+            closed[closure.site_id].add(day)
+            day += timedelta(days=1)
+    return closed
+
+
+def windows(
+    templates: list[m.ScheduleTemplate],
+    blocks: list[m.ScheduleBlock],
+    closures: list[m.Closure],
+    zones: dict[int, ZoneInfo],
+    first: date,
+    last: date,
+) -> list[Window]:
+    """Every template window in [first, last], minus closed days, with its blocks attached."""
+    closed = closed_days(closures)
+    blocked: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    for block in blocks:
+        zone = zones[block.site_id] if block.site_id else UTC
+        for start, end in block_occurrences(block, zone, first - timedelta(days=1), last):
+            blocked[(block.provider_id, start.astimezone(zone).date())].append((start, end))
+    result = []
+    for template in templates:
+        zone = zones[template.site_id]
+        for day in local_days(template.rrule, template.effective_from, first, last):
+            if day in closed[None] or day in closed[template.site_id]:
+                continue
+            if template.effective_to and day > template.effective_to:
+                continue
+            start = datetime.combine(day, template.start_time, tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(day, template.end_time, tzinfo=zone).astimezone(UTC)
+            cuts = tuple(
+                sorted(
+                    b for b in blocked[(template.provider_id, day)] if b[0] < end and b[1] > start
+                )
+            )
+            result.append(Window(template, day, start, end, cuts))
+    return result

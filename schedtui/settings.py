@@ -1,0 +1,157 @@
+"""Settings: defaults, then a TOML file, then `SCHEDTUI_*` environment variables.
+
+The TOML file lives in the platformdirs config folder (`schedtui config show`
+prints where); `SCHEDTUI_CONFIG` points at another file. Secrets (SMTP, SMS
+tokens, database keys) never live here: they go to the OS keychain via keyring.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+import phonenumbers
+from platformdirs import user_config_path, user_data_path
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "schedtui"
+CONFIG_ENV = "SCHEDTUI_CONFIG"
+
+
+class SettingsError(Exception):
+    """The settings file or environment holds a value schedtui cannot use."""
+
+
+def config_file_path() -> Path:
+    """The TOML settings file in use: `SCHEDTUI_CONFIG`, else the platform config folder."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def data_dir() -> Path:
+    """The folder that holds the default stores."""
+    return user_data_path(APP_NAME)
+
+
+class Settings(BaseSettings):
+    """Everything a clinic can set. Each field's description is shown by `config show`."""
+
+    model_config = SettingsConfigDict(env_prefix="SCHEDTUI_", extra="forbid")
+
+    db: str | None = Field(
+        default=None,
+        description="Store: an SQLite file path or a postgresql:// URL "
+        "(default: schedtui.db in the data folder).",
+    )
+    sandbox_db: str | None = Field(
+        default=None,
+        description="Sandbox store for trainees (default: sandbox.db in the data folder).",
+    )
+    clinic_name: str = Field(
+        default="schedtui clinic", min_length=1, max_length=80, description="Shown in the header."
+    )
+    region: str = Field(
+        default="US", description="Default region for phone numbers typed without +country."
+    )
+    timezone: str = Field(
+        default="America/New_York",
+        description="The call center's own timezone: what 'today' means on screen.",
+    )
+    idle_lock_minutes: int = Field(
+        default=5, ge=1, le=240, description="Lock the screen after this many idle minutes."
+    )
+    failed_sign_in_limit: int = Field(
+        default=5, ge=1, le=100, description="Failed sign-ins before an account is locked."
+    )
+    sign_in_lockout_minutes: int = Field(
+        default=15, ge=1, le=1440, description="How long a locked account stays locked."
+    )
+    late_cancel_hours: int = Field(
+        default=24, ge=0, le=720, description="Cancellations closer than this are 'late'."
+    )
+    hold_minutes: int = Field(
+        default=5, ge=1, le=60, description="How long a slot stays held while a caller decides."
+    )
+    theme: str = Field(default="textual-dark", description="Textual theme of the TUI.")
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region '{value}' (use a code like US, CA, GB)")
+        return region
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(f"unknown timezone '{value}' (use an IANA name like America/Chicago)")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The call center's timezone."""
+        return ZoneInfo(self.timezone)
+
+    def store_target(self) -> str:
+        """Where the real store lives (path or URL)."""
+        return self.db or str(data_dir() / "schedtui.db")
+
+    def sandbox_target(self) -> str:
+        """Where the sandbox store lives (path or URL)."""
+        return self.sandbox_db or str(data_dir() / "sandbox.db")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the effective settings; raise `SettingsError` with a plain reason on bad values."""
+    path = config_file_path()
+    _check_toml_syntax(path)
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, path)) from None
+
+
+def _check_toml_syntax(path: Path) -> None:
+    if not path.is_file():
+        return
+    try:
+        with path.open("rb") as handle:
+            tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}.") from None
+    except OSError as exc:
+        raise SettingsError(f"Cannot read {path}: {exc.strerror}.") from None
+
+
+def _describe(exc: ValidationError, path: Path) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "settings"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "not a schedtui setting"
+    return f"Setting '{field}' (from {path} or SCHEDTUI_{field.upper()}): {message}."
