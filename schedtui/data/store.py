@@ -118,7 +118,9 @@ class Store:
         return self._write_engine
 
     def describe(self) -> str:
-        """Where the store lives, safe to show (no password)."""
+        """Where the store lives, safe to show: the file path, or the URL without password."""
+        if self.path is not None:
+            return str(self.path)
         return self.url.render_as_string(hide_password=True)
 
     def ping(self) -> None:

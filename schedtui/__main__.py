@@ -1,0 +1,5 @@
+"""`python -m schedtui`."""
+
+from schedtui.cli import main
+
+main()

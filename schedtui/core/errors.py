@@ -1,0 +1,14 @@
+"""Errors a user can act on. Their message is one plain sentence: what was wrong, and where."""
+
+from __future__ import annotations
+
+from schedtui.data.errors import StoreError
+from schedtui.settings import SettingsError
+
+
+class BadInput(Exception):
+    """A value the user gave cannot be used; nothing was changed."""
+
+
+#: Every error that means "the user can fix this": the CLI exits 2, the TUI shows it and stays up.
+USER_ERRORS: tuple[type[Exception], ...] = (BadInput, StoreError, SettingsError)

@@ -1,0 +1,25 @@
+"""How appointment statuses read to a scheduler: a word and a symbol, never colour alone."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: FHIR status -> (symbol, label).
+STATUS_DISPLAY: Final[dict[str, tuple[str, str]]] = {
+    "proposed": ("?", "Proposed"),
+    "pending": ("…", "Pending"),
+    "booked": ("●", "Booked"),
+    "arrived": ("→", "Arrived"),
+    "checked-in": ("▶", "Checked in"),
+    "fulfilled": ("✓", "Seen"),
+    "cancelled": ("⊘", "Cancelled"),
+    "noshow": ("✗", "No-show"),
+    "entered-in-error": ("!", "Entered in error"),
+    "waitlist": ("⌛", "Waitlist"),
+}
+
+
+def status_text(status: str) -> str:
+    """'● Booked' for 'booked'; unknown codes show as they are."""
+    symbol, label = STATUS_DISPLAY.get(status, ("", status))
+    return f"{symbol} {label}".strip()

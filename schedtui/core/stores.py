@@ -1,0 +1,80 @@
+"""Opening the store a user asked for: upgrade it, create it, or set up the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from schedtui.core.clock import Clock
+from schedtui.core.errors import BadInput
+from schedtui.data import migrate
+from schedtui.data.models import Site
+from schedtui.data.seed import seed_store
+from schedtui.data.store import Store, resolve_url
+from schedtui.settings import Settings
+
+SANDBOX_PATIENTS = 3000
+SANDBOX_SEED = 20261127
+
+
+@dataclass(frozen=True)
+class OpenedStore:
+    """A store ready for use, and what was done to it on the way."""
+
+    store: Store
+    upgrade: migrate.UpgradeResult
+    created: bool
+
+
+def open_store(target: str) -> OpenedStore:
+    """Open (creating if needed) and upgrade the store at `target`.
+
+    A new SQLite file that cannot be set up is removed again: nothing half-created stays.
+    """
+    url = resolve_url(target)
+    path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+    new_file = path is not None and not path.exists()
+    try:
+        store = Store(url)
+        store.ping()
+        result = migrate.upgrade(store)
+    except BaseException:
+        if new_file and path is not None:
+            _remove_sqlite_files(path)
+        raise
+    return OpenedStore(store, result, created=new_file or result.from_revision is None)
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def store_target(settings: Settings, *, db: str | None, sandbox: bool) -> str:
+    """Which store to open: the sandbox, `--db`, or the configured default.
+
+    The sandbox can never be pointed at the real store.
+    """
+    if sandbox and db:
+        raise BadInput("--sandbox always opens the sandbox store; leave out --db.")
+    if not sandbox:
+        return db or settings.store_target()
+    target = settings.sandbox_target()
+    if resolve_url(target) == resolve_url(settings.store_target()):
+        raise BadInput("The sandbox store and the real store are the same; set another sandbox_db.")
+    return target
+
+
+def open_sandbox(
+    settings: Settings, clock: Clock, on_seed: Callable[[], None] | None = None
+) -> OpenedStore:
+    """Open the sandbox store, filling it with a synthetic clinic on first use."""
+    opened = open_store(store_target(settings, db=None, sandbox=True))
+    with opened.store.read() as session:
+        has_clinic = session.query(Site).first() is not None
+    if not has_clinic:
+        if on_seed is not None:
+            on_seed()
+        seed_store(opened.store, patients=SANDBOX_PATIENTS, seed=SANDBOX_SEED, now=clock.now())
+    return opened

@@ -1,0 +1,131 @@
+"""The day's appointments across every provider and site (the "Today" view)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, or_
+from sqlmodel import Session, col, select
+
+from schedtui.core.clock import Clock
+from schedtui.data.models import Appointment, AppointmentType, Patient, Provider, Site
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    """One appointment as the Today view lists it."""
+
+    appointment_id: int
+    start: datetime
+    end: datetime
+    site_code: str
+    site_zone: str
+    provider_name: str
+    patient_name: str
+    patient_mrn: str
+    type_code: str
+    status: str
+    visit_mode: str
+    interpreter_language: str | None
+    overbooked: bool
+
+    @property
+    def local_start(self) -> datetime:
+        """The start in the site's own timezone."""
+        return self.start.astimezone(ZoneInfo(self.site_zone))
+
+    @property
+    def local_time(self) -> str:
+        """'08:40 EST': start time in the site's timezone, with its abbreviation."""
+        return self.local_start.strftime("%H:%M %Z")
+
+    @property
+    def minutes(self) -> int:
+        """Length of the visit in minutes."""
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class DaySchedule:
+    """A day of appointments, with how many are in each status."""
+
+    day: date
+    site_code: str | None
+    rows: tuple[TodayRow, ...]
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Number of appointments per FHIR status."""
+        return Counter(row.status for row in self.rows)
+
+
+def clinic_today(clock: Clock, zone: tzinfo) -> date:
+    """Today's date in the call center's timezone."""
+    return clock.now().astimezone(zone).date()
+
+
+def site_codes(session: Session) -> list[str]:
+    """Codes of the active sites, in order."""
+    return list(session.exec(select(Site.code).where(col(Site.active)).order_by(Site.code)))
+
+
+def day_schedule(session: Session, day: date, site_code: str | None = None) -> DaySchedule:
+    """Every appointment on `day` (each site's own local day), by start time then provider.
+
+    Entries marked entered-in-error are left out: they never happened.
+    """
+    sites = list(session.exec(select(Site).where(col(Site.active))))
+    if site_code is not None:
+        sites = [site for site in sites if site.code == site_code]
+    if not sites:
+        return DaySchedule(day, site_code, ())
+    statement = (
+        select(Appointment, Patient, Provider, Site)
+        .join(Patient, col(Appointment.patient_id) == col(Patient.id))
+        .join(Provider, col(Appointment.provider_id) == col(Provider.id))
+        .join(Site, col(Appointment.site_id) == col(Site.id))
+        .where(or_(*(_site_day(site, day) for site in sites)))
+        .where(col(Appointment.status) != "entered-in-error")
+        .order_by(col(Appointment.start), col(Provider.last_name), col(Appointment.id))
+    )
+    type_codes = {kind.id: kind.code for kind in session.exec(select(AppointmentType))}
+    rows = tuple(
+        _row(*found, type_codes[found[0].appointment_type_id]) for found in session.exec(statement)
+    )
+    return DaySchedule(day, site_code, rows)
+
+
+def _site_day(site: Site, day: date) -> ColumnElement[bool]:
+    zone = ZoneInfo(site.timezone)
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    starts = col(Appointment.start)
+    return and_(col(Appointment.site_id) == site.id, starts >= start, starts < end)
+
+
+def _row(
+    appointment: Appointment,
+    patient: Patient,
+    provider: Provider,
+    site: Site,
+    type_code: str,
+) -> TodayRow:
+    assert appointment.id is not None
+    return TodayRow(
+        appointment_id=appointment.id,
+        start=appointment.start,
+        end=appointment.end,
+        site_code=site.code,
+        site_zone=site.timezone,
+        provider_name=f"{provider.last_name}, {provider.first_name[:1]}.",
+        patient_name=f"{patient.last_name}, {patient.first_name}",
+        patient_mrn=patient.mrn,
+        type_code=type_code,
+        status=appointment.status,
+        visit_mode=appointment.visit_mode,
+        interpreter_language=appointment.interpreter_language,
+        overbooked=appointment.overbooked,
+    )

@@ -1,0 +1,1 @@
+"""One screen per module; screens call core services in thread workers."""

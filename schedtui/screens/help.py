@@ -1,0 +1,32 @@
+"""The help screen (F1): the packaged help text in a modal."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+
+def help_text() -> str:
+    """The packaged help, as Markdown."""
+    return files("schedtui").joinpath("help.md").read_text(encoding="utf-8")
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and first steps; Escape or F1 closes it."""
+
+    BINDINGS = [
+        Binding("escape,f1,q", "close", "Close help", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Markdown(help_text())
+
+    def action_close(self) -> None:
+        """Back to where the user was."""
+        self.dismiss(None)

@@ -1,0 +1,148 @@
+"""Today: the day's appointments across providers and sites, loaded in a thread worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from schedtui.core.statuses import STATUS_DISPLAY
+from schedtui.core.today import DaySchedule, clinic_today, day_schedule, site_codes
+from schedtui.widgets.appointment_table import AppointmentTable
+from schedtui.widgets.sandbox_banner import SandboxBanner
+
+if TYPE_CHECKING:
+    from schedtui.app import SchedApp
+
+#: Re-read the day this often (seconds), so the list stays current without a key.
+REFRESH_SECONDS = 30.0
+SUMMARY_ORDER = ("booked", "arrived", "checked-in", "fulfilled", "noshow", "cancelled")
+
+
+class TodayScreen(Screen[None]):
+    """The day's appointments; `[` and `]` move a day, `s` picks a site."""
+
+    BINDINGS = [
+        Binding("left_square_bracket", "previous_day", "Prev day", id="today.previous_day"),
+        Binding("right_square_bracket", "next_day", "Next day", id="today.next_day"),
+        Binding("t", "today", "Today", id="today.today"),
+        Binding("s", "next_site", "Site", id="today.site"),
+        Binding("r", "refresh", "Refresh", id="today.refresh"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """A day's schedule arrived from the worker."""
+
+        schedule: DaySchedule
+        sites: list[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date | None = None
+        self.site: str | None = None
+        self.sites: list[str] = []
+
+    @property
+    def sched_app(self) -> SchedApp:
+        """The app, typed."""
+        from schedtui.app import SchedApp
+
+        assert isinstance(self.app, SchedApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☰")
+        if self.sched_app.sandbox:
+            yield SandboxBanner()
+        yield Static(id="day-bar")
+        yield AppointmentTable(id="appointments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.day = clinic_today(self.sched_app.clock, self.sched_app.settings.zone)
+        self.query_one(AppointmentTable).loading = True
+        self.load()
+        self.set_interval(REFRESH_SECONDS, self.load)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="today",
+        exit_on_error=False,
+        description="Loading the day's appointments",
+    )
+    def load(self) -> None:
+        """Read the day's schedule off the event loop and post it back."""
+        day, site = self.day, self.site
+        assert day is not None
+        with self.sched_app.store.read() as session:
+            schedule = day_schedule(session, day, site)
+            sites = site_codes(session)
+        self.post_message(self.Loaded(schedule, sites))
+
+    @on(Loaded)
+    def show_schedule(self, message: Loaded) -> None:
+        """Put a loaded schedule on screen (ignoring one for a day no longer shown)."""
+        self.sites = message.sites
+        schedule = message.schedule
+        if schedule.day != self.day or schedule.site_code != self.site:
+            return
+        table = self.query_one(AppointmentTable)
+        table.loading = False
+        table.show(schedule.rows)
+        self.query_one("#day-bar", Static).update(self._summary(schedule))
+
+    def _summary(self, schedule: DaySchedule) -> Text:
+        where = f"site {schedule.site_code}" if schedule.site_code else "all sites"
+        line = Text(f"{schedule.day:%A %d %B %Y}", style="bold")
+        line.append(f" · {where} · ")
+        if not schedule.rows:
+            line.append("no appointments")
+            return line
+        line.append(f"{len(schedule.rows)} appointments")
+        for status in SUMMARY_ORDER:
+            count = schedule.counts.get(status, 0)
+            if count:
+                symbol, label = STATUS_DISPLAY[status]
+                line.append(f"  {symbol} {count} {label.lower()}")
+        return line
+
+    def _move_to(self, day: date) -> None:
+        self.day = day
+        self.query_one(AppointmentTable).loading = True
+        self.load()
+
+    def action_previous_day(self) -> None:
+        """Show the day before."""
+        assert self.day is not None
+        self._move_to(self.day - timedelta(days=1))
+
+    def action_next_day(self) -> None:
+        """Show the day after."""
+        assert self.day is not None
+        self._move_to(self.day + timedelta(days=1))
+
+    def action_today(self) -> None:
+        """Back to today."""
+        self._move_to(clinic_today(self.sched_app.clock, self.sched_app.settings.zone))
+
+    def action_next_site(self) -> None:
+        """Cycle through the sites, then back to all sites."""
+        choices: list[str | None] = [None, *self.sites]
+        index = choices.index(self.site) if self.site in choices else 0
+        self.site = choices[(index + 1) % len(choices)]
+        assert self.day is not None
+        self._move_to(self.day)
+
+    def action_refresh(self) -> None:
+        """Read the day again."""
+        self.load()

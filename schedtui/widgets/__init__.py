@@ -1,0 +1,1 @@
+"""Reusable widgets: data handed down, messages posted up; no store access here."""
