@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlmodel import select
+
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
 from schedtui.data import migrate
@@ -72,7 +74,7 @@ def open_sandbox(
     """Open the sandbox store, filling it with a synthetic clinic on first use."""
     opened = open_store(store_target(settings, db=None, sandbox=True))
     with opened.store.read() as session:
-        has_clinic = session.query(Site).first() is not None
+        has_clinic = session.exec(select(Site).limit(1)).first() is not None
     if not has_clinic:
         if on_seed is not None:
             on_seed()

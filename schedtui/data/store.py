@@ -40,7 +40,7 @@ def resolve_url(target: str) -> URL:
         return _sqlite_url_for_path(Path(target).expanduser())
     try:
         url = make_url(target)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(f"'{target}' is not a valid database URL ({exc}).") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
@@ -48,7 +48,7 @@ def resolve_url(target: str) -> URL:
             return url
         return _sqlite_url_for_path(Path(url.database).expanduser())
     if backend == "postgresql":
-        if url.get_driver_name() != "psycopg":
+        if url.drivername != "postgresql+psycopg":
             url = url.set(drivername="postgresql+psycopg")
         return url
     raise StoreError(

@@ -1,0 +1,118 @@
+"""A tiny, hand-made clinic for tests whose expectations must not depend on Faker's pools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from schedtui.data import models as m
+from schedtui.data.store import Store
+
+NOW = datetime(2026, 3, 9, 15, 30, tzinfo=UTC)  # Monday; 11:30 in Boston (EDT), 10:30 Chicago
+DAY = date(2026, 3, 9)
+
+
+@dataclass
+class TinyClinic:
+    """Ids of the tiny clinic's rows."""
+
+    boston: int
+    chicago: int
+    okafor: int
+    reyes: int
+    follow_up: int
+    patients: dict[str, int]
+
+
+def local(day: date, hour: int, minute: int, zone: str) -> datetime:
+    """A site-local wall time as a UTC moment."""
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def build_tiny_clinic(store: Store) -> TinyClinic:
+    """Two sites in two timezones, two providers, five patients, a day of appointments."""
+    with store.write() as session:
+        boston = m.Site(code="BOS", name="Boston Clinic", timezone="America/New_York")
+        chicago = m.Site(code="CHI", name="Chicago Clinic", timezone="America/Chicago")
+        okafor = m.Provider(npi="1234567893", first_name="Amara", last_name="Okafor")
+        reyes = m.Provider(npi="1245319599", first_name="Sofia", last_name="Reyes")
+        follow_up = m.AppointmentType(
+            code="FU", name="Follow-up", category="follow-up", duration_minutes=20
+        )
+        session.add_all([boston, chicago, okafor, reyes, follow_up])
+        session.flush()
+        names = {
+            "ann": ("[b]Ann", "Smith"),
+            "jose": ("José", "García"),
+            "mary": ("Mary-Kate", "O'Neil [/]"),
+            "li": ("Wei", "Li"),
+            "zoe": ("Zoë", "Ängström"),
+        }
+        patients = {}
+        for index, (key, (first, last)) in enumerate(names.items(), start=1):
+            patient = m.Patient(
+                mrn=f"MRN{index:04d}",
+                first_name=first,
+                last_name=last,
+                dob=date(1960 + index, index, index),
+                created_at=NOW,
+                updated_at=NOW,
+                interpreter_needed=key == "jose",
+                language="es" if key == "jose" else "en",
+            )
+            session.add(patient)
+            session.flush()
+            assert patient.id is not None
+            patients[key] = patient.id
+        clinic = TinyClinic(
+            _id(boston), _id(chicago), _id(okafor), _id(reyes), _id(follow_up), patients
+        )
+        plan = [
+            ("ann", clinic.okafor, clinic.boston, (9, 0), "fulfilled", None),
+            ("jose", clinic.okafor, clinic.boston, (11, 20), "arrived", "es"),
+            ("mary", clinic.okafor, clinic.boston, (13, 0), "booked", None),
+            ("li", clinic.reyes, clinic.chicago, (9, 0), "noshow", None),
+            ("zoe", clinic.reyes, clinic.chicago, (10, 0), "cancelled", None),
+            ("ann", clinic.reyes, clinic.chicago, (14, 0), "entered-in-error", None),
+        ]
+        for key, provider, site, (hour, minute), status, interpreter in plan:
+            zone = "America/New_York" if site == clinic.boston else "America/Chicago"
+            start = local(DAY, hour, minute, zone)
+            session.add(
+                m.Appointment(
+                    patient_id=patients[key],
+                    provider_id=provider,
+                    site_id=site,
+                    appointment_type_id=clinic.follow_up,
+                    start=start,
+                    end=start + timedelta(minutes=20),
+                    status=status,
+                    cancellation_reason="pat-fb" if status == "cancelled" else None,
+                    interpreter_language=interpreter,
+                    booked_at=NOW - timedelta(days=3),
+                    updated_at=NOW - timedelta(days=3),
+                )
+            )
+        session.add(
+            m.Appointment(
+                patient_id=patients["li"],
+                provider_id=clinic.okafor,
+                site_id=clinic.boston,
+                appointment_type_id=clinic.follow_up,
+                start=local(DAY + timedelta(days=1), 8, 0, "America/New_York"),
+                end=local(DAY + timedelta(days=1), 8, 20, "America/New_York"),
+                status="booked",
+                overbooked=True,
+                overbook_reason="Urgent add-on",
+                booked_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    return clinic
+
+
+def _id(row: m.SQLModel) -> int:
+    value = getattr(row, "id", None)
+    assert isinstance(value, int)
+    return value

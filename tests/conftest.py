@@ -1,0 +1,106 @@
+"""Fixtures: an isolated home for every test, stores on SQLite and PostgreSQL, a seeded clinic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from schedtui.data.migrate import upgrade
+from schedtui.data.seed import seed_store
+from schedtui.data.store import Store
+
+SEED_NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+SEED_PATIENTS = 1500
+PG_ENV = "SCHEDTUI_TEST_PG_URL"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Keep the user's real config, data and logs out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    for name in list(os.environ):
+        if name.startswith("SCHEDTUI_") and name != PG_ENV:
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SCHEDTUI_CONFIG", str(home / "config.toml"))
+    return home
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh, migrated SQLite store."""
+    store = Store.open(str(tmp_path / "store.db"))
+    upgrade(store)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped afterwards.
+
+    Skipped without SCHEDTUI_TEST_PG_URL, unless SCHEDTUI_REQUIRE_PG=1 (as in CI).
+    """
+    server = os.environ.get(PG_ENV)
+    if not server:
+        if os.environ.get("SCHEDTUI_REQUIRE_PG") == "1":
+            pytest.fail(f"{PG_ENV} is not set but SCHEDTUI_REQUIRE_PG=1")
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
+    name = f"schedtui_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> Iterator[Store]:
+    """A fresh, migrated PostgreSQL store."""
+    store = Store.open(pg_url)
+    upgrade(store)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request: pytest.FixtureRequest) -> Store:
+    """The same test on both engines."""
+    name = "sqlite_store" if request.param == "sqlite" else "pg_store"
+    store: Store = request.getfixturevalue(name)
+    return store
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite store seeded once per session (seed 7, at SEED_NOW). Copy it before writing."""
+    path = tmp_path_factory.mktemp("seeded") / "clinic.db"
+    store = Store.open(str(path))
+    upgrade(store)
+    seed_store(store, patients=SEED_PATIENTS, seed=7, now=SEED_NOW)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def seeded_store(seeded_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the seeded clinic."""
+    copy = tmp_path / "clinic.db"
+    shutil.copyfile(seeded_file, copy)
+    store = Store.open(str(copy))
+    yield store
+    store.dispose()
