@@ -82,7 +82,7 @@ def _opened(invocation: Invocation, db: str | None = None) -> OpenedStore:
     if invocation.sandbox and not db:
         return open_sandbox(settings, invocation.clock, on_seed=_announce_sandbox)
     target = store_target(settings, db=db or invocation.db, sandbox=invocation.sandbox)
-    opened = open_store(target)
+    opened = open_store(target, now=invocation.clock.now())
     _report_upgrade(opened)
     return opened
 

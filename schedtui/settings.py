@@ -44,6 +44,15 @@ def data_dir() -> Path:
     return user_data_path(APP_NAME)
 
 
+def _in_data_dir(name: str) -> str:
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"Cannot create the data folder {folder}: {exc.strerror}.") from None
+    return str(folder / name)
+
+
 class Settings(BaseSettings):
     """Everything a clinic can set. Each field's description is shown by `config show`."""
 
@@ -106,12 +115,12 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def store_target(self) -> str:
-        """Where the real store lives (path or URL)."""
-        return self.db or str(data_dir() / "schedtui.db")
+        """Where the clinic store lives (path or URL); the default folder is created."""
+        return self.db or _in_data_dir("schedtui.db")
 
     def sandbox_target(self) -> str:
-        """Where the sandbox store lives (path or URL)."""
-        return self.sandbox_db or str(data_dir() / "sandbox.db")
+        """Where the sandbox store lives (path or URL); the default folder is created."""
+        return self.sandbox_db or _in_data_dir("sandbox.db")
 
     @classmethod
     def settings_customise_sources(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import select
@@ -11,7 +12,7 @@ from sqlmodel import select
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
 from schedtui.data import migrate
-from schedtui.data.models import Site
+from schedtui.data.models import Site, StoreInfo
 from schedtui.data.seed import seed_store
 from schedtui.data.store import Store, resolve_url
 from schedtui.settings import Settings
@@ -29,10 +30,11 @@ class OpenedStore:
     created: bool
 
 
-def open_store(target: str) -> OpenedStore:
-    """Open (creating if needed) and upgrade the store at `target`.
+def open_store(target: str, *, now: datetime, kind: str = "clinic") -> OpenedStore:
+    """Open (creating if needed) and upgrade the store at `target`, and check its kind.
 
-    A new SQLite file that cannot be set up is removed again: nothing half-created stays.
+    `kind` is "clinic" or "sandbox": a clinic store never opens as the sandbox and the
+    other way round. A new SQLite file that cannot be set up is removed again.
     """
     url = resolve_url(target)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
@@ -41,11 +43,28 @@ def open_store(target: str) -> OpenedStore:
         store = Store(url)
         store.ping()
         result = migrate.upgrade(store)
+        _claim_kind(store, kind, now)
     except BaseException:
         if new_file and path is not None:
             _remove_sqlite_files(path)
         raise
     return OpenedStore(store, result, created=new_file or result.from_revision is None)
+
+
+def _claim_kind(store: Store, wanted: str, now: datetime) -> None:
+    with store.write() as session:
+        info = session.get(StoreInfo, 1)
+        if info is None:
+            # Stores from before the store_info table that already hold a clinic are real.
+            holds_clinic = session.exec(select(Site).limit(1)).first() is not None
+            info = StoreInfo(kind="clinic" if holds_clinic else wanted, created_at=now)
+            session.add(info)
+        if info.kind == wanted:
+            return
+    where = store.describe()
+    if wanted == "sandbox":
+        raise BadInput(f"{where} is a clinic store; the sandbox only ever opens a sandbox store.")
+    raise BadInput(f"{where} is the trainees' sandbox store; open it with --sandbox.")
 
 
 def _remove_sqlite_files(path: Path) -> None:
@@ -64,7 +83,9 @@ def store_target(settings: Settings, *, db: str | None, sandbox: bool) -> str:
         return db or settings.store_target()
     target = settings.sandbox_target()
     if resolve_url(target) == resolve_url(settings.store_target()):
-        raise BadInput("The sandbox store and the real store are the same; set another sandbox_db.")
+        raise BadInput(
+            "The sandbox store and the clinic store are the same; set another sandbox_db."
+        )
     return target
 
 
@@ -72,7 +93,8 @@ def open_sandbox(
     settings: Settings, clock: Clock, on_seed: Callable[[], None] | None = None
 ) -> OpenedStore:
     """Open the sandbox store, filling it with a synthetic clinic on first use."""
-    opened = open_store(store_target(settings, db=None, sandbox=True))
+    target = store_target(settings, db=None, sandbox=True)
+    opened = open_store(target, now=clock.now(), kind="sandbox")
     with opened.store.read() as session:
         has_clinic = session.exec(select(Site).limit(1)).first() is not None
     if not has_clinic:

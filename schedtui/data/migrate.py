@@ -69,7 +69,7 @@ def upgrade(store: Store, *, now: datetime | None = None) -> UpgradeResult:
     backup = None
     if current is not None and store.path is not None:
         backup = copy_aside(store.path, current, now or datetime.now(UTC))
-    _run_upgrade(store)
+    run_migrations(store, "head")
     return UpgradeResult(current, head, backup)
 
 
@@ -111,14 +111,15 @@ def copy_aside(path: Path, revision: str, now: datetime) -> Path:
     return target
 
 
-def _run_upgrade(store: Store) -> None:
+def run_migrations(store: Store, revision: str) -> None:
+    """Upgrade the schema to `revision` (no copy, no checks: `upgrade` is the safe door)."""
     config = alembic_config()
     with store.write_engine.connect() as connection:
         if store.is_sqlite:
             _set_sqlite_foreign_keys(connection, enabled=False)
         try:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
             connection.commit()
         finally:
             if store.is_sqlite:

@@ -28,6 +28,7 @@ from schedtui.data.models.insurance import (
 )
 from schedtui.data.models.patients import ContactConsent, Patient, PatientPhone
 from schedtui.data.models.security import AuditEvent, DomainEvent, User
+from schedtui.data.models.store_info import StoreInfo
 from schedtui.data.models.workflow import (
     CallNote,
     Complaint,
@@ -76,6 +77,7 @@ __all__ = [
     "SiteHours",
     "SlotHold",
     "Specialty",
+    "StoreInfo",
     "TemplateAppointmentType",
     "User",
     "WaitlistEntry",
