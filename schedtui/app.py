@@ -5,14 +5,11 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable
 
-from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from schedtui.core.clock import Clock
-from schedtui.core.errors import USER_ERRORS
 from schedtui.data.store import Store
 from schedtui.screens.help import HelpScreen
 from schedtui.screens.today import TodayScreen
@@ -64,20 +61,6 @@ class SchedApp(App[None]):
         """Go back to the Today screen."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
-
-    @on(Worker.StateChanged)
-    def report_worker_failure(self, event: Worker.StateChanged) -> None:
-        """Every failed worker ends here: say what went wrong, keep the app up."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, USER_ERRORS):
-            message = str(error)
-        else:
-            message = f"{event.worker.description or 'A task'} failed: {error}"
-        self.notify(
-            message, title="Something went wrong", severity="error", timeout=10, markup=False
-        )
 
 
 def create_app(

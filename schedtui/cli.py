@@ -79,9 +79,11 @@ def _settings() -> Settings:
 
 def _opened(invocation: Invocation, db: str | None = None) -> OpenedStore:
     settings = _settings()
-    if invocation.sandbox and not db:
+    db = db or invocation.db
+    if invocation.sandbox:
+        store_target(settings, db=db, sandbox=True)  # refuses --db with --sandbox
         return open_sandbox(settings, invocation.clock, on_seed=_announce_sandbox)
-    target = store_target(settings, db=db or invocation.db, sandbox=invocation.sandbox)
+    target = store_target(settings, db=db, sandbox=False)
     opened = open_store(target, now=invocation.clock.now())
     _report_upgrade(opened)
     return opened
@@ -135,7 +137,9 @@ def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 @app.command()
 def seed(
     ctx: typer.Context,
-    patients: Annotated[int, typer.Option(help="How many synthetic patients.")] = 2000,
+    patients: Annotated[
+        int, typer.Option(help="How many synthetic patients (schedules fill from ~1,000).")
+    ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same clinic.")] = 1,
     today: Annotated[
         str | None, typer.Option(help="Anchor the clinic on this date (YYYY-MM-DD), not today.")

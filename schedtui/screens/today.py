@@ -11,11 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import Worker
 
 from schedtui.core.statuses import STATUS_DISPLAY
 from schedtui.core.today import DaySchedule, clinic_today, day_schedule, site_codes
+from schedtui.screens.base import WorkScreen
 from schedtui.widgets.appointment_table import AppointmentTable
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -27,7 +28,7 @@ REFRESH_SECONDS = 30.0
 SUMMARY_ORDER = ("booked", "arrived", "checked-in", "fulfilled", "noshow", "cancelled")
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(WorkScreen):
     """The day's appointments; `[` and `]` move a day, `s` picks a site."""
 
     BINDINGS = [
@@ -100,6 +101,10 @@ class TodayScreen(Screen[None]):
         table.loading = False
         table.show(schedule.rows)
         self.query_one("#day-bar", Static).update(self._summary(schedule))
+
+    def work_failed(self, worker: Worker[object]) -> None:
+        """Stop the spinner; the last good content stays on screen."""
+        self.query_one(AppointmentTable).loading = False
 
     def _summary(self, schedule: DaySchedule) -> Text:
         where = f"site {schedule.site_code}" if schedule.site_code else "all sites"

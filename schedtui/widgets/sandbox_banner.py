@@ -12,7 +12,6 @@ class SandboxBanner(Static):
 
     DEFAULT_CSS = """
     SandboxBanner {
-        dock: top;
         width: 100%;
         height: 1;
         content-align: center middle;

@@ -1,0 +1,146 @@
+"""End to end: the real program in tmux, driven by keys the way a scheduler works."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+SCHEDTUI = [sys.executable, "-m", "schedtui"]
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+class Terminal:
+    """One tmux session running schedtui."""
+
+    def __init__(self, command: str, env: dict[str, str]) -> None:
+        self.name = f"schedtui-e2e-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{key}={value}" for key, value in env.items())
+        _tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            "130",
+            "-y",
+            "30",
+            f"env {exports} {command}",
+        )
+
+    def screen(self) -> str:
+        return _tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            _tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.15)
+
+    def alive(self) -> bool:
+        return (
+            subprocess.run(
+                ["tmux", "has-session", "-t", self.name], capture_output=True, check=False
+            ).returncode
+            == 0
+        )
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
+
+
+@pytest.fixture
+def terminal_env(isolated_home: Path) -> dict[str, str]:
+    if shutil.which("tmux") is None:
+        if os.environ.get("SCHEDTUI_REQUIRE_E2E") == "1":
+            pytest.fail("tmux is not installed but SCHEDTUI_REQUIRE_E2E=1")
+        pytest.skip("end-to-end tests need tmux")
+    keep = (
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_STATE_HOME",
+        "XDG_CACHE_HOME",
+        "SCHEDTUI_CONFIG",
+        "PATH",
+        "HOME",
+    )
+    env = {key: os.environ[key] for key in keep if key in os.environ}
+    env["TERM"] = "xterm-256color"
+    return env
+
+
+@pytest.fixture
+def clinic_today(tmp_path: Path, terminal_env: dict[str, str]) -> Iterator[tuple[Path, datetime]]:
+    today = datetime.now(ZoneInfo("America/New_York"))
+    store = tmp_path / "clinic.db"
+    subprocess.run(
+        [
+            *SCHEDTUI,
+            "seed",
+            "--db",
+            str(store),
+            "--patients",
+            "300",
+            "--today",
+            today.date().isoformat(),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, **terminal_env},
+    )
+    yield store, today
+
+
+def test_scheduler_reads_today_moves_a_day_opens_help_and_quits(
+    clinic_today: tuple[Path, datetime], terminal_env: dict[str, str]
+) -> None:
+    store, today = clinic_today
+    terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
+    try:
+        screen = terminal.wait_for(f"{today:%A %d %B %Y}")
+        assert "Prev day" in screen and "Help" in screen
+        terminal.press("]")
+        tomorrow = today + timedelta(days=1)
+        terminal.wait_for(f"{tomorrow:%A %d %B %Y}")
+        terminal.press("F1")
+        terminal.wait_for("schedtui help")
+        terminal.press("Escape")
+        time.sleep(0.5)
+        assert "schedtui help" not in terminal.screen()
+        terminal.press("C-q")
+        deadline = time.monotonic() + 10
+        while terminal.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not terminal.alive(), "schedtui did not quit on Ctrl+Q"
+    finally:
+        terminal.close()
+
+
+def test_sandbox_opens_with_its_banner(terminal_env: dict[str, str]) -> None:
+    terminal = Terminal(f"{sys.executable} -m schedtui --sandbox", terminal_env)
+    try:
+        screen = terminal.wait_for("SANDBOX · synthetic patients", timeout=60)
+        assert "Prev day" in screen
+    finally:
+        terminal.close()

@@ -1,0 +1,56 @@
+"""The layers stay apart (ARCHITECTURE.md): core and data never import Textual, widgets never
+touch the store. import-linter checks the same in CI; this test checks it at run time too."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import sys
+import {module}
+bad = sorted(name for name in sys.modules if name.split('.')[0] in {forbidden!r})
+print(','.join(bad))
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("schedtui.core.today", ("textual",)),
+        ("schedtui.core.stores", ("textual",)),
+        ("schedtui.data.seed", ("textual",)),
+        ("schedtui.cli", ("textual",)),
+    ],
+)
+def test_module_does_not_pull_in(module: str, forbidden: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(module=module, forbidden=forbidden)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_widgets_do_not_import_the_store() -> None:
+    import ast
+    from pathlib import Path
+
+    import schedtui.widgets
+
+    folder = Path(schedtui.widgets.__file__).parent
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                assert not name.startswith(("schedtui.data", "sqlalchemy", "sqlmodel")), (
+                    f"{path.name} imports {name}"
+                )
