@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schedtui.core.access import PermissionDenied
 from schedtui.data.errors import StoreError
 from schedtui.settings import SettingsError
 
@@ -10,5 +11,15 @@ class BadInput(Exception):
     """A value the user gave cannot be used; nothing was changed."""
 
 
+class SignInRefused(Exception):
+    """Sign-in failed; the message is safe to show (it never says whether a user exists)."""
+
+
 #: Every error that means "the user can fix this": the CLI exits 2, the TUI shows it and stays up.
-USER_ERRORS: tuple[type[Exception], ...] = (BadInput, StoreError, SettingsError)
+USER_ERRORS: tuple[type[Exception], ...] = (
+    BadInput,
+    StoreError,
+    SettingsError,
+    PermissionDenied,
+    SignInRefused,
+)

@@ -1,0 +1,193 @@
+"""Signing in: with a password, or as a trusted OS account; lockout after repeated failures.
+
+Every sign-in and every failed one is audited. A failed attempt never says whether
+the user name exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from schedtui.core import audit
+from schedtui.core.access import Actor, Permission
+from schedtui.core.errors import SignInRefused
+from schedtui.core.passwords import password_matches
+from schedtui.core.users import actor_of
+from schedtui.data.models import User
+from schedtui.data.store import Store
+from schedtui.settings import Settings
+
+WRONG_CREDENTIALS = "Wrong user name or password."
+
+
+def _refuse(
+    store: Store,
+    message: str,
+    *,
+    username: str,
+    user: User | None,
+    now: datetime,
+    reason: str,
+    action: str = "login-failed",
+) -> SignInRefused:
+    actor = actor_of(user) if user else None
+    audit.append(
+        store,
+        actor=actor,
+        username=username,
+        action=action,
+        now=now,
+        entity="session",
+        detail={"reason": reason},
+    )
+    return SignInRefused(message)
+
+
+def _lockout_message(user: User) -> str:
+    assert user.locked_until is not None
+    return (
+        f"Too many failed sign-ins: '{user.username}' is locked until "
+        f"{user.locked_until:%H:%M} UTC, or until an admin unlocks it."
+    )
+
+
+def _usable(store: Store, user: User, now: datetime, *, sandbox: bool) -> Actor:
+    """Refuse disabled, locked-out and (outside the sandbox) trainee accounts."""
+    if not user.active:
+        raise _refuse(
+            store,
+            f"The account '{user.username}' is disabled; ask an admin.",
+            username=user.username,
+            user=user,
+            now=now,
+            reason="disabled",
+        )
+    if user.locked_until and user.locked_until > now:
+        raise _refuse(
+            store,
+            _lockout_message(user),
+            username=user.username,
+            user=user,
+            now=now,
+            reason="locked",
+        )
+    actor = actor_of(user)
+    if not sandbox and not actor.can(Permission.OPEN_CLINIC_STORE):
+        raise _refuse(
+            store,
+            "Trainees work in the sandbox only: start schedtui --sandbox.",
+            username=user.username,
+            user=user,
+            now=now,
+            reason="trainee",
+            action="permission-denied",
+        )
+    return actor
+
+
+def sign_in_with_password(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    now: datetime,
+    settings: Settings,
+    sandbox: bool = False,
+) -> Actor:
+    """The signed-in actor, or `SignInRefused` with a message for the login screen."""
+    username = username.strip().lower()
+    with store.read() as session:
+        user = _user(session, username)
+    if user is None:
+        raise _refuse(
+            store, WRONG_CREDENTIALS, username=username, user=None, now=now, reason="unknown user"
+        )
+    actor = _usable(store, user, now, sandbox=sandbox)
+    if not password_matches(user.password_hash, password):
+        raise _failed_password(store, username, now, settings)
+    _signed_in(store, username, now, method="password")
+    return actor
+
+
+def _user(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(col(User.username) == username)).first()
+
+
+def _failed_password(
+    store: Store, username: str, now: datetime, settings: Settings
+) -> SignInRefused:
+    with store.write() as session:
+        user = _user(session, username)
+        assert user is not None
+        user.failed_logins += 1
+        locked = user.failed_logins >= settings.failed_sign_in_limit
+        if locked:
+            user.locked_until = now + timedelta(minutes=settings.sign_in_lockout_minutes)
+            user.failed_logins = 0
+        audit.record(
+            session,
+            actor=actor_of(user),
+            action="login-failed",
+            now=now,
+            entity="session",
+            detail={"reason": "wrong password", "locked": locked},
+        )
+        message = _lockout_message(user) if locked else WRONG_CREDENTIALS
+    return SignInRefused(message)
+
+
+def _signed_in(store: Store, username: str, now: datetime, *, method: str) -> None:
+    with store.write() as session:
+        user = _user(session, username)
+        assert user is not None
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login_at = now
+        audit.record(
+            session,
+            actor=actor_of(user),
+            action="login",
+            now=now,
+            entity="session",
+            detail={"method": method},
+        )
+
+
+def os_account_user(store: Store, os_login: str) -> User | None:
+    """The user linked to an OS account, if any."""
+    with store.read() as session:
+        return session.exec(select(User).where(col(User.os_account) == os_login)).first()
+
+
+def sign_in_as_os_account(
+    store: Store,
+    os_login: str,
+    *,
+    now: datetime,
+    method: str = "os-account",
+    sandbox: bool = False,
+) -> Actor:
+    """Sign in the user linked to the OS account `os_login` (trusted: no password)."""
+    user = os_account_user(store, os_login)
+    if user is None:
+        raise _refuse(
+            store,
+            f"The OS account '{os_login}' is not linked to a schedtui user; an admin can link "
+            f"it with: schedtui users add NAME --role ROLE --os-account {os_login}",
+            username=os_login,
+            user=None,
+            now=now,
+            reason="unlinked os account",
+        )
+    actor = _usable(store, user, now, sandbox=sandbox)
+    _signed_in(store, user.username, now, method=method)
+    return actor
+
+
+def check_password(
+    store: Store, actor: Actor, password: str, *, now: datetime, settings: Settings
+) -> None:
+    """Re-check the signed-in user's password (unlocking the idle lock); audited on failure."""
+    sign_in_with_password(store, actor.username, password, now=now, settings=settings, sandbox=True)
