@@ -1,19 +1,31 @@
-"""The schedtui TUI: app shell (header, footer, palette, help, themes) over the screens."""
+"""The schedtui TUI: app shell (header, footer, palette, help, themes), sign-in, the idle
+lock and the privacy mask, over the working screens."""
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterable
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 
+from schedtui.core.access import Actor, Permission
 from schedtui.core.clock import Clock
+from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
+from schedtui.screens.audit import AuditScreen
 from schedtui.screens.help import HelpScreen
+from schedtui.screens.lock import LockScreen, Unlocked
+from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
 from schedtui.screens.today import TodayScreen
 from schedtui.settings import Settings
+
+#: How often the idle lock looks at the clock, in seconds.
+IDLE_CHECK_SECONDS = 5.0
+#: Actions that work before sign-in and under the lock: nothing that shows patient data.
+_ALLOWED_SIGNED_OUT = frozenset({"quit", "help"})
 
 
 class SchedApp(App[None]):
@@ -22,19 +34,31 @@ class SchedApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help"),
+        Binding("f2", "toggle_mask", "Mask", id="app.mask"),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock"),
+        Binding("f7", "audit", "Audit", id="app.audit"),
     ]
+    masked: reactive[bool] = reactive(False)
 
     def __init__(
-        self, settings: Settings, store: Store, clock: Clock, *, sandbox: bool, user: str
+        self,
+        settings: Settings,
+        store: Store,
+        clock: Clock,
+        *,
+        sandbox: bool,
+        start: SessionStart,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
         self.clock = clock
         self.sandbox = sandbox
-        self.user = user
+        self.start = start
+        self.actor: Actor | None = start.actor
+        self.last_activity = clock.now()
         self.title = settings.clinic_name
-        self.sub_title = f"{user}{' · SANDBOX' if sandbox else ''}"
+        self._show_who()
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -43,24 +67,109 @@ class SchedApp(App[None]):
             self.notify(
                 f"Unknown theme '{self.settings.theme}'; using the default.", severity="warning"
             )
-        self.push_screen(TodayScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if self.actor is not None:
+            self.push_screen(TodayScreen())
+        elif self.start.needs_first_admin:
+            self.push_screen(FirstAdminScreen())
+        else:
+            self.push_screen(LoginScreen())
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Keys and first steps (F1)", self.action_help)
-        yield SystemCommand(
-            "Today", "The day's appointments across providers and sites", self.action_show_today
+    def _show_who(self) -> None:
+        who = self.actor.label if self.actor else "not signed in"
+        marks = [who] + (["SANDBOX"] if self.sandbox else []) + (["MASKED"] if self.masked else [])
+        self.sub_title = " · ".join(marks)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.last_activity = self.clock.now()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "audit":
+            return self.actor is not None and self.actor.can(Permission.VIEW_AUDIT)
+        if self.actor is None or isinstance(self.screen, LockScreen):
+            return action in _ALLOWED_SIGNED_OUT
+        return True
+
+    @on(SignedIn)
+    def begin_work(self, message: SignedIn) -> None:
+        """Someone signed in: open their day."""
+        self.actor = message.actor
+        self.last_activity = self.clock.now()
+        self._show_who()
+        self.switch_screen(TodayScreen())
+
+    def lock_if_idle(self) -> None:
+        """Lock the screen once nobody has touched a key for the configured minutes."""
+        idle = self.clock.now() - self.last_activity
+        if self.actor is not None and idle.total_seconds() >= self.settings.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        """Cover the screen until the same user unlocks it."""
+        if self.actor is None or isinstance(self.screen, LockScreen):
+            return
+        os_account = self.start.os_login if self.start.via_os_account else None
+        self.push_screen(
+            LockScreen(username=self.actor.username, label=self.actor.label, os_account=os_account)
         )
+
+    @on(Unlocked)
+    def unlock(self) -> None:
+        """Back to where the user was; nothing under the lock was lost."""
+        self.last_activity = self.clock.now()
+        if isinstance(self.screen, LockScreen):
+            self.pop_screen()
+
+    @on(Refused)
+    def maybe_sign_out(self, message: Refused) -> None:
+        """Too many failed unlocks: sign out completely."""
+        if message.locked_out and isinstance(self.screen, LockScreen):
+            self.actor = None
+            self._show_who()
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen(LoginScreen())
+            self.notify(message.reason, title="Signed out", severity="error", markup=False)
+
+    def watch_masked(self) -> None:
+        self._show_who()
+
+    def action_toggle_mask(self) -> None:
+        """Hide (or show again) birth dates, phones, addresses, member ids and notes."""
+        self.masked = not self.masked
+        self.notify("Privacy mask on" if self.masked else "Privacy mask off")
 
     def action_help(self) -> None:
         """Open the help screen unless it is already open."""
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_audit(self) -> None:
+        """The audit trail (supervisors and admins)."""
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
+
     def action_show_today(self) -> None:
         """Go back to the Today screen."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.actor is None:
+            return
+        yield SystemCommand("Help", "Keys and first steps (F1)", self.action_help)
+        yield SystemCommand(
+            "Today", "The day's appointments across providers and sites", self.action_show_today
+        )
+        yield SystemCommand(
+            "Privacy mask", "Hide or show identifying details (F2)", self.action_toggle_mask
+        )
+        yield SystemCommand("Lock the screen", "Lock now (Ctrl+L)", self.action_lock)
+        if self.actor.can(Permission.VIEW_AUDIT):
+            yield SystemCommand("Audit trail", "Who saw or changed what (F7)", self.action_audit)
 
 
 def create_app(
@@ -69,7 +178,7 @@ def create_app(
     clock: Clock,
     *,
     sandbox: bool = False,
-    user: str | None = None,
+    start: SessionStart,
 ) -> SchedApp:
-    """Build the app on an opened store; tests pass a frozen clock and a fixed user."""
-    return SchedApp(settings, store, clock, sandbox=sandbox, user=user or getpass.getuser())
+    """Build the app on an opened store; tests pass a frozen clock and a signed-in actor."""
+    return SchedApp(settings, store, clock, sandbox=sandbox, start=start)

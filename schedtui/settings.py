@@ -77,6 +77,10 @@ class Settings(BaseSettings):
         default="America/New_York",
         description="The call center's own timezone: what 'today' means on screen.",
     )
+    trust_os_accounts: bool = Field(
+        default=False,
+        description="Sign in the user linked to the OS (SSH) account without a password.",
+    )
     idle_lock_minutes: int = Field(
         default=5, ge=1, le=240, description="Lock the screen after this many idle minutes."
     )

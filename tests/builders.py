@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
+
+from schedtui.core import users
+from schedtui.core.access import Actor
 from schedtui.data import models as m
 from schedtui.data.store import Store
 
@@ -116,3 +120,41 @@ def _id(row: m.SQLModel) -> int:
     value = getattr(row, "id", None)
     assert isinstance(value, int)
     return value
+
+
+@dataclass
+class Staff:
+    """Signed-in actors of each role, with real user rows (the audit trail links to them)."""
+
+    admin: Actor
+    supervisor: Actor
+    scheduler: Actor
+
+
+STAFF_PASSWORD = "harbor-lights-42"
+
+
+def add_staff(store: Store) -> Staff:
+    """An admin, a supervisor and a scheduler; every password is STAFF_PASSWORD."""
+    admin = users.create_first_admin(
+        store,
+        username="alex.admin",
+        display_name="Alex Admin",
+        password=STAFF_PASSWORD,
+        os_account="alex_os",
+        now=NOW,
+    )
+    for name, role in (("sue.super", "supervisor"), ("ava.jensen", "scheduler")):
+        users.add_user(
+            store,
+            admin,
+            username=name,
+            role=role,
+            display_name=name.title(),
+            password=STAFF_PASSWORD,
+            os_account=f"{name.split('.')[0]}_os",
+            now=NOW,
+        )
+    with store.read() as session:
+        found = {u.username: users.actor_of(u) for u in session.exec(select(m.User)).all()}
+    return Staff(admin, found["sue.super"], found["ava.jensen"])

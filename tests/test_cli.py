@@ -123,13 +123,14 @@ def test_unexpected_fault_exits_1_and_is_logged(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the disk caught fire")
 
-    monkeypatch.setattr("schedtui.cli.open_store", explode)
+    monkeypatch.setattr("schedtui.commands.common.open_store", explode)
     code, _, err = _run(capsys, "init", "--db", str(isolated_home / "x.db"))
     assert code == 1
     line = _one_line_error(err)
-    assert "unexpected fault: RuntimeError: the disk caught fire" in line
-    log = Path(line.rsplit("details in ", 1)[1].rstrip(")"))
-    assert "Traceback" in log.read_text()
+    assert "unexpected fault: an unexpected RuntimeError" in line
+    assert "the disk caught fire" not in line
+    log = Path(line.rsplit("details in ", 1)[1])
+    assert "Traceback" in log.read_text() and "the disk caught fire" in log.read_text()
 
 
 def test_json_errors_also_go_to_stdout(

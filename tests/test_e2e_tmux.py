@@ -58,6 +58,13 @@ class Terminal:
             _tmux("send-keys", "-t", self.name, key)
             time.sleep(0.15)
 
+    def type(self, text: str) -> None:
+        """Type text as keys (not a paste), then Enter."""
+        _tmux("send-keys", "-t", self.name, "-l", text)
+        time.sleep(0.3)
+        self.press("Enter")
+        time.sleep(0.2)
+
     def alive(self) -> bool:
         return (
             subprocess.run(
@@ -118,7 +125,11 @@ def test_scheduler_reads_today_moves_a_day_opens_help_and_quits(
     store, today = clinic_today
     terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
     try:
+        terminal.wait_for("First run: create the administrator")
+        for text in ("amy.admin", "Amy Admin", "correct-horse-1", "correct-horse-1"):
+            terminal.type(text)
         screen = terminal.wait_for(f"{today:%A %d %B %Y}")
+        assert "Amy Admin (admin)" in screen
         assert "Prev day" in screen and "Help" in screen
         terminal.press("]")
         tomorrow = today + timedelta(days=1)
@@ -133,6 +144,37 @@ def test_scheduler_reads_today_moves_a_day_opens_help_and_quits(
         while terminal.alive() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not terminal.alive(), "schedtui did not quit on Ctrl+Q"
+    finally:
+        terminal.close()
+
+
+def test_scheduler_signs_in_after_a_wrong_password(
+    clinic_today: tuple[Path, datetime], terminal_env: dict[str, str]
+) -> None:
+    store, today = clinic_today
+    env = {**os.environ, **terminal_env}
+    as_amy = {**env, "USER": "amy_os", "LOGNAME": "amy_os"}
+    for extra in (
+        ["amy.admin", "--role", "admin", "--os-account", "amy_os"],
+        ["ava.sched", "--role", "scheduler"],
+    ):
+        subprocess.run(
+            [*SCHEDTUI, "users", "add", *extra, "--password-stdin", "--db", str(store)],
+            input="correct-horse-1\n",
+            text=True,
+            check=True,
+            capture_output=True,
+            env=as_amy,
+        )
+    terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
+    try:
+        terminal.wait_for("sign in")
+        terminal.type("ava.sched")
+        terminal.type("not-my-password")
+        terminal.wait_for("Wrong user name or password.")
+        terminal.type("correct-horse-1")
+        screen = terminal.wait_for(f"{today:%A %d %B %Y}")
+        assert "(scheduler)" in screen and "Audit" not in screen
     finally:
         terminal.close()
 

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.clock import FrozenClock
+from schedtui.core.session import SessionStart
+from schedtui.core.users import actor_of
+from schedtui.data.models import User
 from schedtui.data.store import Store
 from schedtui.screens.help import HelpScreen
 from schedtui.screens.today import TodayScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.appointment_table import AppointmentTable
-from tests.builders import NOW, build_tiny_clinic
+from tests.builders import NOW, add_staff, build_tiny_clinic
 
 SIZE = (130, 24)
 
@@ -24,12 +29,17 @@ SIZE = (130, 24)
 @pytest.fixture
 def clinic_store(sqlite_store: Store) -> Iterator[Store]:
     build_tiny_clinic(sqlite_store)
+    add_staff(sqlite_store)
     yield sqlite_store
 
 
-def _app(store: Store, *, sandbox: bool = False) -> SchedApp:
+def _app(store: Store, *, sandbox: bool = False, role: str = "scheduler") -> SchedApp:
     settings = load_settings(clinic_name="Harbor Family Practice")
-    return create_app(settings, store, FrozenClock(NOW), sandbox=sandbox, user="ava.jensen")
+    names = {"scheduler": "ava.jensen", "supervisor": "sue.super", "admin": "alex.admin"}
+    with store.read() as session:
+        user = session.exec(select(User).where(User.username == names[role])).one()
+    start = SessionStart(actor_of(user), needs_first_admin=False, os_login="ava_os")
+    return create_app(settings, store, FrozenClock(NOW), sandbox=sandbox, start=start)
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
@@ -119,7 +129,12 @@ class TestTodayView:
             await _settle(pilot)
             messages = [n.message for n in app._notifications]
             assert isinstance(app.screen, TodayScreen)
-        assert any("connection lost" in message for message in messages)
+        shown = [m for m in messages if "Loading the day's appointments failed" in m]
+        assert shown and "unexpected RuntimeError" in shown[0]
+        # The details go to the fault log, never onto the screen.
+        assert "connection lost" not in shown[0]
+        log = Path(shown[0].rsplit("details in ", 1)[1].rstrip("."))
+        assert "connection lost" in log.read_text()
 
     async def test_f1_opens_help_and_escape_closes_it(self, clinic_store: Store) -> None:
         app = _app(clinic_store)

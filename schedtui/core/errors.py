@@ -15,6 +15,10 @@ class SignInRefused(Exception):
     """Sign-in failed; the message is safe to show (it never says whether a user exists)."""
 
 
+class AccountLocked(SignInRefused):
+    """Too many failed sign-ins: the account is locked for a while."""
+
+
 #: Every error that means "the user can fix this": the CLI exits 2, the TUI shows it and stays up.
 USER_ERRORS: tuple[type[Exception], ...] = (
     BadInput,

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.errors import SignInRefused
+from schedtui.core.errors import AccountLocked, SignInRefused
 from schedtui.core.passwords import password_matches
 from schedtui.core.users import actor_of
 from schedtui.data.models import User
@@ -134,8 +134,9 @@ def _failed_password(
             entity="session",
             detail={"reason": "wrong password", "locked": locked},
         )
-        message = _lockout_message(user) if locked else WRONG_CREDENTIALS
-    return SignInRefused(message)
+        if locked:
+            return AccountLocked(_lockout_message(user))
+    return SignInRefused(WRONG_CREDENTIALS)
 
 
 def _signed_in(store: Store, username: str, now: datetime, *, method: str) -> None:

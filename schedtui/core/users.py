@@ -80,6 +80,7 @@ def create_first_admin(
     with store.write() as session:
         if not needs_first_admin(session):
             raise BadInput("This store already has an admin; ask them to add you.")
+        _require_free(session, username, os_account)
         user = _insert(session, username, display_name, "admin", password, os_account, now)
         actor = actor_of(user)
         audit.record(
@@ -129,6 +130,13 @@ def add_user(
             entity_id=username,
             detail={"role": role, "os_account": os_account, "password": password is not None},
         )
+
+
+def _require_free(session: Session, username: str, os_account: str | None) -> None:
+    if session.exec(select(User).where(col(User.username) == username)).first():
+        raise BadInput(f"There is already a user named '{username}'; choose another name.")
+    if os_account and session.exec(select(User).where(col(User.os_account) == os_account)).first():
+        raise BadInput(f"The OS account '{os_account}' is already linked to another user.")
 
 
 def _insert(

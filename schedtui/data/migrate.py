@@ -50,6 +50,12 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this schedtui knows."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return {script.revision for script in scripts.walk_revisions()}
+
+
 def current_revision(store: Store) -> str | None:
     """The revision the store is at; None for an empty store."""
     with store.engine.connect() as connection:
@@ -75,8 +81,7 @@ def upgrade(store: Store, *, now: datetime | None = None) -> UpgradeResult:
 
 def _checked_current_revision(store: Store) -> str | None:
     current = current_revision(store)
-    scripts = ScriptDirectory.from_config(alembic_config())
-    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+    if current is not None and current not in known_revisions():
         raise StoreError(
             f"This store was written by a newer schedtui (schema {current}); "
             "upgrade schedtui to open it."

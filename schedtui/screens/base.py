@@ -7,6 +7,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from schedtui.core.errors import USER_ERRORS
+from schedtui.core.faults import describe_fault
 
 
 def failure_message(worker: Worker[object]) -> str:
@@ -14,7 +15,8 @@ def failure_message(worker: Worker[object]) -> str:
     error = worker.error
     if isinstance(error, USER_ERRORS):
         return str(error)
-    return f"{worker.description or 'A task'} failed: {error}"
+    assert error is not None
+    return f"{worker.description or 'A task'} failed: {describe_fault(error)}."
 
 
 class WorkScreen(Screen[None]):

@@ -10,13 +10,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
+from schedtui.core.appointment_card import AppointmentCard, appointment_card
 from schedtui.core.statuses import STATUS_DISPLAY
 from schedtui.core.today import DaySchedule, clinic_today, day_schedule, site_codes
 from schedtui.screens.base import WorkScreen
+from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.appointment_table import AppointmentTable
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -37,6 +40,7 @@ class TodayScreen(WorkScreen):
         Binding("t", "today", "Today", id="today.today"),
         Binding("s", "next_site", "Site", id="today.site"),
         Binding("r", "refresh", "Refresh", id="today.refresh"),
+        Binding("escape", "close_card", "Close details", show=False, id="today.close_card"),
     ]
 
     @dataclass
@@ -45,6 +49,12 @@ class TodayScreen(WorkScreen):
 
         schedule: DaySchedule
         sites: list[str]
+
+    @dataclass
+    class CardLoaded(Message):
+        """An appointment's details arrived from the worker."""
+
+        card: AppointmentCard
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,7 +75,9 @@ class TodayScreen(WorkScreen):
         if self.sched_app.sandbox:
             yield SandboxBanner()
         yield Static(id="day-bar")
-        yield AppointmentTable(id="appointments")
+        with Horizontal(id="today-body"):
+            yield AppointmentTable(id="appointments")
+            yield AppointmentCardView(id="card")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -73,6 +85,7 @@ class TodayScreen(WorkScreen):
         self.query_one(AppointmentTable).loading = True
         self.load()
         self.set_interval(REFRESH_SECONDS, self.load)
+        self.watch(self.app, "masked", self._mask_changed, init=False)
 
     @work(
         thread=True,
@@ -101,6 +114,46 @@ class TodayScreen(WorkScreen):
         table.loading = False
         table.show(schedule.rows)
         self.query_one("#day-bar", Static).update(self._summary(schedule))
+
+    @on(DataTable.RowSelected)
+    def open_card(self, event: DataTable.RowSelected) -> None:
+        """Enter on an appointment opens its details (a view of the patient's record)."""
+        if event.row_key.value is not None:
+            self.load_card(int(event.row_key.value))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="card",
+        exit_on_error=False,
+        description="Opening the appointment",
+    )
+    def load_card(self, appointment_id: int) -> None:
+        """Read the card (permission-checked and audited) off the event loop."""
+        app = self.sched_app
+        assert app.actor is not None
+        card = appointment_card(app.store, app.actor, appointment_id, now=app.clock.now())
+        self.post_message(self.CardLoaded(card))
+
+    @on(CardLoaded)
+    def show_card(self, message: CardLoaded) -> None:
+        """Open the side panel on the card."""
+        self._card_view().show(
+            message.card, mask=self.sched_app.masked, region=self.sched_app.settings.region
+        )
+
+    def _card_view(self) -> AppointmentCardView:
+        return self.query_one(AppointmentCardView)
+
+    def _mask_changed(self, mask: bool) -> None:
+        view = self._card_view()
+        view.show(view.card, mask=mask, region=self.sched_app.settings.region)
+
+    def action_close_card(self) -> None:
+        """Close the side panel."""
+        self._card_view().show(
+            None, mask=self.sched_app.masked, region=self.sched_app.settings.region
+        )
 
     def work_failed(self, worker: Worker[object]) -> None:
         """Stop the spinner; the last good content stays on screen."""

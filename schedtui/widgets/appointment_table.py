@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from schedtui.core.statuses import status_text
+from schedtui.core.text import printable
 from schedtui.core.today import TodayRow
 
 STATUS_STYLES = {
@@ -70,9 +71,9 @@ class AppointmentTable(DataTable[Text]):
         return (
             Text(row.local_time),
             Text(row.site_code),
-            Text(row.provider_name),
-            Text(row.patient_name),
-            Text(row.patient_mrn),
+            Text(printable(row.provider_name)),
+            Text(printable(row.patient_name)),
+            Text(printable(row.patient_mrn)),
             Text(row.type_code),
             Text(str(row.minutes), justify="right"),
             Text("tele" if row.visit_mode == "telehealth" else "in person"),

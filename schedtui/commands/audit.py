@@ -1,0 +1,111 @@
+"""`schedtui audit verify` and `schedtui audit show` (supervisors and admins)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    print_json,
+)
+from schedtui.core import audit
+from schedtui.core.audit_review import check_chain, review
+from schedtui.core.text import printable, spreadsheet_safe
+
+app = typer.Typer(
+    help="The audit trail: check it, and account for disclosures.", add_completion=False
+)
+COLUMNS = (
+    "id",
+    "occurred_at",
+    "username",
+    "action",
+    "entity",
+    "entity_id",
+    "patient_mrn",
+    "detail",
+)
+
+
+@app.command("verify")
+def verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Check the whole hash chain; exit 1 and name the first bad row if it was tampered with."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    report = check_chain(opened.store, actor, now=invocation.clock.now())
+    if as_json:
+        print_json(
+            {
+                "intact": report.intact,
+                "rows": report.rows,
+                "first_bad_id": report.first_bad_id,
+                "problem": report.problem or None,
+                "head_hash": report.head_hash,
+            }
+        )
+    elif report.intact:
+        typer.echo(f"Audit trail intact: {report.rows:,} rows; head hash {report.head_hash}.")
+    else:
+        typer.echo(
+            f"Audit trail BROKEN at row {report.first_bad_id}: {report.problem} "
+            f"({report.rows:,} rows before it are intact).",
+            err=True,
+        )
+    if not report.intact:
+        raise typer.Exit(1)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    patient: Annotated[str | None, typer.Option("--patient", help="Patient MRN.")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="schedtui user name.")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many rows.")] = 200,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV for a spreadsheet.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who saw or changed what, and when: the accounting of disclosures (newest first)."""
+    invocation: Invocation = ctx.obj
+    query = audit.AuditQuery(
+        patient, user, parse_day(first, "--from"), parse_day(last, "--to"), limit
+    )
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    lines = review(
+        opened.store, actor, query, now=invocation.clock.now(), exported=as_csv or as_json
+    )
+    rows = [
+        [
+            line.id,
+            line.occurred_at.isoformat(),
+            line.username,
+            line.action,
+            line.entity,
+            line.entity_id,
+            line.patient_mrn or "",
+            line.detail,
+        ]
+        for line in lines
+    ]
+    if as_json:
+        print_json([dict(zip(COLUMNS, row, strict=True)) for row in rows])
+    elif as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(COLUMNS)
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    else:
+        for row in rows:
+            typer.echo(printable(" | ".join(str(cell) for cell in row)))

@@ -1,0 +1,109 @@
+"""What every command shares: options, the store it opens, and who is running it."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from schedtui.core.access import Actor
+from schedtui.core.clock import Clock
+from schedtui.core.errors import BadInput
+from schedtui.core.signin import sign_in_as_os_account
+from schedtui.core.stores import OpenedStore, open_sandbox, open_store, store_target
+from schedtui.settings import Settings, load_settings
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Store: SQLite file path or postgresql:// URL (env SCHEDTUI_DB)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+
+
+@dataclass
+class Invocation:
+    """What the top-level options said, handed to every subcommand."""
+
+    db: str | None
+    sandbox: bool
+    clock: Clock
+
+
+def settings() -> Settings:
+    """The effective settings."""
+    return load_settings()
+
+
+def opened_store(invocation: Invocation, db: str | None = None) -> OpenedStore:
+    """Open (create, upgrade) the store the options name."""
+    current = settings()
+    db = db or invocation.db
+    if invocation.sandbox:
+        store_target(current, db=db, sandbox=True)  # refuses --db with --sandbox
+        return open_sandbox(current, invocation.clock, on_seed=_announce_sandbox)
+    opened = open_store(store_target(current, db=db, sandbox=False), now=invocation.clock.now())
+    _report_upgrade(opened)
+    return opened
+
+
+def _announce_sandbox() -> None:
+    typer.echo("Creating the sandbox clinic (synthetic patients), first use only...", err=True)
+
+
+def _report_upgrade(opened: OpenedStore) -> None:
+    result = opened.upgrade
+    if result.changed and result.from_revision is not None:
+        copy = f"; the old store was copied to {result.backup_path}" if result.backup_path else ""
+        typer.echo(
+            f"Upgraded the store from schema {result.from_revision} to {result.to_revision}{copy}.",
+            err=True,
+        )
+
+
+def os_login() -> str:
+    """The OS account running this command (the SSH login name over SSH)."""
+    return getpass.getuser()
+
+
+def command_actor(opened: OpenedStore, invocation: Invocation) -> Actor:
+    """The schedtui user linked to the OS account running the command (audited sign-in)."""
+    return sign_in_as_os_account(
+        opened.store,
+        os_login(),
+        now=invocation.clock.now(),
+        method="os-account (command line)",
+        sandbox=invocation.sandbox,
+    )
+
+
+def parse_day(text: str | None, option: str) -> date | None:
+    """An ISO date from an option, or a clear `BadInput`."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{option} '{text}' is not a date like 2026-03-04.") from None
+
+
+def read_password(from_stdin: bool, *, confirm: bool = True) -> str:
+    """A password from one line of stdin, or typed twice at a hidden prompt."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise BadInput("--password-stdin was given but stdin was empty.")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise BadInput("No terminal to ask for a password: use --password-stdin.")
+    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    return password
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout."""
+    typer.echo(json.dumps(value, default=str, ensure_ascii=False))

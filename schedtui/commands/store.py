@@ -1,0 +1,126 @@
+"""`schedtui init`, `db upgrade`, `seed`, `backup` and `restore`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    print_json,
+)
+from schedtui.core.backup import backup_store, restore_store
+from schedtui.core.clock import FrozenClock
+from schedtui.core.errors import BadInput
+from schedtui.data.seed import MAX_PATIENTS, seed_store
+
+db_app = typer.Typer(help="Look after the store's schema.", add_completion=False)
+
+
+def init(ctx: typer.Context, db: DbOption = None) -> None:
+    """Create the store (or bring an existing one up to date) and say where it is."""
+    opened = opened_store(ctx.obj, db)
+    verb = "Created" if opened.created else "Opened"
+    typer.echo(
+        f"{verb} the store at {opened.store.describe()} (schema {opened.upgrade.to_revision})."
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
+    """Upgrade the store's schema to this version of schedtui."""
+    opened = opened_store(ctx.obj, db)
+    result, where = opened.upgrade, opened.store.describe()
+    state = "now" if result.changed else "already"
+    typer.echo(f"The store at {where} is {state} at schema {result.to_revision}.")
+
+
+def seed(
+    ctx: typer.Context,
+    patients: Annotated[
+        int, typer.Option(help="How many synthetic patients (schedules fill from ~1,000).")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same clinic.")] = 1,
+    today: Annotated[
+        str | None, typer.Option(help="Anchor the clinic on this date (YYYY-MM-DD), not today.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fill an empty store with a synthetic multi-site clinic (no real patient data)."""
+    if not 1 <= patients <= MAX_PATIENTS:
+        raise BadInput(f"--patients must be between 1 and {MAX_PATIENTS:,}, not {patients}.")
+    invocation: Invocation = ctx.obj
+    anchor = parse_day(today, "--today")
+    if anchor is not None:
+        invocation.clock = FrozenClock(datetime.combine(anchor, time(14), UTC))
+    opened = opened_store(invocation, db)
+    summary = seed_store(opened.store, patients=patients, seed=seed, now=invocation.clock.now())
+    if as_json:
+        print_json(
+            {
+                "store": opened.store.describe(),
+                "patients": summary.patients,
+                "providers": summary.providers,
+                "sites": summary.sites,
+                "appointments": summary.appointments,
+                "future_fill_rate": round(summary.future_fill_rate, 3),
+                "seconds": round(summary.seconds, 2),
+            }
+        )
+        return
+    typer.echo(
+        f"Seeded {opened.store.describe()}: {summary.patients:,} patients, {summary.providers} "
+        f"providers at {summary.sites} sites, {summary.appointments:,} appointments "
+        f"(next 8 weeks {summary.future_fill_rate:.0%} booked) in {summary.seconds:.1f} s."
+    )
+
+
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The new backup file.")],
+    db: DbOption = None,
+) -> None:
+    """Copy the store to PATH while others keep working (admins; audited)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    facts = backup_store(opened.store, actor, path, now=invocation.clock.now())
+    typer.echo(
+        f"Backed up {opened.store.describe()} to {facts.path} "
+        f"({facts.size_bytes / 1e6:.1f} MB, schema {facts.revision}, checked intact)."
+    )
+
+
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A backup made with 'schedtui backup'.")],
+    db: DbOption = None,
+) -> None:
+    """Replace the store with a checked backup; the current store is copied aside first."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    kind = "sandbox" if invocation.sandbox else "clinic"
+    facts = restore_store(opened.store, actor, path, kind=kind, now=invocation.clock.now())
+    typer.echo(
+        f"Restored {opened.store.describe()} from {facts.restored_from}; the store as it "
+        f"was is kept at {facts.previous_copy}."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the main app."""
+    app.command()(init)
+    app.command()(seed)
+    app.command()(backup)
+    app.command()(restore)
+    app.add_typer(db_app, name="db")

@@ -1,0 +1,183 @@
+"""`schedtui users add|list|disable|enable|passwd|role|unlock` (admins; the first admin once)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    print_json,
+    read_password,
+)
+from schedtui.core import users
+from schedtui.core.errors import BadInput
+from schedtui.core.stores import OpenedStore
+
+app = typer.Typer(help="Users and roles (admins only).", add_completion=False)
+NameArg = Annotated[str, typer.Argument(help="The schedtui user name.")]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from one line of stdin.")
+]
+
+
+def _context(ctx: typer.Context, db: str | None) -> tuple[Invocation, OpenedStore]:
+    invocation: Invocation = ctx.obj
+    return invocation, opened_store(invocation, db)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    username: NameArg,
+    role: Annotated[str, typer.Option(help="admin, supervisor, scheduler or trainee.")],
+    name: Annotated[str, typer.Option(help="Display name, e.g. 'Ava Jensen'.")] = "",
+    os_account: Annotated[
+        str | None, typer.Option(help="OS (SSH) login that signs in as this user, no password.")
+    ] = None,
+    no_password: Annotated[
+        bool, typer.Option("--no-password", help="OS-account sign-in only.")
+    ] = False,
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Add a user. On a store without an admin, this creates the first admin."""
+    invocation, opened = _context(ctx, db)
+    password = None if no_password else read_password(password_stdin)
+    now = invocation.clock.now()
+    with opened.store.read() as session:
+        first = users.needs_first_admin(session)
+    if first and role == "admin":
+        users.create_first_admin(
+            opened.store,
+            username=username,
+            display_name=name,
+            password=password,
+            os_account=os_account,
+            now=now,
+        )
+        typer.echo(f"Created '{username}', the first admin of {opened.store.describe()}.")
+        return
+    if first:
+        raise BadInput("This store has no admin yet: add the first one with --role admin.")
+    actor = command_actor(opened, invocation)
+    users.add_user(
+        opened.store,
+        actor,
+        username=username,
+        role=role,
+        display_name=name,
+        password=password,
+        os_account=os_account,
+        now=now,
+    )
+    typer.echo(f"Added {role} '{username}'.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the users (never their passwords)."""
+    invocation, opened = _context(ctx, db)
+    actor = command_actor(opened, invocation)
+    found = users.list_users(opened.store, actor, now=invocation.clock.now())
+    if as_json:
+        print_json(
+            [
+                {
+                    "username": u.username,
+                    "name": u.display_name,
+                    "role": u.role,
+                    "active": u.active,
+                    "os_account": u.os_account,
+                    "has_password": u.has_password,
+                    "locked_until": u.locked_until.isoformat() if u.locked_until else None,
+                    "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+                }
+                for u in found
+            ]
+        )
+        return
+    for u in found:
+        state = "active" if u.active else "disabled"
+        if u.locked_until and u.locked_until > invocation.clock.now():
+            state = f"locked until {u.locked_until:%H:%M} UTC"
+        login = f"os:{u.os_account}" if u.os_account else "-"
+        typer.echo(f"{u.username:<20} {u.role:<11} {state:<24} {login:<16} {u.display_name}")
+
+
+@app.command("disable")
+def disable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
+    """Disable an account (it can no longer sign in)."""
+    invocation, opened = _context(ctx, db)
+    users.set_active(
+        opened.store,
+        command_actor(opened, invocation),
+        username,
+        active=False,
+        now=invocation.clock.now(),
+    )
+    typer.echo(f"Disabled '{username}'.")
+
+
+@app.command("enable")
+def enable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
+    """Enable a disabled account again."""
+    invocation, opened = _context(ctx, db)
+    users.set_active(
+        opened.store,
+        command_actor(opened, invocation),
+        username,
+        active=True,
+        now=invocation.clock.now(),
+    )
+    typer.echo(f"Enabled '{username}'.")
+
+
+@app.command("passwd")
+def passwd(
+    ctx: typer.Context,
+    username: NameArg,
+    password_stdin: PasswordStdin = False,
+    db: DbOption = None,
+) -> None:
+    """Set a password (your own, or anyone's as an admin); also lifts a lockout."""
+    invocation, opened = _context(ctx, db)
+    actor = command_actor(opened, invocation)
+    users.set_password(
+        opened.store, actor, username, read_password(password_stdin), now=invocation.clock.now()
+    )
+    typer.echo(f"Password of '{username}' changed.")
+
+
+@app.command("role")
+def role(
+    ctx: typer.Context,
+    username: NameArg,
+    new_role: Annotated[str, typer.Argument(help="admin, supervisor, scheduler or trainee.")],
+    db: DbOption = None,
+) -> None:
+    """Give a user another role."""
+    invocation, opened = _context(ctx, db)
+    users.set_role(
+        opened.store,
+        command_actor(opened, invocation),
+        username,
+        new_role,
+        now=invocation.clock.now(),
+    )
+    typer.echo(f"'{username}' is now a {new_role}.")
+
+
+@app.command("unlock")
+def unlock(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
+    """Lift a lockout after failed sign-ins before it expires."""
+    invocation, opened = _context(ctx, db)
+    users.unlock(
+        opened.store, command_actor(opened, invocation), username, now=invocation.clock.now()
+    )
+    typer.echo(f"Unlocked '{username}'.")

@@ -1,0 +1,84 @@
+"""The idle lock: covers the whole screen (no patient data) until the same user unlocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Static
+
+from schedtui.core.errors import USER_ERRORS, AccountLocked
+from schedtui.core.signin import check_password
+from schedtui.screens.signin import FormScreen, Refused
+
+
+@dataclass
+class Unlocked(Message):
+    """The signed-in user proved it is them again."""
+
+
+class LockScreen(FormScreen):
+    """Shown after the idle time or on Ctrl+L; only the signed-in user can unlock."""
+
+    BUTTON = "Unlock"
+
+    def __init__(self, *, username: str, label: str, os_account: str | None) -> None:
+        super().__init__()
+        self.username = username
+        self.label = label
+        self.os_account = os_account
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="form"):
+            yield Static("Screen locked", id="form-title")
+            yield Static(f"Signed in as {self.label}.", markup=False)
+            yield from self.fields()
+            yield Static("", id="form-message", markup=False)
+            yield Button(self.BUTTON, variant="primary", id="form-submit")
+
+    def fields(self) -> ComposeResult:
+        if self.os_account:
+            yield Label(f"Press Enter to unlock as the OS account '{self.os_account}'.")
+            return
+        yield Label("Password")
+        yield Input(id="password", password=True)
+
+    def on_mount(self) -> None:
+        if not self.os_account:
+            self.query_one("#password", Input).focus()
+        else:
+            self.query_one("#form-submit", Button).focus()
+
+    def submit(self) -> None:
+        if self.os_account:
+            self.recheck_os_account()
+        else:
+            self.check(self.value("password"))
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False, description="Unlocking")
+    def check(self, password: str) -> None:
+        """Check the password off the event loop; too many failures sign the user out."""
+        app = self.sched_app
+        assert app.actor is not None
+        try:
+            check_password(
+                app.store, app.actor, password, now=app.clock.now(), settings=app.settings
+            )
+        except USER_ERRORS as refused:
+            self.post_message(Refused(str(refused), locked_out=isinstance(refused, AccountLocked)))
+            return
+        self.post_message(Unlocked())
+
+    def recheck_os_account(self) -> None:
+        """OS-account sessions unlock when the same OS account is still at the keyboard."""
+        from schedtui.core.session import current_os_login
+
+        if current_os_login() == self.os_account:
+            self.post_message(Unlocked())
+        else:
+            self.post_message(
+                Refused("This terminal now belongs to another OS account.", locked_out=True)
+            )
