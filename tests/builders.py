@@ -69,6 +69,10 @@ def build_tiny_clinic(store: Store) -> TinyClinic:
             session.flush()
             assert patient.id is not None
             patients[key] = patient.id
+        session.add(
+            m.PatientPhone(patient_id=patients["ann"], number="+16175550123", is_primary=True)
+        )
+        session.get(m.Patient, patients["ann"]).email = "ann.smith@example.com"  # type: ignore[union-attr]
         clinic = TinyClinic(
             _id(boston), _id(chicago), _id(okafor), _id(reyes), _id(follow_up), patients
         )

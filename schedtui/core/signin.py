@@ -190,5 +190,18 @@ def sign_in_as_os_account(
 def check_password(
     store: Store, actor: Actor, password: str, *, now: datetime, settings: Settings
 ) -> None:
-    """Re-check the signed-in user's password (unlocking the idle lock); audited on failure."""
-    sign_in_with_password(store, actor.username, password, now=now, settings=settings, sandbox=True)
+    """Re-check the signed-in user's password (unlocking the idle lock); audited on failure.
+
+    Failures count towards the lockout like any failed sign-in.
+    """
+    try:
+        # sandbox=True: whoever is already signed in may unlock their own session.
+        sign_in_with_password(
+            store, actor.username, password, now=now, settings=settings, sandbox=True
+        )
+    except AccountLocked:
+        raise
+    except SignInRefused as refused:
+        if str(refused) == WRONG_CREDENTIALS:
+            raise SignInRefused("Wrong password.") from None
+        raise

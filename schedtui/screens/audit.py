@@ -46,7 +46,7 @@ class AuditScreen(WorkScreen):
     BINDINGS = [
         Binding("escape", "close", "Back", id="audit.close"),
         Binding("ctrl+r", "reload", "Apply filters", id="audit.reload"),
-        Binding("ctrl+v", "verify", "Verify chain", id="audit.verify"),
+        Binding("f5", "verify", "Verify chain", id="audit.verify"),
     ]
 
     @dataclass
@@ -77,7 +77,7 @@ class AuditScreen(WorkScreen):
             for key, placeholder in FILTERS:
                 yield Input(id=f"filter-{key}", placeholder=placeholder)
         yield Static(
-            "Audit trail: Enter applies the filters, Ctrl+V verifies the chain.",
+            "Audit trail: Enter applies the filters, F5 verifies the chain.",
             id="audit-status",
             markup=False,
         )
