@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from schedtui.core.stores import open_store
 from schedtui.data.migrate import upgrade
 from schedtui.data.seed import seed_store
 from schedtui.data.store import Store
@@ -38,9 +39,8 @@ def isolated_home(
 
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh, migrated SQLite store."""
-    store = Store.open(str(tmp_path / "store.db"))
-    upgrade(store)
+    """A fresh clinic store on SQLite, opened the way the program opens one."""
+    store = open_store(str(tmp_path / "store.db"), now=SEED_NOW).store
     yield store
     store.dispose()
 
@@ -70,9 +70,8 @@ def pg_url() -> Iterator[str]:
 
 @pytest.fixture
 def pg_store(pg_url: str) -> Iterator[Store]:
-    """A fresh, migrated PostgreSQL store."""
-    store = Store.open(pg_url)
-    upgrade(store)
+    """A fresh clinic store on PostgreSQL."""
+    store = open_store(pg_url, now=SEED_NOW).store
     yield store
     store.dispose()
 
