@@ -97,6 +97,11 @@ class Settings(BaseSettings):
         default=5, ge=1, le=60, description="How long a slot stays held while a caller decides."
     )
     theme: str = Field(default="textual-dark", description="Textual theme of the TUI.")
+    keyring_backend: str | None = Field(
+        default=None,
+        description="Keyring backend for encrypted stores' keys on a headless server, e.g. "
+        "keyrings.alt.file.PlaintextKeyring (never one that prompts).",
+    )
 
     @field_validator("region")
     @classmethod

@@ -15,7 +15,13 @@ from schedtui.core.access import Actor
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
 from schedtui.core.signin import sign_in_as_os_account
-from schedtui.core.stores import OpenedStore, open_sandbox, open_store, store_target
+from schedtui.core.stores import (
+    OpenedStore,
+    open_sandbox,
+    open_store,
+    prepare_keychain,
+    store_target,
+)
 from schedtui.settings import Settings, load_settings
 
 DbOption = Annotated[
@@ -39,14 +45,18 @@ def settings() -> Settings:
     return load_settings()
 
 
-def opened_store(invocation: Invocation, db: str | None = None) -> OpenedStore:
-    """Open (create, upgrade) the store the options name."""
+def opened_store(
+    invocation: Invocation, db: str | None = None, *, encrypt: bool = False
+) -> OpenedStore:
+    """Open (create, upgrade) the store the options name; `encrypt` creates it encrypted."""
     current = settings()
+    prepare_keychain(current)
     db = db or invocation.db
     if invocation.sandbox:
         store_target(current, db=db, sandbox=True)  # refuses --db with --sandbox
         return open_sandbox(current, invocation.clock, on_seed=_announce_sandbox)
-    opened = open_store(store_target(current, db=db, sandbox=False), now=invocation.clock.now())
+    target = store_target(current, db=db, sandbox=False)
+    opened = open_store(target, now=invocation.clock.now(), encrypt=encrypt)
     _report_upgrade(opened)
     return opened
 

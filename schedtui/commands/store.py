@@ -25,12 +25,22 @@ from schedtui.data.seed import MAX_PATIENTS, seed_store
 db_app = typer.Typer(help="Look after the store's schema.", add_completion=False)
 
 
-def init(ctx: typer.Context, db: DbOption = None) -> None:
+def init(
+    ctx: typer.Context,
+    db: DbOption = None,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Create a new SQLCipher store; key in the keychain.")
+    ] = False,
+) -> None:
     """Create the store (or bring an existing one up to date) and say where it is."""
-    opened = opened_store(ctx.obj, db)
+    invocation: Invocation = ctx.obj
+    if encrypt and invocation.sandbox:
+        raise BadInput("The sandbox holds only synthetic patients; it is never encrypted.")
+    opened = opened_store(invocation, db, encrypt=encrypt)
     verb = "Created" if opened.created else "Opened"
+    how = " encrypted" if opened.store.encrypted else ""
     typer.echo(
-        f"{verb} the store at {opened.store.describe()} (schema {opened.upgrade.to_revision})."
+        f"{verb} the{how} store at {opened.store.describe()} (schema {opened.upgrade.to_revision})."
     )
 
 

@@ -18,7 +18,8 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.data import migrate
-from schedtui.data.store import SQLITE_BUSY_TIMEOUT_MS, Store
+from schedtui.data.sqlite_files import connect_file, copy_file_store
+from schedtui.data.store import Store
 
 PG_DUMP_ADVICE = (
     "This store is on PostgreSQL: back it up with the server's tools, e.g. "
@@ -44,7 +45,7 @@ def _sqlite_path(store: Store) -> Path:
 
 
 def backup_store(store: Store, actor: Actor, target: Path, *, now: datetime) -> BackupFacts:
-    """Copy the store to `target` (a new file) and check the copy."""
+    """Copy the store to `target` (a new file, encrypted like the store) and check the copy."""
     require(store, actor, Permission.BACKUP_STORE, now=now, what="store")
     source = _sqlite_path(store)
     target = target.expanduser().absolute()
@@ -52,8 +53,8 @@ def backup_store(store: Store, actor: Actor, target: Path, *, now: datetime) -> 
         raise BadInput(f"{target} already exists; choose a new file for the backup.")
     if not target.parent.is_dir():
         raise BadInput(f"The folder {target.parent} does not exist.")
-    _copy(source, target)
-    facts = inspect_backup(target)
+    copy_file_store(source, target, store.key)
+    facts = inspect_backup(target, store.key)
     audit.append(
         store,
         actor=actor,
@@ -65,31 +66,27 @@ def backup_store(store: Store, actor: Actor, target: Path, *, now: datetime) -> 
     return facts
 
 
-def _copy(source: Path, target: Path) -> None:
-    reader = sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-    try:
-        writer = sqlite3.connect(target, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
-        try:
-            reader.backup(writer)  # one step: a consistent snapshot of the source
-        finally:
-            writer.close()
-    finally:
-        reader.close()
-
-
-def inspect_backup(path: Path) -> BackupFacts:
-    """Check that `path` is an intact schedtui store this version can open."""
+def inspect_backup(path: Path, key: str | None = None) -> BackupFacts:
+    """Check that `path` is an intact schedtui store this version can open (with `key` if
+    it is encrypted like the store it belongs to)."""
     path = path.expanduser().absolute()
     if not path.is_file():
         raise BadInput(f"{path} is not a file.")
     with path.open("rb") as handle:
-        if handle.read(len(_HEADER)) != _HEADER:
-            raise BadInput(f"{path} is not a schedtui store (not an SQLite database).")
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        plain = handle.read(len(_HEADER)) == _HEADER
+    if plain and key is not None:
+        raise BadInput(f"{path} is not encrypted; this store is. Restore an encrypted backup.")
+    if not plain and key is None:
+        raise BadInput(f"{path} is not a schedtui store (not an SQLite database).")
+    connection = connect_file(path, key, read_only=True)
     try:
         return _facts(connection, path)
     except sqlite3.DatabaseError as exc:
         raise BadInput(f"{path} cannot be read as a schedtui store: {exc}.") from None
+    except Exception as exc:  # sqlcipher3 raises its own DatabaseError class
+        if type(exc).__name__ == "DatabaseError":
+            raise BadInput(f"{path} cannot be read with this store's key: {exc}.") from None
+        raise
     finally:
         connection.close()
 
@@ -125,14 +122,14 @@ def restore_store(
     """Replace the store's content with the backup at `source`, keeping a copy of the old."""
     require(store, actor, Permission.BACKUP_STORE, now=now, what="store")
     live = _sqlite_path(store)
-    facts = inspect_backup(source)
+    facts = inspect_backup(source, store.key)
     if facts.kind != kind:
         raise BadInput(f"{facts.path} is a {facts.kind} store; this is the {kind} store.")
     if facts.path == live.absolute():
         raise BadInput("That is the store itself, not a backup of it.")
-    previous = migrate.copy_aside(live, "before-restore", now)
+    previous = migrate.copy_aside(live, "before-restore", now, key=store.key)
     store.dispose()
-    _copy(facts.path, live)
+    copy_file_store(facts.path, live, store.key)
     result = migrate.upgrade(store, now=now)
     audit.append(
         store,

@@ -12,6 +12,7 @@ from sqlmodel import select
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
 from schedtui.data import migrate
+from schedtui.data.keys import forget_store_key, use_backend
 from schedtui.data.models import Site, StoreInfo
 from schedtui.data.seed import seed_store
 from schedtui.data.store import Store, resolve_url
@@ -30,15 +31,23 @@ class OpenedStore:
     created: bool
 
 
-def open_store(target: str, *, now: datetime, kind: str = "clinic") -> OpenedStore:
+def prepare_keychain(settings: Settings) -> None:
+    """Pin the keyring backend the settings name (before any store is opened)."""
+    use_backend(settings.keyring_backend)
+
+
+def open_store(
+    target: str, *, now: datetime, kind: str = "clinic", encrypt: bool = False
+) -> OpenedStore:
     """Open (creating if needed) and upgrade the store at `target`, and check its kind.
 
     `kind` is "clinic" or "sandbox": a clinic store never opens as the sandbox and the
-    other way round. A new SQLite file that cannot be set up is removed again.
+    other way round. `encrypt` creates a new SQLCipher store, its key in the keychain.
+    A new SQLite file that cannot be set up is removed again (with its key).
     """
-    url = resolve_url(target)
+    new_file = _names_new_file(target)
+    url = resolve_url(target, encrypt_new=encrypt)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
-    new_file = path is not None and not path.exists()
     try:
         store = Store(url)
         store.ping()
@@ -47,8 +56,16 @@ def open_store(target: str, *, now: datetime, kind: str = "clinic") -> OpenedSto
     except BaseException:
         if new_file and path is not None:
             _remove_sqlite_files(path)
+            if encrypt:
+                forget_store_key(path)
         raise
     return OpenedStore(store, result, created=new_file or result.from_revision is None)
+
+
+def _names_new_file(target: str) -> bool:
+    if "://" in target:
+        return False
+    return not Path(target).expanduser().exists()
 
 
 def _claim_kind(store: Store, wanted: str, now: datetime) -> None:

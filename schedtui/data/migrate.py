@@ -5,7 +5,6 @@ An older SQLite store is copied aside (SQLite online backup) before it is upgrad
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 from schedtui.data.errors import StoreError
+from schedtui.data.sqlite_files import copy_file_store
 from schedtui.data.store import Store
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -74,7 +74,7 @@ def upgrade(store: Store, *, now: datetime | None = None) -> UpgradeResult:
         return UpgradeResult(current, head, None)
     backup = None
     if current is not None and store.path is not None:
-        backup = copy_aside(store.path, current, now or datetime.now(UTC))
+        backup = copy_aside(store.path, current, now or datetime.now(UTC), key=store.key)
     run_migrations(store, "head")
     return UpgradeResult(current, head, backup)
 
@@ -100,19 +100,11 @@ def _has_foreign_tables(store: Store) -> bool:
     return bool(names - {"alembic_version"})
 
 
-def copy_aside(path: Path, revision: str, now: datetime) -> Path:
-    """Copy an SQLite store next to itself with SQLite's online backup; return the copy's path."""
+def copy_aside(path: Path, label: str, now: datetime, *, key: str | None = None) -> Path:
+    """Copy an SQLite store next to itself (online backup API); return the copy's path."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
+    target = path.with_name(f"{path.name}.{label}.{stamp}.bak")
+    copy_file_store(path, target, key)
     return target
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from schedtui.data.errors import StoreError
+from schedtui.data.keys import new_store_key, store_key
 
 #: How long an SQLite writer waits for another writer before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -27,17 +28,19 @@ _WRITE_OPTION = "schedtui_write"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def resolve_url(target: str) -> URL:
+def resolve_url(target: str, *, encrypt_new: bool = False) -> URL:
     """Turn what a user typed (`--db`, `SCHEDTUI_DB`) into a database URL.
 
     A value with `://` is a URL (sqlite or postgresql); anything else is a file path.
-    Raises `StoreError` with a plain sentence when the value cannot name a store.
+    An encrypted (SQLCipher) file opens with its key from the keychain; `encrypt_new`
+    makes a new file encrypted. Raises `StoreError` with a plain sentence when the
+    value cannot name a store.
     """
     target = target.strip()
     if not target:
         raise StoreError("The store location is empty; give a file path or a database URL.")
     if "://" not in target:
-        return _sqlite_url_for_path(Path(target).expanduser())
+        return _sqlite_url_for_path(Path(target).expanduser(), encrypt_new=encrypt_new)
     try:
         url = make_url(target)
     except (ArgumentError, ValueError) as exc:
@@ -57,7 +60,7 @@ def resolve_url(target: str) -> URL:
     )
 
 
-def _sqlite_url_for_path(path: Path) -> URL:
+def _sqlite_url_for_path(path: Path, *, encrypt_new: bool = False) -> URL:
     path = path.absolute()
     if path.is_dir():
         raise StoreError(f"{path} is a folder; give the path of a store file inside it.")
@@ -65,19 +68,33 @@ def _sqlite_url_for_path(path: Path) -> URL:
     if not folder.is_dir():
         raise StoreError(f"The folder {folder} does not exist; create it or choose another --db.")
     if path.exists():
-        _require_sqlite_file(path)
+        if encrypt_new:
+            raise StoreError(f"{path} already exists; --encrypt only creates a new store.")
+        if not _is_plain_sqlite(path):
+            return _encrypted_url(path)
     elif not os.access(folder, os.W_OK | os.X_OK):
         raise StoreError(f"Cannot create a store in {folder}: the folder is not writable.")
+    elif encrypt_new:
+        return URL.create("sqlite+pysqlcipher", password=new_store_key(path), database=str(path))
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
-def _require_sqlite_file(path: Path) -> None:
+def _is_plain_sqlite(path: Path) -> bool:
     if not os.access(path, os.R_OK):
         raise StoreError(f"Cannot read the store {path}: permission denied.")
     with path.open("rb") as handle:
         header = handle.read(len(_SQLITE_HEADER))
-    if header and header != _SQLITE_HEADER:
-        raise StoreError(f"{path} is not a schedtui store (not an SQLite database file).")
+    return not header or header == _SQLITE_HEADER
+
+
+def _encrypted_url(path: Path) -> URL:
+    key = store_key(path)
+    if key is None:
+        raise StoreError(
+            f"{path} is not a plain SQLite store, and the keychain holds no key for it: either "
+            "it is not a schedtui store, or it is an encrypted store whose key is not here."
+        )
+    return URL.create("sqlite+pysqlcipher", password=key, database=str(path))
 
 
 class Store:
@@ -99,6 +116,17 @@ class Store:
         store = cls(resolve_url(target))
         store.ping()
         return store
+
+    @property
+    def encrypted(self) -> bool:
+        """True for an SQLCipher (encrypted) store."""
+        return self.url.drivername == "sqlite+pysqlcipher"
+
+    @property
+    def key(self) -> str | None:
+        """The SQLCipher key of an encrypted store (None otherwise). Never print it."""
+        password = self.url.password
+        return str(password) if self.encrypted and password is not None else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -133,6 +161,8 @@ class Store:
 
     def _unreachable_reason(self, exc: DBAPIError) -> str:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if self.encrypted and "not a database" in detail:
+            return f"Cannot open the encrypted store {self.path}: the key in the keychain is wrong."
         if self.is_sqlite:
             return f"Cannot open the store {self.path}: {detail}."
         where = f"{self.url.host or 'localhost'}:{self.url.port or 5432}"
@@ -184,6 +214,9 @@ def _configure_sqlite_connection(dbapi_connection: sqlite3.Connection, _record: 
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
+        if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+            # SQLCipher logs to stderr by default, which would paint over the TUI.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
