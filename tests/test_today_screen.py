@@ -118,13 +118,13 @@ class TestTodayView:
     async def test_a_failed_load_is_reported_and_the_app_stays_up(
         self, clinic_store: Store, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        def broken(*args: object) -> None:
+        def broken(*args: object, **kwargs: object) -> None:
             raise RuntimeError("connection lost")
 
         app = _app(clinic_store)
         async with app.run_test(size=SIZE) as pilot:
             await _settle(pilot)
-            monkeypatch.setattr("schedtui.screens.today.day_schedule", broken)
+            monkeypatch.setattr("schedtui.screens.today.view_day", broken)
             await pilot.press("r")
             await _settle(pilot)
             messages = [n.message for n in app._notifications]

@@ -10,8 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from schedtui.core import audit
+from schedtui.core.access import Actor, Permission
 from schedtui.core.clock import Clock
+from schedtui.core.guard import require
 from schedtui.data.models import Appointment, AppointmentType, Patient, Provider, Site
+from schedtui.data.store import Store
 
 
 @dataclass(frozen=True)
@@ -129,3 +133,34 @@ def _row(
         interpreter_language=appointment.interpreter_language,
         overbooked=appointment.overbooked,
     )
+
+
+def view_day(
+    store: Store,
+    actor: Actor,
+    day: date,
+    site_code: str | None,
+    *,
+    now: datetime,
+    record: bool,
+) -> tuple[DaySchedule, list[str]]:
+    """The day's schedule for the Today view (permission-checked).
+
+    With `record`, the listing is written to the audit trail (one row per day and site
+    looked at, not per automatic refresh).
+    """
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="schedule")
+    with store.read() as session:
+        schedule = day_schedule(session, day, site_code)
+        sites = site_codes(session)
+    if record:
+        audit.append(
+            store,
+            actor=actor,
+            action="view",
+            now=now,
+            entity="schedule",
+            entity_id=day.isoformat(),
+            detail={"site": site_code or "all", "appointments": len(schedule.rows)},
+        )
+    return schedule, sites

@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from schedtui.core.appointment_card import AppointmentCard, appointment_card
 from schedtui.core.statuses import STATUS_DISPLAY
-from schedtui.core.today import DaySchedule, clinic_today, day_schedule, site_codes
+from schedtui.core.today import DaySchedule, clinic_today, view_day
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.appointment_table import AppointmentTable
@@ -61,6 +61,8 @@ class TodayScreen(WorkScreen):
         self.day: date | None = None
         self.site: str | None = None
         self.sites: list[str] = []
+        #: The day and site last written to the audit trail (refreshes are not re-recorded).
+        self.recorded: tuple[date, str | None] | None = None
 
     @property
     def sched_app(self) -> SchedApp:
@@ -96,11 +98,14 @@ class TodayScreen(WorkScreen):
     )
     def load(self) -> None:
         """Read the day's schedule off the event loop and post it back."""
+        app = self.sched_app
         day, site = self.day, self.site
-        assert day is not None
-        with self.sched_app.store.read() as session:
-            schedule = day_schedule(session, day, site)
-            sites = site_codes(session)
+        assert day is not None and app.actor is not None
+        first_look = (day, site) != self.recorded
+        schedule, sites = view_day(
+            app.store, app.actor, day, site, now=app.clock.now(), record=first_look
+        )
+        self.recorded = (day, site)
         self.post_message(self.Loaded(schedule, sites))
 
     @on(Loaded)
