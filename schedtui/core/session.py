@@ -67,7 +67,7 @@ def sandbox_trainee(store: Store, login: str, clock: Clock) -> Actor:
             user = User(
                 username=f"{name}.sandbox" if taken else name,
                 role="trainee",
-                display_name=f"{login} (trainee)",
+                display_name=login,
                 os_account=login,
                 created_at=now,
             )
