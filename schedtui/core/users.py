@@ -113,13 +113,7 @@ def add_user(
     if password is not None:
         check_strength(password, username)
     with store.write() as session:
-        if session.exec(select(User).where(col(User.username) == username)).first():
-            raise BadInput(f"There is already a user named '{username}'.")
-        if (
-            os_account
-            and session.exec(select(User).where(col(User.os_account) == os_account)).first()
-        ):
-            raise BadInput(f"The OS account '{os_account}' is already linked to another user.")
+        _require_free(session, username, os_account)
         _insert(session, username, display_name, role, password, os_account, now)
         audit.record(
             session,

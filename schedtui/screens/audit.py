@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,9 +20,6 @@ from schedtui.core.masking import masked
 from schedtui.core.text import printable
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
-
-if TYPE_CHECKING:
-    from schedtui.app import SchedApp
 
 FILTERS = (
     ("patient", "Patient MRN"),
@@ -60,14 +56,6 @@ class AuditScreen(WorkScreen):
         """The chain was checked."""
 
         report: ChainReport
-
-    @property
-    def sched_app(self) -> SchedApp:
-        """The app, typed."""
-        from schedtui.app import SchedApp
-
-        assert isinstance(self.app, SchedApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from schedtui.core.errors import USER_ERRORS
 from schedtui.core.faults import describe_fault
+
+if TYPE_CHECKING:
+    from schedtui.app import SchedApp
 
 
 def failure_message(worker: Worker[object]) -> str:
@@ -20,7 +25,15 @@ def failure_message(worker: Worker[object]) -> str:
 
 
 class WorkScreen(Screen[None]):
-    """A screen whose thread workers report their failures as a notification."""
+    """A screen of the schedtui app; its thread workers report failures as a notification."""
+
+    @property
+    def sched_app(self) -> SchedApp:
+        """The app, typed (its settings, store, clock and signed-in actor)."""
+        from schedtui.app import SchedApp
+
+        assert isinstance(self.app, SchedApp)
+        return self.app
 
     @on(Worker.StateChanged)
     def _report_worker_failure(self, event: Worker.StateChanged) -> None:

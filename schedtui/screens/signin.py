@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,9 +15,6 @@ from schedtui.core.errors import USER_ERRORS
 from schedtui.core.signin import sign_in_with_password
 from schedtui.core.users import create_first_admin
 from schedtui.screens.base import WorkScreen
-
-if TYPE_CHECKING:
-    from schedtui.app import SchedApp
 
 
 @dataclass
@@ -49,14 +45,6 @@ class FormScreen(WorkScreen):
     """
     TITLE_TEXT = ""
     BUTTON = "Sign in"
-
-    @property
-    def sched_app(self) -> SchedApp:
-        """The app, typed."""
-        from schedtui.app import SchedApp
-
-        assert isinstance(self.app, SchedApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="form"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,9 +21,6 @@ from schedtui.screens.base import WorkScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.appointment_table import AppointmentTable
 from schedtui.widgets.sandbox_banner import SandboxBanner
-
-if TYPE_CHECKING:
-    from schedtui.app import SchedApp
 
 #: Re-read the day this often (seconds), so the list stays current without a key.
 REFRESH_SECONDS = 30.0
@@ -63,14 +59,6 @@ class TodayScreen(WorkScreen):
         self.sites: list[str] = []
         #: The day and site last written to the audit trail (refreshes are not re-recorded).
         self.recorded: tuple[date, str | None] | None = None
-
-    @property
-    def sched_app(self) -> SchedApp:
-        """The app, typed."""
-        from schedtui.app import SchedApp
-
-        assert isinstance(self.app, SchedApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
