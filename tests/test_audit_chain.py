@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from datetime import date, timedelta
 
@@ -135,3 +136,30 @@ def test_accounting_of_disclosures_filters(sqlite_store: Store) -> None:
     assert [(line.username, line.patient_mrn) for line in by_patient] == [("ava", "MRN0001")]
     assert [line.action for line in by_user] == ["export"]
     assert [line.patient_mrn for line in by_day] == ["MRN0004"]
+
+
+def _append_many(url: str, who: str, count: int) -> None:
+    store = Store.open(url)
+    for number in range(count):
+        audit.append(
+            store,
+            actor=Actor(None, who, "scheduler"),
+            action="view",
+            now=NOW,
+            entity="patient",
+            entity_id=number,
+        )
+    store.dispose()
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(any_store: Store) -> None:
+    url = any_store.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_append_many, args=(url, f"user{n}", 30)) for n in range(3)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+    assert [writer.exitcode for writer in writers] == [0, 0, 0]
+    report = _verify(any_store)
+    assert report.intact and report.rows == 90

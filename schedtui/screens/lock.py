@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from schedtui.core.errors import USER_ERRORS, AccountLocked
 from schedtui.core.signin import check_password
 from schedtui.screens.signin import FormScreen, Refused
+from schedtui.widgets.sandbox_banner import SandboxBanner
 
 
 @dataclass
@@ -32,6 +33,8 @@ class LockScreen(FormScreen):
         self.os_account = os_account
 
     def compose(self) -> ComposeResult:
+        if self.sched_app.sandbox:
+            yield SandboxBanner()
         with Center(), Vertical(id="form"):
             yield Static("Screen locked", id="form-title")
             yield Static(f"Signed in as {self.label}.", markup=False)

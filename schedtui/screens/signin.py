@@ -15,6 +15,7 @@ from schedtui.core.errors import USER_ERRORS
 from schedtui.core.signin import sign_in_with_password
 from schedtui.core.users import create_first_admin
 from schedtui.screens.base import WorkScreen
+from schedtui.widgets.sandbox_banner import SandboxBanner
 
 
 @dataclass
@@ -47,6 +48,8 @@ class FormScreen(WorkScreen):
     BUTTON = "Sign in"
 
     def compose(self) -> ComposeResult:
+        if self.sched_app.sandbox:
+            yield SandboxBanner()
         with Center(), Vertical(id="form"):
             yield Static(self.TITLE_TEXT, id="form-title", markup=False)
             yield from self.fields()
