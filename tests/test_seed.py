@@ -16,7 +16,7 @@ from schedtui.data import models as m
 from schedtui.data.errors import StoreError
 from schedtui.data.migrate import upgrade
 from schedtui.data.seed import seed_store
-from schedtui.data.seed.calendar import windows
+from schedtui.data.recurrence import windows
 from schedtui.data.store import Store
 from tests.conftest import SEED_NOW, SEED_PATIENTS
 

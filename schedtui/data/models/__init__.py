@@ -4,6 +4,8 @@ from schedtui.data.models.appointments import Appointment, SlotHold
 from schedtui.data.models.base import SQLModel
 from schedtui.data.models.clinic import (
     AppointmentType,
+    AppointmentTypeResource,
+    BookingLimit,
     Closure,
     Provider,
     ProviderLanguage,
@@ -45,7 +47,9 @@ metadata = SQLModel.metadata
 __all__ = [
     "Appointment",
     "AppointmentType",
+    "AppointmentTypeResource",
     "AuditEvent",
+    "BookingLimit",
     "CallNote",
     "Closure",
     "Complaint",

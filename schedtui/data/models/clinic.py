@@ -157,6 +157,29 @@ class AppointmentType(SQLModel, table=True):
     active: bool = True
 
 
+class AppointmentTypeResource(SQLModel, table=True):
+    """A resource (MRI 1, Echo cart A...) that can serve an appointment type."""
+
+    __tablename__ = "appointment_type_resource"
+    appointment_type_id: int = Field(foreign_key="appointment_type.id", primary_key=True)
+    resource_id: int = Field(foreign_key="resource.id", primary_key=True)
+
+
+class BookingLimit(SQLModel, table=True):
+    """How much notice a booking needs and how many a day a provider takes, per type.
+
+    A row without a provider applies to every provider; without a type, to every type.
+    """
+
+    __tablename__ = "booking_limit"
+    __table_args__ = (*not_negative("min_notice_minutes", "max_per_day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int | None = Field(default=None, foreign_key="provider.id", index=True)
+    appointment_type_id: int | None = Field(default=None, foreign_key="appointment_type.id")
+    min_notice_minutes: int | None = None
+    max_per_day: int | None = None
+
+
 class ScheduleTemplate(SQLModel, table=True):
     """A provider's recurring availability at one site: an rrule of days and a daily window."""
 

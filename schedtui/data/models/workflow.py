@@ -31,6 +31,7 @@ class WaitlistEntry(SQLModel, table=True):
     current_appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
     earliest_date: date
     latest_date: date | None = None
+    expires_on: date | None = Field(default=None, description="the entry lapses after this day")
     weekdays: str = Field(default="0123456", max_length=7, description="0 = Monday")
     day_part: str = Field(default="any", max_length=10)
     priority: int = 0

@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from schedtui.data import models as m
 from schedtui.data.errors import StoreError
+from schedtui.data.recurrence import windows
 from schedtui.data.seed import worklists
-from schedtui.data.seed.calendar import windows
 from schedtui.data.seed.clinic import Clinic, template_epoch, write_clinic
 from schedtui.data.seed.people import NamePools, PatientBatch, make_patients
 from schedtui.data.seed.schedule import ScheduleReport, book_windows

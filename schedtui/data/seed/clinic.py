@@ -181,6 +181,17 @@ def _providers(session: Session, clinic: Clinic, rng: random.Random) -> None:
         clinic.providers.append((spec, provider))
 
 
+TYPE_RESOURCES = {"MRI": ("MRI 1 (3T)",), "CT": ("CT 1",), "ECHO": ("Echo cart A", "Echo cart B")}
+#: (type code, min notice minutes, max per provider per day)
+LIMITS: tuple[tuple[str | None, int | None, int | None], ...] = (
+    ("MRI", 24 * 60, None),
+    ("CT", 4 * 60, None),
+    ("PTEVAL", None, 2),
+    ("BHINT", None, 3),
+    (None, 60, None),
+)
+
+
 def _resources(session: Session, clinic: Clinic) -> None:
     for site_code, kind, name, language in ref.RESOURCES:
         site_id = clinic.sites[site_code].id if site_code else None
@@ -189,6 +200,22 @@ def _resources(session: Session, clinic: Clinic) -> None:
         session.flush()
         assert resource.id is not None
         clinic.resources[(site_code, name)] = resource.id
+    by_name = {name: rid for (_, name), rid in clinic.resources.items()}
+    for code, names in TYPE_RESOURCES.items():
+        session.add_all(
+            m.AppointmentTypeResource(
+                appointment_type_id=_id(clinic.types[code]), resource_id=by_name[name]
+            )
+            for name in names
+        )
+    for limit_code, notice, per_day in LIMITS:
+        session.add(
+            m.BookingLimit(
+                appointment_type_id=clinic.types[limit_code].id if limit_code else None,
+                min_notice_minutes=notice,
+                max_per_day=per_day,
+            )
+        )
 
 
 def _staff(session: Session, clinic: Clinic, now: datetime) -> None:

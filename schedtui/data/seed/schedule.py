@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from schedtui.data import models as m
+from schedtui.data.recurrence import Window
 from schedtui.data.seed import reference as ref
-from schedtui.data.seed.calendar import Window
 from schedtui.data.seed.clinic import Clinic
 
 Row = dict[str, Any]

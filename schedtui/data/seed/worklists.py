@@ -157,6 +157,7 @@ def waitlist_for(
                 "current_appointment_id": None,
                 "earliest_date": now.date() + timedelta(days=rng.randrange(0, 7)),
                 "latest_date": now.date() + timedelta(days=rng.randrange(30, 90)),
+                "expires_on": now.date() + timedelta(days=rng.randrange(60, 120)),
                 "weekdays": "".join(days),
                 "day_part": rng.choice(("any", "morning", "afternoon")),
                 "priority": rng.randrange(0, 3),

@@ -1,4 +1,4 @@
-"""Expand the seeded templates, blocks and closures into concrete bookable windows.
+"""Expand templates, blocks and closures into concrete windows of bookable time.
 
 Recurrences are expanded in each site's local wall time, then converted to UTC, so a
 08:00 clinic stays at 08:00 across DST changes.
@@ -84,9 +84,10 @@ def windows(
 ) -> list[Window]:
     """Every template window in [first, last], minus closed days, with its blocks attached."""
     closed = closed_days(closures)
+    home = {t.provider_id: zones[t.site_id] for t in templates}
     blocked: dict[tuple[int, date], list[Interval]] = defaultdict(list)
     for block in blocks:
-        zone = zones[block.site_id] if block.site_id else UTC
+        zone = zones[block.site_id] if block.site_id else home.get(block.provider_id, UTC)
         for start, end in block_occurrences(block, zone, first - timedelta(days=1), last):
             blocked[(block.provider_id, start.astimezone(zone).date())].append((start, end))
     result = []
