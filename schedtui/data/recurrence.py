@@ -6,9 +6,11 @@ Recurrences are expanded in each site's local wall time, then converted to UTC, 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -27,6 +29,8 @@ class Window:
     start: datetime
     end: datetime
     blocked: tuple[Interval, ...]
+    #: What each blocked stretch is, e.g. "lunch: Lunch" (same order as `blocked`).
+    labels: tuple[str, ...] = ()
 
     @property
     def open_minutes(self) -> int:
@@ -38,12 +42,26 @@ class Window:
         return int(total // 60)
 
 
+@lru_cache(maxsize=4096)
+def _occurrences(rule: str, dtstart: date, through_year: int) -> tuple[date, ...]:
+    """Every date the rule gives from `dtstart` to the end of `through_year` (cached: rules
+    anchored months back would otherwise be walked from their start on every call)."""
+    recurrence = rrulestr(rule, dtstart=datetime.combine(dtstart, datetime.min.time()))
+    end = datetime(through_year, 12, 31, 23, 59)
+    return tuple(
+        moment.date()
+        for moment in recurrence.between(
+            datetime.combine(dtstart, datetime.min.time()), end, inc=True
+        )
+    )
+
+
 def local_days(rule: str, dtstart: date, first: date, last: date) -> list[date]:
     """Dates in [first, last] on which an rrule anchored at `dtstart` occurs."""
-    recurrence = rrulestr(rule, dtstart=datetime.combine(dtstart, datetime.min.time()))
-    start = datetime.combine(first, datetime.min.time())
-    end = datetime.combine(last, datetime.max.time())
-    return [moment.date() for moment in recurrence.between(start, end, inc=True)]
+    if last < dtstart:
+        return []
+    dates = _occurrences(rule, dtstart, last.year + 1)
+    return list(dates[bisect_left(dates, first) : bisect_right(dates, last)])
 
 
 def block_occurrences(
@@ -85,11 +103,12 @@ def windows(
     """Every template window in [first, last], minus closed days, with its blocks attached."""
     closed = closed_days(closures)
     home = {t.provider_id: zones[t.site_id] for t in templates}
-    blocked: dict[tuple[int, date], list[Interval]] = defaultdict(list)
+    blocked: dict[tuple[int, date], list[tuple[datetime, datetime, str]]] = defaultdict(list)
     for block in blocks:
         zone = zones[block.site_id] if block.site_id else home.get(block.provider_id, UTC)
+        label = f"{block.kind}: {block.reason}" if block.reason else block.kind
         for start, end in block_occurrences(block, zone, first - timedelta(days=1), last):
-            blocked[(block.provider_id, start.astimezone(zone).date())].append((start, end))
+            blocked[(block.provider_id, start.astimezone(zone).date())].append((start, end, label))
     result = []
     for template in templates:
         zone = zones[template.site_id]
@@ -100,10 +119,9 @@ def windows(
                 continue
             start = datetime.combine(day, template.start_time, tzinfo=zone).astimezone(UTC)
             end = datetime.combine(day, template.end_time, tzinfo=zone).astimezone(UTC)
-            cuts = tuple(
-                sorted(
-                    b for b in blocked[(template.provider_id, day)] if b[0] < end and b[1] > start
-                )
+            cuts = sorted(
+                b for b in blocked[(template.provider_id, day)] if b[0] < end and b[1] > start
             )
-            result.append(Window(template, day, start, end, cuts))
+            spans = tuple((b[0], b[1]) for b in cuts)
+            result.append(Window(template, day, start, end, spans, tuple(b[2] for b in cuts)))
     return result

@@ -1,0 +1,101 @@
+"""The clinic's slow-changing facts the engine reasons over, read in one go.
+
+Sites, providers and what they offer, appointment types and the resources that serve
+them, templates, blocks, closures, booking limits and payer networks: small tables,
+read with a handful of queries. Searches may reuse a recent copy; booking always
+reads a fresh one inside its transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from schedtui.data import models as m
+
+
+@dataclass
+class Reference:
+    """Everything but the appointments and holds."""
+
+    sites: dict[int, m.Site] = field(default_factory=dict)
+    zones: dict[int, ZoneInfo] = field(default_factory=dict)
+    providers: dict[int, m.Provider] = field(default_factory=dict)
+    languages: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    specialties: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    provider_sites: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    network: dict[tuple[int, int], bool] = field(default_factory=dict)
+    types: dict[int, m.AppointmentType] = field(default_factory=dict)
+    type_resources: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    resources: dict[int, m.Resource] = field(default_factory=dict)
+    templates: list[m.ScheduleTemplate] = field(default_factory=list)
+    accepts: dict[int, frozenset[int]] = field(default_factory=dict)
+    blocks: list[m.ScheduleBlock] = field(default_factory=list)
+    closures: list[m.Closure] = field(default_factory=list)
+    limits: list[m.BookingLimit] = field(default_factory=list)
+    specialty_codes: dict[str, int] = field(default_factory=dict)
+
+    def templates_of(self, provider_id: int) -> list[m.ScheduleTemplate]:
+        """The provider's templates."""
+        return [t for t in self.templates if t.provider_id == provider_id]
+
+    def blocks_of(self, provider_id: int) -> list[m.ScheduleBlock]:
+        """The provider's blocks."""
+        return [b for b in self.blocks if b.provider_id == provider_id]
+
+    def type_by_code(self, code: str) -> m.AppointmentType | None:
+        """The active appointment type with this code."""
+        return next((t for t in self.types.values() if t.code == code.upper() and t.active), None)
+
+    def interpreters(self, language: str) -> int:
+        """How many interpreters of `language` the clinic has (their capacity at one time)."""
+        return sum(
+            1
+            for r in self.resources.values()
+            if r.kind == "interpreter" and r.active and r.language == language
+        )
+
+
+def load_reference(session: Session) -> Reference:
+    """Read the reference tables."""
+    ref = Reference()
+    for site in session.exec(select(m.Site).where(col(m.Site.active))):
+        assert site.id is not None
+        ref.sites[site.id] = site
+        ref.zones[site.id] = ZoneInfo(site.timezone)
+    ref.providers = {
+        p.id: p
+        for p in session.exec(select(m.Provider).where(col(m.Provider.active)))
+        if p.id is not None
+    }
+    for language in session.exec(select(m.ProviderLanguage)):
+        ref.languages[language.provider_id].add(language.language)
+    for link in session.exec(select(m.ProviderSpecialty)):
+        ref.specialties[link.provider_id].add(link.specialty_id)
+    for place in session.exec(select(m.ProviderSite)):
+        ref.provider_sites[place.provider_id].add(place.site_id)
+    for entry in session.exec(select(m.ProviderPayer)):
+        ref.network[(entry.provider_id, entry.payer_id)] = entry.in_network
+    ref.types = {t.id: t for t in session.exec(select(m.AppointmentType)) if t.id is not None}
+    ref.resources = {r.id: r for r in session.exec(select(m.Resource)) if r.id is not None}
+    for served in session.exec(select(m.AppointmentTypeResource)):
+        ref.type_resources[served.appointment_type_id].append(served.resource_id)
+    ref.templates = [
+        t
+        for t in session.exec(select(m.ScheduleTemplate))
+        if t.provider_id in ref.providers and t.site_id in ref.sites
+    ]
+    accepted: dict[int, set[int]] = defaultdict(set)
+    for accepts in session.exec(select(m.TemplateAppointmentType)):
+        accepted[accepts.template_id].add(accepts.appointment_type_id)
+    ref.accepts = {template_id: frozenset(ids) for template_id, ids in accepted.items()}
+    ref.blocks = list(session.exec(select(m.ScheduleBlock)))
+    ref.closures = list(session.exec(select(m.Closure)))
+    ref.limits = list(session.exec(select(m.BookingLimit)))
+    ref.specialty_codes = {
+        s.code: s.id for s in session.exec(select(m.Specialty)) if s.id is not None
+    }
+    return ref
