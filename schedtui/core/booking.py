@@ -1,0 +1,347 @@
+"""Holding and booking: the only door through which anything gets on the schedule.
+
+A booking is one transaction that locks the provider's (and the patient's) rows,
+re-checks the time with the same `Checker` the search uses, inserts, and writes a
+DomainEvent and an audit row with it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from schedtui.core import audit
+from schedtui.core.access import Actor, Permission
+from schedtui.core.availability import Candidate, Checker, Scope, load_occupancy
+from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
+from schedtui.core.reference import Reference, load_reference
+from schedtui.core.writes import in_write, lock_rows
+from schedtui.data import models as m
+from schedtui.data.recurrence import windows
+from schedtui.data.store import Store
+from schedtui.settings import Settings
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """Who, with whom, what and when."""
+
+    patient_id: int
+    provider_id: int
+    type_code: str
+    start: datetime
+    site_id: int | None = None
+    visit_mode: str | None = None
+    reason: str = ""
+    overbook: bool = False
+    overbook_reason: str = ""
+    hold_id: int | None = None
+
+
+class NeedsOverbookPermission(Exception):
+    """Raised inside the transaction; the refusal is audited once it has rolled back."""
+
+
+def _event(
+    session: Session,
+    kind: str,
+    appointment: m.Appointment,
+    actor: Actor,
+    now: datetime,
+    **extra: Any,
+) -> None:
+    assert appointment.id is not None
+    payload = {
+        "patient_id": appointment.patient_id,
+        "provider_id": appointment.provider_id,
+        "site_id": appointment.site_id,
+        "start": appointment.start.isoformat(),
+        "end": appointment.end.isoformat(),
+        "status": appointment.status,
+        **extra,
+    }
+    session.add(
+        m.DomainEvent(
+            occurred_at=now,
+            kind=kind,
+            aggregate="appointment",
+            aggregate_id=appointment.id,
+            provider_id=appointment.provider_id,
+            actor_id=actor.user_id,
+            payload_json=json.dumps(payload),
+        )
+    )
+
+
+@dataclass
+class Prepared:
+    """A request checked against the store: the candidate and what it needs."""
+
+    candidate: Candidate
+    kind: m.AppointmentType
+    checker: Checker
+    problems: list[str]
+
+
+def prepare(
+    session: Session,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    ignore_appointment: int | None = None,
+) -> Prepared:
+    """Check a request against a fresh read of the store (inside the caller's transaction)."""
+    ref = load_reference(session)
+    kind, patient = _known(session, ref, request)
+    start = request.start
+    end = start + timedelta(minutes=kind.duration_minutes)
+    site_id = request.site_id or _site_at(ref, request.provider_id, start)
+    interpreter = None
+    if patient.interpreter_needed and patient.language not in ref.languages[request.provider_id]:
+        interpreter = patient.language
+    assert kind.id is not None
+    candidate = Candidate(
+        request.provider_id,
+        site_id,
+        kind.id,
+        start,
+        end,
+        request.patient_id,
+        request.visit_mode or "in-person",
+        interpreter,
+        request.overbook,
+    )
+    scope = Scope(
+        frozenset({request.provider_id}),
+        request.patient_id,
+        frozenset(ref.type_resources.get(kind.id, ())),
+        interpreter,
+    )
+    occupancy = load_occupancy(
+        session,
+        ref,
+        start - timedelta(days=1),
+        end + timedelta(days=1),
+        now=now,
+        ignore_hold=request.hold_id,
+        ignore_appointment=ignore_appointment,
+        scope=scope,
+    )
+    checker = Checker(ref, occupancy, now)
+    return Prepared(candidate, kind, checker, checker.problems(candidate))
+
+
+def _known(
+    session: Session, ref: Reference, request: BookingRequest
+) -> tuple[m.AppointmentType, m.Patient]:
+    patient = session.get(m.Patient, request.patient_id)
+    if patient is None:
+        raise BadInput(f"There is no patient with id {request.patient_id}.")
+    if request.provider_id not in ref.providers:
+        raise BadInput(f"There is no active provider with id {request.provider_id}.")
+    kind = ref.type_by_code(request.type_code)
+    if kind is None:
+        raise BadInput(f"There is no appointment type '{request.type_code}'.")
+    if request.site_id is not None and request.site_id not in ref.sites:
+        raise BadInput(f"There is no active site with id {request.site_id}.")
+    if request.start.tzinfo is None:
+        raise BadInput("The start time needs a timezone.")
+    return kind, patient
+
+
+def _site_at(ref: Reference, provider_id: int, start: datetime) -> int:
+    """The site whose template window holds `start` (a provider may work at several)."""
+    templates = ref.templates_of(provider_id)
+    for template in templates:
+        day = start.astimezone(ref.zones[template.site_id]).date()
+        spans = windows([template], [], ref.closures, ref.zones, day, day)
+        if any(window.start <= start < window.end for window in spans):
+            return template.site_id
+    sites = {template.site_id for template in templates}
+    if len(sites) == 1:
+        return sites.pop()
+    raise BadInput("The provider works at several sites and none is open then; say which site.")
+
+
+def _check_overbook(
+    session: Session, prepared: Prepared, request: BookingRequest, actor: Actor
+) -> None:
+    if not request.overbook:
+        return
+    if not request.overbook_reason.strip():
+        raise BadInput("An overbooking needs a reason.")
+    if actor.can(Permission.OVERBOOK_BEYOND_ALLOWANCE):
+        return
+    window = prepared.checker.window_for(prepared.candidate)
+    allowance = window.template.overbook_per_hour if window else 0
+    hour = prepared.candidate.start.replace(minute=0, second=0, microsecond=0)
+    used = session.exec(
+        select(func.count())
+        .select_from(m.Appointment)
+        .where(col(m.Appointment.provider_id) == request.provider_id)
+        .where(col(m.Appointment.overbooked))
+        .where(col(m.Appointment.status).in_(("booked", "arrived", "checked-in")))
+        .where(col(m.Appointment.start) >= hour)
+        .where(col(m.Appointment.start) < hour + timedelta(hours=1))
+    ).one()
+    if used >= allowance:
+        raise NeedsOverbookPermission()
+
+
+def insert_booking(
+    session: Session,
+    actor: Actor,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    ignore_appointment: int | None = None,
+    **links: Any,
+) -> m.Appointment:
+    """Check and insert one booking in the caller's transaction; raise `BadInput` with every
+    reason it cannot be booked."""
+    lock_rows(session, "provider", [request.provider_id])
+    lock_rows(session, "patient", [request.patient_id])
+    prepared = prepare(session, request, now=now, ignore_appointment=ignore_appointment)
+    if prepared.problems:
+        raise BadInput("Cannot book that time: " + "; ".join(prepared.problems) + ".")
+    _check_overbook(session, prepared, request, actor)
+    c = prepared.candidate
+    resource = prepared.checker.free_resource(c) if prepared.kind.resource_kind else None
+    appointment = m.Appointment(
+        patient_id=request.patient_id,
+        provider_id=c.provider_id,
+        site_id=c.site_id,
+        appointment_type_id=c.type_id,
+        resource_id=resource,
+        start=c.start,
+        end=c.end,
+        status="booked",
+        reason=request.reason,
+        visit_mode=c.visit_mode,
+        interpreter_language=c.interpreter_language,
+        overbooked=request.overbook,
+        overbook_reason=request.overbook_reason.strip() if request.overbook else "",
+        booked_by_id=actor.user_id,
+        booked_at=now,
+        updated_at=now,
+        **links,
+    )
+    session.add(appointment)
+    if request.hold_id is not None:
+        hold = session.get(m.SlotHold, request.hold_id)
+        if hold is not None:
+            session.delete(hold)
+    session.flush()
+    return appointment
+
+
+def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) -> int:
+    """Book an appointment; return its id. Refusals name every reason."""
+    require(store, actor, Permission.BOOK, now=now, what="appointment")
+
+    def work(session: Session) -> int:
+        appointment = insert_booking(session, actor, request, now=now)
+        _event(
+            session,
+            "appointment.booked",
+            appointment,
+            actor,
+            now,
+            overbooked=appointment.overbooked,
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            now=now,
+            entity="appointment",
+            entity_id=appointment.id,
+            patient_id=appointment.patient_id,
+            detail={"after": _snapshot(appointment)},
+        )
+        assert appointment.id is not None
+        return appointment.id
+
+    try:
+        return in_write(store, work)
+    except NeedsOverbookPermission:
+        require(store, actor, Permission.OVERBOOK_BEYOND_ALLOWANCE, now=now, what="appointment")
+        raise
+
+
+def _snapshot(appointment: m.Appointment) -> dict[str, Any]:
+    return {
+        key: getattr(appointment, key)
+        for key in (
+            "status",
+            "provider_id",
+            "site_id",
+            "start",
+            "end",
+            "appointment_type_id",
+            "visit_mode",
+            "overbooked",
+            "cancellation_reason",
+            "late_cancel",
+        )
+    }
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A reserved slot and when the reservation lapses."""
+
+    hold_id: int
+    expires_at: datetime
+
+
+def hold_slot(
+    store: Store, actor: Actor, request: BookingRequest, *, now: datetime, settings: Settings
+) -> Hold:
+    """Reserve a slot for a few minutes while the caller decides (FHIR $hold)."""
+    require(store, actor, Permission.BOOK, now=now, what="hold")
+    if request.overbook:
+        raise BadInput("Overbookings are booked directly, not held.")
+
+    def work(session: Session) -> Hold:
+        lock_rows(session, "provider", [request.provider_id])
+        prepared = prepare(session, request, now=now)
+        if prepared.problems:
+            raise BadInput("Cannot hold that time: " + "; ".join(prepared.problems) + ".")
+        c = prepared.candidate
+        expires = now + timedelta(minutes=settings.hold_minutes)
+        resource = prepared.checker.free_resource(c) if prepared.kind.resource_kind else None
+        hold = m.SlotHold(
+            provider_id=c.provider_id,
+            site_id=c.site_id,
+            appointment_type_id=c.type_id,
+            resource_id=resource,
+            patient_id=c.patient_id,
+            start=c.start,
+            end=c.end,
+            held_by_id=actor.user_id,
+            expires_at=expires,
+        )
+        session.add(hold)
+        session.flush()
+        assert hold.id is not None
+        return Hold(hold.id, expires)
+
+    return in_write(store, work)
+
+
+def release_hold(store: Store, actor: Actor, hold_id: int, *, now: datetime) -> None:
+    """Give a held slot back before it expires."""
+    require(store, actor, Permission.BOOK, now=now, what="hold")
+
+    def work(session: Session) -> None:
+        hold = session.get(m.SlotHold, hold_id)
+        if hold is not None:
+            session.delete(hold)
+
+    in_write(store, work)
