@@ -47,7 +47,7 @@ class NeedsOverbookPermission(Exception):
     """Raised inside the transaction; the refusal is audited once it has rolled back."""
 
 
-def _event(
+def record_event(
     session: Session,
     kind: str,
     appointment: m.Appointment,
@@ -55,6 +55,7 @@ def _event(
     now: datetime,
     **extra: Any,
 ) -> None:
+    """Write the DomainEvent of a change to an appointment (same transaction)."""
     assert appointment.id is not None
     payload = {
         "patient_id": appointment.patient_id,
@@ -246,7 +247,7 @@ def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) 
 
     def work(session: Session) -> int:
         appointment = insert_booking(session, actor, request, now=now)
-        _event(
+        record_event(
             session,
             "appointment.booked",
             appointment,
@@ -262,7 +263,7 @@ def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) 
             entity="appointment",
             entity_id=appointment.id,
             patient_id=appointment.patient_id,
-            detail={"after": _snapshot(appointment)},
+            detail={"after": snapshot(appointment)},
         )
         assert appointment.id is not None
         return appointment.id
@@ -274,7 +275,8 @@ def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) 
         raise
 
 
-def _snapshot(appointment: m.Appointment) -> dict[str, Any]:
+def snapshot(appointment: m.Appointment) -> dict[str, Any]:
+    """The fields an audit row shows before and after a change."""
     return {
         key: getattr(appointment, key)
         for key in (
