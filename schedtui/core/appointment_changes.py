@@ -131,7 +131,7 @@ def _record(
     )
 
 
-def _cancel_in(
+def cancel_in(
     session: Session,
     actor: Actor,
     appointment: m.Appointment,
@@ -139,6 +139,7 @@ def _cancel_in(
     now: datetime,
     late_hours: int,
 ) -> None:
+    """Cancel inside the caller's transaction (reason checked, late flag set)."""
     if reason not in CANCELLATION_REASONS:
         raise BadInput(
             f"'{reason}' is not a cancellation reason code (e.g. pat-fb, prov-pers, "
@@ -168,7 +169,7 @@ def cancel(
 
     def work(session: Session) -> bool:
         appointment = _load(session, appointment_id)
-        _cancel_in(session, actor, appointment, reason, now, settings.late_cancel_hours)
+        cancel_in(session, actor, appointment, reason, now, settings.late_cancel_hours)
         return appointment.late_cancel
 
     return in_write(store, work)
@@ -227,7 +228,7 @@ def reschedule(
             originating_appointment_id=old.originating_appointment_id or old.id,
         )
         _between_steps()
-        _cancel_in(session, actor, old, reason, now, settings.late_cancel_hours)
+        cancel_in(session, actor, old, reason, now, settings.late_cancel_hours)
         record_event(session, "appointment.rescheduled", new, actor, now, previous_id=old.id)
         audit.record(
             session,

@@ -108,6 +108,7 @@ def load_occupancy(
     ignore_hold: int | None = None,
     ignore_appointment: int | None = None,
     scope: Scope | None = None,
+    holds: bool = True,
 ) -> Occupancy:
     """Appointments (in a busy status) and unexpired holds overlapping [first, last);
     with a `scope`, only those that bear on it."""
@@ -145,13 +146,15 @@ def load_occupancy(
             appointment_id=row.id,
         )
         occupancy.add(taken, _local_day(ref, taken))
+    if not holds:
+        return occupancy
     h = m.SlotHold.__table__  # type: ignore[attr-defined]
-    holds = session.execute(
+    live = session.execute(
         select(h).where(
             and_(*_window(h.c, first, last), h.c.expires_at > now, *_scoped(h.c, scope))
         )
     )
-    for hold in holds:
+    for hold in live:
         if hold.id == ignore_hold:
             continue
         taken = Taken(

@@ -227,11 +227,11 @@ def _slots_on(
         for window in checker.windows_on(provider_id, day):
             if request.site_ids and window.template.site_id not in request.site_ids:
                 continue
-            found += _slots_in(checker, request, kind, window, why, language)
+            found += slots_in_window(checker, request, kind, window, why, language)
     return sorted(found, key=lambda slot: (slot.start, slot.provider_id))
 
 
-def _slots_in(
+def slots_in_window(
     checker: Checker,
     request: SlotRequest,
     kind: m.AppointmentType,
@@ -239,6 +239,7 @@ def _slots_in(
     why: list[str],
     language: str | None,
 ) -> list[Slot]:
+    """Open slots of one template window, at most `request.limit` of them."""
     template = window.template
     mode = request.visit_mode or (
         "telehealth" if template.visit_mode == "telehealth" else "in-person"
