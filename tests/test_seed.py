@@ -15,8 +15,8 @@ from sqlmodel import Session, col, func, select
 from schedtui.data import models as m
 from schedtui.data.errors import StoreError
 from schedtui.data.migrate import upgrade
-from schedtui.data.seed import seed_store
 from schedtui.data.recurrence import windows
+from schedtui.data.seed import seed_store
 from schedtui.data.store import Store
 from tests.conftest import SEED_NOW, SEED_PATIENTS
 
