@@ -138,16 +138,12 @@ def test_third_next_available_counts_days_and_ignores_holds(
     assert before[(clinic.okafor, "FU")] == 3  # Monday 9 March
     assert before[(clinic.ortega, "FU")] == 3
     assert (clinic.ortega, "MRI") not in before
-    for hour in (8, 9):  # fill Monday's scanner mornings but one
-        for minute in (0,):
-            book(
-                sqlite_store,
-                ACTOR,
-                BookingRequest(
-                    clinic.patients[hour], clinic.okafor, "MRI", clinic.at(MONDAY, hour, minute)
-                ),
-                now=NOW,
-            )
+    for hour in (8, 9):  # two of Monday's three scanner hours booked...
+        request = BookingRequest(
+            clinic.patients[hour], clinic.okafor, "MRI", clinic.at(MONDAY, hour)
+        )
+        book(sqlite_store, ACTOR, request, now=NOW)
+    # ...and the third (10:30, after the admin block) only held.
     hold_slot(
         sqlite_store,
         ACTOR,
