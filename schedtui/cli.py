@@ -12,10 +12,14 @@ from typing import Annotated, Any
 import typer
 
 from schedtui import __version__
+from schedtui.commands import appointments as appointment_commands
 from schedtui.commands import audit as audit_commands
 from schedtui.commands import config as config_commands
+from schedtui.commands import directory as directory_commands
+from schedtui.commands import scheduling as scheduling_commands
 from schedtui.commands import store as store_commands
 from schedtui.commands import users as users_commands
+from schedtui.commands import waitlist as waitlist_commands
 from schedtui.commands.common import DbOption, Invocation, opened_store, settings
 from schedtui.core.clock import SystemClock
 from schedtui.core.errors import USER_ERRORS
@@ -33,6 +37,12 @@ store_commands.register(app)
 app.add_typer(config_commands.app, name="config")
 app.add_typer(users_commands.app, name="users")
 app.add_typer(audit_commands.app, name="audit")
+app.add_typer(directory_commands.sites_app, name="sites")
+app.add_typer(directory_commands.providers_app, name="providers")
+app.add_typer(directory_commands.types_app, name="types")
+scheduling_commands.register(app)
+app.add_typer(appointment_commands.app, name="appointments")
+app.add_typer(waitlist_commands.app, name="waitlist")
 
 
 def _version(value: bool) -> None:

@@ -111,3 +111,7 @@ def test_upgrade_of_a_current_store_changes_nothing(sqlite_store: Store) -> None
     result = migrate.upgrade(sqlite_store)
     assert not result.changed
     assert result.backup_path is None
+
+
+def test_the_head_revision_constant_matches_the_scripts() -> None:
+    assert migrate.HEAD_REVISION == migrate.head_revision()

@@ -6,8 +6,9 @@ import getpass
 import json
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -117,3 +118,15 @@ def read_password(from_stdin: bool, *, confirm: bool = True) -> str:
 def print_json(value: Any) -> None:
     """One JSON document on stdout."""
     typer.echo(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def parse_moment(text: str, option: str, zone: str) -> datetime:
+    """An ISO time; one without a zone is read in `zone` (the site's), and we say so."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{option} '{text}' is not a time like 2026-03-09T09:00-05:00.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+        typer.echo(f"Note: {option} {text} has no timezone; read as {zone} time.", err=True)
+    return moment

@@ -20,7 +20,6 @@ from schedtui.commands.common import (
 from schedtui.core.backup import backup_store, restore_store
 from schedtui.core.clock import FrozenClock
 from schedtui.core.errors import BadInput
-from schedtui.data.seed import MAX_PATIENTS, seed_store
 
 db_app = typer.Typer(help="Look after the store's schema.", add_completion=False)
 
@@ -66,6 +65,8 @@ def seed(
     as_json: JsonOption = False,
 ) -> None:
     """Fill an empty store with a synthetic multi-site clinic (no real patient data)."""
+    from schedtui.data.seed import MAX_PATIENTS, seed_store  # Faker loads only when seeding
+
     if not 1 <= patients <= MAX_PATIENTS:
         raise BadInput(f"--patients must be between 1 and {MAX_PATIENTS:,}, not {patients}.")
     invocation: Invocation = ctx.obj

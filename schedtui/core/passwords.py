@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from schedtui.core.errors import BadInput
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_LENGTH = 10
-_HASHER = PasswordHasher()  # argon2id with the library's (RFC 9106) defaults
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # argon2id with the library's (RFC 9106) defaults
 
 
 def check_strength(password: str, username: str) -> None:
@@ -21,14 +30,16 @@ def check_strength(password: str, username: str) -> None:
 
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`."""
-    return _HASHER.hash(password)
+    return _hasher().hash(password)
 
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """True when `password` matches `stored_hash` (False for a user without a password)."""
     if not stored_hash:
         return False
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _HASHER.verify(stored_hash, password)
+        return _hasher().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -14,7 +14,6 @@ from schedtui.core.errors import BadInput
 from schedtui.data import migrate
 from schedtui.data.keys import forget_store_key, use_backend
 from schedtui.data.models import Site, StoreInfo
-from schedtui.data.seed import seed_store
 from schedtui.data.store import Store, resolve_url
 from schedtui.settings import Settings
 
@@ -117,5 +116,7 @@ def open_sandbox(
     if not has_clinic:
         if on_seed is not None:
             on_seed()
+        from schedtui.data.seed import seed_store  # Faker loads only when seeding
+
         seed_store(opened.store, patients=SANDBOX_PATIENTS, seed=SANDBOX_SEED, now=clock.now())
     return opened

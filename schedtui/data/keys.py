@@ -11,13 +11,23 @@ import contextlib
 import importlib
 import secrets
 from pathlib import Path
-
-import keyring
-import keyring.errors
+from typing import Any
 
 from schedtui.data.errors import StoreError
 
 SERVICE = "schedtui"
+
+
+def _keyring() -> Any:
+    import keyring  # loaded only when a key is needed: commands start faster
+
+    return keyring
+
+
+def _errors() -> Any:
+    import keyring.errors
+
+    return keyring.errors.KeyringError
 
 
 def use_backend(dotted: str | None) -> None:
@@ -29,7 +39,7 @@ def use_backend(dotted: str | None) -> None:
         backend = getattr(importlib.import_module(module_name), class_name)()
     except (ImportError, AttributeError, ValueError) as exc:
         raise StoreError(f"Cannot use the keyring backend '{dotted}': {exc}.") from None
-    keyring.set_keyring(backend)
+    _keyring().set_keyring(backend)
 
 
 def _name(path: Path) -> str:
@@ -39,19 +49,20 @@ def _name(path: Path) -> str:
 def store_key(path: Path) -> str | None:
     """The key of the encrypted store at `path`, if the keychain holds one."""
     try:
-        return keyring.get_password(SERVICE, _name(path))
-    except keyring.errors.KeyringError as exc:
+        key: str | None = _keyring().get_password(SERVICE, _name(path))
+    except _errors() as exc:
         raise StoreError(
             f"Cannot read the keychain ({exc}); set keyring_backend in the settings."
         ) from None
+    return key
 
 
 def new_store_key(path: Path) -> str:
     """Make a random key for a new encrypted store and file it in the keychain."""
     key = secrets.token_urlsafe(32)
     try:
-        keyring.set_password(SERVICE, _name(path), key)
-    except keyring.errors.KeyringError as exc:
+        _keyring().set_password(SERVICE, _name(path), key)
+    except _errors() as exc:
         raise StoreError(
             f"Cannot save the store's key in the keychain ({exc}); set keyring_backend "
             "in the settings (e.g. keyrings.alt.file.PlaintextKeyring on a server)."
@@ -61,5 +72,5 @@ def new_store_key(path: Path) -> str:
 
 def forget_store_key(path: Path) -> None:
     """Remove a key (used when creating an encrypted store failed half-way)."""
-    with contextlib.suppress(keyring.errors.KeyringError):
-        keyring.delete_password(SERVICE, _name(path))
+    with contextlib.suppress(_errors()):
+        _keyring().delete_password(SERVICE, _name(path))

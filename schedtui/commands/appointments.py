@@ -1,0 +1,162 @@
+"""`schedtui appointments list|cancel|reschedule|status|reasons`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    parse_moment,
+    print_json,
+    settings,
+)
+from schedtui.core import appointment_changes as changes
+from schedtui.core import audit, directory
+from schedtui.core.access import Permission
+from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
+from schedtui.data import models as m
+from schedtui.data.codes import CANCELLATION_REASONS
+
+app = typer.Typer(
+    help="Appointments: list, cancel, reschedule, change status.", add_completion=False
+)
+IdArg = Annotated[int, typer.Argument(help="Appointment id.")]
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    patient: Annotated[str | None, typer.Option("--patient", help="Patient MRN.")] = None,
+    provider: Annotated[int | None, typer.Option("--provider", help="Provider id.")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="Day, YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Appointments by start time (a view of patient data: audited)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="appointments")
+    query = directory.AppointmentQuery(patient, provider, parse_day(day, "--date"))
+    with opened.store.read() as session:
+        rows = directory.appointments(session, query)
+    audit.append(
+        opened.store,
+        actor=actor,
+        action="export" if as_json else "view",
+        now=now,
+        entity="appointments",
+        detail={"patient": patient, "provider": provider, "date": day, "rows": len(rows)},
+    )
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        reason = f" ({row['cancellation_reason']})" if row["cancellation_reason"] else ""
+        typer.echo(
+            f"{row['id']:>7}  {row['start']}  provider {row['provider_id']:>3}  "
+            f"{row['patient_mrn']:<10} {row['type_code']:<7} {row['status']}{reason}"
+        )
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    appointment_id: IdArg,
+    reason: Annotated[str, typer.Option(help="FHIR cancellation reason code, e.g. pat-fb.")],
+    db: DbOption = None,
+) -> None:
+    """Cancel with a reason code; says when it is a late cancellation."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    late = changes.cancel(
+        opened.store,
+        command_actor(opened, invocation),
+        appointment_id,
+        reason,
+        now=invocation.clock.now(),
+        settings=settings(),
+    )
+    typer.echo(f"Cancelled {appointment_id}" + (" (late cancellation)." if late else "."))
+
+
+@app.command("reschedule")
+def reschedule(
+    ctx: typer.Context,
+    appointment_id: IdArg,
+    start: Annotated[str, typer.Option(help="New start, ISO 8601.")],
+    provider: Annotated[int | None, typer.Option("--provider", help="New provider id.")] = None,
+    site: Annotated[int | None, typer.Option("--site", help="New site id.")] = None,
+    reason: Annotated[str, typer.Option(help="Reason code for cancelling the old time.")] = "pat",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move an appointment: the new time is booked and the old cancelled, together."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    with opened.store.read() as session:
+        old = session.get(m.Appointment, appointment_id)
+        if old is None:
+            raise BadInput(f"There is no appointment {appointment_id}.")
+        zone = directory.zone_for(session, provider or old.provider_id, site or old.site_id)
+    moved = changes.reschedule(
+        opened.store,
+        actor,
+        appointment_id,
+        parse_moment(start, "--start", zone),
+        now=invocation.clock.now(),
+        settings=settings(),
+        provider_id=provider,
+        site_id=site,
+        reason=reason,
+    )
+    if as_json:
+        print_json(
+            {
+                "id": moved.new_id,
+                "previous_appointment_id": appointment_id,
+                "late_cancel": moved.late_cancel,
+            }
+        )
+    else:
+        typer.echo(moved.new_id)
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    appointment_id: IdArg,
+    new_status: Annotated[str, typer.Argument(help="FHIR status, e.g. arrived, noshow.")],
+    db: DbOption = None,
+) -> None:
+    """Move an appointment to another status (booked -> arrived -> checked-in -> fulfilled...)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    changes.change_status(
+        opened.store,
+        command_actor(opened, invocation),
+        appointment_id,
+        new_status,
+        now=invocation.clock.now(),
+    )
+    typer.echo(f"Appointment {appointment_id} is now {new_status}.")
+
+
+@app.command("reasons")
+def reasons(as_json: JsonOption = False) -> None:
+    """The FHIR cancellation reason codes, in plain words."""
+    if as_json:
+        print_json([{"code": code, "meaning": text} for code, text in CANCELLATION_REASONS.items()])
+        return
+    for code, text in CANCELLATION_REASONS.items():
+        typer.echo(f"{code:<10} {text}")

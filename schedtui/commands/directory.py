@@ -1,0 +1,67 @@
+"""`schedtui sites list`, `providers list`, `types list` (reference data, no PHI)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json
+from schedtui.core import directory
+
+sites_app = typer.Typer(help="Sites.", add_completion=False)
+providers_app = typer.Typer(help="Providers.", add_completion=False)
+types_app = typer.Typer(help="Appointment types.", add_completion=False)
+
+
+def _rows(ctx: typer.Context, db: str | None, read: Any) -> list[dict[str, Any]]:
+    invocation: Invocation = ctx.obj
+    with opened_store(invocation, db).store.read() as session:
+        rows: list[dict[str, Any]] = read(session)
+    return rows
+
+
+@sites_app.command("list")
+def sites(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the sites with their timezones."""
+    rows = _rows(ctx, db, directory.sites)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['id']:>3}  {row['code']:<5} {row['name']:<32} {row['timezone']}")
+
+
+@providers_app.command("list")
+def providers(
+    ctx: typer.Context,
+    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    specialty: Annotated[str | None, typer.Option(help="Specialty code, e.g. CARD.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List providers, optionally at a site or in a specialty."""
+    rows = _rows(ctx, db, lambda s: directory.providers(s, site_id=site, specialty=specialty))
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        extra = ", ".join(row["languages"])
+        typer.echo(
+            f"{row['id']:>3}  {row['name']:<24} {'/'.join(row['specialties']):<6} "
+            f"sites {','.join(map(str, row['sites'])):<6} speaks {extra}"
+        )
+
+
+@types_app.command("list")
+def types(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List appointment types with their lengths."""
+    rows = _rows(ctx, db, directory.appointment_types)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['code']:<7} {row['duration_minutes']:>3} min  {row['category']:<10} "
+            f"{row['name']}"
+        )

@@ -1,0 +1,182 @@
+"""`schedtui slots find`, `book` and `access tna`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    parse_moment,
+    print_json,
+)
+from schedtui.core import directory
+from schedtui.core.access_kpis import third_next_available
+from schedtui.core.booking import BookingRequest, book
+from schedtui.core.errors import BadInput
+from schedtui.core.slots import SlotRequest, find_open_slots
+
+slots_app = typer.Typer(help="Open slots.", add_completion=False)
+access_app = typer.Typer(help="Access measures.", add_completion=False)
+TypeOption = Annotated[str, typer.Option("--type", help="Appointment type code, e.g. FMFU.")]
+PatientOption = Annotated[str | None, typer.Option("--patient", help="Patient MRN.")]
+
+
+def _weekdays(text: str | None) -> frozenset[int] | None:
+    if text is None:
+        return None
+    if not text or any(ch not in "0123456" for ch in text):
+        raise BadInput("--days takes digits 0 (Monday) to 6 (Sunday), e.g. 024.")
+    return frozenset(int(ch) for ch in text)
+
+
+@slots_app.command("find")
+def find(
+    ctx: typer.Context,
+    type_code: TypeOption,
+    specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
+    provider: Annotated[list[int] | None, typer.Option("--provider", help="Provider id.")] = None,
+    site: Annotated[list[int] | None, typer.Option("--site", help="Site id.")] = None,
+    after: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
+    before: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
+    mode: Annotated[str | None, typer.Option(help="telehealth or in-person.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language the visit needs, e.g. es.")] = None,
+    patient: PatientOption = None,
+    days: Annotated[str | None, typer.Option(help="Weekdays, 0=Mon..6=Sun, e.g. 024.")] = None,
+    part: Annotated[str, typer.Option(help="any, morning, afternoon or evening.")] = "any",
+    rank: Annotated[str, typer.Option(help="earliest, own-provider or spread.")] = "earliest",
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The best open slots for a visit, each with why it fits."""
+    if mode not in (None, "telehealth", "in-person"):
+        raise BadInput("--mode is telehealth or in-person.")
+    if part not in ("any", "morning", "afternoon", "evening"):
+        raise BadInput("--part is any, morning, afternoon or evening.")
+    invocation: Invocation = ctx.obj
+    store = opened_store(invocation, db).store
+    with store.read() as session:
+        patient_id = directory.patient_id_for(session, patient) if patient else None
+        request = SlotRequest(
+            type_code,
+            tuple(provider or ()),
+            specialty,
+            tuple(site or ()),
+            parse_day(after, "--after"),
+            parse_day(before, "--before"),
+            _weekdays(days),
+            part,
+            mode,
+            language,
+            patient_id,
+            limit,
+            rank,
+        )
+        slots = find_open_slots(session, request, now=invocation.clock.now())
+        zones = {row["id"]: row["timezone"] for row in directory.sites(session)}
+    if as_json:
+        print_json(
+            [
+                {
+                    "provider_id": s.provider_id,
+                    "site_id": s.site_id,
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "type_code": s.type_code,
+                    "visit_mode": s.visit_mode,
+                    "interpreter_language": s.interpreter_language,
+                    "why": list(s.why),
+                }
+                for s in slots
+            ]
+        )
+        return
+    if not slots:
+        typer.echo("No open slots match.")
+    from zoneinfo import ZoneInfo
+
+    for s in slots:
+        local = s.start.astimezone(ZoneInfo(zones[s.site_id]))
+        typer.echo(
+            f"{local:%a %Y-%m-%d %H:%M %Z}  provider {s.provider_id:>3} site {s.site_id}  "
+            f"{s.type_code}  {'; '.join(s.why)}"
+        )
+
+
+def book_command(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option("--patient", help="Patient MRN.")],
+    provider: Annotated[int, typer.Option("--provider", help="Provider id.")],
+    start: Annotated[str, typer.Option(help="Start, ISO 8601 (zone: the site's if left out).")],
+    type_code: TypeOption,
+    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    mode: Annotated[str | None, typer.Option(help="telehealth or in-person.")] = None,
+    note: Annotated[str, typer.Option(help="Reason for the visit.")] = "",
+    overbook: Annotated[bool, typer.Option("--overbook", help="Book over a taken slot.")] = False,
+    reason: Annotated[str, typer.Option(help="Why the overbooking (required with it).")] = "",
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Book an appointment (through the same checks as every booking); print its id."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    with opened.store.read() as session:
+        patient_id = directory.patient_id_for(session, patient)
+        zone = directory.zone_for(session, provider, site)
+    request = BookingRequest(
+        patient_id,
+        provider,
+        type_code,
+        parse_moment(start, "--start", zone),
+        site,
+        mode,
+        note,
+        overbook,
+        reason,
+    )
+    appointment_id = book(opened.store, actor, request, now=invocation.clock.now())
+    if as_json:
+        print_json({"id": appointment_id})
+    else:
+        typer.echo(appointment_id)
+
+
+@access_app.command("tna")
+def tna(
+    ctx: typer.Context,
+    type_code: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
+    horizon: Annotated[int, typer.Option(min=1, max=365, help="Days to look ahead.")] = 90,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Third next available (days to the third open slot) per provider and type."""
+    invocation: Invocation = ctx.obj
+    now = invocation.clock.now()
+    store = opened_store(invocation, db).store
+    with store.read() as session:
+        rows = third_next_available(
+            session, now=now, today=now.date(), type_code=type_code, horizon_days=horizon
+        )
+    if as_json:
+        print_json(
+            [{"provider_id": r.provider_id, "type_code": r.type_code, "days": r.days} for r in rows]
+        )
+        return
+    for r in rows:
+        days = "none within the horizon" if r.days is None else f"{r.days} days"
+        typer.echo(f"provider {r.provider_id:>3}  {r.type_code:<7} {days}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the main app."""
+    app.add_typer(slots_app, name="slots")
+    app.add_typer(access_app, name="access")
+    app.command("book")(book_command)

@@ -1,0 +1,161 @@
+"""`schedtui waitlist add|list|offers`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from sqlmodel import col, select
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    parse_moment,
+    print_json,
+)
+from schedtui.core import directory
+from schedtui.core.errors import BadInput
+from schedtui.core.waitlist import OpenTime, WaitlistRequest, add_to_waitlist, offers_for
+from schedtui.data import models as m
+
+app = typer.Typer(
+    help="The waitlist: patients wanting an earlier or any time.", add_completion=False
+)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option("--patient", help="Patient MRN.")],
+    type_code: Annotated[str, typer.Option("--type", help="Appointment type code.")],
+    provider: Annotated[int | None, typer.Option("--provider", help="Provider id.")] = None,
+    specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
+    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="Earliest day (default today).")
+    ] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Latest day.")] = None,
+    days: Annotated[str, typer.Option(help="Weekdays 0=Mon..6=Sun.")] = "01234",
+    part: Annotated[str, typer.Option(help="any, morning, afternoon, evening.")] = "any",
+    priority: Annotated[int, typer.Option(min=0, max=9, help="Urgency: higher first.")] = 0,
+    expires: Annotated[str | None, typer.Option(help="The entry lapses after this day.")] = None,
+    note: Annotated[str, typer.Option(help="Free text.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Put a patient on the waitlist; print the entry id."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    with opened.store.read() as session:
+        patient_id = directory.patient_id_for(session, patient)
+    request = WaitlistRequest(
+        patient_id,
+        type_code,
+        parse_day(first, "--from") or now.date(),
+        parse_day(last, "--to"),
+        provider,
+        site,
+        specialty,
+        days,
+        part,
+        priority,
+        parse_day(expires, "--expires"),
+        note,
+    )
+    typer.echo(add_to_waitlist(opened.store, actor, request, now=now))
+
+
+@app.command("list")
+def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Active entries, most urgent and longest waiting first."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    command_actor(opened, invocation)
+    with opened.store.read() as session:
+        rows = session.exec(
+            select(m.WaitlistEntry, m.Patient.mrn, m.AppointmentType.code)
+            .join(m.Patient, col(m.WaitlistEntry.patient_id) == col(m.Patient.id))
+            .join(
+                m.AppointmentType,
+                col(m.WaitlistEntry.appointment_type_id) == col(m.AppointmentType.id),
+            )
+            .where(col(m.WaitlistEntry.status) == "active")
+            .order_by(col(m.WaitlistEntry.priority).desc(), col(m.WaitlistEntry.created_at))
+        ).all()
+    found = [
+        {
+            "id": e.id,
+            "patient_mrn": mrn,
+            "type_code": code,
+            "provider_id": e.provider_id,
+            "earliest": e.earliest_date.isoformat(),
+            "latest": e.latest_date.isoformat() if e.latest_date else None,
+            "weekdays": e.weekdays,
+            "day_part": e.day_part,
+            "priority": e.priority,
+        }
+        for e, mrn, code in rows
+    ]
+    if as_json:
+        print_json(found)
+        return
+    for row in found:
+        typer.echo(
+            f"{row['id']:>5}  {row['patient_mrn']:<10} {row['type_code']:<7} "
+            f"priority {row['priority']}  {row['earliest']}..{row['latest'] or ''}"
+        )
+
+
+@app.command("offers")
+def offers(
+    ctx: typer.Context,
+    slot: Annotated[str, typer.Argument(help="PROVIDER@START, e.g. 3@2026-03-09T09:00.")],
+    minutes: Annotated[int, typer.Option(min=5, max=480, help="How long the time is.")] = 60,
+    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who on the waitlist could take this opened time, best first."""
+    provider_text, _, start_text = slot.partition("@")
+    if not provider_text.isdigit() or not start_text:
+        raise BadInput(f"'{slot}' is not PROVIDER@START, e.g. 3@2026-03-09T09:00.")
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    command_actor(opened, invocation)
+    now = invocation.clock.now()
+    with opened.store.read() as session:
+        provider = int(provider_text)
+        zone = directory.zone_for(session, provider, site)
+        start = parse_moment(start_text, "SLOT", zone)
+        site_id = site or directory.home_site(session, provider)
+        found = offers_for(
+            session, OpenTime(provider, site_id, start, start + timedelta(minutes=minutes)), now=now
+        )
+    if as_json:
+        print_json(
+            [
+                {
+                    "entry_id": o.entry_id,
+                    "patient_id": o.patient_id,
+                    "type_code": o.type_code,
+                    "priority": o.priority,
+                    "waited_days": o.waited_days,
+                    "why": list(o.why),
+                }
+                for o in found
+            ]
+        )
+        return
+    if not found:
+        typer.echo("Nobody on the waitlist fits this time.")
+    for o in found:
+        typer.echo(
+            f"entry {o.entry_id:>5}  {o.type_code:<7} priority {o.priority}  waited "
+            f"{o.waited_days} days  {'; '.join(o.why)}"
+        )
