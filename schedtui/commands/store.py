@@ -58,6 +58,9 @@ def seed(
         int, typer.Option(help="How many synthetic patients (schedules fill from ~1,000).")
     ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same clinic.")] = 1,
+    providers: Annotated[
+        int, typer.Option(min=1, max=200, help="Providers (12 by default; more for load tests).")
+    ] = 12,
     today: Annotated[
         str | None, typer.Option(help="Anchor the clinic on this date (YYYY-MM-DD), not today.")
     ] = None,
@@ -74,7 +77,9 @@ def seed(
     if anchor is not None:
         invocation.clock = FrozenClock(datetime.combine(anchor, time(14), UTC))
     opened = opened_store(invocation, db)
-    summary = seed_store(opened.store, patients=patients, seed=seed, now=invocation.clock.now())
+    summary = seed_store(
+        opened.store, patients=patients, seed=seed, now=invocation.clock.now(), providers=providers
+    )
     if as_json:
         print_json(
             {

@@ -60,7 +60,8 @@ class _Horizon:
             occupancy = load_occupancy(
                 self.session, self.ref, begin, end, now=self.now, holds=False
             )
-            self.checkers[chunk] = Checker(self.ref, occupancy, self.now)
+            last = first + timedelta(days=CHUNK_DAYS - 1)
+            self.checkers[chunk] = Checker(self.ref, occupancy, self.now, span=(first, last))
         return self.checkers[chunk]
 
 

@@ -205,17 +205,30 @@ class Checker:
     ref: Reference
     occupancy: Occupancy
     now: datetime
-    _windows: dict[tuple[int, date], list[Window]] = field(default_factory=dict)
+    #: The days this checker will be asked about; windows are expanded for all at once.
+    span: tuple[date, date] | None = None
+    _windows: dict[int, dict[date, list[Window]]] = field(default_factory=dict)
 
     def windows_on(self, provider_id: int, day: date) -> list[Window]:
         """The provider's template windows on a (site-local) day, blocks attached."""
-        key = (provider_id, day)
-        if key not in self._windows:
-            templates = [t for t in self.ref.templates if t.provider_id == provider_id]
-            self._windows[key] = windows(
-                templates, self.ref.blocks, self.ref.closures, self.ref.zones, day, day
+        by_day = self._windows.setdefault(provider_id, {})
+        if day not in by_day:
+            first, last = (
+                self.span if self.span and self.span[0] <= day <= self.span[1] else (day, day)
             )
-        return self._windows[key]
+            expanded = windows(
+                self.ref.templates_of(provider_id),
+                self.ref.blocks_of(provider_id),
+                self.ref.closures,
+                self.ref.zones,
+                first,
+                last,
+            )
+            for offset in range((last - first).days + 1):
+                by_day.setdefault(first + timedelta(days=offset), [])
+            for window in expanded:
+                by_day.setdefault(window.day, []).append(window)
+        return by_day[day]
 
     def window_for(self, c: Candidate) -> Window | None:
         """The window at the candidate's site that holds the whole candidate."""
@@ -300,6 +313,29 @@ class Checker:
         found += self._interpreter(c)
         found += self._per_day(c)
         return found
+
+    def earliest_start(self, provider_id: int, type_id: int) -> datetime:
+        """The first moment a booking may start, given the minimum notice."""
+        notice = min_notice_minutes(self.ref, provider_id, type_id) or 0
+        return self.now + timedelta(minutes=notice)
+
+    def resource_frees_at(
+        self, type_id: int, site_id: int, start: datetime, end: datetime
+    ) -> datetime:
+        """When a resource the type needs may next be free (`start` if one is free now)."""
+        ends = []
+        for resource_id in self.ref.type_resources.get(type_id, ()):
+            if self.ref.resources[resource_id].site_id not in (None, site_id):
+                continue
+            blocking = [
+                t.end
+                for t in self.occupancy.by_resource.get(resource_id, ())
+                if overlaps(start, end, t)
+            ]
+            if not blocking:
+                return start
+            ends.append(max(blocking))
+        return min(ends) if ends else start
 
     def free_resource(self, c: Candidate) -> int | None:
         """A resource at the site that serves the type and is free then (None if none)."""

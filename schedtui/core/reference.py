@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -37,14 +38,24 @@ class Reference:
     closures: list[m.Closure] = field(default_factory=list)
     limits: list[m.BookingLimit] = field(default_factory=list)
     specialty_codes: dict[str, int] = field(default_factory=dict)
+    _indexes: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
 
     def templates_of(self, provider_id: int) -> list[m.ScheduleTemplate]:
         """The provider's templates."""
-        return [t for t in self.templates if t.provider_id == provider_id]
+        return self._by_provider("templates").get(provider_id, [])
 
     def blocks_of(self, provider_id: int) -> list[m.ScheduleBlock]:
         """The provider's blocks."""
-        return [b for b in self.blocks if b.provider_id == provider_id]
+        return self._by_provider("blocks").get(provider_id, [])
+
+    def _by_provider(self, name: str) -> dict[int, list[Any]]:
+        cache = self._indexes.get(name)
+        if cache is None:
+            cache = defaultdict(list)
+            for row in getattr(self, name):
+                cache[row.provider_id].append(row)
+            self._indexes[name] = cache
+        return cache
 
     def type_by_code(self, code: str) -> m.AppointmentType | None:
         """The active appointment type with this code."""

@@ -204,7 +204,8 @@ def _checker_for(
 ) -> Checker:
     begin = datetime.combine(days[0], time(0), tzinfo=UTC) - timedelta(hours=14)
     end = datetime.combine(days[-1], time(0), tzinfo=UTC) + timedelta(hours=40)
-    return Checker(ref, load_occupancy(session, ref, begin, end, now=now, scope=scope), now)
+    occupancy = load_occupancy(session, ref, begin, end, now=now, scope=scope)
+    return Checker(ref, occupancy, now, span=(days[0], days[-1]))
 
 
 def _enough(request: SlotRequest) -> int:
@@ -256,15 +257,31 @@ def slots_in_window(
     taken = checker.occupancy.by_provider.get(template.provider_id, [])
     found: list[Slot] = []
     for free_start, free_end in free_intervals(window, taken):
-        start = window.start + -(-(free_start - window.start) // GRID) * GRID
+        start = _on_grid(
+            window, max(free_start, checker.earliest_start(template.provider_id, kind.id or 0))
+        )
         while start + length <= free_end and len(found) < request.limit:
             slot = _try(checker, request, kind, window, start, length, mode, interpreter, reasons)
             if slot is None:
-                start += GRID
+                # Skip straight past a busy scanner instead of trying every 5 minutes.
+                start = _on_grid(
+                    window,
+                    max(
+                        start + GRID,
+                        checker.resource_frees_at(
+                            kind.id or 0, template.site_id, start, start + length
+                        ),
+                    ),
+                )
                 continue
             found.append(slot)
             start += length
     return found
+
+
+def _on_grid(window: Window, moment: datetime) -> datetime:
+    """The first grid point of the window at or after `moment`."""
+    return window.start + -(-(moment - window.start) // GRID) * GRID
 
 
 def _try(

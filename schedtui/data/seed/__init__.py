@@ -27,6 +27,7 @@ from schedtui.data.seed.schedule import ScheduleReport, book_windows
 from schedtui.data.store import Store
 
 MAX_PATIENTS = 1_000_000
+MAX_PROVIDERS = 200
 PAST_DAYS = 182
 FUTURE_DAYS = 56
 
@@ -43,19 +44,23 @@ class SeedSummary:
     seconds: float
 
 
-def seed_store(store: Store, *, patients: int, seed: int, now: datetime) -> SeedSummary:
+def seed_store(
+    store: Store, *, patients: int, seed: int, now: datetime, providers: int = 12
+) -> SeedSummary:
     """Fill an empty store with a synthetic clinic anchored at `now`, in one transaction.
 
     Raises `StoreError` if the store already holds a clinic, `ValueError` for a bad count.
     """
     if not 1 <= patients <= MAX_PATIENTS:
         raise ValueError(f"the number of patients must be between 1 and {MAX_PATIENTS:,}")
+    if not 1 <= providers <= MAX_PROVIDERS:
+        raise ValueError(f"the number of providers must be between 1 and {MAX_PROVIDERS}")
     began = time.perf_counter()
     rng = random.Random(seed)
     pools = NamePools.draw(seed)
     with store.write() as session:
         _require_empty(session, store)
-        clinic = write_clinic(session, rng, today=now.date(), now=now)
+        clinic = write_clinic(session, rng, today=now.date(), now=now, providers=providers)
         batch = make_patients(
             rng,
             pools,

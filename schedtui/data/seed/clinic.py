@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -51,13 +51,15 @@ def npi_with_check_digit(base9: int) -> str:
     return f"{base9:09d}{(10 - total % 10) % 10}"
 
 
-def write_clinic(session: Session, rng: random.Random, *, today: date, now: datetime) -> Clinic:
+def write_clinic(
+    session: Session, rng: random.Random, *, today: date, now: datetime, providers: int = 12
+) -> Clinic:
     """Write every reference row; return their ids."""
     clinic = Clinic()
     _sites(session, clinic)
     _specialties_and_types(session, clinic)
     _payers(session, clinic)
-    _providers(session, clinic, rng)
+    _providers(session, clinic, rng, providers)
     _resources(session, clinic)
     _staff(session, clinic, now)
     _templates(session, clinic, today)
@@ -151,8 +153,20 @@ def _payers(session: Session, clinic: Clinic) -> None:
             )
 
 
-def _providers(session: Session, clinic: Clinic, rng: random.Random) -> None:
-    for index, spec in enumerate(ref.PROVIDERS):
+def provider_specs(count: int) -> list[ref.ProviderSpec]:
+    """The clinic's providers; beyond the twelve, more of the same kinds (for benchmarks)."""
+    specs = []
+    for index in range(count):
+        spec = ref.PROVIDERS[index % len(ref.PROVIDERS)]
+        round_ = index // len(ref.PROVIDERS)
+        if round_:
+            spec = replace(spec, last=f"{spec.last} {round_ + 1}")
+        specs.append(spec)
+    return specs
+
+
+def _providers(session: Session, clinic: Clinic, rng: random.Random, count: int) -> None:
+    for index, spec in enumerate(provider_specs(count)):
         provider = m.Provider(
             npi=npi_with_check_digit(123_450_000 + index * 37),
             first_name=spec.first,
