@@ -114,4 +114,4 @@ def test_upgrade_of_a_current_store_changes_nothing(sqlite_store: Store) -> None
 
 
 def test_the_head_revision_constant_matches_the_scripts() -> None:
-    assert migrate.HEAD_REVISION == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD_REVISION
