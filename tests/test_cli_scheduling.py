@@ -1,0 +1,240 @@
+"""The scheduling commands, as a script or a person at a shell uses them."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from schedtui.cli import run
+from schedtui.core.clock import FrozenClock
+from schedtui.core.stores import open_store
+from tests.engine_clinic import build_engine_clinic
+
+NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    """An engine clinic whose admin is the OS account running the commands; clock frozen."""
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    build_engine_clinic(store)
+    store.dispose()
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "amy_os")
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-1\n"))
+    assert (
+        run(
+            [
+                "users",
+                "add",
+                "amy",
+                "--role",
+                "admin",
+                "--os-account",
+                "amy_os",
+                "--password-stdin",
+                "--db",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    return str(path)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
+    code, out, err = _cli(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_reference_lists(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    sites = _json(capsys, "sites", "list", "--db", db)
+    providers = _json(capsys, "providers", "list", "--specialty", "FM", "--db", db)
+    types = _json(capsys, "types", "list", "--db", db)
+    assert [s["timezone"] for s in sites] == ["America/New_York"]  # type: ignore[index,union-attr]
+    assert {p["name"] for p in providers} == {"Amara Okafor", "Luis Ortega"}  # type: ignore[index,union-attr]
+    assert {t["code"] for t in types} == {"FU", "MRI"}  # type: ignore[index,union-attr]
+    code, _, err = _cli(capsys, "providers", "list", "--specialty", "XYZ", "--db", db)
+    assert code == 2 and "no specialty 'XYZ'" in err
+
+
+def test_find_then_book_then_list(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    slots = _json(
+        capsys, "slots", "find", "--type", "FU", "--after", "2026-03-09", "--limit", "3", "--db", db
+    )
+    assert isinstance(slots, list) and len(slots) == 3
+    first = slots[0]
+    assert set(first) >= {"provider_id", "site_id", "start", "end", "type_code", "why"}
+    code, out, err = _cli(
+        capsys,
+        "book",
+        "--patient",
+        "E0001",
+        "--provider",
+        str(first["provider_id"]),
+        "--start",
+        first["start"],
+        "--type",
+        "FU",
+        "--db",
+        db,
+    )
+    assert code == 0, err
+    appointment_id = int(out.strip())
+    listed = _json(capsys, "appointments", "list", "--patient", "E0001", "--db", db)
+    assert isinstance(listed, list)
+    assert [(a["id"], a["status"], a["start"]) for a in listed] == [
+        (appointment_id, "booked", first["start"])
+    ]
+    assert set(listed[0]) >= {
+        "patient_mrn",
+        "provider_id",
+        "site_id",
+        "type_code",
+        "end",
+        "cancellation_reason",
+        "overbooked",
+        "previous_appointment_id",
+    }
+
+
+def test_a_time_without_zone_is_read_in_the_sites_zone(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, err = _cli(
+        capsys,
+        "book",
+        "--patient",
+        "E0002",
+        "--provider",
+        "1",
+        "--start",
+        "2026-03-09T09:00",
+        "--type",
+        "FU",
+        "--json",
+        "--db",
+        db,
+    )
+    assert code == 0
+    assert "read as America/New_York time" in err
+    appointment_id = json.loads(out)["id"]
+    listed = _json(capsys, "appointments", "list", "--date", "2026-03-09", "--db", db)
+    assert [a["start"] for a in listed if a["id"] == appointment_id] == [  # type: ignore[index,union-attr]
+        "2026-03-09T13:00:00+00:00"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--patient", "NOPE"], "no patient with MRN 'NOPE'"),
+        (["--start", "2026-03-09T09:03-05:00"], "not on a 5-minute slot boundary"),
+        (["--start", "2026-03-02T09:00-05:00"], "already passed"),
+        (["--start", "next monday"], "is not a time like"),
+        (["--type", "ZZZ"], "no appointment type 'ZZZ'"),
+        (["--provider", "77"], "Provider 77 has no schedule"),
+    ],
+)
+def test_bad_bookings_exit_2_and_write_nothing(
+    capsys: pytest.CaptureFixture[str], db: str, argv: list[str], message: str
+) -> None:
+    base = {
+        "--patient": "E0001",
+        "--provider": "1",
+        "--start": "2026-03-09T09:00-04:00",
+        "--type": "FU",
+    }
+    base.update(dict(zip(argv[::2], argv[1::2], strict=True)))
+    code, _, err = _cli(capsys, "book", *[x for pair in base.items() for x in pair], "--db", db)
+    assert code == 2 and message in err and err.count("\n") == 1
+    assert _json(capsys, "appointments", "list", "--db", db) == []
+
+
+def test_cancel_reschedule_and_status(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    _, out, _ = _cli(
+        capsys,
+        "book",
+        "--patient",
+        "E0001",
+        "--provider",
+        "1",
+        "--start",
+        "2026-03-09T09:00-04:00",
+        "--type",
+        "FU",
+        "--db",
+        db,
+    )
+    first = out.strip()
+    code, out, _ = _cli(
+        capsys,
+        "appointments",
+        "reschedule",
+        first,
+        "--start",
+        "2026-03-09T11:00-04:00",
+        "--reason",
+        "pat-cpp",
+        "--db",
+        db,
+    )
+    assert code == 0
+    second = out.strip()
+    code, _, err = _cli(
+        capsys, "appointments", "cancel", second, "--reason", "pat-whim", "--db", db
+    )
+    assert code == 2 and "'pat-whim' is not a cancellation reason code" in err
+    code, _, err = _cli(capsys, "appointments", "status", second, "arrived", "--db", db)
+    assert code == 2 and "before the day of the visit" in err
+    code, out, _ = _cli(capsys, "appointments", "cancel", second, "--reason", "pat-fb", "--db", db)
+    assert code == 0 and "Cancelled" in out
+    listed = {a["id"]: a for a in _json(capsys, "appointments", "list", "--db", db)}  # type: ignore[union-attr]
+    assert listed[int(first)]["cancellation_reason"] == "pat-cpp"
+    assert listed[int(second)]["previous_appointment_id"] == int(first)
+
+
+def test_waitlist_and_offers(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    code, out, err = _cli(
+        capsys,
+        "waitlist",
+        "add",
+        "--patient",
+        "E0003",
+        "--type",
+        "FU",
+        "--from",
+        "2026-03-09",
+        "--priority",
+        "2",
+        "--db",
+        db,
+    )
+    assert code == 0, err
+    entries = _json(capsys, "waitlist", "list", "--db", db)
+    assert [e["patient_mrn"] for e in entries] == ["E0003"]  # type: ignore[index,union-attr]
+    offers = _json(
+        capsys, "waitlist", "offers", "1@2026-03-09T08:00", "--minutes", "20", "--db", db
+    )
+    assert [o["entry_id"] for o in offers] == [int(out.strip())]  # type: ignore[index,union-attr]
+    code, _, err = _cli(capsys, "waitlist", "offers", "tomorrow", "--db", db)
+    assert code == 2 and "is not PROVIDER@START" in err
+
+
+def test_third_next_available(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    rows = _json(capsys, "access", "tna", "--type", "FU", "--db", db)
+    assert {(r["provider_id"], r["days"]) for r in rows} == {(1, 3), (2, 3)}  # type: ignore[index,union-attr]
