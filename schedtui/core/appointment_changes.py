@@ -15,7 +15,13 @@ from sqlmodel import Session
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.booking import BookingRequest, insert_booking, record_event, snapshot
+from schedtui.core.booking import (
+    BookingRequest,
+    insert_booking,
+    record_booking,
+    record_event,
+    snapshot,
+)
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.writes import in_write, lock_rows
@@ -229,17 +235,7 @@ def reschedule(
         )
         _between_steps()
         cancel_in(session, actor, old, reason, now, settings.late_cancel_hours)
-        record_event(session, "appointment.rescheduled", new, actor, now, previous_id=old.id)
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            now=now,
-            entity="appointment",
-            entity_id=new.id,
-            patient_id=new.patient_id,
-            detail={"after": snapshot(new), "rescheduled_from": old.id},
-        )
+        record_booking(session, actor, new, now, "appointment.rescheduled", previous_id=old.id)
         assert new.id is not None
         return Rescheduled(new.id, old.late_cancel)
 

@@ -247,24 +247,7 @@ def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) 
 
     def work(session: Session) -> int:
         appointment = insert_booking(session, actor, request, now=now)
-        record_event(
-            session,
-            "appointment.booked",
-            appointment,
-            actor,
-            now,
-            overbooked=appointment.overbooked,
-        )
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            now=now,
-            entity="appointment",
-            entity_id=appointment.id,
-            patient_id=appointment.patient_id,
-            detail={"after": snapshot(appointment)},
-        )
+        record_booking(session, actor, appointment, now, overbooked=appointment.overbooked)
         assert appointment.id is not None
         return appointment.id
 
@@ -273,6 +256,28 @@ def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) 
     except NeedsOverbookPermission:
         require(store, actor, Permission.OVERBOOK_BEYOND_ALLOWANCE, now=now, what="appointment")
         raise
+
+
+def record_booking(
+    session: Session,
+    actor: Actor,
+    appointment: m.Appointment,
+    now: datetime,
+    kind: str = "appointment.booked",
+    **extra: Any,
+) -> None:
+    """The DomainEvent and the audit row of a new booking (same transaction)."""
+    record_event(session, kind, appointment, actor, now, **extra)
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        now=now,
+        entity="appointment",
+        entity_id=appointment.id,
+        patient_id=appointment.patient_id,
+        detail={"after": snapshot(appointment), **extra},
+    )
 
 
 def snapshot(appointment: m.Appointment) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.appointment_changes import cancel_in
 from schedtui.core.availability import Candidate, Checker, load_occupancy
-from schedtui.core.booking import BookingRequest, insert_booking, record_event, snapshot
+from schedtui.core.booking import BookingRequest, insert_booking, record_booking
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.reference import Reference, load_reference
@@ -229,17 +229,7 @@ def book_from_waitlist(
         )
         new = insert_booking(session, actor, request, now=now)
         entry.status = "booked"
-        record_event(session, "appointment.booked", new, actor, now, waitlist_entry=entry_id)
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            now=now,
-            entity="appointment",
-            entity_id=new.id,
-            patient_id=new.patient_id,
-            detail={"after": snapshot(new), "waitlist_entry": entry_id},
-        )
+        record_booking(session, actor, new, now, waitlist_entry=entry_id)
         for later in _replaced(session, entry, new):
             cancel_in(session, actor, later, "pat-swl", now, settings.late_cancel_hours)
         assert new.id is not None
