@@ -16,6 +16,7 @@ from schedtui.commands import appointments as appointment_commands
 from schedtui.commands import audit as audit_commands
 from schedtui.commands import config as config_commands
 from schedtui.commands import directory as directory_commands
+from schedtui.commands import eligibility as eligibility_commands
 from schedtui.commands import scheduling as scheduling_commands
 from schedtui.commands import store as store_commands
 from schedtui.commands import users as users_commands
@@ -43,6 +44,7 @@ app.add_typer(directory_commands.types_app, name="types")
 scheduling_commands.register(app)
 app.add_typer(appointment_commands.app, name="appointments")
 app.add_typer(waitlist_commands.app, name="waitlist")
+app.add_typer(eligibility_commands.app, name="eligibility")
 
 
 def _version(value: bool) -> None:

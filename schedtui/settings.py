@@ -97,6 +97,17 @@ class Settings(BaseSettings):
         default=5, ge=1, le=60, description="How long a slot stays held while a caller decides."
     )
     theme: str = Field(default="textual-dark", description="Textual theme of the TUI.")
+    eligibility_dir: str | None = Field(
+        default=None,
+        description="Folder of the X12 file exchange: outbox/ (270s), inbox/, processed/ and "
+        "errors/ (default: eligibility/ in the data folder).",
+    )
+    x12_sender_id: str = Field(
+        default="SCHEDTUI",
+        min_length=2,
+        max_length=15,
+        description="Our interchange sender id (ISA06/GS02), as the clearinghouse knows us.",
+    )
     keyring_backend: str | None = Field(
         default=None,
         description="Keyring backend for encrypted stores' keys on a headless server, e.g. "
@@ -126,6 +137,17 @@ class Settings(BaseSettings):
     def store_target(self) -> str:
         """Where the clinic store lives (path or URL); the default folder is created."""
         return self.db or _in_data_dir("schedtui.db")
+
+    def eligibility_folder(self) -> Path:
+        """The X12 exchange folder (created on demand)."""
+        folder = (
+            Path(self.eligibility_dir).expanduser()
+            if self.eligibility_dir
+            else Path(_in_data_dir("eligibility"))
+        )
+        for part in ("outbox", "inbox", "processed", "errors"):
+            (folder / part).mkdir(parents=True, exist_ok=True)
+        return folder
 
     def sandbox_target(self) -> str:
         """Where the sandbox store lives (path or URL); the default folder is created."""

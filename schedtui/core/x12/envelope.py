@@ -51,7 +51,8 @@ def read_interchange(text: str) -> Interchange:
         raise X12Error("is an interchange acknowledgement (TA1), not a 271")
     isa, iea = segments[0], segments[-1]
     _expect(isa, "ISA")
-    _expect(iea, "IEA")
+    if iea.id != "IEA":
+        raise X12Error(f"is cut short: it ends at {iea.label()}, without IEA")
     interchange = Interchange(delimiters, isa.get(13))
     groups = _groups(segments[1:-1], interchange)
     if _count(iea.get(1), iea, "the group count") != groups:

@@ -1,0 +1,131 @@
+"""`schedtui eligibility request|ingest`: the X12 270/271 file exchange."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    print_json,
+    settings,
+)
+from schedtui.core import directory
+from schedtui.core.eligibility import ingest_file, request_eligibility
+from schedtui.core.errors import BadInput
+from schedtui.core.x12.x271 import EligibilityAnswer
+
+app = typer.Typer(help="Eligibility (X12 270/271) by file exchange.", add_completion=False)
+
+
+@app.command("request")
+def request(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option("--patient", help="Patient MRN.")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="Date of service (default today).")
+    ] = None,
+    service_type: Annotated[str, typer.Option(help="X12 service type code, e.g. 30, 98.")] = "30",
+    provider: Annotated[int | None, typer.Option("--provider", help="Provider id.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the 270 here, not to the outbox.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a 270 inquiry for the patient's coverage; print the file's path."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    with opened.store.read() as session:
+        patient_id = directory.patient_id_for(session, patient)
+    if out is not None and not out.parent.is_dir():
+        raise BadInput(f"The folder {out.parent} does not exist.")
+    done = request_eligibility(
+        opened.store,
+        actor,
+        patient_id,
+        day=parse_day(day, "--date") or now.date(),
+        service_type=service_type,
+        now=now,
+        settings=settings(),
+        provider_id=provider,
+        out=out,
+    )
+    if as_json:
+        print_json({"check_id": done.check_id, "trace": done.trace, "path": str(done.path)})
+    else:
+        typer.echo(done.path)
+
+
+def _lines(answer: EligibilityAnswer) -> list[str]:
+    who = f"{answer.member_last}, {answer.member_first}".strip(", ") or answer.level
+    lines = [
+        f"  {who} ({answer.member_id or 'no member id'}): {answer.status.upper()}"
+        + (f", {answer.plan_name}" if answer.plan_name else "")
+    ]
+    for benefit in answer.benefits:
+        if benefit.amount_cents is None and benefit.percent is None:
+            continue
+        value = (
+            f"${benefit.amount_cents / 100:,.2f}"
+            if benefit.amount_cents is not None
+            else f"{benefit.percent:g}%"
+        )
+        network = {"yes": ", in network", "no": ", out of network"}.get(benefit.in_network, "")
+        lines.append(f"    {benefit.info}: {value} {benefit.period}{network}".rstrip())
+    lines += [f"    Primary care: {name}" for name in answer.primary_care]
+    lines += [
+        f"    Refused ({r.level}, {r.code} {r.reason}; {r.follow_up}): {r.advice}"
+        for r in answer.rejections
+    ]
+    lines += [f"    Note: {warning}" for warning in answer.warnings]
+    return lines
+
+
+@app.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A 271 file, or a folder of them (an inbox).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read 271 answers, match each to its inquiry, and file them (errors go to errors/)."""
+    if not path.exists():
+        raise BadInput(f"{path} does not exist.")
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    results: list[dict[str, Any]] = []
+    failed = False
+    for file in files:
+        done = ingest_file(
+            opened.store, actor, file, now=invocation.clock.now(), settings=settings()
+        )
+        failed = failed or bool(done.error)
+        results.append(
+            {
+                "file": str(file),
+                "moved_to": str(done.moved_to),
+                "error": done.error,
+                "answers": [{"check_id": cid, **a.to_json()} for cid, a in done.answers],
+            }
+        )
+        if not as_json:
+            typer.echo(
+                f"{file.name}: "
+                + (f"ERROR {done.error}" if done.error else f"{len(done.answers)} answer(s)")
+            )
+            for _, answer in done.answers:
+                typer.echo("\n".join(_lines(answer)))
+    if as_json:
+        print_json(results)
+    if failed:
+        raise typer.Exit(2)
