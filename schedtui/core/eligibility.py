@@ -289,7 +289,9 @@ def _apply(
 
 
 def _matching_check(session: Session, answer: EligibilityAnswer) -> m.EligibilityCheck:
-    references = [*answer.trace_numbers, answer.submitter_reference]
+    # The TRN echo identifies the person's inquiry; BHT03 only when the payer refused
+    # before reaching any person (no TRN at all).
+    references = answer.trace_numbers or [answer.submitter_reference]
     for reference in references:
         if not reference:
             continue

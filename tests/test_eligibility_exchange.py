@@ -1,0 +1,248 @@
+"""The 270/271 round trip through the folders, and bad answers that change nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from schedtui.cli import run
+from schedtui.core.access import Actor
+from schedtui.core.eligibility import ingest_file, request_eligibility
+from schedtui.core.errors import BadInput
+from schedtui.core.stores import open_store
+from schedtui.core.x12.envelope import read_interchange
+from schedtui.data import models as m
+from schedtui.data.store import Store
+from schedtui.settings import Settings, load_settings
+from tests.builders import NOW, build_tiny_clinic
+from tests.x12_samples import answer_body, interchange
+
+ACTOR = Actor(None, "ava", "scheduler")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(eligibility_dir=str(tmp_path / "x12"))
+
+
+@pytest.fixture
+def covered(sqlite_store: Store) -> int:
+    """Ann, covered by Bluebird since 2025."""
+    clinic = build_tiny_clinic(sqlite_store)
+    with sqlite_store.write() as session:
+        payer = m.Payer(name="Bluebird Health Plan", x12_payer_id="BBHP01")
+        session.add(payer)
+        session.flush()
+        session.add(
+            m.Coverage(
+                patient_id=clinic.patients["ann"],
+                payer_id=payer.id or 0,
+                member_id="B123456789",
+                effective_from=date(2025, 1, 1),
+            )
+        )
+    return clinic.patients["ann"]
+
+
+def _check(store: Store) -> m.EligibilityCheck:
+    with store.read() as session:
+        return session.exec(select(m.EligibilityCheck)).one()
+
+
+def test_request_writes_a_valid_270_to_the_outbox(
+    sqlite_store: Store, covered: int, settings: Settings
+) -> None:
+    done = request_eligibility(
+        sqlite_store,
+        ACTOR,
+        covered,
+        day=date(2026, 3, 9),
+        service_type="98",
+        now=NOW,
+        settings=settings,
+    )
+    assert done.path.parent == settings.eligibility_folder() / "outbox"
+    interchange_read = read_interchange(done.path.read_text())
+    segments = {s.id: s for s in interchange_read.sets[0].segments}
+    assert segments["TRN"].get(2) == done.trace and segments["EQ"].get(1) == "98"
+    assert segments["DTP"].get(3) == "20260309"
+    names = {s.get(1): s for s in interchange_read.sets[0].segments if s.id == "NM1"}
+    assert names["PR"].get(9) == "BBHP01" and names["IL"].get(9) == "B123456789"
+    check = _check(sqlite_store)
+    assert (check.status, check.trace_number, check.request_path) == (
+        "requested",
+        done.trace,
+        str(done.path),
+    )
+
+
+def test_round_trip_updates_the_check_and_the_coverage(
+    sqlite_store: Store, covered: int, settings: Settings
+) -> None:
+    done = request_eligibility(
+        sqlite_store,
+        ACTOR,
+        covered,
+        day=date(2026, 3, 9),
+        service_type="30",
+        now=NOW,
+        settings=settings,
+    )
+    inbox = settings.eligibility_folder() / "inbox"
+    answer = inbox / "answer.271"
+    answer.write_text(
+        interchange(
+            answer_body(done.trace, benefits=("EB*1**30**SILVER PLAN", "EB*B**98***27*25.00*****Y"))
+        )
+    )
+    later = datetime(2026, 3, 6, 18, tzinfo=UTC)
+    result = ingest_file(sqlite_store, ACTOR, answer, now=later, settings=settings)
+    assert result.error == "" and result.moved_to.parent.name == "processed"
+    check = _check(sqlite_store)
+    summary = json.loads(check.summary_json)
+    assert check.status == "active" and summary["plan"] == "SILVER PLAN"
+    assert summary["benefits"][1]["amount_cents"] == 2500
+    with sqlite_store.read() as session:
+        coverage = session.exec(select(m.Coverage)).one()
+    assert coverage.last_verified_at == later
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (interchange(answer_body("NOT-OURS")), "no inquiry of ours has the trace number"),
+        ("ISA*00*          *00*", "cut short"),
+        (interchange(["AK1*HS*1"], kind="999"), "999"),
+    ],
+)
+def test_bad_answers_go_to_errors_and_change_nothing(
+    sqlite_store: Store, covered: int, settings: Settings, content: str, message: str
+) -> None:
+    request_eligibility(
+        sqlite_store,
+        ACTOR,
+        covered,
+        day=date(2026, 3, 9),
+        service_type="30",
+        now=NOW,
+        settings=settings,
+    )
+    bad = settings.eligibility_folder() / "inbox" / "bad.271"
+    bad.write_text(content)
+    result = ingest_file(sqlite_store, ACTOR, bad, now=NOW, settings=settings)
+    assert message in result.error and "bad.271" in result.error
+    assert result.moved_to.parent.name == "errors" and not bad.exists()
+    assert message in Path(str(result.moved_to) + ".reason.txt").read_text()
+    assert _check(sqlite_store).status == "requested"
+
+
+def test_a_file_with_one_unknown_answer_applies_none(
+    sqlite_store: Store, covered: int, settings: Settings
+) -> None:
+    done = request_eligibility(
+        sqlite_store,
+        ACTOR,
+        covered,
+        day=date(2026, 3, 9),
+        service_type="30",
+        now=NOW,
+        settings=settings,
+    )
+    body = [*answer_body(done.trace), "HL*4*2*22*0", "TRN*2*STRANGER*9X", "EB*1**30"]
+    path = settings.eligibility_folder() / "inbox" / "mixed.271"
+    path.write_text(interchange(body))
+    assert "STRANGER" in ingest_file(sqlite_store, ACTOR, path, now=NOW, settings=settings).error
+    assert _check(sqlite_store).status == "requested"
+
+
+def test_no_coverage_no_request(sqlite_store: Store, settings: Settings) -> None:
+    clinic = build_tiny_clinic(sqlite_store)
+    with pytest.raises(BadInput, match="no coverage on file"):
+        request_eligibility(
+            sqlite_store,
+            ACTOR,
+            clinic.patients["li"],
+            day=date(2026, 3, 9),
+            service_type="30",
+            now=NOW,
+            settings=settings,
+        )
+
+
+def test_cli_request_and_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    build_tiny_clinic(store)
+    with store.write() as session:
+        payer = m.Payer(name="Bluebird", x12_payer_id="BBHP01")
+        session.add(payer)
+        session.flush()
+        session.add(
+            m.Coverage(
+                patient_id=1,
+                payer_id=payer.id or 0,
+                member_id="B1",
+                effective_from=date(2025, 1, 1),
+            )
+        )
+    store.dispose()
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "amy_os")
+    monkeypatch.setenv("SCHEDTUI_ELIGIBILITY_DIR", str(tmp_path / "x12"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-1\n"))
+    assert (
+        run(
+            [
+                "users",
+                "add",
+                "amy",
+                "--role",
+                "admin",
+                "--os-account",
+                "amy_os",
+                "--password-stdin",
+                "--db",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    out_file = tmp_path / "inquiry.x12"
+    assert (
+        run(
+            [
+                "eligibility",
+                "request",
+                "--patient",
+                "MRN0001",
+                "--date",
+                "2026-03-09",
+                "--out",
+                str(out_file),
+                "--db",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.strip() == str(out_file)
+    trace = next(
+        s for s in read_interchange(out_file.read_text()).sets[0].segments if s.id == "TRN"
+    ).get(2)
+    inbox = tmp_path / "x12" / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / "a.271").write_text(interchange(answer_body(trace)))
+    (inbox / "b.271").write_text("garbage")
+    code = run(["eligibility", "ingest", str(inbox), "--db", str(path)])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "a.271: 1 answer(s)" in out and "ACTIVE, SILVER PLAN" in out
+    assert "b.271: ERROR b.271: does not start with an ISA segment" in out
