@@ -17,6 +17,7 @@ from schedtui.commands import audit as audit_commands
 from schedtui.commands import config as config_commands
 from schedtui.commands import directory as directory_commands
 from schedtui.commands import eligibility as eligibility_commands
+from schedtui.commands import insurance as insurance_commands
 from schedtui.commands import scheduling as scheduling_commands
 from schedtui.commands import store as store_commands
 from schedtui.commands import users as users_commands
@@ -45,6 +46,7 @@ scheduling_commands.register(app)
 app.add_typer(appointment_commands.app, name="appointments")
 app.add_typer(waitlist_commands.app, name="waitlist")
 app.add_typer(eligibility_commands.app, name="eligibility")
+insurance_commands.register(app)
 
 
 def _version(value: bool) -> None:

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         description="Folder of the X12 file exchange: outbox/ (270s), inbox/, processed/ and "
         "errors/ (default: eligibility/ in the data folder).",
     )
+    eligibility_fresh_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="An eligibility answer older than this many days is checked again.",
+    )
     x12_sender_id: str = Field(
         default="SCHEDTUI",
         min_length=2,

@@ -1,0 +1,233 @@
+"""`schedtui payers list`, `coverage show|add`, `auth list|update`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from sqlmodel import col, select
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    parse_day,
+    print_json,
+    settings,
+)
+from schedtui.core import audit, directory, insurance
+from schedtui.core.access import Permission
+from schedtui.core.checklist import Proposal, checklist, estimate
+from schedtui.core.guard import require
+from schedtui.core.insurance import AuthorizationChange, CoverageInput
+from schedtui.data import models as m
+
+payers_app = typer.Typer(help="The payer directory.", add_completion=False)
+coverage_app = typer.Typer(
+    help="Patients' coverages and the insurance checklist.", add_completion=False
+)
+auth_app = typer.Typer(help="The prior-authorization worklist.", add_completion=False)
+
+
+@payers_app.command("list")
+def payers(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List payers with their X12 ids."""
+    with opened_store(ctx.obj, db).store.read() as session:
+        rows = insurance.payers(session)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"{row['x12_payer_id']:<10} {row['name']}")
+
+
+@coverage_app.command("show")
+def show(
+    ctx: typer.Context,
+    mrn: Annotated[str, typer.Argument(help="Patient MRN.")],
+    type_code: Annotated[str | None, typer.Option("--type", help="Proposed visit type.")] = None,
+    provider: Annotated[
+        int | None, typer.Option("--provider", help="Proposed provider id.")
+    ] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Proposed date (default today).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Coverages, the latest eligibility answer and the checklist for a proposed visit."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="coverage")
+    with opened.store.read() as session:
+        patient_id = directory.patient_id_for(session, mrn)
+        coverages = session.exec(_coverages(patient_id)).all()
+        rows = [
+            {
+                "rank": c.rank,
+                "payer": p.name,
+                "x12_payer_id": p.x12_payer_id,
+                "member_id": c.member_id,
+                "group_id": c.group_id,
+                "plan": c.plan_name,
+                "effective_from": c.effective_from.isoformat(),
+                "effective_to": c.effective_to.isoformat() if c.effective_to else None,
+                "copay_cents": c.copay_cents,
+                "last_verified_at": c.last_verified_at.isoformat() if c.last_verified_at else None,
+            }
+            for c, p in coverages
+        ]
+        lines = (
+            checklist(
+                session,
+                Proposal(patient_id, type_code, provider, parse_day(day, "--date") or now.date()),
+                now=now,
+                settings=settings(),
+            )
+            if type_code
+            else []
+        )
+    audit.append(
+        opened.store, actor=actor, action="view", now=now, entity="coverage", patient_id=patient_id
+    )
+    if as_json:
+        print_json(
+            {
+                "patient_mrn": mrn,
+                "coverages": rows,
+                "checklist": [line.to_json() for line in lines],
+                "estimate": estimate(lines) if lines else None,
+            }
+        )
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['rank']}. {row['payer']} {row['plan']}  member {row['member_id']}  "
+            f"{row['effective_from']}..{row['effective_to'] or ''}"
+        )
+    for line in lines:
+        typer.echo(f"  {line.mark} {line.topic}: {line.reason}")
+    if lines:
+        typer.echo(f"  {estimate(lines)}")
+
+
+def _coverages(patient_id: int) -> Any:
+    return (
+        select(m.Coverage, m.Payer)
+        .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
+        .where(col(m.Coverage.patient_id) == patient_id)
+        .order_by(col(m.Coverage.rank))
+    )
+
+
+@coverage_app.command("add")
+def add(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option("--patient", help="Patient MRN.")],
+    payer: Annotated[str, typer.Option("--payer", help="Payer X12 id (see payers list).")],
+    member: Annotated[str, typer.Option("--member", help="Member id from the card.")],
+    first: Annotated[
+        str | None, typer.Option("--from", help="Effective from (default today).")
+    ] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Effective to.")] = None,
+    rank: Annotated[int, typer.Option(help="1 primary, 2 secondary.")] = 1,
+    group: Annotated[str, typer.Option(help="Group number.")] = "",
+    plan: Annotated[str, typer.Option(help="Plan name.")] = "",
+    copay: Annotated[str | None, typer.Option(help="Office copay, e.g. 25.00.")] = None,
+    relationship: Annotated[str, typer.Option(help="self, spouse, child or other.")] = "self",
+    db: DbOption = None,
+) -> None:
+    """Enter a coverage from the patient's card; print its id."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    with opened.store.read() as session:
+        patient_id = directory.patient_id_for(session, patient)
+    entry = CoverageInput(
+        patient_id,
+        payer,
+        member,
+        parse_day(first, "--from") or now.date(),
+        parse_day(last, "--to"),
+        rank,
+        group,
+        plan,
+        relationship,
+        copay=copay,
+    )
+    typer.echo(insurance.add_coverage(opened.store, actor, entry, now=now))
+
+
+@auth_app.command("list")
+def auth_list(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Services needing authorization, overdue follow-ups first."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
+    with opened.store.read() as session:
+        rows = insurance.authorizations(session, today=now.date(), status=status)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        flag = "OVERDUE " if row["overdue"] else ""
+        typer.echo(
+            f"{row['id']:>5} {flag}{row['status']:<9} {row['patient_mrn']:<10} "
+            f"{row['type_code'] or '':<7} {row['auth_number'] or '-':<12} "
+            f"{row['valid_from'] or ''}..{row['valid_to'] or ''} "
+            f"units {row['used_units']}/{row['approved_units'] or '-'}"
+        )
+
+
+@auth_app.command("update")
+def auth_update(
+    ctx: typer.Context,
+    auth_id: Annotated[int, typer.Argument(help="Authorization id.")],
+    status: Annotated[
+        str | None, typer.Option(help="needed, submitted, pending, approved...")
+    ] = None,
+    number: Annotated[str | None, typer.Option(help="Authorization number.")] = None,
+    units: Annotated[int | None, typer.Option(help="Approved units/visits.")] = None,
+    used: Annotated[int | None, typer.Option(help="Units used.")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="Valid from.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Valid to.")] = None,
+    follow_up: Annotated[str | None, typer.Option(help="Follow-up date.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note, dated.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record what the payer said about an authorization."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    change = AuthorizationChange(
+        status,
+        number,
+        units,
+        used,
+        parse_day(first, "--from"),
+        parse_day(last, "--to"),
+        parse_day(follow_up, "--follow-up"),
+        note,
+    )
+    insurance.update_authorization(
+        opened.store, command_actor(opened, invocation), auth_id, change, now=invocation.clock.now()
+    )
+    typer.echo(f"Authorization {auth_id} updated.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the main app."""
+    app.add_typer(payers_app, name="payers")
+    app.add_typer(coverage_app, name="coverage")
+    app.add_typer(auth_app, name="auth")

@@ -1,0 +1,232 @@
+"""Payers, coverages and prior authorizations: entering and updating them (audited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from schedtui.core import audit
+from schedtui.core.access import Actor, Permission
+from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
+from schedtui.core.writes import in_write
+from schedtui.data import models as m
+from schedtui.data.codes import AUTHORIZATION_STATUSES, SUBSCRIBER_RELATIONSHIPS
+from schedtui.data.store import Store
+
+
+def cents(text: str | None, what: str) -> int | None:
+    """'25', '25.00' or '$1,250.50' as integer cents; a clear message otherwise."""
+    if text is None or not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().lstrip("$").replace(",", ""))
+    except InvalidOperation:
+        raise BadInput(f"{what} '{text}' is not an amount like 25.00.") from None
+    if value < 0 or value != value.quantize(Decimal("0.01")):
+        raise BadInput(f"{what} '{text}' must be a positive amount in dollars and cents.")
+    return int(value * 100)
+
+
+def payers(session: Session) -> list[dict[str, Any]]:
+    """The payer directory."""
+    return [
+        {"id": p.id, "name": p.name, "x12_payer_id": p.x12_payer_id, "phone": p.phone}
+        for p in session.exec(
+            select(m.Payer).where(col(m.Payer.active)).order_by(col(m.Payer.name))
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class CoverageInput:
+    """A coverage as entered from the patient's card."""
+
+    patient_id: int
+    payer_x12_id: str
+    member_id: str
+    effective_from: date
+    effective_to: date | None = None
+    rank: int = 1
+    group_id: str = ""
+    plan_name: str = ""
+    relationship: str = "self"
+    subscriber_first: str = ""
+    subscriber_last: str = ""
+    subscriber_dob: date | None = None
+    copay: str | None = None
+
+
+def add_coverage(store: Store, actor: Actor, entry: CoverageInput, *, now: datetime) -> int:
+    """Record a coverage; return its id."""
+    require(store, actor, Permission.EDIT_PATIENTS, now=now, what="coverage")
+    if not entry.member_id.strip():
+        raise BadInput("The member id is empty; read it from the card.")
+    if entry.relationship not in SUBSCRIBER_RELATIONSHIPS:
+        raise BadInput(
+            f"Relationship '{entry.relationship}' is not one of "
+            f"{', '.join(SUBSCRIBER_RELATIONSHIPS)}."
+        )
+    if entry.effective_to and entry.effective_to < entry.effective_from:
+        raise BadInput("The coverage ends before it starts.")
+    if not 1 <= entry.rank <= 3:
+        raise BadInput("Rank is 1 (primary), 2 (secondary) or 3.")
+    copay = cents(entry.copay, "Copay")
+
+    def work(session: Session) -> int:
+        payer = session.exec(
+            select(m.Payer).where(col(m.Payer.x12_payer_id) == entry.payer_x12_id)
+        ).first()
+        if payer is None:
+            raise BadInput(f"There is no payer with X12 id '{entry.payer_x12_id}'.")
+        if session.get(m.Patient, entry.patient_id) is None:
+            raise BadInput(f"There is no patient with id {entry.patient_id}.")
+        coverage = m.Coverage(
+            patient_id=entry.patient_id,
+            payer_id=payer.id or 0,
+            rank=entry.rank,
+            member_id=entry.member_id.strip(),
+            group_id=entry.group_id,
+            plan_name=entry.plan_name,
+            subscriber_first_name=entry.subscriber_first,
+            subscriber_last_name=entry.subscriber_last,
+            subscriber_dob=entry.subscriber_dob,
+            subscriber_relationship=entry.relationship,
+            effective_from=entry.effective_from,
+            effective_to=entry.effective_to,
+            copay_cents=copay,
+        )
+        session.add(coverage)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            now=now,
+            entity="coverage",
+            entity_id=coverage.id,
+            patient_id=entry.patient_id,
+            detail={"payer": payer.name, "rank": entry.rank},
+        )
+        assert coverage.id is not None
+        return coverage.id
+
+    return in_write(store, work)
+
+
+def authorizations(
+    session: Session, *, today: date, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The prior-authorization worklist, follow-ups due first."""
+    if status is not None and status not in AUTHORIZATION_STATUSES:
+        raise BadInput(f"Status '{status}' is not one of {', '.join(AUTHORIZATION_STATUSES)}.")
+    statement = (
+        select(m.PriorAuthorization, m.Patient.mrn, m.AppointmentType.code)
+        .join(m.Patient, col(m.PriorAuthorization.patient_id) == col(m.Patient.id))
+        .join(
+            m.AppointmentType,
+            col(m.PriorAuthorization.appointment_type_id) == col(m.AppointmentType.id),
+            isouter=True,
+        )
+    )
+    if status is not None:
+        statement = statement.where(col(m.PriorAuthorization.status) == status)
+    rows = []
+    for auth, mrn, code in session.exec(statement):
+        rows.append(
+            {
+                "id": auth.id,
+                "patient_mrn": mrn,
+                "type_code": code,
+                "status": auth.status,
+                "payer_reference": auth.payer_reference,
+                "auth_number": auth.auth_number,
+                "approved_units": auth.approved_units,
+                "used_units": auth.used_units,
+                "valid_from": _iso(auth.valid_from),
+                "valid_to": _iso(auth.valid_to),
+                "follow_up_on": _iso(auth.follow_up_on),
+                "overdue": bool(
+                    auth.follow_up_on
+                    and auth.follow_up_on < today
+                    and auth.status in ("needed", "submitted", "pending")
+                ),
+                "notes": auth.notes,
+            }
+        )
+    return sorted(rows, key=lambda r: (not r["overdue"], r["follow_up_on"] or "9999", r["id"]))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass(frozen=True)
+class AuthorizationChange:
+    """What to change on a prior authorization; None leaves a field as it is."""
+
+    status: str | None = None
+    auth_number: str | None = None
+    approved_units: int | None = None
+    used_units: int | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    follow_up_on: date | None = None
+    note: str | None = None
+
+
+def update_authorization(
+    store: Store, actor: Actor, auth_id: int, change: AuthorizationChange, *, now: datetime
+) -> None:
+    """Change a prior authorization (before and after go to the audit trail)."""
+    require(store, actor, Permission.EDIT_PATIENTS, now=now, what="authorization")
+    if change.status is not None and change.status not in AUTHORIZATION_STATUSES:
+        raise BadInput(
+            f"Status '{change.status}' is not one of {', '.join(AUTHORIZATION_STATUSES)}."
+        )
+    for number in (change.approved_units, change.used_units):
+        if number is not None and number < 0:
+            raise BadInput("Units cannot be negative.")
+
+    def work(session: Session) -> None:
+        auth = session.get(m.PriorAuthorization, auth_id)
+        if auth is None:
+            raise BadInput(f"There is no prior authorization {auth_id}.")
+        fields = {
+            "status": change.status,
+            "auth_number": change.auth_number,
+            "approved_units": change.approved_units,
+            "used_units": change.used_units,
+            "valid_from": change.valid_from,
+            "valid_to": change.valid_to,
+            "follow_up_on": change.follow_up_on,
+        }
+        changed = {k: v for k, v in fields.items() if v is not None}
+        before = {k: getattr(auth, k) for k in changed}
+        for key, value in changed.items():
+            setattr(auth, key, value)
+        if change.note:
+            auth.notes = (
+                auth.notes + "\n" if auth.notes else ""
+            ) + f"{now:%Y-%m-%d}: {change.note}"
+        if auth.valid_from and auth.valid_to and auth.valid_to < auth.valid_from:
+            raise BadInput("The authorization would end before it starts.")
+        if auth.status == "approved" and not auth.auth_number:
+            raise BadInput("An approved authorization needs its number (--number).")
+        auth.updated_at = now
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            now=now,
+            entity="authorization",
+            entity_id=auth_id,
+            patient_id=auth.patient_id,
+            detail={"before": before, "after": changed, "note": change.note},
+        )
+
+    in_write(store, work)
