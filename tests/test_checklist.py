@@ -1,0 +1,225 @@
+"""The insurance checklist, line by line, and the round trip that turns ? into ✓."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from schedtui.core.access import Actor
+from schedtui.core.checklist import OK, PROBLEM, UNKNOWN, Proposal, checklist, estimate
+from schedtui.core.eligibility import ingest_file, request_eligibility
+from schedtui.core.errors import BadInput
+from schedtui.core.insurance import (
+    AuthorizationChange,
+    CoverageInput,
+    add_coverage,
+    authorizations,
+    cents,
+    update_authorization,
+)
+from schedtui.data import models as m
+from schedtui.data.store import Store
+from schedtui.settings import Settings, load_settings
+from tests.builders import NOW, TinyClinic, build_tiny_clinic
+from tests.x12_samples import answer_body, interchange
+
+ACTOR = Actor(None, "ava", "scheduler")
+DAY = date(2026, 3, 20)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(eligibility_dir=str(tmp_path / "x12"), eligibility_fresh_days=30)
+
+
+@pytest.fixture
+def clinic(sqlite_store: Store) -> TinyClinic:
+    clinic = build_tiny_clinic(sqlite_store)
+    with sqlite_store.write() as session:
+        payer = m.Payer(name="Bluebird Health Plan", x12_payer_id="BBHP01")
+        session.add(payer)
+        session.flush()
+        session.add(m.ProviderPayer(provider_id=clinic.okafor, payer_id=payer.id or 0))
+        session.add(
+            m.ProviderPayer(provider_id=clinic.reyes, payer_id=payer.id or 0, in_network=False)
+        )
+        kind = session.get(m.AppointmentType, clinic.follow_up)
+        assert kind is not None
+        kind.needs_prior_auth = True
+        kind.needs_referral = True
+    add_coverage(
+        sqlite_store,
+        ACTOR,
+        CoverageInput(clinic.patients["ann"], "BBHP01", "B123", date(2025, 1, 1), copay="25.00"),
+        now=NOW,
+    )
+    return clinic
+
+
+def _lines(
+    store: Store,
+    clinic: TinyClinic,
+    settings: Settings,
+    provider: int | None = None,
+    now: datetime = NOW,
+) -> dict[str, tuple[str, str]]:
+    with store.read() as session:
+        found = checklist(
+            session,
+            Proposal(clinic.patients["ann"], "FU", provider or clinic.okafor, DAY),
+            now=now,
+            settings=settings,
+        )
+    return {line.topic: (line.mark, line.reason) for line in found}
+
+
+def test_checklist_before_anything_is_known(
+    sqlite_store: Store, clinic: TinyClinic, settings: Settings
+) -> None:
+    lines = _lines(sqlite_store, clinic, settings)
+    assert lines["Coverage"][0] == OK
+    assert lines["Eligibility"] == (UNKNOWN, "never verified: send an inquiry")
+    assert lines["Network"] == (OK, "in network with Bluebird Health Plan")
+    assert lines["Copay"] == (OK, "$25.00 (from the card on file)")
+    assert lines["Referral"][0] == PROBLEM and lines["Authorization"][0] == PROBLEM
+    assert _lines(sqlite_store, clinic, settings, clinic.reyes)["Network"][0] == PROBLEM
+
+
+def test_no_coverage_is_one_clear_line(sqlite_store: Store, settings: Settings) -> None:
+    clinic = build_tiny_clinic(sqlite_store)
+    with sqlite_store.read() as session:
+        lines = checklist(
+            session, Proposal(clinic.patients["li"], "FU", None, DAY), now=NOW, settings=settings
+        )
+    assert [(line.mark, line.topic) for line in lines] == [(PROBLEM, "Coverage")]
+    assert "self-pay" in lines[0].reason
+
+
+def test_round_trip_turns_eligibility_green_and_uses_the_payers_copay(
+    sqlite_store: Store, clinic: TinyClinic, settings: Settings
+) -> None:
+    done = request_eligibility(
+        sqlite_store,
+        ACTOR,
+        clinic.patients["ann"],
+        day=DAY,
+        service_type="30",
+        now=NOW,
+        settings=settings,
+    )
+    answer = settings.eligibility_folder() / "inbox" / "a.271"
+    answer.write_text(
+        interchange(
+            answer_body(done.trace, benefits=("EB*1**30**SILVER PLAN", "EB*B**98***27*40.00*****Y"))
+        )
+    )
+    ingest_file(sqlite_store, ACTOR, answer, now=NOW, settings=settings)
+    lines = _lines(sqlite_store, clinic, settings)
+    assert lines["Eligibility"][0] == OK and done.trace in lines["Eligibility"][1]
+    assert lines["Active"] == (OK, "active coverage, SILVER PLAN")
+    assert lines["Copay"] == (OK, "$40.00 (from the payer)")
+    stale = _lines(sqlite_store, clinic, settings, now=NOW + timedelta(days=31))
+    assert stale["Eligibility"][0] == UNKNOWN and "check again" in stale["Eligibility"][1]
+
+
+def test_referral_and_authorization_on_file(
+    sqlite_store: Store, clinic: TinyClinic, settings: Settings
+) -> None:
+    with sqlite_store.write() as session:
+        session.add(
+            m.Referral(
+                patient_id=clinic.patients["ann"],
+                referral_number="RF1",
+                referring_provider_name="Dr. Park",
+                received_on=date(2026, 3, 1),
+                to_provider_id=clinic.okafor,
+            )
+        )
+        auth = m.PriorAuthorization(
+            patient_id=clinic.patients["ann"],
+            appointment_type_id=clinic.follow_up,
+            status="pending",
+            follow_up_on=date(2026, 3, 1),
+            updated_at=NOW,
+        )
+        session.add(auth)
+    lines = _lines(sqlite_store, clinic, settings)
+    assert lines["Referral"] == (OK, "on file (RF1) from Dr. Park")
+    assert lines["Authorization"] == (PROBLEM, "required; the request is pending")
+    with sqlite_store.read() as session:
+        [row] = authorizations(session, today=date(2026, 3, 9))
+    assert row["overdue"] is True
+    with pytest.raises(BadInput, match="needs its number"):
+        update_authorization(
+            sqlite_store, ACTOR, row["id"], AuthorizationChange(status="approved"), now=NOW
+        )
+    update_authorization(
+        sqlite_store,
+        ACTOR,
+        row["id"],
+        AuthorizationChange(
+            status="approved",
+            auth_number="A77",
+            approved_units=1,
+            valid_from=date(2026, 3, 1),
+            valid_to=date(2026, 4, 30),
+            note="Approved by phone",
+        ),
+        now=NOW,
+    )
+    lines = _lines(sqlite_store, clinic, settings)
+    assert lines["Authorization"] == (OK, "approved A77 until 2026-04-30")
+    update_authorization(sqlite_store, ACTOR, row["id"], AuthorizationChange(used_units=1), now=NOW)
+    assert _lines(sqlite_store, clinic, settings)["Authorization"] == (
+        PROBLEM,
+        "approved A77 but no units left",
+    )
+
+
+def test_estimate_is_always_labelled(
+    sqlite_store: Store, clinic: TinyClinic, settings: Settings
+) -> None:
+    with sqlite_store.read() as session:
+        lines = checklist(
+            session,
+            Proposal(clinic.patients["ann"], "FU", clinic.okafor, DAY),
+            now=NOW,
+            settings=settings,
+        )
+    assert estimate(lines) == "Estimate: $25.00 copay at the visit."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("25", 2500), ("25.50", 2550), ("$1,250.05", 125005), ("", None)]
+)
+def test_amounts_become_cents(text: str, expected: int | None) -> None:
+    assert cents(text, "Copay") == expected
+
+
+@pytest.mark.parametrize("text", ["ten", "-5", "1.005"])
+def test_bad_amounts_are_refused(text: str) -> None:
+    with pytest.raises(BadInput, match="Copay"):
+        cents(text, "Copay")
+
+
+def test_coverage_entry_is_checked(sqlite_store: Store, clinic: TinyClinic) -> None:
+    bad = [
+        (CoverageInput(clinic.patients["li"], "NOPE", "M1", DAY), "no payer with X12 id 'NOPE'"),
+        (CoverageInput(clinic.patients["li"], "BBHP01", " ", DAY), "member id is empty"),
+        (
+            CoverageInput(clinic.patients["li"], "BBHP01", "M1", DAY, DAY - timedelta(days=1)),
+            "ends before it starts",
+        ),
+        (
+            CoverageInput(clinic.patients["li"], "BBHP01", "M1", DAY, relationship="cousin"),
+            "Relationship 'cousin'",
+        ),
+    ]
+    for entry, message in bad:
+        with pytest.raises(BadInput, match=message):
+            add_coverage(sqlite_store, ACTOR, entry, now=NOW)
+    with sqlite_store.read() as session:
+        assert len(session.exec(select(m.Coverage)).all()) == 1  # only Ann's, from the fixture
