@@ -1,0 +1,160 @@
+"""`payers list`, `coverage add|show`, `auth list|update` from the shell."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from schedtui.cli import run
+from schedtui.core.stores import open_store
+from schedtui.data import models as m
+from tests.builders import NOW, build_tiny_clinic
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    clinic = build_tiny_clinic(store)
+    with store.write() as session:
+        payer = m.Payer(name="Bluebird Health Plan", x12_payer_id="BBHP01")
+        session.add(payer)
+        session.flush()
+        session.add(m.ProviderPayer(provider_id=clinic.okafor, payer_id=payer.id or 0))
+        session.add(
+            m.PriorAuthorization(
+                patient_id=clinic.patients["ann"],
+                appointment_type_id=clinic.follow_up,
+                status="submitted",
+                follow_up_on=date(2000, 1, 1),
+                updated_at=NOW,
+            )
+        )
+    store.dispose()
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "amy_os")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-1\n"))
+    assert (
+        run(
+            [
+                "users",
+                "add",
+                "amy",
+                "--role",
+                "admin",
+                "--os-account",
+                "amy_os",
+                "--password-stdin",
+                "--db",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    return str(path)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_coverage_add_then_show_with_the_checklist(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    assert _cli(capsys, "payers", "list", "--db", db)[1].startswith("BBHP01")
+    code, out, err = _cli(
+        capsys,
+        "coverage",
+        "add",
+        "--patient",
+        "MRN0001",
+        "--payer",
+        "BBHP01",
+        "--member",
+        "B123",
+        "--from",
+        "2025-01-01",
+        "--copay",
+        "25",
+        "--db",
+        db,
+    )
+    assert code == 0, err
+    code, out, _ = _cli(
+        capsys,
+        "coverage",
+        "show",
+        "MRN0001",
+        "--type",
+        "FU",
+        "--provider",
+        "1",
+        "--date",
+        "2026-03-20",
+        "--json",
+        "--db",
+        db,
+    )
+    shown = json.loads(out)
+    assert shown["coverages"][0]["member_id"] == "B123"
+    assert {line["topic"]: line["mark"] for line in shown["checklist"]}["Network"] == "✓"
+    assert shown["estimate"] == "Estimate: $25.00 copay at the visit."
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--payer", "NOPE"], "no payer with X12 id 'NOPE'"),
+        (["--copay", "lots"], "Copay 'lots' is not an amount"),
+        (["--patient", "X9"], "no patient with MRN 'X9'"),
+    ],
+)
+def test_bad_coverage_exits_2(
+    capsys: pytest.CaptureFixture[str], db: str, argv: list[str], message: str
+) -> None:
+    base = {"--patient": "MRN0001", "--payer": "BBHP01", "--member": "B1"}
+    base.update(dict(zip(argv[::2], argv[1::2], strict=True)))
+    code, _, err = _cli(
+        capsys, "coverage", "add", *[x for p in base.items() for x in p], "--db", db
+    )
+    assert code == 2 and message in err
+
+
+def test_authorization_worklist(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    code, out, _ = _cli(capsys, "auth", "list", "--db", db)
+    assert code == 0 and "OVERDUE submitted" in out
+    code, _, err = _cli(capsys, "auth", "update", "1", "--status", "granted", "--db", db)
+    assert code == 2 and "Status 'granted' is not one of" in err
+    code, _, _ = _cli(
+        capsys,
+        "auth",
+        "update",
+        "1",
+        "--status",
+        "approved",
+        "--number",
+        "A9",
+        "--units",
+        "3",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-06-30",
+        "--db",
+        db,
+    )
+    assert code == 0
+    [row] = json.loads(_cli(capsys, "auth", "list", "--json", "--db", db)[1])
+    assert (row["status"], row["auth_number"], row["approved_units"], row["overdue"]) == (
+        "approved",
+        "A9",
+        3,
+        False,
+    )
