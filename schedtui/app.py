@@ -16,6 +16,7 @@ from schedtui.core.clock import Clock
 from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
 from schedtui.screens.audit import AuditScreen
+from schedtui.screens.authorizations import AuthorizationsScreen
 from schedtui.screens.help import HelpScreen
 from schedtui.screens.lock import LockScreen, Unlocked
 from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
@@ -36,6 +37,7 @@ class SchedApp(App[None]):
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "toggle_mask", "Mask", id="app.mask"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
+        Binding("f6", "authorizations", "Auths", id="app.authorizations"),
         Binding("f7", "audit", "Audit", id="app.audit"),
     ]
     masked: reactive[bool] = reactive(False)
@@ -151,6 +153,11 @@ class SchedApp(App[None]):
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 
+    def action_authorizations(self) -> None:
+        """The prior-authorization worklist."""
+        if not isinstance(self.screen, AuthorizationsScreen):
+            self.push_screen(AuthorizationsScreen())
+
     def action_show_today(self) -> None:
         """Go back to the Today screen."""
         while len(self.screen_stack) > 2:
@@ -168,6 +175,11 @@ class SchedApp(App[None]):
             "Privacy mask", "Hide or show identifying details (F2)", self.action_toggle_mask
         )
         yield SystemCommand("Lock the screen", "Lock now (Ctrl+L)", self.action_lock)
+        yield SystemCommand(
+            "Prior authorizations",
+            "Services waiting for authorization (F6)",
+            self.action_authorizations,
+        )
         if self.actor.can(Permission.VIEW_AUDIT):
             yield SystemCommand("Audit trail", "Who saw or changed what (F7)", self.action_audit)
 

@@ -3,7 +3,7 @@ view of a patient record: permission-checked and audited."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,10 +11,12 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
+from schedtui.core.checklist import CheckLine, Proposal, checklist, estimate
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from schedtui.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class AppointmentCard:
     address: str
     language: str
     coverages: tuple[CoverageLine, ...]
+    checklist: tuple[CheckLine, ...] = ()
+    estimate: str = ""
 
 
 def _age(dob: date, today: date) -> int:
@@ -57,12 +61,12 @@ def _age(dob: date, today: date) -> int:
 
 
 def appointment_card(
-    store: Store, actor: Actor, appointment_id: int, *, now: datetime
+    store: Store, actor: Actor, appointment_id: int, *, now: datetime, settings: Settings
 ) -> AppointmentCard:
-    """Load the card; the view is recorded in the audit trail with the patient."""
+    """Load the card with its insurance checklist; the view is audited with the patient."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
     with store.write() as session:
-        card = _load(session, appointment_id, now)
+        card = _with_checklist(session, _load(session, appointment_id, now), now, settings)
         audit.record(
             session,
             actor=actor,
@@ -73,6 +77,20 @@ def appointment_card(
             patient_id=_patient_id(session, appointment_id),
         )
     return card
+
+
+def _with_checklist(
+    session: Session, card: AppointmentCard, now: datetime, settings: Settings
+) -> AppointmentCard:
+    appointment = session.get(m.Appointment, card.appointment_id)
+    kind = session.get(m.AppointmentType, appointment.appointment_type_id) if appointment else None
+    if appointment is None or kind is None:
+        return card
+    proposal = Proposal(
+        appointment.patient_id, kind.code, appointment.provider_id, card.local_start.date()
+    )
+    lines = tuple(checklist(session, proposal, now=now, settings=settings))
+    return replace(card, checklist=lines, estimate=estimate(list(lines)))
 
 
 def _patient_id(session: Session, appointment_id: int) -> int | None:

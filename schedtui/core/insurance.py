@@ -230,3 +230,21 @@ def update_authorization(
         )
 
     in_write(store, work)
+
+
+def authorization_worklist(
+    store: Store, actor: Actor, *, now: datetime, today: date, status: str | None = None
+) -> list[dict[str, Any]]:
+    """The worklist for the screen (permission-checked, the viewing audited)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
+    with store.read() as session:
+        rows = authorizations(session, today=today, status=status)
+    audit.append(
+        store,
+        actor=actor,
+        action="view",
+        now=now,
+        entity="authorizations",
+        detail={"status": status, "rows": len(rows)},
+    )
+    return rows

@@ -125,7 +125,9 @@ class TodayScreen(WorkScreen):
         """Read the card (permission-checked and audited) off the event loop."""
         app = self.sched_app
         assert app.actor is not None
-        card = appointment_card(app.store, app.actor, appointment_id, now=app.clock.now())
+        card = appointment_card(
+            app.store, app.actor, appointment_id, now=app.clock.now(), settings=app.settings
+        )
         self.post_message(self.CardLoaded(card))
 
     @on(CardLoaded)

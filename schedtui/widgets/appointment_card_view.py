@@ -46,6 +46,13 @@ def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:
         line("Member", coverage.member_id, hide=True)
     if not card.coverages:
         line("Coverage", "none on file")
+    if card.checklist:
+        lines.append("\nInsurance checklist\n", style="bold")
+        for check in card.checklist:
+            style = {"✓": "green", "✗": "bold red"}.get(check.mark, "yellow")
+            lines.append(f"{check.mark} ", style=style)
+            lines.append(f"{check.topic}: {printable(check.reason)}\n")
+        lines.append(printable(card.estimate) + "\n", style="italic")
     return lines
 
 

@@ -1,0 +1,129 @@
+"""The prior-authorization worklist: what needs chasing, overdue follow-ups first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
+
+from schedtui.core.insurance import authorization_worklist
+from schedtui.core.text import printable
+from schedtui.core.today import clinic_today
+from schedtui.data.codes import AUTHORIZATION_STATUSES
+from schedtui.screens.base import WorkScreen
+from schedtui.widgets.sandbox_banner import SandboxBanner
+
+COLUMNS = ("#", "Follow-up", "Status", "Patient", "Type", "Auth number", "Valid", "Units")
+
+
+class AuthorizationsScreen(WorkScreen):
+    """Authorizations by status; `s` picks the status, Esc goes back."""
+
+    DEFAULT_CSS = """
+    AuthorizationsScreen #auth-status { height: 1; padding: 0 1; background: $boost; }
+    AuthorizationsScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="auths.close"),
+        Binding("s", "next_status", "Status", id="auths.status"),
+        Binding("r", "reload", "Refresh", id="auths.reload"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """Rows arrived from the worker."""
+
+        rows: list[dict[str, Any]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☰")
+        if self.sched_app.sandbox:
+            yield SandboxBanner()
+        yield Static("", id="auth-status", markup=False)
+        table: DataTable[Text] = DataTable(id="auth-rows", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#auth-rows", DataTable)
+        for label in COLUMNS:
+            table.add_column(label)
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Read the worklist again."""
+        self.load(self.status)
+
+    def action_next_status(self) -> None:
+        """All statuses, then each in turn."""
+        choices: list[str | None] = [None, *AUTHORIZATION_STATUSES]
+        self.status = choices[(choices.index(self.status) + 1) % len(choices)]
+        self.action_reload()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="auths",
+        exit_on_error=False,
+        description="Reading the authorization worklist",
+    )
+    def load(self, status: str | None) -> None:
+        """Read off the event loop."""
+        app = self.sched_app
+        assert app.actor is not None
+        now = app.clock.now()
+        rows = authorization_worklist(
+            app.store,
+            app.actor,
+            now=now,
+            today=clinic_today(app.clock, app.settings.zone),
+            status=status,
+        )
+        self.post_message(self.Loaded(rows))
+
+    @on(Loaded)
+    def show_rows(self, message: Loaded) -> None:
+        """Overdue follow-ups first, in red and marked so they read without colour."""
+        table = self.query_one("#auth-rows", DataTable)
+        table.clear()
+        overdue = 0
+        for row in message.rows:
+            overdue += row["overdue"]
+            follow = ("OVERDUE " if row["overdue"] else "") + (row["follow_up_on"] or "")
+            style = "bold red" if row["overdue"] else ""
+            approved = row["approved_units"]
+            units = f"{row['used_units']}/{'-' if approved is None else approved}"
+            valid = (
+                f"{row['valid_from'] or ''}..{row['valid_to'] or ''}" if row["valid_from"] else ""
+            )
+            cells = (
+                str(row["id"]),
+                follow,
+                row["status"],
+                row["patient_mrn"],
+                row["type_code"] or "",
+                row["auth_number"] or "",
+                valid,
+                units,
+            )
+            table.add_row(
+                *(Text(printable(c), style=style if n < 2 else "") for n, c in enumerate(cells))
+            )
+        shown = self.status or "all statuses"
+        self.query_one("#auth-status", Static).update(
+            f"Prior authorizations ({shown}): {len(message.rows)}, {overdue} overdue for follow-up"
+        )
+
+    def action_close(self) -> None:
+        """Back to the previous screen."""
+        self.dismiss(None)
