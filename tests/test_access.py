@@ -26,6 +26,7 @@ EXPECTED = {
     Permission.VIEW_KPIS: {"supervisor", "admin"},
     Permission.VIEW_AUDIT: {"supervisor", "admin"},
     Permission.EXPORT: {"supervisor", "admin"},
+    Permission.MANAGE_PAYERS: {"supervisor", "admin"},
     Permission.MANAGE_USERS: {"admin"},
     Permission.BACKUP_STORE: {"admin"},
     Permission.OPEN_CLINIC_STORE: {"scheduler", "supervisor", "admin"},

@@ -158,3 +158,39 @@ def test_authorization_worklist(capsys: pytest.CaptureFixture[str], db: str) -> 
         3,
         False,
     )
+
+
+def test_supervisors_edit_payers_networks_and_rules(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = _cli(
+        capsys, "payers", "add", "--name", "Lakeside Mutual", "--x12", "LKM05", "--db", db
+    )
+    assert code == 0, err
+    code, _, err = _cli(capsys, "payers", "add", "--name", "Again", "--x12", "LKM05", "--db", db)
+    assert code == 2 and "already a payer with X12 id 'LKM05'" in err
+    assert (
+        _cli(capsys, "payers", "network", "LKM05", "--provider", "1", "--out", "--db", db)[0] == 0
+    )
+    assert (
+        _cli(capsys, "payers", "rule", "LKM05", "--type", "FU", "--prior-auth", "--db", db)[0] == 0
+    )
+    code, _, err = _cli(capsys, "payers", "rule", "LKM05", "--type", "FU", "--db", db)
+    assert code == 2 and "needs --prior-auth, --referral or --visit-limit" in err
+    _cli(
+        capsys,
+        "users",
+        "add",
+        "sam",
+        "--role",
+        "scheduler",
+        "--os-account",
+        "sam_os",
+        "--no-password",
+        "--db",
+        db,
+    )
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "sam_os")
+    code, _, err = _cli(capsys, "payers", "add", "--name", "X", "--x12", "X1", "--db", db)
+    assert code == 2 and "payers.manage" in err

@@ -43,6 +43,76 @@ def payers(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False)
         typer.echo(f"{row['x12_payer_id']:<10} {row['name']}")
 
 
+@payers_app.command("add")
+def payer_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="The payer's name.")],
+    x12: Annotated[str, typer.Option("--x12", help="X12 payer id (NM109 of 2100A).")],
+    phone: Annotated[str, typer.Option(help="Provider services phone.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Add a payer (supervisors)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    payer_id = insurance.add_payer(
+        opened.store,
+        command_actor(opened, invocation),
+        name=name,
+        x12_payer_id=x12,
+        phone=phone,
+        now=invocation.clock.now(),
+    )
+    typer.echo(payer_id)
+
+
+@payers_app.command("network")
+def payer_network(
+    ctx: typer.Context,
+    x12: Annotated[str, typer.Argument(help="X12 payer id.")],
+    provider: Annotated[int, typer.Option("--provider", help="Provider id.")],
+    out: Annotated[bool, typer.Option("--out", help="Out of network (default: in).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Record a provider's participation with a payer (supervisors)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    insurance.set_network(
+        opened.store,
+        command_actor(opened, invocation),
+        x12_payer_id=x12,
+        provider_id=provider,
+        in_network=not out,
+        now=invocation.clock.now(),
+    )
+    typer.echo(f"Provider {provider} is {'out of' if out else 'in'} network with {x12}.")
+
+
+@payers_app.command("rule")
+def payer_rule(
+    ctx: typer.Context,
+    x12: Annotated[str, typer.Argument(help="X12 payer id.")],
+    type_code: Annotated[str, typer.Option("--type", help="Appointment type code.")],
+    prior_auth: Annotated[bool, typer.Option("--prior-auth", help="Needs prior auth.")] = False,
+    referral: Annotated[bool, typer.Option("--referral", help="Needs a referral.")] = False,
+    visit_limit: Annotated[int | None, typer.Option(help="Visits covered a year.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a payer rule for a visit type (supervisors)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    rule_id = insurance.add_rule(
+        opened.store,
+        command_actor(opened, invocation),
+        x12_payer_id=x12,
+        type_code=type_code,
+        prior_auth=prior_auth,
+        referral=referral,
+        visit_limit=visit_limit,
+        now=invocation.clock.now(),
+    )
+    typer.echo(rule_id)
+
+
 @coverage_app.command("show")
 def show(
     ctx: typer.Context,

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     VIEW_KPIS = "kpis.view"
     VIEW_AUDIT = "audit.view"
     EXPORT = "data.export"
+    MANAGE_PAYERS = "payers.manage"
     MANAGE_USERS = "users.manage"
     BACKUP_STORE = "store.backup"
     OPEN_CLINIC_STORE = "store.open-clinic"
@@ -40,6 +41,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.VIEW_KPIS: "see KPIs",
     Permission.VIEW_AUDIT: "see the audit trail",
     Permission.EXPORT: "export patient data",
+    Permission.MANAGE_PAYERS: "edit payers, networks and payer rules",
     Permission.MANAGE_USERS: "manage users",
     Permission.BACKUP_STORE: "back up or restore the store",
     Permission.OPEN_CLINIC_STORE: "open the clinic's store (trainees use the sandbox)",
@@ -61,6 +63,7 @@ _SUPERVISOR = _SCHEDULER | {
     Permission.VIEW_KPIS,
     Permission.VIEW_AUDIT,
     Permission.EXPORT,
+    Permission.MANAGE_PAYERS,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

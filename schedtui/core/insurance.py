@@ -248,3 +248,129 @@ def authorization_worklist(
         detail={"status": status, "rows": len(rows)},
     )
     return rows
+
+
+def add_payer(
+    store: Store, actor: Actor, *, name: str, x12_payer_id: str, phone: str = "", now: datetime
+) -> int:
+    """Add a payer to the directory (supervisors)."""
+    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
+    if not name.strip() or not x12_payer_id.strip():
+        raise BadInput("A payer needs a name and its X12 payer id.")
+
+    def work(session: Session) -> int:
+        if session.exec(select(m.Payer).where(col(m.Payer.x12_payer_id) == x12_payer_id)).first():
+            raise BadInput(f"There is already a payer with X12 id '{x12_payer_id}'.")
+        payer = m.Payer(name=name.strip(), x12_payer_id=x12_payer_id.strip(), phone=phone)
+        session.add(payer)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            now=now,
+            entity="payer",
+            entity_id=payer.id,
+            detail={"name": payer.name, "x12": x12_payer_id},
+        )
+        assert payer.id is not None
+        return payer.id
+
+    return in_write(store, work)
+
+
+def _payer(session: Session, x12_payer_id: str) -> m.Payer:
+    payer = session.exec(select(m.Payer).where(col(m.Payer.x12_payer_id) == x12_payer_id)).first()
+    if payer is None:
+        raise BadInput(f"There is no payer with X12 id '{x12_payer_id}'.")
+    return payer
+
+
+def set_network(
+    store: Store,
+    actor: Actor,
+    *,
+    x12_payer_id: str,
+    provider_id: int,
+    in_network: bool,
+    now: datetime,
+) -> None:
+    """Record whether a provider is in network for a payer (supervisors)."""
+    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
+
+    def work(session: Session) -> None:
+        payer = _payer(session, x12_payer_id)
+        if session.get(m.Provider, provider_id) is None:
+            raise BadInput(f"There is no provider with id {provider_id}.")
+        link = session.get(m.ProviderPayer, (provider_id, payer.id))
+        before = link.in_network if link else None
+        if link is None:
+            link = m.ProviderPayer(provider_id=provider_id, payer_id=payer.id or 0)
+            session.add(link)
+        link.in_network = in_network
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            now=now,
+            entity="network",
+            entity_id=f"{provider_id}/{payer.id}",
+            detail={"before": before, "after": in_network},
+        )
+
+    in_write(store, work)
+
+
+def add_rule(
+    store: Store,
+    actor: Actor,
+    *,
+    x12_payer_id: str,
+    type_code: str,
+    prior_auth: bool,
+    referral: bool,
+    visit_limit: int | None,
+    now: datetime,
+) -> int:
+    """A payer rule for a visit type: prior auth, referral, visits a year (supervisors)."""
+    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
+    if not (prior_auth or referral or visit_limit is not None):
+        raise BadInput("A rule needs --prior-auth, --referral or --visit-limit.")
+    if visit_limit is not None and visit_limit < 0:
+        raise BadInput("The visit limit cannot be negative.")
+
+    def work(session: Session) -> int:
+        payer = _payer(session, x12_payer_id)
+        kind = session.exec(
+            select(m.AppointmentType).where(col(m.AppointmentType.code) == type_code.upper())
+        ).first()
+        if kind is None:
+            raise BadInput(f"There is no appointment type '{type_code}'.")
+        rule = m.PayerRule(
+            payer_id=payer.id or 0,
+            appointment_type_id=kind.id,
+            requires_prior_auth=prior_auth,
+            requires_referral=referral,
+            visit_limit_per_year=visit_limit,
+        )
+        session.add(rule)
+        session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            now=now,
+            entity="payer_rule",
+            entity_id=rule.id,
+            detail={
+                "payer": payer.name,
+                "type": kind.code,
+                "prior_auth": prior_auth,
+                "referral": referral,
+                "visit_limit": visit_limit,
+            },
+        )
+        assert rule.id is not None
+        return rule.id
+
+    return in_write(store, work)
