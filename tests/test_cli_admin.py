@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from schedtui.cli import run
+from tests.cli_helpers import as_os
 
 PASSWORD = "correct-horse-1"
 
@@ -18,12 +19,6 @@ PASSWORD = "correct-horse-1"
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "clinic.db"
-
-
-def _as(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
-    """Run the next commands as this OS account."""
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, login)
 
 
 def _cli(
@@ -40,7 +35,7 @@ def admin_store(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, store_path: Path
 ) -> Path:
     """A store whose first admin is linked to the OS account 'amy_os', which runs commands."""
-    _as(monkeypatch, "amy_os")
+    as_os(monkeypatch, "amy_os")
     code, out, err = _cli(
         capsys,
         monkeypatch,
@@ -114,7 +109,7 @@ def test_admin_adds_lists_and_manages_users(
 def test_unlinked_os_account_is_refused_plainly(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, admin_store: Path
 ) -> None:
-    _as(monkeypatch, "mallory")
+    as_os(monkeypatch, "mallory")
     code, _, err = _cli(capsys, monkeypatch, "users", "list", "--db", str(admin_store))
     assert code == 2 and "'mallory' is not linked to a schedtui user" in err
 
@@ -136,7 +131,7 @@ def test_scheduler_may_not_manage_users_and_is_told_why(
         "--no-password",
         *db,
     )
-    _as(monkeypatch, "ben_os")
+    as_os(monkeypatch, "ben_os")
     code, _, err = _cli(
         capsys, monkeypatch, "users", "add", "eve", "--role", "admin", "--no-password", *db
     )
@@ -210,6 +205,6 @@ def test_scheduler_cannot_read_the_audit(
         "--no-password",
         *db,
     )
-    _as(monkeypatch, "ben_os")
+    as_os(monkeypatch, "ben_os")
     code, _, err = _cli(capsys, monkeypatch, "audit", "show", *db)
     assert code == 2 and "audit.view" in err

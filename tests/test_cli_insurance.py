@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from schedtui.cli import run
 from schedtui.core.stores import open_store
 from schedtui.data import models as m
 from tests.builders import NOW, build_tiny_clinic
+from tests.cli_helpers import as_os, link_first_admin
 
 
 @pytest.fixture
@@ -35,27 +35,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
             )
         )
     store.dispose()
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, "amy_os")
-    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-1\n"))
-    assert (
-        run(
-            [
-                "users",
-                "add",
-                "amy",
-                "--role",
-                "admin",
-                "--os-account",
-                "amy_os",
-                "--password-stdin",
-                "--db",
-                str(path),
-            ]
-        )
-        == 0
-    )
-    capsys.readouterr()
+    link_first_admin(str(path), monkeypatch, capsys)
     return str(path)
 
 
@@ -190,7 +170,6 @@ def test_supervisors_edit_payers_networks_and_rules(
         "--db",
         db,
     )
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, "sam_os")
+    as_os(monkeypatch, "sam_os")
     code, _, err = _cli(capsys, "payers", "add", "--name", "X", "--x12", "X1", "--db", db)
     assert code == 2 and "payers.manage" in err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from schedtui.cli import run
 from schedtui.core.clock import FrozenClock
 from schedtui.core.stores import open_store
+from tests.cli_helpers import link_first_admin
 from tests.engine_clinic import build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -24,28 +24,8 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     store = open_store(str(path), now=NOW).store
     build_engine_clinic(store)
     store.dispose()
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, "amy_os")
     monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
-    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-1\n"))
-    assert (
-        run(
-            [
-                "users",
-                "add",
-                "amy",
-                "--role",
-                "admin",
-                "--os-account",
-                "amy_os",
-                "--password-stdin",
-                "--db",
-                str(path),
-            ]
-        )
-        == 0
-    )
-    capsys.readouterr()
+    link_first_admin(str(path), monkeypatch, capsys)
     return str(path)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings, load_settings
 from tests.builders import NOW, build_tiny_clinic
+from tests.cli_helpers import link_first_admin
 from tests.x12_samples import answer_body, interchange
 
 ACTOR = Actor(None, "ava", "scheduler")
@@ -193,28 +193,8 @@ def test_cli_request_and_ingest(
             )
         )
     store.dispose()
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, "amy_os")
     monkeypatch.setenv("SCHEDTUI_ELIGIBILITY_DIR", str(tmp_path / "x12"))
-    monkeypatch.setattr("sys.stdin", io.StringIO("correct-horse-1\n"))
-    assert (
-        run(
-            [
-                "users",
-                "add",
-                "amy",
-                "--role",
-                "admin",
-                "--os-account",
-                "amy_os",
-                "--password-stdin",
-                "--db",
-                str(path),
-            ]
-        )
-        == 0
-    )
-    capsys.readouterr()
+    link_first_admin(str(path), monkeypatch, capsys)
     out_file = tmp_path / "inquiry.x12"
     assert (
         run(

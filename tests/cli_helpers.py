@@ -1,0 +1,44 @@
+"""Running commands as an OS account, the way schedtui knows who runs it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from schedtui.cli import run
+
+PASSWORD = "correct-horse-1"
+
+
+def as_os(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
+    """The next commands run as this OS account."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, login)
+
+
+def link_first_admin(
+    db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    login: str = "amy_os",
+) -> None:
+    """Create the store's first admin, linked to (and running as) `login`."""
+    as_os(monkeypatch, login)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    code = run(
+        [
+            "users",
+            "add",
+            "amy",
+            "--role",
+            "admin",
+            "--os-account",
+            login,
+            "--password-stdin",
+            "--db",
+            db,
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    capsys.readouterr()
