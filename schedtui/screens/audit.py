@@ -27,7 +27,16 @@ FILTERS = (
     ("from", "From YYYY-MM-DD"),
     ("to", "To YYYY-MM-DD"),
 )
-COLUMNS = ("#", "When (UTC)", "User", "Action", "What", "Patient", "Detail")
+#: Column labels and widths (fixed: no reflow while rows arrive).
+COLUMNS = (
+    ("#", 6),
+    ("When (UTC)", 19),
+    ("User", 14),
+    ("Action", 17),
+    ("What", 22),
+    ("Patient", 10),
+    ("Detail", 40),
+)
 
 
 class AuditScreen(WorkScreen):
@@ -75,8 +84,8 @@ class AuditScreen(WorkScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-rows", DataTable)
-        for label in COLUMNS:
-            table.add_column(label)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         self.lines: list[AuditLine] = []
         self.watch(self.app, "masked", self._redraw, init=False)
         self.action_reload()

@@ -19,7 +19,17 @@ from schedtui.data.codes import AUTHORIZATION_STATUSES
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
-COLUMNS = ("#", "Follow-up", "Status", "Patient", "Type", "Auth number", "Valid", "Units")
+#: Column labels and widths (fixed, so the table does not reflow as rows arrive).
+COLUMNS = (
+    ("#", 5),
+    ("Follow-up", 19),
+    ("Status", 10),
+    ("Patient", 12),
+    ("Type", 8),
+    ("Auth number", 14),
+    ("Valid", 23),
+    ("Units", 7),
+)
 
 
 class AuthorizationsScreen(WorkScreen):
@@ -56,8 +66,8 @@ class AuthorizationsScreen(WorkScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#auth-rows", DataTable)
-        for label in COLUMNS:
-            table.add_column(label)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         self.action_reload()
 
     def action_reload(self) -> None:

@@ -19,17 +19,19 @@ STATUS_STYLES = {
     "cancelled": "dim strike",
     "noshow": "bold red",
 }
+#: Label, key and width of each column. Fixed widths: the table never reflows while rows
+#: arrive, and what a scheduler scans stays where their eyes expect it.
 COLUMNS = (
-    ("Time", "time"),
-    ("Site", "site"),
-    ("Provider", "provider"),
-    ("Patient", "patient"),
-    ("MRN", "mrn"),
-    ("Type", "type"),
-    ("Min", "minutes"),
-    ("Mode", "mode"),
-    ("Status", "status"),
-    ("Flags", "flags"),
+    ("Time", "time", 10),
+    ("Site", "site", 5),
+    ("Provider", "provider", 14),
+    ("Patient", "patient", 25),
+    ("MRN", "mrn", 10),
+    ("Type", "type", 7),
+    ("Min", "minutes", 4),
+    ("Mode", "mode", 10),
+    ("Status", "status", 13),
+    ("Flags", "flags", 10),
 )
 
 
@@ -54,8 +56,8 @@ class AppointmentTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        for label, key in COLUMNS:
-            self.add_column(label, key=key)
+        for label, key, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
 
     def show(self, rows: Iterable[TodayRow]) -> None:
         """Replace the table's content with `rows`, keeping the cursor where it was if it can."""
