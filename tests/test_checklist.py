@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
 from schedtui.core.access import Actor
-from schedtui.core.checklist import OK, PROBLEM, UNKNOWN, Proposal, checklist, estimate
+from schedtui.core.booking import BookingRequest, book
+from schedtui.core.checklist import (
+    OK,
+    PROBLEM,
+    UNKNOWN,
+    Proposal,
+    booking_warnings,
+    checklist,
+    estimate,
+)
 from schedtui.core.eligibility import ingest_file, request_eligibility
 from schedtui.core.errors import BadInput
 from schedtui.core.insurance import (
@@ -23,7 +32,7 @@ from schedtui.core.insurance import (
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings, load_settings
-from tests.builders import NOW, TinyClinic, build_tiny_clinic
+from tests.builders import NOW, TinyClinic, build_tiny_clinic, local
 from tests.x12_samples import answer_body, interchange
 
 ACTOR = Actor(None, "ava", "scheduler")
@@ -223,3 +232,54 @@ def test_coverage_entry_is_checked(sqlite_store: Store, clinic: TinyClinic) -> N
             add_coverage(sqlite_store, ACTOR, entry, now=NOW)
     with sqlite_store.read() as session:
         assert len(session.exec(select(m.Coverage)).all()) == 1  # only Ann's, from the fixture
+
+
+def test_booking_links_the_covering_authorization_and_warns_without_one(
+    sqlite_store: Store, clinic: TinyClinic, settings: Settings
+) -> None:
+    with sqlite_store.write() as session:
+        session.add(
+            m.ScheduleTemplate(
+                provider_id=clinic.okafor,
+                site_id=clinic.boston,
+                rrule="FREQ=WEEKLY;BYDAY=FR",
+                start_time=time(8),
+                end_time=time(12),
+                effective_from=date(2026, 1, 2),
+            )
+        )
+        auth = m.PriorAuthorization(
+            patient_id=clinic.patients["ann"],
+            appointment_type_id=clinic.follow_up,
+            status="approved",
+            auth_number="A5",
+            approved_units=1,
+            valid_from=date(2026, 3, 1),
+            valid_to=date(2026, 3, 31),
+            updated_at=NOW,
+        )
+        session.add(auth)
+    proposal = Proposal(clinic.patients["ann"], "FU", clinic.okafor, DAY)
+    with sqlite_store.read() as session:
+        assert not [
+            w
+            for w in booking_warnings(session, proposal, now=NOW, settings=settings)
+            if w.startswith("Authorization")
+        ]
+    appointment_id = book(
+        sqlite_store,
+        ACTOR,
+        BookingRequest(
+            clinic.patients["ann"], clinic.okafor, "FU", local(DAY, 9, 0, "America/New_York")
+        ),
+        now=NOW,
+    )
+    with sqlite_store.read() as session:
+        booked = session.get(m.Appointment, appointment_id)
+        assert booked is not None and booked.prior_authorization_id == auth.id
+    update_authorization(
+        sqlite_store, ACTOR, auth.id or 0, AuthorizationChange(used_units=1), now=NOW
+    )
+    with sqlite_store.read() as session:
+        warnings = booking_warnings(session, proposal, now=NOW, settings=settings)
+    assert "Authorization: approved A5 but no units left" in warnings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -15,10 +16,12 @@ from schedtui.commands.common import (
     parse_day,
     parse_moment,
     print_json,
+    settings,
 )
 from schedtui.core import directory
 from schedtui.core.access_kpis import third_next_available
 from schedtui.core.booking import BookingRequest, book
+from schedtui.core.checklist import Proposal, booking_warnings
 from schedtui.core.errors import BadInput
 from schedtui.core.slots import SlotRequest, find_open_slots
 
@@ -100,8 +103,6 @@ def find(
         return
     if not slots:
         typer.echo("No open slots match.")
-    from zoneinfo import ZoneInfo
-
     for s in slots:
         local = s.start.astimezone(ZoneInfo(zones[s.site_id]))
         typer.echo(
@@ -142,9 +143,21 @@ def book_command(
         overbook,
         reason,
     )
-    appointment_id = book(opened.store, actor, request, now=invocation.clock.now())
+    now = invocation.clock.now()
+    appointment_id = book(opened.store, actor, request, now=now)
+    with opened.store.read() as session:
+        warnings = booking_warnings(
+            session,
+            Proposal(
+                patient_id, type_code, provider, request.start.astimezone(ZoneInfo(zone)).date()
+            ),
+            now=now,
+            settings=settings(),
+        )
+    for warning in warnings:
+        typer.echo(f"Warning: {warning}", err=True)
     if as_json:
-        print_json({"id": appointment_id})
+        print_json({"id": appointment_id, "warnings": warnings})
     else:
         typer.echo(appointment_id)
 

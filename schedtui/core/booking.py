@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.availability import Candidate, Checker, Scope, load_occupancy
+from schedtui.core.checklist import covering_authorization
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.reference import Reference, load_reference
@@ -232,6 +233,10 @@ def insert_booking(
         updated_at=now,
         **links,
     )
+    if "prior_authorization_id" not in links:
+        local_day = c.start.astimezone(prepared.checker.ref.zones[c.site_id]).date()
+        covering = covering_authorization(session, request.patient_id, c.type_id, local_day)
+        appointment.prior_authorization_id = covering.id if covering else None
     session.add(appointment)
     if request.hold_id is not None:
         hold = session.get(m.SlotHold, request.hold_id)

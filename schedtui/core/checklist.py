@@ -254,11 +254,11 @@ def _authorization(
         .where(col(m.PriorAuthorization.appointment_type_id) == kind.id)
         .order_by(col(m.PriorAuthorization.updated_at).desc())
     ).all()
+    covering = covering_authorization(session, proposal.patient_id, kind.id or 0, proposal.day)
+    if covering is not None:
+        until = covering.valid_to.isoformat() if covering.valid_to else "open-ended"
+        return CheckLine(OK, "Authorization", f"approved {covering.auth_number} until {until}")
     approved = [auth for auth in auths if auth.status == "approved"]
-    for auth in approved:
-        if _covers(auth, proposal.day):
-            until = auth.valid_to.isoformat() if auth.valid_to else "open-ended"
-            return CheckLine(OK, "Authorization", f"approved {auth.auth_number} until {until}")
     if approved:
         auth = approved[0]
         in_dates = (
@@ -269,6 +269,31 @@ def _authorization(
     if auths:
         return CheckLine(PROBLEM, "Authorization", f"required; the request is {auths[0].status}")
     return CheckLine(PROBLEM, "Authorization", "required and none on file: start one")
+
+
+def covering_authorization(
+    session: Session, patient_id: int, type_id: int, day: date
+) -> m.PriorAuthorization | None:
+    """An approved authorization for this patient and visit type valid on `day` with units left."""
+    approved = session.exec(
+        select(m.PriorAuthorization)
+        .where(col(m.PriorAuthorization.patient_id) == patient_id)
+        .where(col(m.PriorAuthorization.appointment_type_id) == type_id)
+        .where(col(m.PriorAuthorization.status) == "approved")
+        .order_by(col(m.PriorAuthorization.updated_at).desc())
+    ).all()
+    return next((auth for auth in approved if _covers(auth, day)), None)
+
+
+def booking_warnings(
+    session: Session, proposal: Proposal, *, now: datetime, settings: Settings
+) -> list[str]:
+    """The checklist's problems (✗), worded as warnings for whoever books."""
+    return [
+        f"{line.topic}: {line.reason}"
+        for line in checklist(session, proposal, now=now, settings=settings)
+        if line.mark == PROBLEM
+    ]
 
 
 def _covers(auth: m.PriorAuthorization, day: date) -> bool:
