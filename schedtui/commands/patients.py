@@ -1,0 +1,75 @@
+"""`schedtui patients find QUERY`: the lookup, for scripts and the phone system's screen pop."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    print_json,
+    settings,
+)
+from schedtui.core import audit
+from schedtui.core.access import Permission
+from schedtui.core.guard import require
+from schedtui.core.lookup.service import find_patients, refresh
+from schedtui.core.text import printable
+from schedtui.core.today import clinic_today
+
+app = typer.Typer(help="Patients.", add_completion=False)
+
+
+@app.command("find")
+def find(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Name fragments, DOB, phone digits or MRN.")],
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Find patients the way a caller identifies themselves (the search is audited)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
+    current = settings()
+    with opened.store.read() as session:
+        index = refresh(session, None)
+        matches = find_patients(
+            session,
+            index,
+            query,
+            now=now,
+            today=clinic_today(invocation.clock, current.zone),
+            region=current.region,
+            limit=limit,
+        )
+    audit.append(
+        opened.store,
+        actor=actor,
+        action="view",
+        now=now,
+        entity="patient-search",
+        detail={"query": query, "results": [m.mrn for m in matches]},
+    )
+    if as_json:
+        print_json([match.to_json() for match in matches])
+        return
+    if not matches:
+        typer.echo("No patient matches.")
+    for match in matches:
+        upcoming = f"next {match.next_appointment:%Y-%m-%d}" if match.next_appointment else ""
+        typer.echo(
+            printable(
+                f"{match.mrn:<10} {match.name:<32} {match.dob:%m/%d/%Y} "
+                f"({match.age:>3})  {match.phone:<15} {upcoming:<16} "
+                f"{', '.join(match.alerts)}"
+            )
+        )
