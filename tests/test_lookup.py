@@ -1,0 +1,186 @@
+"""Patient lookup: the patient is on top while the caller is still spelling."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from schedtui.cli import run
+from schedtui.core.lookup.query import parse_query
+from schedtui.core.lookup.service import find_patients, refresh
+from schedtui.core.stores import open_store
+from schedtui.data import models as m
+from schedtui.data.store import Store
+from tests.cli_helpers import link_first_admin
+
+NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
+TODAY = NOW.date()
+PEOPLE = [
+    # first, last, dob, phone
+    ("Robert", "Smith", date(1961, 3, 4), "+16175554471"),
+    ("Jonathan", "Smith", date(1980, 7, 1), "+16175550001"),
+    ("Elizabeth", "Garcia-Lopez", date(1975, 12, 24), "+13125550002"),
+    ("José", "García", date(1961, 3, 4), "+13125550003"),
+    ("Mary-Kate", "O'Neil", date(2001, 5, 6), "+19785550004"),
+    ("Ann", "Jones", date(1990, 1, 2), "+17815554471"),
+    ("Samuel", "Brooks", date(1955, 8, 9), "+18575550005"),
+]
+
+
+def _add(store: Store, people: list[tuple[str, str, date, str]], first_mrn: int = 1) -> None:
+    with store.write() as session:
+        for number, (first, last, dob, phone) in enumerate(people, start=first_mrn):
+            patient = m.Patient(
+                mrn=f"M{number:05d}",
+                first_name=first,
+                last_name=last,
+                dob=dob,
+                created_at=NOW,
+                updated_at=NOW + timedelta(seconds=number),
+            )
+            session.add(patient)
+            session.flush()
+            session.add(m.PatientPhone(patient_id=patient.id or 0, number=phone, is_primary=True))
+
+
+@pytest.fixture
+def store(sqlite_store: Store) -> Store:
+    _add(sqlite_store, PEOPLE)
+    return sqlite_store
+
+
+def _top(store: Store, query: str, count: int = 1) -> list[str]:
+    with store.read() as session:
+        index = refresh(session, None)
+        found = find_patients(session, index, query, now=NOW, today=TODAY, region="US")
+    return [match.name for match in found[:count]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("smi jo", "Smith, Jonathan"),
+        ("jon smith", "Smith, Jonathan"),
+        ("jon smyth", "Smith, Jonathan"),
+        ("SMITH robert", "Smith, Robert"),
+        ("bob smith", "Smith, Robert"),
+        ("liz garcia", "Garcia-Lopez, Elizabeth"),
+        ("lopez", "Garcia-Lopez, Elizabeth"),
+        ("garcialopez", "Garcia-Lopez, Elizabeth"),
+        ("jose", "García, José"),
+        ("oneil", "O'Neil, Mary-Kate"),
+        ("o'neil mary kate", "O'Neil, Mary-Kate"),
+        ("broks", "Brooks, Samuel"),
+        ("M00007", "Brooks, Samuel"),
+        ("(857) 555-0005", "Brooks, Samuel"),
+        ("857.555.0005", "Brooks, Samuel"),
+        ("12/24/1975", "Garcia-Lopez, Elizabeth"),
+        ("12241975", "Garcia-Lopez, Elizabeth"),
+        ("1975-12-24", "Garcia-Lopez, Elizabeth"),
+        ("december 24 75", "Garcia-Lopez, Elizabeth"),
+        ("garcia 3/4/61", "García, José"),
+        ("ann 4471", "Jones, Ann"),
+        ("smith 4471", "Smith, Robert"),
+    ],
+)
+def test_the_right_patient_is_on_top(store: Store, query: str, expected: str) -> None:
+    assert _top(store, query) == [expected]
+
+
+def test_a_date_of_birth_alone_lists_everyone_born_then(store: Store) -> None:
+    assert sorted(_top(store, "3/4/61", 5)) == ["García, José", "Smith, Robert"]
+
+
+def test_nothing_matches_nonsense(store: Store) -> None:
+    assert _top(store, "zzqx") == []
+    assert _top(store, "   ") == []
+
+
+def test_rows_carry_what_a_scheduler_needs(store: Store) -> None:
+    with store.read() as session:
+        [match] = find_patients(
+            session, refresh(session, None), "brooks", now=NOW, today=TODAY, region="US"
+        )
+    assert (match.mrn, match.age, match.phone) == ("M00007", 71, "(857) 555-0005")
+    assert match.dob == date(1955, 8, 9) and "name ~ brooks" in match.why
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("3/4/61", {date(1961, 3, 4)}),
+        ("03041961", {date(1961, 3, 4)}),
+        ("1961-03-04", {date(1961, 3, 4)}),
+        ("march 4 61", {date(1961, 3, 4)}),
+        ("4 mar 1961", {date(1961, 3, 4)}),
+        ("3/4/30", {date(1930, 3, 4)}),
+        ("3/4/25", {date(2025, 3, 4)}),
+        ("13/40/61", set()),
+        ("3/4/2090", set()),
+    ],
+)
+def test_dates_of_birth_in_the_forms_people_say_them(text: str, dates: set[date]) -> None:
+    assert parse_query(text, TODAY).birth_dates == dates
+
+
+def _register_elsewhere(url: str) -> None:
+    store = Store.open(url)
+    _add(store, [("Priya", "Raman", date(1970, 2, 2), "+16175550099")], first_mrn=50)
+    store.dispose()
+
+
+def test_the_index_sees_patients_another_process_adds(store: Store) -> None:
+    with store.read() as session:
+        index = refresh(session, None)
+    assert index.search(parse_query("raman", TODAY)) == []
+    process = multiprocessing.get_context("spawn").Process(
+        target=_register_elsewhere, args=(str(store.path),)
+    )
+    process.start()
+    process.join(timeout=60)
+    with store.read() as session:
+        index = refresh(session, index)
+        [match] = find_patients(session, index, "raman", now=NOW, today=TODAY, region="US")
+    assert match.mrn == "M00050"
+
+
+def test_an_edit_replaces_what_the_index_knew(store: Store) -> None:
+    with store.read() as session:
+        index = refresh(session, None)
+    with store.write() as session:
+        patient = session.get(m.Patient, 7)
+        assert patient is not None
+        patient.last_name = "Brooks-Hale"
+        patient.updated_at = NOW + timedelta(days=1)
+    with store.read() as session:
+        index = refresh(session, index)
+        names = [
+            m.name for m in find_patients(session, index, "hale", now=NOW, today=TODAY, region="US")
+        ]
+    assert names == ["Brooks-Hale, Samuel"]
+    assert len(index.entries) == len(PEOPLE)
+
+
+def test_cli_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "clinic.db"
+    seeded = open_store(str(path), now=NOW).store
+    _add(seeded, PEOPLE)
+    seeded.dispose()
+    link_first_admin(str(path), monkeypatch, capsys)
+    assert run(["patients", "find", "bob smith", "--json", "--db", str(path)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["mrn"] == "M00001" and set(rows[0]) >= {
+        "mrn",
+        "name",
+        "dob",
+        "age",
+        "phone",
+        "next_appointment",
+        "alerts",
+    }
