@@ -21,6 +21,7 @@ from schedtui.screens.help import HelpScreen
 from schedtui.screens.lock import LockScreen, Unlocked
 from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
 from schedtui.screens.today import TodayScreen
+from schedtui.screens.workspace import LookupIndex, WorkspaceScreen
 from schedtui.settings import Settings
 
 #: How often the idle lock looks at the clock, in seconds.
@@ -37,6 +38,7 @@ class SchedApp(App[None]):
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "toggle_mask", "Mask", id="app.mask"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
+        Binding("f4", "workspace", "Call", id="app.workspace"),
         Binding("f6", "authorizations", "Auths", id="app.authorizations"),
         Binding("f7", "audit", "Audit", id="app.audit"),
     ]
@@ -58,6 +60,7 @@ class SchedApp(App[None]):
         self.sandbox = sandbox
         self.start = start
         self.actor: Actor | None = start.actor
+        self.lookup = LookupIndex()
         self.last_activity = clock.now()
         self.title = settings.clinic_name
         self._show_who()
@@ -71,11 +74,16 @@ class SchedApp(App[None]):
             )
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         if self.actor is not None:
-            self.push_screen(TodayScreen())
+            self._open_work()
         elif self.start.needs_first_admin:
             self.push_screen(FirstAdminScreen())
         else:
             self.push_screen(LoginScreen())
+
+    def _open_work(self) -> None:
+        self.push_screen(TodayScreen())
+        if self.start.caller_query:
+            self.push_screen(WorkspaceScreen(self.start.caller_query))
 
     def _show_who(self) -> None:
         who = self.actor.label if self.actor else "not signed in"
@@ -101,6 +109,8 @@ class SchedApp(App[None]):
         self.last_activity = self.clock.now()
         self._show_who()
         self.switch_screen(TodayScreen())
+        if self.start.caller_query:
+            self.push_screen(WorkspaceScreen(self.start.caller_query))
 
     def lock_if_idle(self) -> None:
         """Lock the screen once nobody has touched a key for the configured minutes."""
@@ -152,6 +162,11 @@ class SchedApp(App[None]):
         """The audit trail (supervisors and admins)."""
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
+
+    def action_workspace(self) -> None:
+        """The call workspace: find the caller."""
+        if not isinstance(self.screen, WorkspaceScreen):
+            self.push_screen(WorkspaceScreen())
 
     def action_authorizations(self) -> None:
         """The prior-authorization worklist."""

@@ -25,7 +25,7 @@ from schedtui.commands import users as users_commands
 from schedtui.commands import waitlist as waitlist_commands
 from schedtui.commands.common import DbOption, Invocation, opened_store, settings
 from schedtui.core.clock import SystemClock
-from schedtui.core.errors import USER_ERRORS
+from schedtui.core.errors import USER_ERRORS, BadInput
 from schedtui.core.faults import describe_fault
 from schedtui.settings import APP_NAME
 
@@ -74,16 +74,43 @@ def main_callback(
         _run_tui(ctx.obj)
 
 
-def _run_tui(invocation: Invocation) -> None:
+def _run_tui(invocation: Invocation, caller_query: str = "") -> None:
+    from dataclasses import replace
+
     from schedtui.app import create_app
     from schedtui.core.session import start_session
 
     current = settings()
     opened = opened_store(invocation)
     start = start_session(opened.store, current, invocation.clock, sandbox=invocation.sandbox)
+    start = replace(start, caller_query=caller_query)
     create_app(
         current, opened.store, invocation.clock, sandbox=invocation.sandbox, start=start
     ).run()
+
+
+@app.command("call")
+def call(
+    ctx: typer.Context,
+    caller: Annotated[
+        str, typer.Option("--from", help="The caller's number, as the phone system gives it.")
+    ],
+) -> None:
+    """Open the call workspace with the lookup filled with the caller's number (screen pop)."""
+    _run_tui(ctx.obj, caller_digits(caller, settings().region))
+
+
+def caller_digits(number: str, region: str) -> str:
+    """The national digits of a caller's number, for the lookup; a clear error otherwise."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        raise BadInput(f"--from '{number}' is not a phone number.") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise BadInput(f"--from '{number}' is not a phone number.")
+    return str(parsed.national_number)
 
 
 def _fail(message: str, code: int) -> int:

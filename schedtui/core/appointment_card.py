@@ -140,11 +140,14 @@ def _load(session: Session, appointment_id: int, now: datetime) -> AppointmentCa
         email=patient.email,
         address=address,
         language=patient.language,
-        coverages=_coverages(session, patient.id, now.date()),
+        coverages=coverage_lines(session, patient.id, now.date()),
     )
 
 
-def _coverages(session: Session, patient_id: int | None, today: date) -> tuple[CoverageLine, ...]:
+def coverage_lines(
+    session: Session, patient_id: int | None, today: date
+) -> tuple[CoverageLine, ...]:
+    """The patient's coverages in rank order, each marked active or not on `today`."""
     rows = session.exec(
         select(m.Coverage, m.Payer)
         .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))

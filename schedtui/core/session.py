@@ -32,6 +32,8 @@ class SessionStart:
     os_login: str
     #: The user was signed in by OS account: the idle lock re-checks that, not a password.
     via_os_account: bool = False
+    #: What the phone system says about the caller (`schedtui call --from`): a first lookup.
+    caller_query: str = ""
 
 
 def start_session(store: Store, settings: Settings, clock: Clock, *, sandbox: bool) -> SessionStart:

@@ -1,0 +1,73 @@
+"""The patient panel: demographics, coverage, visits and reliability, mask applied."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from schedtui.core.masking import masked
+from schedtui.core.patient_panel import PatientPanel, Visit
+from schedtui.core.phones import national
+from schedtui.core.statuses import status_text
+from schedtui.core.text import printable
+
+
+def _visit(visit: Visit) -> str:
+    reason = f" ({visit.cancellation_reason})" if visit.cancellation_reason else ""
+    return (
+        f"{visit.local_start:%a %m/%d/%Y %H:%M %Z}  {visit.type_code:<6} "
+        f"{visit.provider}  {status_text(visit.status)}{reason}"
+    )
+
+
+def panel_text(panel: PatientPanel, *, mask: bool, region: str) -> Text:
+    """The panel as plain text lines (stored values never act as markup)."""
+    out = Text()
+
+    def line(label: str, value: str, *, hide: bool = False) -> None:
+        out.append(f"{label:<12}", style="dim")
+        out.append(printable(masked(value, mask and hide)) + "\n")
+
+    out.append(printable(panel.name) + "\n", style="bold")
+    line("MRN", panel.mrn)
+    line("Born", f"{panel.dob:%m/%d/%Y} (age {panel.age})", hide=True)
+    line("Sex", panel.sex)
+    for phone in panel.phones or ("",):
+        line("Phone", national(phone, region) if phone else "", hide=True)
+    line("E-mail", panel.email, hide=True)
+    line("Address", panel.address, hide=True)
+    line(
+        "Language", panel.language + (", needs an interpreter" if panel.interpreter_needed else "")
+    )
+    if panel.balance_cents:
+        line("Balance", f"${panel.balance_cents / 100:,.2f} due")
+    for coverage in panel.coverages:
+        state = "active" if coverage.active else "NOT active"
+        line("Coverage", f"{coverage.payer}, {coverage.plan} ({state})")
+        line("Member", coverage.member_id, hide=True)
+    line("Reliability", f"{panel.no_shows} no-shows, {panel.late_cancels} late cancellations")
+    out.append("\nUpcoming\n", style="bold")
+    out.append("\n".join(printable(_visit(v)) for v in panel.upcoming) or "none")
+    out.append("\n\nPast (newest first)\n", style="bold")
+    out.append("\n".join(printable(_visit(v)) for v in panel.past[:10]) or "none")
+    return out
+
+
+class PatientPanelView(Static):
+    """Shows one `PatientPanel` (nothing until one is handed down)."""
+
+    DEFAULT_CSS = """
+    PatientPanelView { height: 1fr; padding: 0 1; border-left: vkey $primary; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            "Find the caller: type a name, date of birth, phone or MRN.", id=id, markup=False
+        )
+        self.panel: PatientPanel | None = None
+
+    def show(self, panel: PatientPanel | None, *, mask: bool, region: str) -> None:
+        """Show `panel`, masked or not."""
+        self.panel = panel
+        if panel is not None:
+            self.update(panel_text(panel, mask=mask, region=region))

@@ -1,0 +1,124 @@
+"""The call workspace: lookup as you type, Enter opens the patient, caller ID fills it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rich.text import Text
+from sqlmodel import col, select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from schedtui.app import SchedApp, create_app
+from schedtui.cli import caller_digits
+from schedtui.core.access import Actor
+from schedtui.core.clock import FrozenClock
+from schedtui.core.errors import BadInput
+from schedtui.core.session import SessionStart
+from schedtui.data import models as m
+from schedtui.data.store import Store
+from schedtui.screens.workspace import WorkspaceScreen
+from schedtui.settings import load_settings
+from schedtui.widgets.patient_panel_view import PatientPanelView
+from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
+
+SIZE = (140, 34)
+
+
+@pytest.fixture
+def staff(sqlite_store: Store) -> Staff:
+    build_tiny_clinic(sqlite_store)
+    return add_staff(sqlite_store)
+
+
+def _app(store: Store, actor: Actor, caller: str = "") -> SchedApp:
+    start = SessionStart(actor, False, "ava_os", caller_query=caller)
+    return create_app(
+        load_settings(clinic_name="Harbor Family Practice"), store, FrozenClock(NOW), start=start
+    )
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _names(app: SchedApp) -> list[str]:
+    table: DataTable[Text] = app.screen.query_one("#match-rows", DataTable)
+    return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+
+async def test_typing_finds_the_patient_and_enter_opens_the_panel(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f4")
+        await _settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert app.screen.focused is app.screen.query_one("#lookup", Input)
+        await pilot.press(*"garc")
+        await _settle(pilot)
+        found = _names(app)
+        await pilot.press("enter")
+        await _settle(pilot)
+        panel = str(app.screen.query_one(PatientPanelView).render())
+        await pilot.press("f2")
+        await _settle(pilot)
+        masked = str(app.screen.query_one(PatientPanelView).render())
+    assert found == ["García, José"]
+    assert "MRN0002" in panel  # José: born 2 Feb 1962 in the builder
+    assert "02/02/1962 (age 64)" in panel and "Upcoming" in panel and "Past (newest first)" in panel
+    assert "02/02/1962" not in masked and "•••••" in masked
+    with sqlite_store.read() as session:
+        viewed = session.exec(
+            select(m.AuditEvent).where(col(m.AuditEvent.entity) == "patient")
+        ).all()
+    assert [(v.action, v.username) for v in viewed] == [("view", "ava.jensen")]
+
+
+async def test_caller_id_fills_the_lookup(sqlite_store: Store, staff: Staff) -> None:
+    with sqlite_store.write() as session:
+        session.add(m.PatientPhone(patient_id=4, number="+13125550199", is_primary=True))
+        patient = session.get(m.Patient, 4)
+        assert patient is not None
+        patient.updated_at = NOW
+    app = _app(sqlite_store, staff.scheduler, caller=caller_digits("+1 312-555-0199", "US"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+        assert app.screen.query_one("#lookup", Input).value == "3125550199"
+        assert _names(app) == ["Li, Wei"]
+
+
+async def test_escape_clears_for_the_next_caller(sqlite_store: Store, staff: Staff) -> None:
+    app = _app(sqlite_store, staff.scheduler, caller="smith")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        assert _names(app) == ["Smith, [b]Ann"]
+        await pilot.press("escape")
+        await _settle(pilot)
+        status = str(app.screen.query_one("#lookup-status", Static).render())
+        names = _names(app)
+    assert names == [] and status.startswith("Type a name")
+
+
+def test_caller_id_must_be_a_phone_number() -> None:
+    assert caller_digits("(617) 555-0123", "US") == "6175550123"
+    with pytest.raises(BadInput, match="not a phone number"):
+        caller_digits("anonymous", "US")
+
+
+def test_workspace_snapshot(sqlite_store: Store, staff: Staff, snap_compare: Any) -> None:
+    async def look_up(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+
+    assert snap_compare(
+        _app(sqlite_store, staff.scheduler, caller="garcia"), terminal_size=SIZE, run_before=look_up
+    )
