@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from schedtui.core import users
 from schedtui.core.access import Actor
-from schedtui.core.errors import BadInput, SignInRefused
+from schedtui.core.errors import AccountLocked, BadInput, SignInRefused
 from schedtui.core.passwords import password_matches
 from schedtui.core.signin import check_password, sign_in_as_os_account, sign_in_with_password
 from schedtui.data.models import AuditEvent, User
@@ -207,3 +207,13 @@ def test_role_change_records_before_and_after(sqlite_store: Store, admin: Actor)
     assert change is not None
     assert '"before": {"role": "scheduler"}' in change.detail_json
     assert '"after": {"role": "supervisor"}' in change.detail_json
+
+
+def test_a_locked_account_is_refused_as_locked(
+    sqlite_store: Store, admin: Actor, settings: Settings
+) -> None:
+    for _ in range(5):
+        with pytest.raises(SignInRefused):
+            sign_in_with_password(sqlite_store, "ava", "bad-password-1", now=NOW, settings=settings)
+    with pytest.raises(AccountLocked):  # the lock screen signs the user out on this
+        sign_in_with_password(sqlite_store, "ava", PASSWORD, now=NOW, settings=settings)

@@ -42,7 +42,7 @@ def _refuse(
         entity="session",
         detail={"reason": reason},
     )
-    return SignInRefused(message)
+    return AccountLocked(message) if reason == "locked" else SignInRefused(message)
 
 
 def _lockout_message(user: User) -> str:
