@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.appointment_card import CoverageLine, coverage_lines
+from schedtui.core.call_notes import NoteLine, notes_for
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.data import models as m
@@ -53,6 +54,7 @@ class PatientPanel:
     past: tuple[Visit, ...]
     no_shows: int
     late_cancels: int
+    notes: tuple[NoteLine, ...] = ()
 
 
 def patient_panel(store: Store, actor: Actor, patient_id: int, *, now: datetime) -> PatientPanel:
@@ -117,6 +119,7 @@ def _load(session: Session, patient_id: int, now: datetime) -> PatientPanel:
         past[:20],
         sum(1 for v in past if v.status == "noshow"),
         _late_cancels(session, patient_id),
+        tuple(notes_for(session, patient_id)),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -12,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 from textual.worker import get_current_worker
 
+from schedtui.core.call_notes import finish_note, open_drafts, save_draft, start_note
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
 from schedtui.core.patient_panel import PatientPanel, patient_panel
@@ -35,6 +37,8 @@ COLUMNS = (
 )
 #: Patients changed by other schedulers are picked up this often (seconds).
 REFRESH_SECONDS = 10.0
+#: The call note's draft is saved this often (seconds): a crash loses at most this much.
+DRAFT_SECONDS = 3.0
 
 
 class LookupIndex:
@@ -54,10 +58,16 @@ class WorkspaceScreen(WorkScreen):
     WorkspaceScreen #workspace-body { height: 1fr; }
     WorkspaceScreen #matches { width: 98; }
     WorkspaceScreen PatientPanelView { width: 1fr; }
+    WorkspaceScreen #call-bar { height: 7; }
+    WorkspaceScreen #call-timer { width: 16; padding: 0 1; }
+    WorkspaceScreen #note { width: 1fr; }
     """
     BINDINGS = [
         Binding("ctrl+f", "focus_lookup", "Find", id="workspace.find"),
         Binding("escape", "clear", "Clear", id="workspace.clear"),
+        # Ctrl+N stays free for registering a new patient.
+        Binding("f5", "focus_note", "Note", id="workspace.note"),
+        Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
     ]
 
     @dataclass
@@ -66,6 +76,15 @@ class WorkspaceScreen(WorkScreen):
 
         query: str
         matches: list[PatientMatch]
+
+    @dataclass
+    class NoteReady(Message):
+        """A call note to write into: a new draft, or one left by a crash."""
+
+        note_id: int
+        body: str
+        started_at: datetime
+        restored: bool
 
     @dataclass
     class PanelLoaded(Message):
@@ -77,6 +96,10 @@ class WorkspaceScreen(WorkScreen):
         super().__init__()
         self.initial_query = initial_query
         self.matches: list[PatientMatch] = []
+        self.note_id: int | None = None
+        self.saved_text = ""
+        self.call_started: datetime | None = None
+        self.patient_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -89,6 +112,9 @@ class WorkspaceScreen(WorkScreen):
                 table: DataTable[Text] = DataTable(id="match-rows", cursor_type="row")
                 yield table
             yield PatientPanelView(id="panel")
+        with Horizontal(id="call-bar"):
+            yield Static("Call --:--", id="call-timer", markup=False)
+            yield TextArea(id="note")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,7 +126,10 @@ class WorkspaceScreen(WorkScreen):
         lookup.focus()
         self.watch(self.app, "masked", self._mask_changed, init=False)
         self.set_interval(REFRESH_SECONDS, self._refresh_index)
+        self.set_interval(DRAFT_SECONDS, self.save_draft_now)
+        self.set_interval(1.0, self._tick)
         self.search(self.initial_query)
+        self.prepare_note()
 
     def _index(self) -> PatientIndex:
         shared = self.sched_app.lookup
@@ -211,10 +240,79 @@ class WorkspaceScreen(WorkScreen):
 
     @on(PanelLoaded)
     def show_panel(self, message: PanelLoaded) -> None:
-        """Show the patient."""
+        """Show the patient (the call note is now about them)."""
+        self.patient_id = message.panel.patient_id
         self.query_one(PatientPanelView).show(
             message.panel, mask=self.sched_app.masked, region=self.sched_app.settings.region
         )
+
+    @work(thread=True, group="note", exit_on_error=False, description="Opening the call note")
+    def prepare_note(self) -> None:
+        """Reopen a draft a crash left behind, or start a new note for this call."""
+        app = self.sched_app
+        assert app.actor is not None
+        now = app.clock.now()
+        drafts = open_drafts(app.store, app.actor)
+        draft = drafts[0] if drafts else None
+        if draft is not None and draft.id is not None:
+            self.post_message(self.NoteReady(draft.id, draft.body, draft.started_at, True))
+            return
+        self.post_message(self.NoteReady(start_note(app.store, app.actor, now=now), "", now, False))
+
+    @on(NoteReady)
+    def note_ready(self, message: NoteReady) -> None:
+        """Put the note in the pane (and say so when it comes back after a crash)."""
+        self.note_id, self.saved_text = message.note_id, message.body
+        self.call_started = message.started_at
+        self.query_one("#note", TextArea).load_text(message.body)
+        self._tick()
+        if message.restored:
+            self.notify(
+                f"Your unfinished note from {message.started_at:%H:%M} UTC is back.",
+                title="Call note restored",
+            )
+
+    def _tick(self) -> None:
+        if self.call_started is None:
+            return
+        seconds = int((self.sched_app.clock.now() - self.call_started).total_seconds())
+        self.query_one("#call-timer", Static).update(f"Call {seconds // 60:02d}:{seconds % 60:02d}")
+
+    def save_draft_now(self) -> None:
+        """Save the draft if it changed since the last save."""
+        text = self.query_one("#note", TextArea).text
+        if self.note_id is not None and text != self.saved_text:
+            self.saved_text = text
+            self._save(self.note_id, text, self.patient_id)
+
+    @work(
+        thread=True,
+        group="note-save",
+        exit_on_error=False,
+        description="Saving the call note's draft",
+    )
+    def _save(self, note_id: int, text: str, patient_id: int | None) -> None:
+        app = self.sched_app
+        assert app.actor is not None
+        save_draft(app.store, app.actor, note_id, text, now=app.clock.now(), patient_id=patient_id)
+
+    def action_focus_note(self) -> None:
+        """Write in the call note."""
+        self.query_one("#note", TextArea).focus()
+
+    def action_file_note(self) -> None:
+        """File the note for this call and start the next."""
+        if self.note_id is not None:
+            self._file(self.note_id, self.query_one("#note", TextArea).text, self.patient_id)
+
+    @work(thread=True, group="note", exit_on_error=False, description="Filing the call note")
+    def _file(self, note_id: int, text: str, patient_id: int | None) -> None:
+        app = self.sched_app
+        assert app.actor is not None
+        now = app.clock.now()
+        finish_note(app.store, app.actor, note_id, text, now=now, patient_id=patient_id)
+        self.post_message(self.NoteReady(start_note(app.store, app.actor, now=now), "", now, False))
+        self.app.call_from_thread(self.notify, "Call note filed.")
 
     def _mask_changed(self, mask: bool) -> None:
         view = self.query_one(PatientPanelView)

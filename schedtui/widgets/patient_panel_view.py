@@ -50,6 +50,12 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str) -> Text:
     out.append("\n".join(printable(_visit(v)) for v in panel.upcoming) or "none")
     out.append("\n\nPast (newest first)\n", style="bold")
     out.append("\n".join(printable(_visit(v)) for v in panel.past[:10]) or "none")
+    out.append("\n\nCall notes\n", style="bold")
+    for note in panel.notes:
+        out.append(f"{note.started_at:%m/%d/%Y %H:%M} {note.author}: ", style="dim")
+        out.append(printable(masked(note.body, mask)) + "\n")
+    if not panel.notes:
+        out.append("none")
     return out
 
 

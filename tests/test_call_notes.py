@@ -1,0 +1,116 @@
+"""Call notes: drafts survive a crash, filing stamps them, the panel shows them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from schedtui.app import SchedApp, create_app
+from schedtui.core.access import Actor
+from schedtui.core.call_notes import finish_note, notes_for, open_drafts, save_draft, start_note
+from schedtui.core.clock import FrozenClock
+from schedtui.core.errors import BadInput
+from schedtui.core.session import SessionStart
+from schedtui.data.store import Store
+from schedtui.screens.workspace import WorkspaceScreen
+from schedtui.settings import load_settings
+from schedtui.widgets.patient_panel_view import PatientPanelView
+from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
+
+SIZE = (140, 34)
+
+
+@pytest.fixture
+def staff(sqlite_store: Store) -> Staff:
+    build_tiny_clinic(sqlite_store)
+    return add_staff(sqlite_store)
+
+
+def test_a_note_from_draft_to_filed(sqlite_store: Store, staff: Staff) -> None:
+    ava = staff.scheduler
+    note = start_note(sqlite_store, ava, now=NOW)
+    save_draft(
+        sqlite_store, ava, note, "Caller asks about", now=NOW + timedelta(seconds=3), patient_id=1
+    )
+    [draft] = open_drafts(sqlite_store, ava)
+    assert (draft.body, draft.patient_id, draft.is_draft) == ("Caller asks about", 1, True)
+    finish_note(
+        sqlite_store,
+        ava,
+        note,
+        "Caller asks about parking. Told her.",
+        now=NOW + timedelta(minutes=2),
+    )
+    assert open_drafts(sqlite_store, ava) == []
+    with sqlite_store.read() as session:
+        [line] = notes_for(session, 1)
+    assert (line.author, line.body) == ("ava.jensen", "Caller asks about parking. Told her.")
+
+
+def test_only_the_author_touches_a_draft_and_empty_notes_are_not_filed(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    note = start_note(sqlite_store, staff.scheduler, now=NOW)
+    with pytest.raises(BadInput, match="not an open draft of yours"):
+        save_draft(sqlite_store, staff.supervisor, note, "x", now=NOW)
+    with pytest.raises(BadInput, match="The note is empty"):
+        finish_note(sqlite_store, staff.scheduler, note, "   ", now=NOW)
+    with pytest.raises(BadInput, match="at most"):
+        save_draft(sqlite_store, staff.scheduler, note, "x" * 20_001, now=NOW)
+
+
+def _app(store: Store, actor: Actor) -> SchedApp:
+    return create_app(
+        load_settings(),
+        store,
+        FrozenClock(NOW),
+        start=SessionStart(actor, False, "ava_os", caller_query="smith"),
+    )
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_a_draft_survives_a_crash_and_comes_back(sqlite_store: Store, staff: Staff) -> None:
+    first = _app(sqlite_store, staff.scheduler)
+    async with first.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f5", *"Wants Tuesday", "enter", *"morning")
+        screen = first.screen
+        assert isinstance(screen, WorkspaceScreen)
+        screen.save_draft_now()  # what the 3-second timer does
+        await _settle(pilot)
+    # The terminal was killed here: the note was never filed.
+    second = _app(sqlite_store, staff.scheduler)
+    async with second.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        text = second.screen.query_one("#note", TextArea).text
+        messages = [n.message for n in second._notifications]
+    assert text == "Wants Tuesday\nmorning"
+    assert any("unfinished note" in message for message in messages)
+
+
+async def test_filing_the_note_links_it_to_the_patient_on_screen(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter")  # open Smith, [b]Ann
+        await _settle(pilot)
+        await pilot.press("f5", *"[b]Rescheduled[/b] at caller's request")
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert app.screen.query_one("#note", TextArea).text == ""
+        await pilot.press("ctrl+f", "enter")
+        await _settle(pilot)
+        panel = str(app.screen.query_one(PatientPanelView).render())
+    assert "[b]Rescheduled[/b] at caller's request" in panel
