@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
@@ -14,11 +16,13 @@ from schedtui.core.access import Actor
 from schedtui.core.call_notes import finish_note, notes_for, open_drafts, save_draft, start_note
 from schedtui.core.clock import FrozenClock
 from schedtui.core.errors import BadInput
+from schedtui.core.patient_panel import patient_panel
 from schedtui.core.session import SessionStart
+from schedtui.core.text import printable
 from schedtui.data.store import Store
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings
-from schedtui.widgets.patient_panel_view import PatientPanelView
+from schedtui.widgets.patient_panel_view import PatientPanelView, panel_text
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
 
 SIZE = (140, 34)
@@ -114,3 +118,18 @@ async def test_filing_the_note_links_it_to_the_patient_on_screen(
         await _settle(pilot)
         panel = str(app.screen.query_one(PatientPanelView).render())
     assert "[b]Rescheduled[/b] at caller's request" in panel
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.text(min_size=1, max_size=3000).filter(lambda text: text.strip()))
+def test_any_note_text_is_filed_and_shown_literally(
+    sqlite_store: Store, staff: Staff, body: str
+) -> None:
+    note = start_note(sqlite_store, staff.scheduler, now=NOW, patient_id=1)
+    finish_note(sqlite_store, staff.scheduler, note, body, now=NOW)
+    panel = patient_panel(sqlite_store, staff.scheduler, 1, now=NOW)
+    shown = panel_text(panel, mask=False, region="US").plain
+    assert printable(body.strip()) in shown
+    assert "\x1b" not in shown

@@ -23,6 +23,7 @@ from schedtui.core.patient_panel import PatientPanel, patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import WorkScreen
+from schedtui.screens.registration import RegistrationScreen
 from schedtui.widgets.patient_panel_view import PatientPanelView
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -65,7 +66,7 @@ class WorkspaceScreen(WorkScreen):
     BINDINGS = [
         Binding("ctrl+f", "focus_lookup", "Find", id="workspace.find"),
         Binding("escape", "clear", "Clear", id="workspace.clear"),
-        # Ctrl+N stays free for registering a new patient.
+        Binding("ctrl+n", "register", "New patient", id="workspace.register"),
         Binding("f5", "focus_note", "Note", id="workspace.note"),
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
     ]
@@ -317,6 +318,16 @@ class WorkspaceScreen(WorkScreen):
     def _mask_changed(self, mask: bool) -> None:
         view = self.query_one(PatientPanelView)
         view.show(view.panel, mask=mask, region=self.sched_app.settings.region)
+
+    def action_register(self) -> None:
+        """Register a new patient; open them when done."""
+
+        def registered(patient_id: int | None) -> None:
+            if patient_id is not None:
+                self.notify("Patient registered.")
+                self.load_panel(patient_id)
+
+        self.app.push_screen(RegistrationScreen(), registered)
 
     def action_focus_lookup(self) -> None:
         """Back to the lookup box."""

@@ -1,0 +1,182 @@
+"""Registering a new patient (Ctrl+N in the workspace): a form that names what is wrong
+where it is wrong, and shows likely duplicates before anything is saved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from schedtui.core.registration import (
+    Registered,
+    Registration,
+    RegistrationInvalid,
+    register_patient,
+)
+from schedtui.core.text import printable
+from schedtui.core.today import clinic_today
+from schedtui.screens.base import failure_message
+
+FIELDS = (
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("dob", "Date of birth (any form: 3/4/1961, march 4 61)"),
+    ("phone", "Phone"),
+    ("email", "E-mail (optional)"),
+    ("sex", "Sex: female, male, other or unknown"),
+    ("language", "Preferred language (en, es, vi...)"),
+)
+
+
+class RegistrationScreen(ModalScreen[int | None]):
+    """The form; it answers with the new patient's id (None when cancelled)."""
+
+    DEFAULT_CSS = """
+    RegistrationScreen { align: center middle; }
+    RegistrationScreen #form { width: 80; height: 90%; border: thick $primary;
+                               background: $surface; padding: 0 2; }
+    RegistrationScreen .error { color: $error; height: auto; }
+    RegistrationScreen #duplicates { color: $warning; height: auto; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "register", "Register", id="registration.save"),
+        Binding("escape", "cancel", "Cancel", id="registration.cancel"),
+    ]
+
+    @dataclass
+    class Answered(Message):
+        """The store answered the registration."""
+
+        result: Registered
+
+    @dataclass
+    class Invalid(Message):
+        """Fields to correct."""
+
+        errors: dict[str, str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.confirmed_new = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            yield Static("New patient", classes="title")
+            for name, label in FIELDS:
+                yield Label(label)
+                yield Input(
+                    id=f"reg-{name}", value={"sex": "unknown", "language": "en"}.get(name, "")
+                )
+                yield Static("", id=f"err-{name}", classes="error", markup=False)
+            yield Checkbox("Needs an interpreter", id="reg-interpreter")
+            with Horizontal():
+                yield Checkbox("SMS ok", id="reg-sms")
+                yield Checkbox("E-mail ok", id="reg-email-ok")
+                yield Checkbox("Calls ok", True, id="reg-voice")
+            yield Static("", id="duplicates", markup=False)
+            yield Button("Register (Ctrl+S)", variant="primary", id="reg-save")
+
+    def on_mount(self) -> None:
+        self.query_one("#reg-first_name", Input).focus()
+
+    def _entry(self) -> Registration:
+        def value(name: str) -> str:
+            return self.query_one(f"#reg-{name}", Input).value
+
+        def ticked(name: str) -> bool:
+            return self.query_one(f"#reg-{name}", Checkbox).value
+
+        return Registration(
+            value("first_name"),
+            value("last_name"),
+            value("dob"),
+            value("phone"),
+            value("sex").strip().lower(),
+            value("email"),
+            value("language"),
+            ticked("interpreter"),
+            ticked("sms"),
+            ticked("email-ok"),
+            ticked("voice"),
+        )
+
+    @on(Button.Pressed, "#reg-save")
+    def action_register(self) -> None:
+        """Check and save (a second Ctrl+S registers despite likely duplicates)."""
+        for name, _ in FIELDS:
+            self.query_one(f"#err-{name}", Static).update("")
+        self.save(self._entry(), self.confirmed_new)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="registration",
+        exit_on_error=False,
+        description="Registering the patient",
+    )
+    def save(self, entry: Registration, confirmed: bool) -> None:
+        """Validate and write off the event loop."""
+        from schedtui.app import SchedApp
+
+        app = self.app
+        assert isinstance(app, SchedApp) and app.actor is not None
+        try:
+            result = register_patient(
+                app.store,
+                app.actor,
+                entry,
+                now=app.clock.now(),
+                region=app.settings.region,
+                today=clinic_today(app.clock, app.settings.zone),
+                not_a_duplicate=confirmed,
+            )
+        except RegistrationInvalid as invalid:
+            self.post_message(self.Invalid(invalid.errors))
+            return
+        self.post_message(self.Answered(result))
+
+    @on(Invalid)
+    def show_errors(self, message: Invalid) -> None:
+        """Each message under its field; focus the first wrong one."""
+        for name, text in message.errors.items():
+            self.query_one(f"#err-{name}", Static).update(f"{text}")
+        first = next(iter(message.errors))
+        self.query_one(f"#reg-{first}", Input).focus()
+
+    @on(Answered)
+    def answered(self, message: Answered) -> None:
+        """Done, or show the likely duplicates and wait for a decision."""
+        result = message.result
+        if result.patient_id is not None:
+            self.dismiss(result.patient_id)
+            return
+        self.confirmed_new = True
+        lines = [f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})" for d in result.duplicates]
+        self.query_one("#duplicates", Static).update(
+            printable(
+                "This may be a patient we already have:\n"
+                + "\n".join(lines)
+                + "\nEsc and search for them, or Ctrl+S again to register a new patient."
+            )
+        )
+
+    @on(Worker.StateChanged)
+    def _report_failure(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(
+                failure_message(event.worker),
+                title="Something went wrong",
+                severity="error",
+                markup=False,
+            )
+
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
