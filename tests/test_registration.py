@@ -194,3 +194,20 @@ async def test_register_from_the_workspace(sqlite_store: Store, staff: Staff) ->
         await _settle(pilot)
         panel = str(app.screen.query_one(PatientPanelView).render())
     assert "Okoye, Nia" in panel and "07/14/1988" in panel
+
+
+async def test_an_unknown_callers_number_is_filled_in(sqlite_store: Store, staff: Staff) -> None:
+    start = SessionStart(staff.scheduler, False, "ava_os", caller_query="6175550142")
+    app = create_app(load_settings(), sqlite_store, FrozenClock(NOW), start=start)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+n")
+        await _settle(pilot)
+        phone = app.screen.query_one("#reg-phone", Input).value
+    assert phone == "6175550142"
+
+
+def test_a_missing_phone_is_required(sqlite_store: Store, staff: Staff) -> None:
+    with pytest.raises(RegistrationInvalid) as refused:
+        _register(sqlite_store, staff, Registration(**{**GOOD.__dict__, "phone": " "}))
+    assert refused.value.errors["phone"].startswith("required")

@@ -108,6 +108,9 @@ def _why_not_a_birth_date(text: str, today: date) -> str:
 
 
 def _phone(checked: Checked, text: str, region: str) -> None:
+    if not text.strip():
+        checked.errors["phone"] = "required (how we reach the patient)"
+        return
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:

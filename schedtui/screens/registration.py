@@ -62,18 +62,18 @@ class RegistrationScreen(ModalScreen[int | None]):
 
         errors: dict[str, str]
 
-    def __init__(self) -> None:
+    def __init__(self, phone: str = "") -> None:
         super().__init__()
         self.confirmed_new = False
+        self.phone = phone
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             yield Static("New patient", classes="title")
             for name, label in FIELDS:
                 yield Label(label)
-                yield Input(
-                    id=f"reg-{name}", value={"sex": "unknown", "language": "en"}.get(name, "")
-                )
+                prefill = {"sex": "unknown", "language": "en", "phone": self.phone}
+                yield Input(id=f"reg-{name}", value=prefill.get(name, ""))
                 yield Static("", id=f"err-{name}", classes="error", markup=False)
             yield Checkbox("Needs an interpreter", id="reg-interpreter")
             with Horizontal():

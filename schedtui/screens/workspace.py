@@ -327,7 +327,9 @@ class WorkspaceScreen(WorkScreen):
                 self.notify("Patient registered.")
                 self.load_panel(patient_id)
 
-        self.app.push_screen(RegistrationScreen(), registered)
+        typed = self.query_one("#lookup", Input).value.strip()
+        caller = typed if sum(ch.isdigit() for ch in typed) >= 10 else ""  # a caller ID
+        self.app.push_screen(RegistrationScreen(phone=caller), registered)
 
     def action_focus_lookup(self) -> None:
         """Back to the lookup box."""
