@@ -39,7 +39,7 @@ COLUMNS = (
 )
 
 
-class AuditScreen(WorkScreen):
+class AuditScreen(WorkScreen[None]):
     """Who saw or changed what: filters on top, rows below, newest first."""
 
     DEFAULT_CSS = """

@@ -32,7 +32,7 @@ COLUMNS = (
 )
 
 
-class AuthorizationsScreen(WorkScreen):
+class AuthorizationsScreen(WorkScreen[None]):
     """Authorizations by status; `s` picks the status, Esc goes back."""
 
     DEFAULT_CSS = """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import on
 from textual.screen import Screen
@@ -24,7 +24,22 @@ def failure_message(worker: Worker[object]) -> str:
     return f"{worker.description or 'A task'} failed: {describe_fault(error)}."
 
 
-class WorkScreen(Screen[None]):
+def report_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
+    """Tell the user a worker failed (their own mistake plainly, else the kind of fault)."""
+    if event.state == WorkerState.ERROR:
+        screen.notify(
+            failure_message(event.worker),
+            title="Something went wrong",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
+
+
+ResultType = TypeVar("ResultType")
+
+
+class WorkScreen(Screen[ResultType]):
     """A screen of the schedtui app; its thread workers report failures as a notification."""
 
     @property
@@ -40,13 +55,7 @@ class WorkScreen(Screen[None]):
         if event.state != WorkerState.ERROR:
             return
         self.work_failed(event.worker)
-        self.notify(
-            failure_message(event.worker),
-            title="Something went wrong",
-            severity="error",
-            timeout=10,
-            markup=False,
-        )
+        report_failure(self, event)
 
     def work_failed(self, worker: Worker[object]) -> None:
         """Hook for screens to tidy up (stop a spinner) when a worker fails."""

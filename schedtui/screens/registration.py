@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from schedtui.core.registration import (
     Registered,
@@ -22,7 +22,7 @@ from schedtui.core.registration import (
 )
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
-from schedtui.screens.base import failure_message
+from schedtui.screens.base import report_failure
 
 FIELDS = (
     ("first_name", "First name"),
@@ -169,13 +169,7 @@ class RegistrationScreen(ModalScreen[int | None]):
 
     @on(Worker.StateChanged)
     def _report_failure(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            self.notify(
-                failure_message(event.worker),
-                title="Something went wrong",
-                severity="error",
-                markup=False,
-            )
+        report_failure(self, event)
 
     def action_cancel(self) -> None:
         """Close without saving."""

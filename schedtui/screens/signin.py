@@ -33,7 +33,7 @@ class Refused(Message):
     locked_out: bool = False
 
 
-class FormScreen(WorkScreen):
+class FormScreen(WorkScreen[None]):
     """A small centred form with a message line; subclasses add fields and submit."""
 
     DEFAULT_CSS = """

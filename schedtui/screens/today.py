@@ -27,7 +27,7 @@ REFRESH_SECONDS = 30.0
 SUMMARY_ORDER = ("booked", "arrived", "checked-in", "fulfilled", "noshow", "cancelled")
 
 
-class TodayScreen(WorkScreen):
+class TodayScreen(WorkScreen[None]):
     """The day's appointments; `[` and `]` move a day, `s` picks a site."""
 
     BINDINGS = [

@@ -23,6 +23,7 @@ from schedtui.core.patient_panel import PatientPanel, patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import WorkScreen
+from schedtui.screens.booking import BookingScreen
 from schedtui.screens.registration import RegistrationScreen
 from schedtui.widgets.patient_panel_view import PatientPanelView
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -50,7 +51,7 @@ class LookupIndex:
         self.lock = threading.Lock()
 
 
-class WorkspaceScreen(WorkScreen):
+class WorkspaceScreen(WorkScreen[None]):
     """Find the caller and open their panel."""
 
     DEFAULT_CSS = """
@@ -67,6 +68,7 @@ class WorkspaceScreen(WorkScreen):
         Binding("ctrl+f", "focus_lookup", "Find", id="workspace.find"),
         Binding("escape", "clear", "Clear", id="workspace.clear"),
         Binding("ctrl+n", "register", "New patient", id="workspace.register"),
+        Binding("ctrl+b", "book", "Book", id="workspace.book"),
         Binding("f5", "focus_note", "Note", id="workspace.note"),
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
     ]
@@ -330,6 +332,20 @@ class WorkspaceScreen(WorkScreen):
         typed = self.query_one("#lookup", Input).value.strip()
         caller = typed if sum(ch.isdigit() for ch in typed) >= 10 else ""  # a caller ID
         self.app.push_screen(RegistrationScreen(phone=caller), registered)
+
+    def action_book(self) -> None:
+        """Book for the open patient: type, open times, hold, read-back."""
+        panel = self.query_one(PatientPanelView).panel
+        if panel is None:
+            self.notify("Open a patient first (find them, then Enter).", severity="warning")
+            return
+
+        def booked(appointment_id: int | None) -> None:
+            if appointment_id is not None:
+                self.notify(f"Booked: appointment {appointment_id}.")
+                self.load_panel(panel.patient_id)
+
+        self.app.push_screen(BookingScreen(panel.patient_id, panel.name), booked)
 
     def action_focus_lookup(self) -> None:
         """Back to the lookup box."""

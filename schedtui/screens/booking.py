@@ -1,0 +1,300 @@
+"""Booking from the patient: visit type, preferences, the best open times, a hold while
+the caller decides, the read-back, booked. Everything goes through the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+from rich.text import Text
+from sqlmodel import select
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import Worker
+
+from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold
+from schedtui.core.directory import appointment_types
+from schedtui.core.readback import ReadBack, readback
+from schedtui.core.slots import Slot, SlotRequest, find_open_slots
+from schedtui.core.text import printable
+from schedtui.data import models as m
+from schedtui.screens.base import WorkScreen, report_failure
+
+PARTS = ("any", "morning", "afternoon")
+MODES = ("in-person", "telehealth")
+
+
+def request_for(patient_id: int, slot: Slot, hold_id: int | None = None) -> BookingRequest:
+    """The engine's request for an open time (held first, then booked with the hold)."""
+    return BookingRequest(
+        patient_id,
+        slot.provider_id,
+        slot.type_code,
+        slot.start,
+        slot.site_id,
+        slot.visit_mode,
+        hold_id=hold_id,
+    )
+
+
+class BookingScreen(WorkScreen[int | None]):
+    """Pick the visit type, then an open time; Enter holds it and shows the read-back."""
+
+    DEFAULT_CSS = """
+    BookingScreen #booking-type { margin: 0 1; }
+    BookingScreen #booking-status { height: 2; padding: 0 1; }
+    BookingScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="booking.close"),
+        Binding("ctrl+d", "next_part", "Morning/afternoon", show=True, id="booking.part"),
+        Binding("ctrl+t", "next_mode", "In person/video", id="booking.mode"),
+    ]
+
+    @dataclass
+    class Found(Message):
+        """Open times arrived, with each start in its site's own time."""
+
+        slots: list[Slot]
+        rows: list[tuple[str, str, str]]
+
+    @dataclass
+    class Held(Message):
+        """A slot is held; its read-back is ready."""
+
+        slot: Slot
+        hold_id: int
+        script: ReadBack
+
+    def __init__(self, patient_id: int, patient_name: str) -> None:
+        super().__init__()
+        self.patient_id = patient_id
+        self.patient_name = patient_name
+        self.types: list[dict[str, object]] = []
+        self.type_code: str | None = None
+        self.part, self.mode = "any", "in-person"
+        self.slots: list[Slot] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☰")
+        yield Input(id="booking-type", placeholder="Visit type: type to search, Enter to choose")
+        yield Static("", id="booking-status", markup=False)
+        table: DataTable[Text] = DataTable(id="booking-rows", cursor_type="row")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#booking-type", Input).focus()
+        self.load_types()
+        self._say()
+
+    def _say(self, extra: str = "") -> None:
+        chosen = f"{self.type_code}, " if self.type_code else ""
+        self.query_one("#booking-status", Static).update(
+            f"Booking for {printable(self.patient_name)}: {chosen}{self.part}, {self.mode}. {extra}"
+        )
+
+    @work(
+        thread=True,
+        group="booking-types",
+        exit_on_error=False,
+        description="Reading the visit types",
+    )
+    def load_types(self) -> None:
+        """The clinic's visit types."""
+        with self.sched_app.store.read() as session:
+            self.types = appointment_types(session)
+
+    @on(Input.Submitted, "#booking-type")
+    def choose_type(self, event: Input.Submitted) -> None:
+        """The best-matching type for what was typed."""
+        labels = {f"{t['code']} {t['name']}": str(t["code"]) for t in self.types}
+        best = process.extractOne(event.value, list(labels), scorer=fuzz.WRatio)
+        if not event.value.strip() or best is None or best[1] < 50:
+            self._say("No visit type matches; try a word of its name.")
+            return
+        self.type_code = labels[best[0]]
+        event.input.value = best[0]
+        self.search()
+
+    def action_next_part(self) -> None:
+        """Any time, mornings only, afternoons only."""
+        self.part = PARTS[(PARTS.index(self.part) + 1) % len(PARTS)]
+        self.search()
+
+    def action_next_mode(self) -> None:
+        """In person or by video."""
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self.search()
+
+    @work(
+        thread=True,
+        group="booking-search",
+        exclusive=True,
+        exit_on_error=False,
+        description="Finding open times",
+    )
+    def search(self) -> None:
+        """The best open times, the patient's own provider first."""
+        if self.type_code is None:
+            return
+        app = self.sched_app
+        request = SlotRequest(
+            self.type_code,
+            patient_id=self.patient_id,
+            day_part=self.part,
+            visit_mode=self.mode,
+            ranking="own-provider",
+            limit=12,
+        )
+        with app.store.read() as session:
+            slots = find_open_slots(session, request, now=app.clock.now())
+            sites = {site.id: site for site in session.exec(select(m.Site))}
+            names = {
+                p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))
+            }
+        rows = [
+            (
+                f"{s.start.astimezone(ZoneInfo(sites[s.site_id].timezone)):%a %m/%d %I:%M %p %Z}",
+                names[s.provider_id],
+                sites[s.site_id].code,
+            )
+            for s in slots
+        ]
+        self.post_message(self.Found(slots, rows))
+
+    @on(Found)
+    def show_slots(self, message: Found) -> None:
+        """One open time a row, with why it fits."""
+        self.slots = message.slots
+        table = self.query_one("#booking-rows", DataTable)
+        table.clear(columns=True)
+        for label, width in (("When", 22), ("Provider", 20), ("Site", 6), ("Why it fits", 60)):
+            table.add_column(label, width=width)
+        for slot, (when, provider, site) in zip(message.slots, message.rows, strict=True):
+            why = "; ".join(slot.why)
+            table.add_row(*(Text(printable(cell)) for cell in (when, provider, site, why)))
+        self._say(
+            f"{len(message.slots)} open times: Enter holds one."
+            if message.slots
+            else "No open times match; try another time of day or mode."
+        )
+        if message.slots:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#booking-rows")
+    def hold(self, event: DataTable.RowSelected) -> None:
+        """Hold the chosen time while the caller decides."""
+        self.hold_slot(self.slots[event.cursor_row])
+
+    @work(
+        thread=True,
+        group="booking-hold",
+        exclusive=True,
+        exit_on_error=False,
+        description="Holding the time",
+    )
+    def hold_slot(self, slot: Slot) -> None:
+        """Reserve it for a few minutes and prepare the read-back."""
+        app = self.sched_app
+        assert app.actor is not None
+        now = app.clock.now()
+        request = request_for(self.patient_id, slot)
+        held = hold_slot(app.store, app.actor, request, now=now, settings=app.settings)
+        with app.store.read() as session:
+            script = readback(session, slot, self.patient_id, now=now, settings=app.settings)
+        self.post_message(self.Held(slot, held.hold_id, script))
+
+    @on(Held)
+    def confirm(self, message: Held) -> None:
+        """Show the read-back; book on Enter, let go of the hold on Esc."""
+
+        def decided(booked_id: int | None) -> None:
+            if booked_id is not None:
+                self.dismiss(booked_id)
+            else:
+                self.release(message.hold_id)
+
+        self.app.push_screen(
+            ConfirmScreen(self.patient_id, message.slot, message.hold_id, message.script), decided
+        )
+
+    @work(
+        thread=True,
+        group="booking-release",
+        exit_on_error=False,
+        description="Letting the held time go",
+    )
+    def release(self, hold_id: int) -> None:
+        """Give the held time back."""
+        app = self.sched_app
+        assert app.actor is not None
+        release_hold(app.store, app.actor, hold_id, now=app.clock.now())
+
+    def action_close(self) -> None:
+        """Back to the workspace without booking."""
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[int | None]):
+    """The read-back; Enter books (through the engine), Esc lets the hold go."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen #confirm { width: 90; height: auto; max-height: 90%; border: thick $success;
+                             background: $surface; padding: 1 2; }
+    ConfirmScreen #confirm-open { color: $warning; }
+    """
+    BINDINGS = [
+        Binding("enter", "book", "Book", id="confirm.book"),
+        Binding("escape", "cancel", "Not now", id="confirm.cancel"),
+    ]
+
+    def __init__(self, patient_id: int, slot: Slot, hold_id: int, script: ReadBack) -> None:
+        super().__init__()
+        self.patient_id, self.slot, self.hold_id, self.script = patient_id, slot, hold_id, script
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static("Read back to the caller:", markup=False)
+            script = "\n".join(printable(line) for line in self.script.lines)
+            yield Static(script, id="confirm-script", markup=False)
+            if self.script.open_items:
+                yield Static(
+                    "\n".join(
+                        ["Open insurance items:", *(printable(i) for i in self.script.open_items)]
+                    ),
+                    id="confirm-open",
+                    markup=False,
+                )
+            yield Static(printable(self.script.estimate), markup=False)
+            yield Static("Enter books, Esc lets the held time go.", markup=False)
+
+    def action_book(self) -> None:
+        """Book the held time."""
+        self.book()
+
+    @work(thread=True, exclusive=True, group="confirm", exit_on_error=False, description="Booking")
+    def book(self) -> None:
+        """Through the engine (locks, re-checks, DomainEvent, audit)."""
+        from schedtui.app import SchedApp
+
+        app = self.app
+        assert isinstance(app, SchedApp) and app.actor is not None
+        request = request_for(self.patient_id, self.slot, self.hold_id)
+        booked = book(app.store, app.actor, request, now=app.clock.now())
+        app.call_from_thread(self.dismiss, booked)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def action_cancel(self) -> None:
+        """Not now."""
+        self.dismiss(None)
