@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -58,10 +59,14 @@ class Terminal:
             _tmux("send-keys", "-t", self.name, key)
             time.sleep(0.15)
 
-    def type(self, text: str) -> None:
-        """Type text as keys (not a paste), then Enter."""
+    def write(self, text: str) -> None:
+        """Type text as keys (not a paste)."""
         _tmux("send-keys", "-t", self.name, "-l", text)
         time.sleep(0.3)
+
+    def type(self, text: str) -> None:
+        """Type text as keys, then Enter."""
+        self.write(text)
         self.press("Enter")
         time.sleep(0.2)
 
@@ -152,7 +157,22 @@ def test_scheduler_signs_in_after_a_wrong_password(
     clinic_today: tuple[Path, datetime], terminal_env: dict[str, str]
 ) -> None:
     store, today = clinic_today
-    env = {**os.environ, **terminal_env}
+    _add_users(store, {**os.environ, **terminal_env})
+    terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
+    try:
+        terminal.wait_for("sign in")
+        terminal.type("ava.sched")
+        terminal.type("not-my-password")
+        terminal.wait_for("Wrong user name or password.")
+        terminal.type("correct-horse-1")
+        screen = terminal.wait_for(f"{today:%A %d %B %Y}")
+        assert "(scheduler)" in screen and "Audit" not in screen
+    finally:
+        terminal.close()
+
+
+def _add_users(store: Path, env: dict[str, str]) -> None:
+    """Amy the admin (signed in as her OS account) adds Ava the scheduler."""
     as_amy = {**env, "USER": "amy_os", "LOGNAME": "amy_os"}
     for extra in (
         ["amy.admin", "--role", "admin", "--os-account", "amy_os"],
@@ -166,17 +186,59 @@ def test_scheduler_signs_in_after_a_wrong_password(
             capture_output=True,
             env=as_amy,
         )
+
+
+def _booked_for(store: Path, patient_id: int) -> list[tuple[str, str]]:
+    with sqlite3.connect(store) as db:
+        rows = db.execute(
+            "SELECT a.status, t.code FROM appointment a JOIN appointment_type t"
+            " ON t.id = a.appointment_type_id WHERE a.patient_id = ? AND a.status = 'booked'",
+            (patient_id,),
+        ).fetchall()
+    return sorted(rows)
+
+
+def test_scheduler_finds_a_misspelt_patient_and_books_the_next_open_time(
+    clinic_today: tuple[Path, datetime], terminal_env: dict[str, str]
+) -> None:
+    store, _ = clinic_today
+    _add_users(store, {**os.environ, **terminal_env})
+    with sqlite3.connect(store) as db:
+        patient_id, first, last, born = db.execute(
+            "SELECT id, first_name, last_name, dob FROM patient ORDER BY id LIMIT 1"
+        ).fetchone()
+    dob = datetime.strptime(born[:10], "%Y-%m-%d")
+    misspelt = last[:-2] + last[-1] + last[-2]  # the last two letters swapped
+    before = _booked_for(store, patient_id)
     terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
     try:
         terminal.wait_for("sign in")
         terminal.type("ava.sched")
-        terminal.type("not-my-password")
-        terminal.wait_for("Wrong user name or password.")
         terminal.type("correct-horse-1")
-        screen = terminal.wait_for(f"{today:%A %d %B %Y}")
-        assert "(scheduler)" in screen and "Audit" not in screen
+        terminal.wait_for("(scheduler)")
+        terminal.press("F4")
+        terminal.wait_for("Type a name")
+        terminal.write(f"{misspelt.lower()} {dob.month}/{dob.day}/{dob.year}")
+        terminal.wait_for("1 match")
+        terminal.press("Enter")
+        terminal.wait_for(f"{last}, {first}")
+        terminal.press("C-b")
+        terminal.wait_for("Booking for")
+        terminal.type("follow-up")
+        terminal.wait_for("open times: Enter")
+        terminal.press("Enter")
+        script = terminal.wait_for("Read back to the caller")
+        terminal.press("Enter")
+        terminal.wait_for("Booked: appointment")
+        terminal.press("C-q")
+        deadline = time.monotonic() + 10
+        while terminal.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
     finally:
         terminal.close()
+    after = _booked_for(store, patient_id)
+    assert len(after) == len(before) + 1
+    assert "please arrive by" in script or "by video" in script
 
 
 def test_sandbox_opens_with_its_banner(terminal_env: dict[str, str]) -> None:
