@@ -218,3 +218,24 @@ def test_waitlist_and_offers(capsys: pytest.CaptureFixture[str], db: str) -> Non
 def test_third_next_available(capsys: pytest.CaptureFixture[str], db: str) -> None:
     rows = _json(capsys, "access", "tna", "--type", "FU", "--db", db)
     assert {(r["provider_id"], r["days"]) for r in rows} == {(1, 3), (2, 3)}  # type: ignore[index,union-attr]
+
+
+def test_patients_show_is_the_panel_and_an_audited_view(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    slots = _json(capsys, "slots", "find", "--type", "FU", "--after", "2026-03-09", "--db", db)
+    assert isinstance(slots, list)
+    booked = ["--provider", str(slots[0]["provider_id"]), "--start", slots[0]["start"]]
+    assert _cli(capsys, "book", "--patient", "E0001", *booked, "--type", "FU", "--db", db)[0] == 0
+    panel = _json(capsys, "patients", "show", "E0001", "--db", db)
+    assert isinstance(panel, dict)
+    assert panel["mrn"] == "E0001" and panel["name"] == "Test, Pat1"
+    assert [visit["type_code"] for visit in panel["upcoming"]] == ["FU"]
+    code, out, _ = _cli(capsys, "patients", "show", "E0001", "--db", db)
+    assert code == 0 and out.startswith("Test, Pat1  E0001  born ")
+    assert "balance $0.00" in out and "upcoming: 2026-03-09 08:00 EDT FU" in out
+    code, _, err = _cli(capsys, "patients", "show", "NOPE1", "--db", db)
+    assert code == 2 and "There is no patient with MRN 'NOPE1'." in err
+    views = _json(capsys, "audit", "show", "--patient", "E0001", "--db", db)
+    assert isinstance(views, list)
+    assert sum(1 for row in views if row["action"] == "view" and row["entity"] == "patient") == 2

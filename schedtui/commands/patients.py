@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -17,8 +18,11 @@ from schedtui.commands.common import (
 )
 from schedtui.core import audit
 from schedtui.core.access import Permission
+from schedtui.core.directory import patient_id_for
 from schedtui.core.guard import require
 from schedtui.core.lookup.service import find_patients, refresh
+from schedtui.core.money import dollars
+from schedtui.core.patient_panel import patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 
@@ -73,3 +77,35 @@ def find(
                 f"{', '.join(match.alerts)}"
             )
         )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    mrn: Annotated[str, typer.Argument(help="Patient MRN.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The patient panel: details, coverage, visits, reliability (an audited view)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    with opened.store.read() as session:
+        patient_id = patient_id_for(session, mrn)
+    panel = patient_panel(opened.store, actor, patient_id, now=invocation.clock.now())
+    if as_json:
+        print_json(asdict(panel))
+        return
+    lines = [
+        f"{panel.name}  {panel.mrn}  born {panel.dob:%m/%d/%Y} (age {panel.age})",
+        f"phones: {', '.join(panel.phones) or 'none'}  e-mail: {panel.email or 'none'}",
+        f"language: {panel.language}{', needs an interpreter' if panel.interpreter_needed else ''}",
+        f"coverage: {len(panel.coverages)} on file; balance {dollars(panel.balance_cents)}",
+        f"no-shows: {panel.no_shows}  late cancellations: {panel.late_cancels}",
+        *(
+            f"upcoming: {v.local_start:%Y-%m-%d %H:%M %Z} {v.type_code} {v.provider}"
+            for v in panel.upcoming
+        ),
+    ]
+    for line in lines:
+        typer.echo(printable(line))

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from schedtui.core.masking import masked
+from schedtui.core.money import dollars
 from schedtui.core.patient_panel import PatientPanel, Visit
 from schedtui.core.phones import national
 from schedtui.core.statuses import status_text
@@ -40,7 +41,7 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str) -> Text:
         "Language", panel.language + (", needs an interpreter" if panel.interpreter_needed else "")
     )
     if panel.balance_cents:
-        line("Balance", f"${panel.balance_cents / 100:,.2f} due")
+        line("Balance", f"{dollars(panel.balance_cents)} due")
     for coverage in panel.coverages:
         state = "active" if coverage.active else "NOT active"
         line("Coverage", f"{coverage.payer}, {coverage.plan} ({state})")
