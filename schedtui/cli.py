@@ -18,6 +18,7 @@ from schedtui.commands import config as config_commands
 from schedtui.commands import directory as directory_commands
 from schedtui.commands import eligibility as eligibility_commands
 from schedtui.commands import insurance as insurance_commands
+from schedtui.commands import notes as note_commands
 from schedtui.commands import patients as patient_commands
 from schedtui.commands import scheduling as scheduling_commands
 from schedtui.commands import store as store_commands
@@ -49,6 +50,7 @@ app.add_typer(waitlist_commands.app, name="waitlist")
 app.add_typer(eligibility_commands.app, name="eligibility")
 insurance_commands.register(app)
 app.add_typer(patient_commands.app, name="patients")
+app.add_typer(note_commands.app, name="notes")
 
 
 def _version(value: bool) -> None:

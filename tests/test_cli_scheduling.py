@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from schedtui.cli import run
 from schedtui.core.clock import FrozenClock
 from schedtui.core.stores import open_store
+from schedtui.data import models as m
 from tests.cli_helpers import link_first_admin
 from tests.engine_clinic import build_engine_clinic
 
@@ -239,3 +241,28 @@ def test_patients_show_is_the_panel_and_an_audited_view(
     views = _json(capsys, "audit", "show", "--patient", "E0001", "--db", db)
     assert isinstance(views, list)
     assert sum(1 for row in views if row["action"] == "view" and row["entity"] == "patient") == 2
+
+
+def test_notes_add_files_a_note_whole_or_not_at_all(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    code, out, err = _cli(
+        capsys, "notes", "add", "Asked about [b]prep[/b]", "--patient", "E0002", "--db", db
+    )
+    assert code == 0, err
+    assert out.startswith("Note ") and out.rstrip().endswith("filed for E0002.")
+    for argv, message in (
+        (["   ", "--patient", "E0002"], "The note is empty"),
+        (["hello", "--patient", "NOPE1"], "There is no patient with MRN 'NOPE1'."),
+        (["hello", "--patient", "E0002", "--appointment", "999"], "Appointment 999 is not one"),
+    ):
+        code, _, err = _cli(capsys, "notes", "add", *argv, "--db", db)
+        assert code == 2 and message in err, err
+    panel = _json(capsys, "patients", "show", "E0002", "--db", db)
+    assert isinstance(panel, dict)
+    assert [(n["body"], n["author"]) for n in panel["notes"]] == [
+        ("Asked about [b]prep[/b]", "amy")
+    ]
+    with open_store(db, now=NOW).store.read() as session:
+        notes = session.exec(select(m.CallNote)).all()
+    assert [(n.is_draft, n.body) for n in notes] == [(False, "Asked about [b]prep[/b]")]

@@ -96,28 +96,74 @@ def finish_note(
     resolved_on_call: bool | None = None,
 ) -> None:
     """File the note: stamped with time, user and patient, and audited."""
-    text = _checked(body).strip()
-    if not text:
-        raise BadInput("The note is empty; type what the call was about.")
+    text = _filed_text(body)
 
     def work(session: Session) -> None:
         note = _own_draft(session, actor, note_id)
-        note.body, note.is_draft, note.ended_at, note.updated_at = text, False, now, now
         note.patient_id = patient_id if patient_id is not None else note.patient_id
-        note.appointment_id = appointment_id
         note.resolved_on_call = resolved_on_call
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            now=now,
-            entity="call note",
-            entity_id=note_id,
-            patient_id=note.patient_id,
-            detail={"characters": len(text)},
-        )
+        _file(session, actor, note, text, now=now, appointment_id=appointment_id)
 
     in_write(store, work)
+
+
+def add_note(
+    store: Store,
+    actor: Actor,
+    body: str,
+    *,
+    now: datetime,
+    patient_id: int,
+    appointment_id: int | None = None,
+) -> int:
+    """File a note in one step (for scripts): checked first, written whole or not at all."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="call note")
+    text = _filed_text(body)
+
+    def work(session: Session) -> int:
+        visit = session.get(m.Appointment, appointment_id) if appointment_id is not None else None
+        if appointment_id is not None and (visit is None or visit.patient_id != patient_id):
+            raise BadInput(f"Appointment {appointment_id} is not one of this patient's.")
+        note = m.CallNote(
+            patient_id=patient_id, user_id=actor.user_id, started_at=now, updated_at=now
+        )
+        session.add(note)
+        session.flush()
+        _file(session, actor, note, text, now=now, appointment_id=appointment_id)
+        assert note.id is not None
+        return note.id
+
+    return in_write(store, work)
+
+
+def _filed_text(body: str) -> str:
+    text = _checked(body).strip()
+    if not text:
+        raise BadInput("The note is empty; type what the call was about.")
+    return text
+
+
+def _file(
+    session: Session,
+    actor: Actor,
+    note: m.CallNote,
+    text: str,
+    *,
+    now: datetime,
+    appointment_id: int | None,
+) -> None:
+    note.body, note.is_draft, note.ended_at, note.updated_at = text, False, now, now
+    note.appointment_id = appointment_id
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        now=now,
+        entity="call note",
+        entity_id=note.id,
+        patient_id=note.patient_id,
+        detail={"characters": len(text)},
+    )
 
 
 def open_drafts(store: Store, actor: Actor) -> list[m.CallNote]:

@@ -1,0 +1,51 @@
+"""`schedtui notes add`: file a call note from a script or a phone-system hook."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from schedtui.commands.common import (
+    DbOption,
+    Invocation,
+    JsonOption,
+    command_actor,
+    opened_store,
+    print_json,
+)
+from schedtui.core.call_notes import add_note
+from schedtui.core.directory import patient_id_for
+
+app = typer.Typer(help="Call notes.", add_completion=False)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="What the call was about.")],
+    patient: Annotated[str, typer.Option("--patient", help="Patient MRN.")],
+    appointment: Annotated[
+        int | None, typer.Option("--appointment", help="The appointment it concerns.")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """File a note, stamped with the time, your user and the patient (audited)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    with opened.store.read() as session:
+        patient_id = patient_id_for(session, patient)
+    note_id = add_note(
+        opened.store,
+        actor,
+        text,
+        now=invocation.clock.now(),
+        patient_id=patient_id,
+        appointment_id=appointment,
+    )
+    if as_json:
+        print_json({"note_id": note_id, "patient": patient})
+        return
+    typer.echo(f"Note {note_id} filed for {patient}.")
