@@ -247,7 +247,8 @@ class ConfirmScreen(ModalScreen[int | None]):
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen #confirm { width: 90; height: auto; max-height: 90%; border: thick $success;
+    ConfirmScreen #confirm { width: 90; max-width: 96%; height: auto; max-height: 90%;
+                             border: thick $success;
                              background: $surface; padding: 1 2; }
     ConfirmScreen #confirm-open { color: $warning; }
     """
