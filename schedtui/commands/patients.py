@@ -1,4 +1,5 @@
-"""`schedtui patients find QUERY`: the lookup, for scripts and the phone system's screen pop."""
+"""`schedtui patients find QUERY` and `patients show MRN`: the lookup and the panel, for scripts
+and the phone system's screen pop."""
 
 from __future__ import annotations
 
