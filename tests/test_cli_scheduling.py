@@ -266,3 +266,50 @@ def test_notes_add_files_a_note_whole_or_not_at_all(
     with open_store(db, now=NOW).store.read() as session:
         notes = session.exec(select(m.CallNote)).all()
     assert [(n.is_draft, n.body) for n in notes] == [(False, "Asked about [b]prep[/b]")]
+
+
+def _patients(db: str) -> list[str]:
+    with open_store(db, now=NOW).store.read() as session:
+        return sorted(p.last_name for p in session.exec(select(m.Patient)))
+
+
+def test_patients_add_checks_like_the_form_and_warns_of_duplicates(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    before = _patients(db)
+    new = ["--first", "Rosa", "--last", "Quintero", "--phone", "617 555 0199"]
+    added = _json(capsys, "patients", "add", *new, "--dob", "march 4 61", "--db", db)
+    assert isinstance(added, dict) and str(added["mrn"]).isdigit()
+    assert _patients(db) == sorted([*before, "Quintero"])
+    found = _json(capsys, "patients", "search", "quintero 3/4/61", "--db", db)
+    assert isinstance(found, list) and found[0]["mrn"] == added["mrn"]
+
+    code, _, err = _cli(capsys, "patients", "add", *new, "--dob", "1961-03-04", "--db", db)
+    assert code == 3, err
+    assert f"{added['mrn']}  Quintero, Rosa  03/04/1961" in err and "--force" in err
+    assert _patients(db) == sorted([*before, "Quintero"])
+    code, out, err = _cli(capsys, "patients", "add", *new, "--dob", "3/4/61", "--force", "--db", db)
+    assert code == 0 and out.startswith("Registered ") and str(added["mrn"]) not in out, err
+    assert _patients(db).count("Quintero") == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--dob", "2090-01-01"], "--dob: "),
+        (["--dob", "1961-03-04", "--phone", "12"], "--phone: "),
+        (["--dob", "1961-03-04", "--phone", ""], "--phone: required"),
+        (["--dob", "1961-03-04", "--email", "rosa@"], "--email: "),
+        (["--dob", "1961-03-04", "--sex", "robot"], "--sex: "),
+    ],
+)
+def test_patients_add_names_the_bad_option_and_adds_nobody(
+    capsys: pytest.CaptureFixture[str], db: str, argv: list[str], message: str
+) -> None:
+    before = _patients(db)
+    code, _, err = _cli(
+        capsys, "patients", "add", "--first", "Rosa", "--last", "Q", *argv, "--db", db
+    )
+    assert code == 2 and err.startswith("schedtui: ") and message in err, err
+    assert "Traceback" not in err
+    assert _patients(db) == before

@@ -1,5 +1,5 @@
-"""`schedtui patients find QUERY` and `patients show MRN`: the lookup and the panel, for scripts
-and the phone system's screen pop."""
+"""`schedtui patients search|find QUERY`, `patients show MRN` and `patients add`: the lookup,
+the panel and registration, for scripts and the phone system's screen pop."""
 
 from __future__ import annotations
 
@@ -20,16 +20,24 @@ from schedtui.commands.common import (
 from schedtui.core import audit
 from schedtui.core.access import Permission
 from schedtui.core.directory import patient_id_for
+from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.lookup.service import find_patients, refresh
 from schedtui.core.money import dollars
 from schedtui.core.patient_panel import patient_panel
+from schedtui.core.registration import (
+    Duplicate,
+    Registration,
+    RegistrationInvalid,
+    register_patient,
+)
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 
 app = typer.Typer(help="Patients.", add_completion=False)
 
 
+@app.command("search")
 @app.command("find")
 def find(
     ctx: typer.Context,
@@ -110,3 +118,88 @@ def show(
     ]
     for line in lines:
         typer.echo(printable(line))
+
+
+#: The form's field names as this command's options, so a message names what to fix.
+OPTION_FOR_FIELD = {
+    "first_name": "--first",
+    "last_name": "--last",
+    "dob": "--dob",
+    "phone": "--phone",
+    "sex": "--sex",
+    "email": "--email",
+    "language": "--language",
+    "address_line": "--address",
+    "city": "--city",
+    "state": "--state",
+    "postal_code": "--zip",
+}
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Option("--first", help="First name.")],
+    last: Annotated[str, typer.Option("--last", help="Last name.")],
+    dob: Annotated[str, typer.Option("--dob", help="Date of birth, as the caller says it.")],
+    phone: Annotated[str, typer.Option(help="Phone number (the clinic's region).")] = "",
+    email: Annotated[str, typer.Option(help="E-mail address.")] = "",
+    sex: Annotated[str, typer.Option(help="female, male, other or unknown.")] = "unknown",
+    language: Annotated[str, typer.Option(help="Preferred language code, e.g. es.")] = "en",
+    interpreter: Annotated[
+        bool, typer.Option("--interpreter", help="Needs an interpreter.")
+    ] = False,
+    sms_ok: Annotated[bool, typer.Option("--sms-ok/--no-sms", help="May text.")] = False,
+    email_ok: Annotated[bool, typer.Option("--email-ok/--no-email", help="May e-mail.")] = False,
+    voice_ok: Annotated[bool, typer.Option("--voice-ok/--no-voice", help="May call.")] = True,
+    address: Annotated[str, typer.Option(help="Street address.")] = "",
+    city: Annotated[str, typer.Option(help="City.")] = "",
+    state: Annotated[str, typer.Option(help="State.")] = "",
+    postal_code: Annotated[str, typer.Option("--zip", help="ZIP code.")] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Add even though a likely duplicate exists.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Register a new patient (the same checks and duplicate warning as the Ctrl+N form)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    current = settings()
+    entry = Registration(
+        first, last, dob, phone, sex, email, language, interpreter, sms_ok, email_ok, voice_ok,
+        address, city, state, postal_code,
+    )  # fmt: skip
+    try:
+        registered = register_patient(
+            opened.store,
+            actor,
+            entry,
+            now=invocation.clock.now(),
+            region=current.region,
+            today=clinic_today(invocation.clock, current.zone),
+            not_a_duplicate=force,
+        )
+    except RegistrationInvalid as invalid:
+        raise BadInput(
+            "; ".join(f"{OPTION_FOR_FIELD.get(k, k)}: {v}" for k, v in invalid.errors.items())
+        ) from None
+    if registered.mrn is None:
+        _refuse_duplicates(registered.duplicates, as_json)
+    if as_json:
+        print_json({"mrn": registered.mrn, "patient_id": registered.patient_id})
+    else:
+        typer.echo(f"Registered {registered.mrn}.")
+
+
+def _refuse_duplicates(duplicates: tuple[Duplicate, ...], as_json: bool) -> None:
+    """Name the likely duplicates and stop (exit 3) without adding anyone."""
+    if as_json:
+        print_json({"mrn": None, "duplicates": [asdict(d) for d in duplicates]})
+    else:
+        typer.echo("Not added: this may be a patient already registered.", err=True)
+        for d in duplicates:
+            typer.echo(printable(f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})"), err=True)
+        typer.echo("Open the existing record, or add again with --force.", err=True)
+    raise typer.Exit(3)
