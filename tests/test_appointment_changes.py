@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from schedtui.core import appointment_changes as changes
 from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.booking import BookingRequest, book, hold_slot
 from schedtui.core.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.codes import APPOINTMENT_STATUSES
@@ -214,3 +214,29 @@ def test_reschedule_to_a_taken_time_changes_nothing(
             sqlite_store, ACTOR, old, clinic.at(MONDAY, 11), now=BOOKED_AT, settings=SETTINGS
         )
     assert _status(sqlite_store, old) == "booked"
+
+
+def test_a_held_time_overlapping_the_old_one_moves_the_visit(
+    sqlite_store: Store, clinic: EngineClinic
+) -> None:
+    """The workspace holds the new time first; the visit's own time is not in its way."""
+    old = _appointment(sqlite_store, clinic)
+    request = BookingRequest(clinic.patients[0], clinic.okafor, "FU", clinic.at(MONDAY, 9, 10))
+    with pytest.raises(BadInput, match="Cannot hold"):
+        hold_slot(sqlite_store, ACTOR, request, now=BOOKED_AT, settings=SETTINGS)
+    held = hold_slot(sqlite_store, ACTOR, request, now=BOOKED_AT, settings=SETTINGS, moving=old)
+    moved = changes.reschedule(
+        sqlite_store,
+        ACTOR,
+        old,
+        request.start,
+        now=BOOKED_AT,
+        settings=SETTINGS,
+        reason="pat-lt",
+        hold_id=held.hold_id,
+    )
+    with sqlite_store.read() as session:
+        new = session.get(m.Appointment, moved.new_id)
+        holds = session.exec(select(m.SlotHold)).all()
+    assert new is not None and new.start == request.start
+    assert holds == [] and _status(sqlite_store, old) == "cancelled"

@@ -200,8 +200,11 @@ def reschedule(
     provider_id: int | None = None,
     site_id: int | None = None,
     reason: str = "pat",
+    hold_id: int | None = None,
+    visit_mode: str | None = None,
 ) -> Rescheduled:
-    """Move an appointment in one transaction: book the new time, cancel the old, link them.
+    """Move an appointment in one transaction: book the new time (converting `hold_id`, the
+    scheduler's hold on it, if given), cancel the old with `reason`, link them.
 
     If anything fails, the old appointment stays exactly as it was.
     """
@@ -221,8 +224,9 @@ def reschedule(
             kind.code,
             start,
             site_id,
-            old.visit_mode,
+            visit_mode or old.visit_mode,
             old.reason,
+            hold_id=hold_id,
         )
         new = insert_booking(
             session,

@@ -21,6 +21,7 @@ from schedtui.core.checklist import covering_authorization
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.reference import Reference, load_reference
+from schedtui.core.text import text_problem
 from schedtui.core.writes import in_write, lock_rows
 from schedtui.data import models as m
 from schedtui.data.recurrence import windows
@@ -195,6 +196,19 @@ def _check_overbook(
         raise NeedsOverbookPermission()
 
 
+#: The longest reason for a visit the store keeps.
+VISIT_REASON_LIMIT = 500
+
+
+def visit_reason(text: str) -> str:
+    """The reason for the visit as typed, trimmed; `BadInput` says what is wrong with it."""
+    reason = text.strip()
+    problem = text_problem(reason, VISIT_REASON_LIMIT)
+    if problem:
+        raise BadInput(f"The reason for the visit: {problem}.")
+    return reason
+
+
 def insert_booking(
     session: Session,
     actor: Actor,
@@ -206,6 +220,7 @@ def insert_booking(
 ) -> m.Appointment:
     """Check and insert one booking in the caller's transaction; raise `BadInput` with every
     reason it cannot be booked."""
+    reason = visit_reason(request.reason)
     lock_rows(session, "provider", [request.provider_id])
     lock_rows(session, "patient", [request.patient_id])
     prepared = prepare(session, request, now=now, ignore_appointment=ignore_appointment)
@@ -223,7 +238,7 @@ def insert_booking(
         start=c.start,
         end=c.end,
         status="booked",
-        reason=request.reason,
+        reason=reason,
         visit_mode=c.visit_mode,
         interpreter_language=c.interpreter_language,
         overbooked=request.overbook,
@@ -313,16 +328,23 @@ class Hold:
 
 
 def hold_slot(
-    store: Store, actor: Actor, request: BookingRequest, *, now: datetime, settings: Settings
+    store: Store,
+    actor: Actor,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    settings: Settings,
+    moving: int | None = None,
 ) -> Hold:
-    """Reserve a slot for a few minutes while the caller decides (FHIR $hold)."""
+    """Reserve a slot for a few minutes while the caller decides (FHIR $hold). `moving` is
+    the appointment being rescheduled: its own time does not stand in the way."""
     require(store, actor, Permission.BOOK, now=now, what="hold")
     if request.overbook:
         raise BadInput("Overbookings are booked directly, not held.")
 
     def work(session: Session) -> Hold:
         lock_rows(session, "provider", [request.provider_id])
-        prepared = prepare(session, request, now=now)
+        prepared = prepare(session, request, now=now, ignore_appointment=moving)
         if prepared.problems:
             raise BadInput("Cannot hold that time: " + "; ".join(prepared.problems) + ".")
         c = prepared.candidate

@@ -18,7 +18,7 @@ from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.lookup.normalize import fold
 from schedtui.core.lookup.query import parse_query
-from schedtui.core.text import BIDI_CONTROLS
+from schedtui.core.text import text_problem
 from schedtui.core.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.codes import SEXES
@@ -67,12 +67,9 @@ class RegistrationInvalid(BadInput):
 
 def _text(checked: Checked, name: str, value: str, *, required: bool, limit: int) -> None:
     value = value.strip()
-    if required and not value:
-        checked.errors[name] = "required"
-    elif len(value) > limit:
-        checked.errors[name] = f"at most {limit} characters"
-    elif not value.isprintable() or BIDI_CONTROLS.intersection(value):
-        checked.errors[name] = "contains control characters"
+    problem = "required" if required and not value else text_problem(value, limit)
+    if problem:
+        checked.errors[name] = problem
     else:
         checked.values[name] = value
 

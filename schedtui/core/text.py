@@ -35,3 +35,12 @@ def spreadsheet_safe(value: object) -> str:
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def text_problem(value: str, limit: int) -> str | None:
+    """What is wrong with a typed line of text (too long, control characters), or None."""
+    if len(value) > limit:
+        return f"at most {limit} characters"
+    if not value.isprintable() or BIDI_CONTROLS.intersection(value):
+        return "contains control characters"
+    return None
