@@ -15,6 +15,7 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.clock import Clock
 from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
+from schedtui.palette import binding_commands
 from schedtui.screens.audit import AuditScreen
 from schedtui.screens.authorizations import AuthorizationsScreen
 from schedtui.screens.help import HelpScreen
@@ -195,8 +196,16 @@ class SchedApp(App[None]):
             "Services waiting for authorization (F6)",
             self.action_authorizations,
         )
+        yield SystemCommand(
+            "Call workspace",
+            "Find the caller, book, write the call note (F4)",
+            self.action_workspace,
+        )
         if self.actor.can(Permission.VIEW_AUDIT):
             yield SystemCommand("Audit trail", "Who saw or changed what (F7)", self.action_audit)
+        yield from binding_commands(
+            self, screen, {"Help", "Mask", "Lock", "Call", "Auths", "Audit"}
+        )
 
 
 def create_app(

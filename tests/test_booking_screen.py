@@ -9,7 +9,7 @@ import pytest
 from rich.text import Text
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.booking import BookingRequest, book
@@ -18,8 +18,10 @@ from schedtui.core.session import SessionStart
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import BookingScreen, ConfirmScreen
+from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings
+from schedtui.widgets.visit_table import VisitTable
 from tests.builders import Staff, add_staff
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
@@ -183,3 +185,171 @@ async def test_a_time_taken_meanwhile_is_refused_plainly_and_nothing_is_held(
     assert _holds(sqlite_store) == []
     assert _appointments(sqlite_store, engine.patients[3]) == []
     assert notes == ["Cannot hold that time: Dr. Amara Okafor is already booked then."]
+
+
+def _booked_for_pat3(store: Store, engine: EngineClinic, staff: Staff, hour: int = 9) -> int:
+    monday = datetime(2026, 3, 9).date()
+    request = BookingRequest(engine.patients[3], engine.okafor, "FU", engine.at(monday, hour))
+    return book(store, staff.scheduler, request, now=NOW)
+
+
+async def _to_visits(pilot: Pilot[Any]) -> None:
+    """Open Pat3 and move to their upcoming visits (F8)."""
+    await _settle(pilot)
+    await pilot.press("enter")
+    await _settle(pilot)
+    await pilot.press("f8")
+    await _settle(pilot)
+
+
+async def test_cancel_from_the_panel_asks_why_in_plain_words(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    visit = _booked_for_pat3(sqlite_store, engine, staff)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_visits(pilot)
+        assert isinstance(app.focused, VisitTable) and app.focused.row_count == 1
+        await pilot.press("c")
+        await _settle(pilot)
+        assert isinstance(app.screen, ReasonPicker)
+        question = str(app.screen.query_one("#reasons-question", Static).render())
+        await pilot.press(*"transport")
+        await _settle(pilot)
+        offered = app.screen.query_one("#reasons-list", OptionList)
+        shown = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        await pilot.press("enter")
+        await _settle(pilot)
+        title = str(app.screen.query_one("#visits-title", Static).render())
+        notes = [n.message for n in app._notifications]
+    assert question == "Cancel Mon 03/09/2026 09:00 AM EDT FU with A. Okafor? Why is it cancelled?"
+    assert shown == ["Patient: lack of transportation"]
+    [row] = _appointments(sqlite_store, engine.patients[3])
+    assert (row.id, row.status, row.cancellation_reason) == (visit, "cancelled", "pat-lt")
+    assert not row.late_cancel  # Friday noon for Monday 9:00 is more than 24 hours ahead
+    assert "Cancelled Mon 03/09/2026 09:00 AM EDT." in notes
+    assert title == "No upcoming visits (Ctrl+B books one)"
+
+
+async def test_escape_in_the_reason_picker_keeps_the_visit(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _booked_for_pat3(sqlite_store, engine, staff)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_visits(pilot)
+        await pilot.press("c", "escape")
+        await _settle(pilot)
+        screen = app.screen
+    assert isinstance(screen, WorkspaceScreen)
+    assert [a.status for a in _appointments(sqlite_store, engine.patients[3])] == ["booked"]
+
+
+async def test_reschedule_from_the_panel_moves_the_visit_in_one_step(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    old = _booked_for_pat3(sqlite_store, engine, staff)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_visits(pilot)
+        await pilot.press("r")
+        await _settle(pilot)
+        await pilot.press(*"pro pers", "enter")  # "Provider: personal"
+        await _settle(pilot)
+        assert isinstance(app.screen, BookingScreen)
+        chosen_type = app.screen.query_one("#booking-type", Input).value
+        await pilot.press("enter")  # the first open time: Monday 8:00, overlapping nothing
+        await _settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        moving = str(app.screen.query_one("#confirm-moving", Static).render())
+        await pilot.press("enter")
+        await _settle(pilot)
+        back_on = app.screen
+        notes = [n.message for n in app._notifications]
+    monday = datetime(2026, 3, 9).date()
+    assert chosen_type.startswith("FU ")
+    assert moving == (
+        "This replaces the visit on Mon 03/09/2026 09:00 AM EDT, which is cancelled "
+        "(Provider: personal)."
+    )
+    rows = {a.id: a for a in _appointments(sqlite_store, engine.patients[3])}
+    assert (rows[old].status, rows[old].cancellation_reason) == ("cancelled", "prov-pers")
+    [new] = [a for a in rows.values() if a.id != old]
+    assert new.status == "booked" and new.previous_appointment_id == old
+    assert new.start.replace(tzinfo=UTC) == engine.at(monday, 8)
+    assert _holds(sqlite_store) == [] and isinstance(back_on, WorkspaceScreen)
+    assert any(n.startswith("Moved: the visit is now appointment") for n in notes)
+
+
+async def test_the_reason_for_the_visit_is_booked_with_it(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_booking(pilot)
+        await pilot.press("tab", *"knee [b]pain", "shift+tab", *"follow", "enter")
+        await _settle(pilot)
+        await pilot.press("enter", "enter")
+        await _settle(pilot)
+    [booked] = _appointments(sqlite_store, engine.patients[3])
+    assert booked.reason == "knee [b]pain"
+
+
+async def test_a_reason_too_long_is_refused_before_anything_is_held(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_booking(pilot)
+        app.screen.query_one("#booking-reason", Input).value = "x" * 501
+        await pilot.press(*"follow", "enter")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        screen = app.screen
+        notes = [n.message for n in app._notifications]
+    assert isinstance(screen, BookingScreen)
+    assert notes == ["The reason for the visit: at most 500 characters."]
+    assert _holds(sqlite_store) == [] and _appointments(sqlite_store, engine.patients[3]) == []
+
+
+def test_panel_with_visits_and_reason_picker_snapshot(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
+) -> None:
+    """120x40: the open patient's upcoming visit and the reasons offered to cancel it."""
+    engine, staff = clinic
+    _booked_for_pat3(sqlite_store, engine, staff)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _to_visits(pilot)
+        await pilot.press("c", *"pat")
+        await _settle(pilot)
+
+    app = _app(sqlite_store, staff)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+async def test_the_palette_offers_every_key_the_footer_shows(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _booked_for_pat3(sqlite_store, engine, staff)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_visits(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        await commands["Cancel visit"].callback()  # type: ignore[misc]
+        await _settle(pilot)
+        opened = app.screen
+    for title in ("Book", "New patient", "File note", "Visits", "Reschedule", "Call workspace"):
+        assert title in commands, sorted(commands)
+    assert (
+        "(c)" in commands["Cancel visit"].help
+        and "Cancel the visit" in commands["Cancel visit"].help
+    )
+    assert isinstance(opened, ReasonPicker)

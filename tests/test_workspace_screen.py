@@ -67,12 +67,14 @@ async def test_typing_finds_the_patient_and_enter_opens_the_panel(
         await pilot.press("enter")
         await _settle(pilot)
         panel = str(app.screen.query_one(PatientPanelView).render())
+        visits = str(app.screen.query_one("#visits-title", Static).render())
         await pilot.press("f2")
         await _settle(pilot)
         masked = str(app.screen.query_one(PatientPanelView).render())
     assert found == ["García, José"]
     assert "MRN0002" in panel  # José: born 2 Feb 1962 in the builder
-    assert "02/02/1962 (age 64)" in panel and "Upcoming" in panel and "Past (newest first)" in panel
+    assert "02/02/1962 (age 64)" in panel and "Past visits (newest first)" in panel
+    assert visits == "No upcoming visits (Ctrl+B books one)"
     assert "02/02/1962" not in masked and "•••••" in masked
     with sqlite_store.read() as session:
         viewed = session.exec(

@@ -18,19 +18,33 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker
 
-from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold
+from schedtui.core.appointment_changes import reschedule
+from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold, visit_reason
 from schedtui.core.directory import appointment_types
 from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.text import printable
 from schedtui.data import models as m
+from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.screens.base import WorkScreen, report_failure
 
 PARTS = ("any", "morning", "afternoon")
 MODES = ("in-person", "telehealth")
 
 
-def request_for(patient_id: int, slot: Slot, hold_id: int | None = None) -> BookingRequest:
+@dataclass(frozen=True)
+class Moving:
+    """The visit being rescheduled: which, its type, why it moves, when it was."""
+
+    appointment_id: int
+    type_code: str
+    reason: str
+    was: str
+
+
+def request_for(
+    patient_id: int, slot: Slot, hold_id: int | None = None, reason: str = ""
+) -> BookingRequest:
     """The engine's request for an open time (held first, then booked with the hold)."""
     return BookingRequest(
         patient_id,
@@ -39,6 +53,7 @@ def request_for(patient_id: int, slot: Slot, hold_id: int | None = None) -> Book
         slot.start,
         slot.site_id,
         slot.visit_mode,
+        reason,
         hold_id=hold_id,
     )
 
@@ -71,11 +86,13 @@ class BookingScreen(WorkScreen[int | None]):
         slot: Slot
         hold_id: int
         script: ReadBack
+        reason: str
 
-    def __init__(self, patient_id: int, patient_name: str) -> None:
+    def __init__(self, patient_id: int, patient_name: str, moving: Moving | None = None) -> None:
         super().__init__()
         self.patient_id = patient_id
         self.patient_name = patient_name
+        self.moving = moving
         self.types: list[dict[str, object]] = []
         self.type_code: str | None = None
         self.part, self.mode = "any", "in-person"
@@ -84,6 +101,8 @@ class BookingScreen(WorkScreen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
         yield Input(id="booking-type", placeholder="Visit type: type to search, Enter to choose")
+        if self.moving is None:
+            yield Input(id="booking-reason", placeholder="Reason for the visit (optional)")
         yield Static("", id="booking-status", markup=False)
         table: DataTable[Text] = DataTable(id="booking-rows", cursor_type="row")
         yield table
@@ -96,8 +115,9 @@ class BookingScreen(WorkScreen[int | None]):
 
     def _say(self, extra: str = "") -> None:
         chosen = f"{self.type_code}, " if self.type_code else ""
+        doing = f"Moving {self.moving.was}" if self.moving else "Booking"
         self.query_one("#booking-status", Static).update(
-            f"Booking for {printable(self.patient_name)}: {chosen}{self.part}, {self.mode}. {extra}"
+            f"{doing} for {printable(self.patient_name)}: {chosen}{self.part}, {self.mode}. {extra}"
         )
 
     @work(
@@ -110,6 +130,15 @@ class BookingScreen(WorkScreen[int | None]):
         """The clinic's visit types."""
         with self.sched_app.store.read() as session:
             self.types = appointment_types(session)
+        if self.moving is not None:
+            self.app.call_from_thread(self._same_type, self.moving.type_code)
+
+    def _same_type(self, code: str) -> None:
+        """A visit that moves keeps its type: its open times come straight away."""
+        names = {str(t["code"]): str(t["name"]) for t in self.types}
+        self.type_code = code
+        self.query_one("#booking-type", Input).value = f"{code} {names.get(code, '')}".strip()
+        self.search()
 
     @on(Input.Submitted, "#booking-type")
     def choose_type(self, event: Input.Submitted) -> None:
@@ -191,7 +220,9 @@ class BookingScreen(WorkScreen[int | None]):
     @on(DataTable.RowSelected, "#booking-rows")
     def hold(self, event: DataTable.RowSelected) -> None:
         """Hold the chosen time while the caller decides."""
-        self.hold_slot(self.slots[event.cursor_row])
+        reasons = self.query("#booking-reason").results(Input)
+        typed = next(iter(reasons)).value if self.moving is None else ""
+        self.hold_slot(self.slots[event.cursor_row], typed)
 
     @work(
         thread=True,
@@ -200,16 +231,20 @@ class BookingScreen(WorkScreen[int | None]):
         exit_on_error=False,
         description="Holding the time",
     )
-    def hold_slot(self, slot: Slot) -> None:
+    def hold_slot(self, slot: Slot, typed_reason: str) -> None:
         """Reserve it for a few minutes and prepare the read-back."""
         app = self.sched_app
         assert app.actor is not None
         now = app.clock.now()
-        request = request_for(self.patient_id, slot)
-        held = hold_slot(app.store, app.actor, request, now=now, settings=app.settings)
+        reason = visit_reason(typed_reason)
+        request = request_for(self.patient_id, slot, reason=reason)
+        moving = self.moving.appointment_id if self.moving else None
+        held = hold_slot(
+            app.store, app.actor, request, now=now, settings=app.settings, moving=moving
+        )
         with app.store.read() as session:
             script = readback(session, slot, self.patient_id, now=now, settings=app.settings)
-        self.post_message(self.Held(slot, held.hold_id, script))
+        self.post_message(self.Held(slot, held.hold_id, script, reason))
 
     @on(Held)
     def confirm(self, message: Held) -> None:
@@ -221,9 +256,8 @@ class BookingScreen(WorkScreen[int | None]):
             else:
                 self.release(message.hold_id)
 
-        self.app.push_screen(
-            ConfirmScreen(self.patient_id, message.slot, message.hold_id, message.script), decided
-        )
+        held = Holding(self.patient_id, message.slot, message.hold_id, message.reason)
+        self.app.push_screen(ConfirmScreen(held, message.script, self.moving), decided)
 
     @work(
         thread=True,
@@ -242,6 +276,16 @@ class BookingScreen(WorkScreen[int | None]):
         self.dismiss(None)
 
 
+@dataclass(frozen=True)
+class Holding:
+    """A held time waiting for the caller's yes: whose, which, the hold, the visit reason."""
+
+    patient_id: int
+    slot: Slot
+    hold_id: int
+    reason: str
+
+
 class ConfirmScreen(ModalScreen[int | None]):
     """The read-back; Enter books (through the engine), Esc lets the hold go."""
 
@@ -257,13 +301,20 @@ class ConfirmScreen(ModalScreen[int | None]):
         Binding("escape", "cancel", "Not now", id="confirm.cancel"),
     ]
 
-    def __init__(self, patient_id: int, slot: Slot, hold_id: int, script: ReadBack) -> None:
+    def __init__(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
         super().__init__()
-        self.patient_id, self.slot, self.hold_id, self.script = patient_id, slot, hold_id, script
+        self.held, self.script, self.moving = held, script, moving
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static("Read back to the caller:", markup=False)
+            if self.moving is not None:
+                yield Static(
+                    f"This replaces the visit on {self.moving.was}, which is cancelled "
+                    f"({CANCELLATION_REASONS[self.moving.reason]}).",
+                    id="confirm-moving",
+                    markup=False,
+                )
             script = "\n".join(printable(line) for line in self.script.lines)
             yield Static(script, id="confirm-script", markup=False)
             if self.script.open_items:
@@ -275,7 +326,8 @@ class ConfirmScreen(ModalScreen[int | None]):
                     markup=False,
                 )
             yield Static(printable(self.script.estimate), markup=False)
-            yield Static("Enter books, Esc lets the held time go.", markup=False)
+            verb = "moves the visit" if self.moving else "books"
+            yield Static(f"Enter {verb}, Esc lets the held time go.", markup=False)
 
     def action_book(self) -> None:
         """Book the held time."""
@@ -288,8 +340,24 @@ class ConfirmScreen(ModalScreen[int | None]):
 
         app = self.app
         assert isinstance(app, SchedApp) and app.actor is not None
-        request = request_for(self.patient_id, self.slot, self.hold_id)
-        booked = book(app.store, app.actor, request, now=app.clock.now())
+        held, now = self.held, app.clock.now()
+        if self.moving is None:
+            request = request_for(held.patient_id, held.slot, held.hold_id, held.reason)
+            booked = book(app.store, app.actor, request, now=now)
+        else:
+            booked = reschedule(
+                app.store,
+                app.actor,
+                self.moving.appointment_id,
+                held.slot.start,
+                now=now,
+                settings=app.settings,
+                provider_id=held.slot.provider_id,
+                site_id=held.slot.site_id,
+                reason=self.moving.reason,
+                hold_id=held.hold_id,
+                visit_mode=held.slot.visit_mode,
+            ).new_id
         app.call_from_thread(self.dismiss, booked)
 
     @on(Worker.StateChanged)

@@ -16,17 +16,20 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 from textual.worker import get_current_worker
 
+from schedtui.core.appointment_changes import cancel
 from schedtui.core.call_notes import finish_note, open_drafts, save_draft, start_note
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
-from schedtui.core.patient_panel import PatientPanel, patient_panel
+from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import WorkScreen
-from schedtui.screens.booking import BookingScreen
+from schedtui.screens.booking import BookingScreen, Moving
+from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import RegistrationScreen
 from schedtui.widgets.patient_panel_view import PatientPanelView
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.visit_table import VisitTable, visit_when
 
 COLUMNS = (
     ("Name", 22),
@@ -58,8 +61,11 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen #lookup { margin: 0 1; }
     WorkspaceScreen #lookup-status { height: 1; padding: 0 1; color: $text-muted; }
     WorkspaceScreen #workspace-body { height: 1fr; }
-    WorkspaceScreen #matches { width: 98; }
-    WorkspaceScreen PatientPanelView { width: 1fr; }
+    WorkspaceScreen #matches { width: 98; max-width: 60%; }
+    WorkspaceScreen.-patient-open #matches { width: 40%; }
+    WorkspaceScreen #patient-side { width: 1fr; border-left: vkey $primary; }
+    WorkspaceScreen #visits-title { height: 1; padding: 0 1; text-style: bold; }
+    WorkspaceScreen #visits { height: auto; max-height: 9; }
     WorkspaceScreen #call-bar { height: 7; }
     WorkspaceScreen #call-timer { width: 16; padding: 0 1; }
     WorkspaceScreen #note { width: 1fr; }
@@ -69,6 +75,7 @@ class WorkspaceScreen(WorkScreen[None]):
         Binding("escape", "clear", "Clear", id="workspace.clear"),
         Binding("ctrl+n", "register", "New patient", id="workspace.register"),
         Binding("ctrl+b", "book", "Book", id="workspace.book"),
+        Binding("f8", "focus_visits", "Visits", id="workspace.visits"),
         Binding("f5", "focus_note", "Note", id="workspace.note"),
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
     ]
@@ -114,7 +121,10 @@ class WorkspaceScreen(WorkScreen[None]):
             with Vertical(id="matches"):
                 table: DataTable[Text] = DataTable(id="match-rows", cursor_type="row")
                 yield table
-            yield PatientPanelView(id="panel")
+            with Vertical(id="patient-side"):
+                yield PatientPanelView(id="panel")
+                yield Static("", id="visits-title", markup=False)
+                yield VisitTable(id="visits")
         with Horizontal(id="call-bar"):
             yield Static("Call --:--", id="call-timer", markup=False)
             yield TextArea(id="note")
@@ -245,8 +255,15 @@ class WorkspaceScreen(WorkScreen[None]):
     def show_panel(self, message: PanelLoaded) -> None:
         """Show the patient (the call note is now about them)."""
         self.patient_id = message.panel.patient_id
+        self.add_class("-patient-open")
         self.query_one(PatientPanelView).show(
             message.panel, mask=self.sched_app.masked, region=self.sched_app.settings.region
+        )
+        self.query_one(VisitTable).show(message.panel.upcoming)
+        self.query_one("#visits-title", Static).update(
+            "Upcoming visits (F8, then c cancels, r reschedules)"
+            if message.panel.upcoming
+            else "No upcoming visits (Ctrl+B books one)"
         )
 
     @work(thread=True, group="note", exit_on_error=False, description="Opening the call note")
@@ -347,6 +364,64 @@ class WorkspaceScreen(WorkScreen[None]):
 
         self.app.push_screen(BookingScreen(panel.patient_id, panel.name), booked)
 
+    def action_focus_visits(self) -> None:
+        """Move to the patient's upcoming visits (to cancel or reschedule one)."""
+        visits = self.query_one(VisitTable)
+        if visits.row_count:
+            visits.focus()
+        else:
+            self.notify("This patient has no upcoming visits.", severity="warning")
+
+    @on(VisitTable.Asked)
+    def change_visit(self, message: VisitTable.Asked) -> None:
+        """Ask why, then cancel, or find the new time."""
+        visit = message.visit
+        what = f"{visit_when(visit)} {visit.type_code} with {visit.provider}"
+        if message.what == "cancel":
+            question, action = f"Cancel {what}? Why is it cancelled?", "cancels it"
+        else:
+            question, action = f"Move {what}. Why is it moving?", "goes on to the open times"
+
+        def reason_chosen(reason: str | None) -> None:
+            if reason is None:
+                return
+            if message.what == "cancel":
+                self.cancel_visit(visit, reason, self.patient_id)
+            else:
+                self._reschedule(visit, reason)
+
+        self.app.push_screen(ReasonPicker(question, action), reason_chosen)
+
+    @work(thread=True, group="visit-change", exit_on_error=False, description="Cancelling")
+    def cancel_visit(self, visit: Visit, reason: str, patient_id: int | None) -> None:
+        """Through the engine: reason code, late flag, DomainEvent and audit."""
+        app = self.sched_app
+        assert app.actor is not None
+        late = cancel(
+            app.store,
+            app.actor,
+            visit.appointment_id,
+            reason,
+            now=app.clock.now(),
+            settings=app.settings,
+        )
+        said = f"Cancelled {visit_when(visit)}" + (" (a late cancellation)." if late else ".")
+        self.app.call_from_thread(self.notify, said)
+        if patient_id is not None:
+            self.app.call_from_thread(self.load_panel, patient_id)
+
+    def _reschedule(self, visit: Visit, reason: str) -> None:
+        panel = self.query_one(PatientPanelView).panel
+        assert panel is not None
+
+        def moved(appointment_id: int | None) -> None:
+            if appointment_id is not None:
+                self.notify(f"Moved: the visit is now appointment {appointment_id}.")
+                self.load_panel(panel.patient_id)
+
+        moving = Moving(visit.appointment_id, visit.type_code, reason, visit_when(visit))
+        self.app.push_screen(BookingScreen(panel.patient_id, panel.name, moving=moving), moved)
+
     def action_focus_lookup(self) -> None:
         """Back to the lookup box."""
         self.query_one("#lookup", Input).focus()
@@ -356,3 +431,8 @@ class WorkspaceScreen(WorkScreen[None]):
         lookup = self.query_one("#lookup", Input)
         lookup.value = ""
         lookup.focus()
+        self.patient_id = None
+        self.remove_class("-patient-open")
+        self.query_one(PatientPanelView).clear()
+        self.query_one(VisitTable).show(())
+        self.query_one("#visits-title", Static).update("")

@@ -12,6 +12,8 @@ from schedtui.core.phones import national
 from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 
+EMPTY = "Find the caller: type a name, date of birth, phone or MRN."
+
 
 def _visit(visit: Visit) -> str:
     reason = f" ({visit.cancellation_reason})" if visit.cancellation_reason else ""
@@ -47,9 +49,7 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str) -> Text:
         line("Coverage", f"{coverage.payer}, {coverage.plan} ({state})")
         line("Member", coverage.member_id, hide=True)
     line("Reliability", f"{panel.no_shows} no-shows, {panel.late_cancels} late cancellations")
-    out.append("\nUpcoming\n", style="bold")
-    out.append("\n".join(printable(_visit(v)) for v in panel.upcoming) or "none")
-    out.append("\n\nPast (newest first)\n", style="bold")
+    out.append("\nPast visits (newest first)\n", style="bold")
     out.append("\n".join(printable(_visit(v)) for v in panel.past[:10]) or "none")
     out.append("\n\nCall notes\n", style="bold")
     for note in panel.notes:
@@ -64,14 +64,17 @@ class PatientPanelView(Static):
     """Shows one `PatientPanel` (nothing until one is handed down)."""
 
     DEFAULT_CSS = """
-    PatientPanelView { height: 1fr; padding: 0 1; border-left: vkey $primary; }
+    PatientPanelView { height: 1fr; padding: 0 1; overflow-y: auto; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(
-            "Find the caller: type a name, date of birth, phone or MRN.", id=id, markup=False
-        )
+        super().__init__(EMPTY, id=id, markup=False)
         self.panel: PatientPanel | None = None
+
+    def clear(self) -> None:
+        """Show nobody (the next caller)."""
+        self.panel = None
+        self.update(EMPTY)
 
     def show(self, panel: PatientPanel | None, *, mask: bool, region: str) -> None:
         """Show `panel`, masked or not."""

@@ -1,0 +1,94 @@
+"""Why a visit is cancelled or moved: the FHIR cancellation reasons in plain words, narrowed
+by typing a word of them ("weather", "transport", "better")."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from schedtui.core.text import printable
+from schedtui.data.codes import CANCELLATION_REASONS
+
+
+def matching_reasons(typed: str, reasons: dict[str, str] = CANCELLATION_REASONS) -> list[str]:
+    """The reason codes whose words contain every word typed (all of them when nothing is)."""
+    words = typed.casefold().split()
+    return [
+        code
+        for code, label in reasons.items()
+        if all(word in f"{label} {code}".casefold() for word in words)
+    ]
+
+
+class ReasonPicker(ModalScreen[str | None]):
+    """Pick the reason; Enter chooses the highlighted one, Esc changes nothing."""
+
+    DEFAULT_CSS = """
+    ReasonPicker { align: center middle; }
+    ReasonPicker #reasons { width: 72; max-width: 96%; height: auto; max-height: 90%;
+                            border: thick $warning; background: $surface; padding: 0 1; }
+    ReasonPicker OptionList { height: auto; max-height: 14; }
+    """
+    BINDINGS = [
+        Binding("escape", "keep", "Keep the visit", id="reasons.keep"),
+        Binding("down", "to_list", "Reasons", show=False, id="reasons.down"),
+    ]
+
+    def __init__(self, question: str, action: str) -> None:
+        super().__init__()
+        self.question, self.action = question, action
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reasons"):
+            yield Static(printable(self.question), id="reasons-question", markup=False)
+            yield Input(id="reasons-filter", placeholder="Type a word of the reason")
+            yield OptionList(id="reasons-list")
+            yield Static(
+                f"Enter {self.action} with the highlighted reason; Esc keeps the visit.",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#reasons-filter", Input).focus()
+
+    @on(Input.Changed, "#reasons-filter")
+    def narrow(self, event: Input.Changed) -> None:
+        """Only the reasons with the words typed."""
+        self._fill(event.value)
+
+    def _fill(self, typed: str) -> None:
+        options = self.query_one("#reasons-list", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(CANCELLATION_REASONS[code], id=code) for code in matching_reasons(typed)
+        )
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#reasons-filter")
+    def choose_highlighted(self) -> None:
+        """Enter in the box takes the highlighted reason."""
+        options = self.query_one("#reasons-list", OptionList)
+        if options.highlighted is None:
+            self.notify("No reason has those words.", severity="warning")
+            return
+        self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#reasons-list")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a reason in the list."""
+        self.dismiss(event.option.id)
+
+    def action_to_list(self) -> None:
+        """Down from the box moves into the list."""
+        self.query_one("#reasons-list", OptionList).focus()
+
+    def action_keep(self) -> None:
+        """Change nothing."""
+        self.dismiss(None)
