@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from schedtui.cli import run
 from schedtui.core.lookup.query import parse_query
@@ -89,6 +90,27 @@ def _top(store: Store, query: str, count: int = 1) -> list[str]:
 )
 def test_the_right_patient_is_on_top(store: Store, query: str, expected: str) -> None:
     assert _top(store, query) == [expected]
+
+
+def test_a_misspelling_that_is_another_real_name_still_finds_the_patient(store: Store) -> None:
+    """With no one fitting every part typed, close spellings are tried: "smitn" is nobody's
+    name, "jonas" and "may" are."""
+    _add(store, [("Max", "Jonas", date(1999, 9, 9), "+16175550042")], first_mrn=20)
+    _add(store, [("Kellie", "May", date(1992, 12, 31), "+16175550043")], first_mrn=21)
+    assert _top(store, "jonathan smitn") == ["Smith, Jonathan"]
+    assert _top(store, "ann jonas") == ["Jones, Ann"]
+    assert _top(store, "kellie max") == ["May, Kellie"]
+
+
+def test_an_mrn_of_digits_is_found_even_where_it_reads_as_a_date_or_phone(
+    sqlite_store: Store,
+) -> None:
+    _add(sqlite_store, PEOPLE)
+    with sqlite_store.write() as session:
+        for patient in session.exec(select(m.Patient)):
+            patient.mrn = f"1012{patient.id:04d}"  # 10120001 also reads as 10/12/0001
+    assert _top(sqlite_store, "10120003") == ["Garcia-Lopez, Elizabeth"]
+    assert _top(sqlite_store, "10120007") == ["Brooks, Samuel"]
 
 
 def test_a_date_of_birth_alone_lists_everyone_born_then(store: Store) -> None:

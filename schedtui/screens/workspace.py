@@ -145,12 +145,13 @@ class WorkspaceScreen(WorkScreen[None]):
         self.prepare_note()
 
     def _index(self) -> PatientIndex:
+        """The shared index, built on first use (call with its lock held)."""
         shared = self.sched_app.lookup
-        with shared.lock, self.sched_app.store.read() as session:
-            if shared.index is None:
+        if shared.index is None:
+            with self.sched_app.store.read() as session:
                 shared.index = refresh(session, None)
-                warm_up(self.sched_app.settings.region)
-            return shared.index
+            warm_up(self.sched_app.settings.region)
+        return shared.index
 
     @work(
         thread=True,
@@ -181,11 +182,10 @@ class WorkspaceScreen(WorkScreen[None]):
     def search(self, query: str) -> None:
         """Search off the event loop; a newer keystroke cancels this one."""
         app = self.sched_app
-        index = self._index()
-        with app.store.read() as session:
+        with app.lookup.lock, app.store.read() as session:  # no refresh while searching
             matches = find_patients(
                 session,
-                index,
+                self._index(),
                 query,
                 now=app.clock.now(),
                 today=clinic_today(app.clock, app.settings.zone),

@@ -8,7 +8,10 @@ match for typos (rapidfuzz); dates of birth, phone digits and MRNs by exact keys
 from __future__ import annotations
 
 import gc
+import sys
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -21,9 +24,8 @@ from sqlmodel import Session
 
 from schedtui.core.lookup.normalize import name_tokens
 from schedtui.core.lookup.query import ParsedQuery
+from schedtui.core.lookup.ranking import Ranked, Terms, Tier, best_of, name_rank, stream_best
 from schedtui.data import models as m
-
-PREFIX = 2
 
 
 @cache
@@ -36,20 +38,56 @@ def sound(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() else token
 
 
-@dataclass(frozen=True)
+#: Up to this many candidates are simply all scored; more are streamed in name order.
+SCORE_ALL_UP_TO = 500
+#: A fragment fitting this many times more patients than the narrowest part of the query
+#: ("m" beside "kellie") is checked patient by patient instead of gathered up.
+GATHER_UP_TO_TIMES = 8
+
+
+def _everyone_in(tiers: list[Tier]) -> set[int]:
+    """Every patient a fragment fits in any way (set unions run at C speed)."""
+    return set().union(*(ids for tier in tiers for _, ids in tier.sources))
+
+
+def _fitting(keyed: list[Keyed], terms: Terms) -> set[int]:
+    """The patients who may fit every part typed: the narrow parts intersected (a superset
+    of the answer when a broad fragment was left out; scoring drops the rest)."""
+    sets = [ids for _, ids, _ in keyed]
+    sizes = [sum(tier.size for tier in tiers) for _, tiers in terms]
+    narrowest = min([len(ids) for ids in sets] + sizes)
+    for (_, tiers), size in zip(terms, sizes, strict=True):
+        if size <= narrowest * GATHER_UP_TO_TIMES:
+            sets.append(_everyone_in(tiers))
+    return set.intersection(*sorted(sets, key=len))
+
+
+#: A date of birth, phone or MRN typed: what it is, the patients it fits, its weight.
+Keyed = tuple[str, set[int], float]
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """What the index knows of one patient."""
+    """What the index knows of one patient (slots: a million of these must stay small)."""
 
     patient_id: int
     mrn: str
     first: str
     last: str
-    preferred: str
     dob: date
-    phones: tuple[str, ...]
-    tokens: frozenset[str]
-    given: frozenset[str]
-    family: frozenset[str]
+    phone_digits: str  # each number's digits, space-separated (one string is smaller)
+    tokens: tuple[str, ...]
+
+    @property
+    def phones(self) -> list[str]:
+        """Each phone number's digits."""
+        return self.phone_digits.split()
+
+    @property
+    def mrn_key(self) -> str:
+        """The MRN as looked up (upper case), the same string when it already is."""
+        upper = self.mrn.upper()
+        return self.mrn if upper == self.mrn else upper
 
 
 @dataclass
@@ -57,28 +95,32 @@ class PatientIndex:
     """Every patient, keyed the ways a caller identifies themselves."""
 
     entries: dict[int, Entry] = field(default_factory=dict)
-    by_prefix: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_sound: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     by_token: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_dob: dict[date, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_last4: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_mrn: dict[str, int] = field(default_factory=dict)
+    rank: dict[int, int] = field(default_factory=dict)
     seen_until: datetime | None = None
     _vocabulary: list[str] | None = None
+    _ordered: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         """Index a patient (replacing what was known of them)."""
         self.remove(entry.patient_id)
-        self._vocabulary = None
         self.entries[entry.patient_id] = entry
+        self.rank[entry.patient_id] = name_rank(entry.last, entry.first, entry.patient_id)
         for token in entry.tokens:
-            self.by_token[token].add(entry.patient_id)
-            self.by_prefix[token[:PREFIX]].add(entry.patient_id)
-            self.by_sound[sound(token)].add(entry.patient_id)
+            ids = self.by_token[token]
+            if not ids and self._vocabulary is not None:
+                self._learn(token)
+            ids.add(entry.patient_id)
+            self.by_sound[sound(token)].add(token)
+            self._ordered.pop(token, None)
         self.by_dob[entry.dob].add(entry.patient_id)
         for phone in entry.phones:
             self.by_last4[phone[-4:]].add(entry.patient_id)
-        self.by_mrn[entry.mrn.upper()] = entry.patient_id
+        self.by_mrn[entry.mrn_key] = entry.patient_id
 
     def remove(self, patient_id: int) -> None:
         """Forget a patient."""
@@ -87,62 +129,109 @@ class PatientIndex:
             return
         for token in old.tokens:
             self.by_token[token].discard(patient_id)
-            self.by_prefix[token[:PREFIX]].discard(patient_id)
-            self.by_sound[sound(token)].discard(patient_id)
+            self._ordered.pop(token, None)
         self.by_dob[old.dob].discard(patient_id)
         for phone in old.phones:
             self.by_last4[phone[-4:]].discard(patient_id)
-        self.by_mrn.pop(old.mrn.upper(), None)
+        self.by_mrn.pop(old.mrn_key, None)
+
+    def _learn(self, token: str) -> None:
+        """Put a token new to the index into the sorted vocabulary."""
+        assert self._vocabulary is not None
+        at = bisect_left(self._vocabulary, token)
+        if at == len(self._vocabulary) or self._vocabulary[at] != token:
+            self._vocabulary.insert(at, token)
 
     def vocabulary(self) -> list[str]:
-        """Every name token known (for fuzzy matching of typos), built once per change."""
+        """Every name token known, sorted (prefix ranges, fuzzy matching of typos)."""
         if self._vocabulary is None:
-            self._vocabulary = [token for token, ids in self.by_token.items() if ids]
+            self._vocabulary = sorted(token for token, ids in self.by_token.items() if ids)
         return self._vocabulary
 
-    def name_candidates(self, term: str) -> dict[int, float]:
-        """Patients a name fragment may mean, with how well it matches (0-100)."""
-        found: dict[int, float] = {}
+    def in_name_order(self, key: str, ids: set[int]) -> list[int]:
+        """`ids` (the patients of a token or sound `key`) sorted by name, kept until they
+        change."""
+        listed = self._ordered.get(key)
+        if listed is None:
+            listed = self._ordered[key] = sorted(ids, key=self.rank.__getitem__)
+        return listed
 
-        def offer(ids: set[int], score: float) -> None:
-            for patient_id in ids:
-                if found.get(patient_id, 0) < score:
-                    found[patient_id] = score
+    def put_in_name_order(self) -> None:
+        """Sort every token's and sound's patients now, not on a keystroke."""
+        for token, ids in self.by_token.items():
+            self.in_name_order(token, ids)
 
-        for patient_id in self.by_prefix.get(term[:PREFIX], ()):
-            if any(t.startswith(term) for t in self.entries[patient_id].tokens):
-                exact = term in self.entries[patient_id].tokens
-                offer({patient_id}, 100 if exact else 90)
-        if len(term) >= 3:
-            offer(self.by_sound.get(sound(term), set()), 75)
-        for name in _nicknames().canonicals_of(term) | _nicknames().nicknames_of(term):
-            offer(self.by_token.get(name, set()), 80)
-        if len(term) >= 4 and len(found) < 5:
+    def tiers(self, term: str, *, typos: bool = False) -> list[Tier]:
+        """The ways a name fragment may match, best first (see `Tier`). Close spellings
+        count when little else matches, or always when `typos` is asked for."""
+        exact = self.by_token.get(term, set())
+        tiers = [Tier(100, [(term, exact)], lambda pid: pid in exact)] if exact else []
+        vocabulary = self.vocabulary()
+        prefixed = []
+        for position in range(bisect_left(vocabulary, term), len(vocabulary)):
+            token = vocabulary[position]
+            if not token.startswith(term):
+                break
+            ids = self.by_token.get(token)
+            if token != term and ids:
+                prefixed.append((token, ids))
+        if prefixed:
+            tiers.append(Tier(90, prefixed, self._starts_with(term)))
+        names = _nicknames().canonicals_of(term) | _nicknames().nicknames_of(term)
+        nick = [(name, ids) for name in sorted(names) if (ids := self.by_token.get(name))]
+        if nick:
+            tiers.append(Tier(80, nick, lambda pid: any(pid in ids for _, ids in nick)))
+        alike = self.by_sound.get(sound(term), set()) if len(term) >= 3 else set()
+        sounds = [(token, ids) for token in sorted(alike) if (ids := self.by_token.get(token))]
+        if sounds:
+            tiers.append(Tier(75, sounds, self._has_token_in(alike)))
+        if len(term) >= 3 + (not typos) and (typos or sum(t.size for t in tiers) < 5):
             for token, score, _ in process.extract(
-                term, self.vocabulary(), scorer=fuzz.ratio, limit=5, score_cutoff=75
+                term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=65 if typos else 75
             ):
-                offer(self.by_token[token], score * 0.8)
-        return found
+                if ids := self.by_token.get(token):
+                    tiers.append(Tier(score * 0.8, [(token, ids)], ids.__contains__))
+        tiers.sort(key=lambda tier: -tier.score)
+        return tiers
+
+    def _has_token_in(self, tokens: set[str]) -> Callable[[int], bool]:
+        def check(patient_id: int) -> bool:
+            return any(t in tokens for t in self.entries[patient_id].tokens)
+
+        return check
+
+    def _starts_with(self, term: str) -> Callable[[int], bool]:
+        def check(patient_id: int) -> bool:
+            return any(t.startswith(term) for t in self.entries[patient_id].tokens)
+
+        return check
 
     def search(self, query: ParsedQuery, limit: int = 20) -> list[tuple[Entry, float, list[str]]]:
-        """The best matches, strongest first, each with why it matched."""
-        scores: dict[int, float] | None = None
-        why: dict[int, list[str]] = defaultdict(list)
-        for term in query.names:
-            matches = self.name_candidates(term)
-            scores = _combine(scores, matches)
-            for patient_id in matches:
-                why[patient_id].append(f"name ~ {term}")
-        for label, ids, weight in self._keyed(query):
-            scores = _combine(scores, dict.fromkeys(ids, weight))
-            for patient_id in ids:
-                why[patient_id].append(label)
-        if not scores:
+        """The best matches, strongest first (then by name), each with why it matched."""
+        keyed = self._keyed(query)
+        if not (keyed or query.names):
             return []
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], self._sort_key(item[0])))
-        return [(self.entries[pid], score, why[pid]) for pid, score in ranked[:limit]]
+        terms = [(term, self.tiers(term)) for term in query.names]
+        found = self._ranked(keyed, terms, limit)
+        if not found and terms:  # nobody has every part: one may be misspelt ("smitn")
+            terms = [(term, self.tiers(term, typos=True)) for term in query.names]
+            found = self._ranked(keyed, terms, limit)
+        why = [f"name ~ {term}" for term, _ in terms] + [label for label, _, _ in keyed]
+        return [(self.entries[pid], score, why) for pid, score in found]
 
-    def _keyed(self, query: ParsedQuery) -> list[tuple[str, set[int], float]]:
+    def _ranked(self, keyed: list[Keyed], terms: Terms, limit: int) -> Ranked:
+        """Score the few patients who fit every part; stream when there are many."""
+        if not keyed and len(terms) == 1:
+            return stream_best(self, terms, self.rank, limit)
+        common = _fitting(keyed, terms)
+        if keyed or len(common) <= SCORE_ALL_UP_TO:
+            bonus = sum(weight for _, _, weight in keyed)
+            return best_of(common, terms, bonus, self.rank, limit)
+        return stream_best(self, terms, self.rank, limit, common)
+
+    def _keyed(self, query: ParsedQuery) -> list[Keyed]:
+        """Dates of birth, phone digits and MRNs typed, each with the patients it fits. An
+        MRN decides: digits that also read as a date or a phone need not fit it too."""
         keyed = []
         if query.birth_dates:
             ids = set().union(*(self.by_dob.get(d, set()) for d in query.birth_dates))
@@ -157,19 +246,8 @@ class PatientIndex:
                 keyed.append(("phone", ids, 100.0))
         mrns = {self.by_mrn[t] for t in query.tokens if t in self.by_mrn}
         if mrns:
-            keyed.append(("MRN", mrns, 200.0))
+            keyed = [k for k in keyed if k[1] & mrns] + [("MRN", mrns, 200.0)]
         return keyed
-
-    def _sort_key(self, patient_id: int) -> tuple[str, str]:
-        entry = self.entries[patient_id]
-        return (entry.last.casefold(), entry.first.casefold())
-
-
-def _combine(scores: dict[int, float] | None, matches: dict[int, float]) -> dict[int, float]:
-    """Every part of a query must match: intersect, adding up how well each part matched."""
-    if scores is None:
-        return dict(matches)
-    return {pid: score + matches[pid] for pid, score in scores.items() if pid in matches}
 
 
 def load_index(
@@ -183,34 +261,50 @@ def load_index(
     )
     if since is not None:
         statement = statement.where(p.c.updated_at > since)
-    rows = session.execute(statement).all()
-    if not rows:
-        return index
-    phones = _phones(session, None if since is None else [row.id for row in rows])
-    for row in rows:
-        given, family = name_tokens(row.first_name, row.preferred_name), name_tokens(row.last_name)
+        changed = [row.id for row in session.execute(statement)]
+        if not changed:
+            return index
+        phones = _phones(session, changed)
+    else:
+        phones = _phones(session, None)
+    shared = Shared()
+    for row in session.execute(statement):
+        tokens = name_tokens(row.first_name, row.preferred_name) | name_tokens(row.last_name)
         index.add(
             Entry(
                 row.id,
                 row.mrn,
-                row.first_name,
-                row.last_name,
-                row.preferred_name,
-                row.dob,
-                tuple(phones.get(row.id, ())),
-                given | family,
-                given,
-                family,
+                shared.text(row.first_name),
+                shared.text(row.last_name),
+                shared.day(row.dob),
+                " ".join(phones.pop(row.id, ())),
+                tuple(shared.text(token) for token in sorted(tokens)),
             )
         )
         if index.seen_until is None or row.updated_at > index.seen_until:
             index.seen_until = row.updated_at
     index.vocabulary()  # built now, not on the keystroke that first needs it
     if since is None:
-        # Hundreds of thousands of long-lived objects: keep the garbage collector from
-        # walking them all during a keystroke (a full collection took ~0.3 s).
+        index.put_in_name_order()
+        # Millions of long-lived objects: keep the garbage collector from walking them
+        # all during a keystroke (a full collection took ~0.3 s).
         gc.freeze()
     return index
+
+
+class Shared:
+    """One copy of each repeated name and birth date (a million patients share far fewer)."""
+
+    def __init__(self) -> None:
+        self.days: dict[date, date] = {}
+
+    def text(self, value: str) -> str:
+        """The one copy of this string."""
+        return sys.intern(value)
+
+    def day(self, value: date) -> date:
+        """The one copy of this date."""
+        return self.days.setdefault(value, value)
 
 
 def _phones(session: Session, ids: list[int] | None) -> dict[int, list[str]]:
