@@ -11,10 +11,12 @@ import gc
 import sys
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 
 import jellyfish
 from nicknames import NickNamer
@@ -23,6 +25,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from schedtui.core.lookup.normalize import name_tokens
+from schedtui.core.lookup.postings import Postings
 from schedtui.core.lookup.query import ParsedQuery
 from schedtui.core.lookup.ranking import Ranked, Terms, Tier, best_of, name_rank, stream_best
 from schedtui.data import models as m
@@ -71,7 +74,6 @@ class Entry:
     """What the index knows of one patient (slots: a million of these must stay small)."""
 
     patient_id: int
-    mrn: str
     first: str
     last: str
     dob: date
@@ -83,44 +85,34 @@ class Entry:
         """Each phone number's digits."""
         return self.phone_digits.split()
 
-    @property
-    def mrn_key(self) -> str:
-        """The MRN as looked up (upper case), the same string when it already is."""
-        upper = self.mrn.upper()
-        return self.mrn if upper == self.mrn else upper
 
-
-@dataclass
 class PatientIndex:
     """Every patient, keyed the ways a caller identifies themselves."""
 
-    entries: dict[int, Entry] = field(default_factory=dict)
-    by_sound: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    by_token: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_dob: dict[date, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_last4: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    by_mrn: dict[str, int] = field(default_factory=dict)
-    rank: dict[int, int] = field(default_factory=dict)
-    seen_until: datetime | None = None
-    _vocabulary: list[str] | None = None
-    _ordered: dict[str, list[int]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.entries: dict[int, Entry] = {}
+        self.rank: dict[int, int] = {}
+        self.by_token: Postings[str] = Postings(self.rank)
+        self.by_dob: Postings[date] = Postings(self.rank)
+        self.by_last4: Postings[str] = Postings(self.rank)
+        self.by_sound: dict[str, set[str]] = defaultdict(set)  # sound -> tokens
+        self.seen_until: datetime | None = None
+        self._vocabulary: list[str] | None = None
 
     def add(self, entry: Entry) -> None:
         """Index a patient (replacing what was known of them)."""
         self.remove(entry.patient_id)
-        self.entries[entry.patient_id] = entry
-        self.rank[entry.patient_id] = name_rank(entry.last, entry.first, entry.patient_id)
+        pid = entry.patient_id
+        self.entries[pid] = entry
+        self.rank[pid] = name_rank(entry.last, entry.first, pid)
         for token in entry.tokens:
-            ids = self.by_token[token]
-            if not ids and self._vocabulary is not None:
+            if self._vocabulary is not None and not self.by_token.get(token):
                 self._learn(token)
-            ids.add(entry.patient_id)
+            self.by_token.add(token, pid)
             self.by_sound[sound(token)].add(token)
-            self._ordered.pop(token, None)
-        self.by_dob[entry.dob].add(entry.patient_id)
+        self.by_dob.add(entry.dob, pid)
         for phone in entry.phones:
-            self.by_last4[phone[-4:]].add(entry.patient_id)
-        self.by_mrn[entry.mrn_key] = entry.patient_id
+            self.by_last4.add(phone[-4:], pid)
 
     def remove(self, patient_id: int) -> None:
         """Forget a patient."""
@@ -128,12 +120,17 @@ class PatientIndex:
         if old is None:
             return
         for token in old.tokens:
-            self.by_token[token].discard(patient_id)
-            self._ordered.pop(token, None)
-        self.by_dob[old.dob].discard(patient_id)
+            self.by_token.discard(token, patient_id)
+        self.by_dob.discard(old.dob, patient_id)
         for phone in old.phones:
-            self.by_last4[phone[-4:]].discard(patient_id)
-        self.by_mrn.pop(old.mrn_key, None)
+            self.by_last4.discard(phone[-4:], patient_id)
+        del self.rank[patient_id]
+
+    def finish_loading(self) -> None:
+        """After the bulk load: every list in name order, the vocabulary sorted."""
+        for postings in (self.by_token, self.by_dob, self.by_last4):
+            postings.sort()
+        self.vocabulary()
 
     def _learn(self, token: str) -> None:
         """Put a token new to the index into the sorted vocabulary."""
@@ -145,54 +142,42 @@ class PatientIndex:
     def vocabulary(self) -> list[str]:
         """Every name token known, sorted (prefix ranges, fuzzy matching of typos)."""
         if self._vocabulary is None:
-            self._vocabulary = sorted(token for token, ids in self.by_token.items() if ids)
+            self._vocabulary = sorted(self.by_token.keys())
         return self._vocabulary
-
-    def in_name_order(self, key: str, ids: set[int]) -> list[int]:
-        """`ids` (the patients of a token or sound `key`) sorted by name, kept until they
-        change."""
-        listed = self._ordered.get(key)
-        if listed is None:
-            listed = self._ordered[key] = sorted(ids, key=self.rank.__getitem__)
-        return listed
-
-    def put_in_name_order(self) -> None:
-        """Sort every token's and sound's patients now, not on a keystroke."""
-        for token, ids in self.by_token.items():
-            self.in_name_order(token, ids)
 
     def tiers(self, term: str, *, typos: bool = False) -> list[Tier]:
         """The ways a name fragment may match, best first (see `Tier`). Close spellings
         count when little else matches, or always when `typos` is asked for."""
-        exact = self.by_token.get(term, set())
-        tiers = [Tier(100, [(term, exact)], lambda pid: pid in exact)] if exact else []
+        tiers = []
+        if exact := self.by_token.get(term):
+            tiers.append(Tier(100, [(term, exact)], self._has_token_in({term})))
         vocabulary = self.vocabulary()
         prefixed = []
         for position in range(bisect_left(vocabulary, term), len(vocabulary)):
             token = vocabulary[position]
             if not token.startswith(term):
                 break
-            ids = self.by_token.get(token)
-            if token != term and ids:
+            if token != term and (ids := self.by_token.get(token)):
                 prefixed.append((token, ids))
         if prefixed:
             tiers.append(Tier(90, prefixed, self._starts_with(term)))
         names = _nicknames().canonicals_of(term) | _nicknames().nicknames_of(term)
-        nick = [(name, ids) for name in sorted(names) if (ids := self.by_token.get(name))]
-        if nick:
-            tiers.append(Tier(80, nick, lambda pid: any(pid in ids for _, ids in nick)))
-        alike = self.by_sound.get(sound(term), set()) if len(term) >= 3 else set()
-        sounds = [(token, ids) for token in sorted(alike) if (ids := self.by_token.get(token))]
-        if sounds:
-            tiers.append(Tier(75, sounds, self._has_token_in(alike)))
+        tiers += self._tier_of(80, names)
+        tiers += self._tier_of(
+            75, self.by_sound.get(sound(term), set()) if len(term) >= 3 else set()
+        )
         if len(term) >= 3 + (not typos) and (typos or sum(t.size for t in tiers) < 5):
             for token, score, _ in process.extract(
                 term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=65 if typos else 75
             ):
-                if ids := self.by_token.get(token):
-                    tiers.append(Tier(score * 0.8, [(token, ids)], ids.__contains__))
+                tiers += self._tier_of(score * 0.8, {token})
         tiers.sort(key=lambda tier: -tier.score)
         return tiers
+
+    def _tier_of(self, score: float, tokens: set[str]) -> list[Tier]:
+        """A tier of patients with any of `tokens` (none if nobody has them)."""
+        sources = [(t, ids) for t in sorted(tokens) if (ids := self.by_token.get(t))]
+        return [Tier(score, sources, self._has_token_in(tokens))] if sources else []
 
     def _has_token_in(self, tokens: set[str]) -> Callable[[int], bool]:
         def check(patient_id: int) -> bool:
@@ -206,9 +191,12 @@ class PatientIndex:
 
         return check
 
-    def search(self, query: ParsedQuery, limit: int = 20) -> list[tuple[Entry, float, list[str]]]:
-        """The best matches, strongest first (then by name), each with why it matched."""
-        keyed = self._keyed(query)
+    def search(
+        self, query: ParsedQuery, limit: int = 20, mrn_ids: Iterable[int] = ()
+    ) -> list[tuple[Entry, float, list[str]]]:
+        """The best matches, strongest first (then by name), each with why it matched.
+        `mrn_ids`: the patients whose MRN was typed (the store looks MRNs up)."""
+        keyed = self._keyed(query, {pid for pid in mrn_ids if pid in self.entries})
         if not (keyed or query.names):
             return []
         terms = [(term, self.tiers(term)) for term in query.names]
@@ -222,29 +210,28 @@ class PatientIndex:
     def _ranked(self, keyed: list[Keyed], terms: Terms, limit: int) -> Ranked:
         """Score the few patients who fit every part; stream when there are many."""
         if not keyed and len(terms) == 1:
-            return stream_best(self, terms, self.rank, limit)
+            return stream_best(terms, self.rank, limit)
         common = _fitting(keyed, terms)
         if keyed or len(common) <= SCORE_ALL_UP_TO:
             bonus = sum(weight for _, _, weight in keyed)
             return best_of(common, terms, bonus, self.rank, limit)
-        return stream_best(self, terms, self.rank, limit, common)
+        return stream_best(terms, self.rank, limit, common)
 
-    def _keyed(self, query: ParsedQuery) -> list[Keyed]:
+    def _keyed(self, query: ParsedQuery, mrns: set[int]) -> list[Keyed]:
         """Dates of birth, phone digits and MRNs typed, each with the patients it fits. An
         MRN decides: digits that also read as a date or a phone need not fit it too."""
         keyed = []
         if query.birth_dates:
-            ids = set().union(*(self.by_dob.get(d, set()) for d in query.birth_dates))
+            ids = set().union(*(self.by_dob.get(d) for d in query.birth_dates))
             keyed.append(("date of birth", ids, 100.0))
         if query.phone_digits:
             ids = {
                 pid
-                for pid in self.by_last4.get(query.phone_digits[-4:], set())
+                for pid in self.by_last4.get(query.phone_digits[-4:])
                 if any(p.endswith(query.phone_digits) for p in self.entries[pid].phones)
             }
             if ids or len(query.phone_digits) > 4 or not query.tokens:
                 keyed.append(("phone", ids, 100.0))
-        mrns = {self.by_mrn[t] for t in query.tokens if t in self.by_mrn}
         if mrns:
             keyed = [k for k in keyed if k[1] & mrns] + [("MRN", mrns, 200.0)]
         return keyed
@@ -257,35 +244,31 @@ def load_index(
     index = index or PatientIndex()
     p = m.Patient.__table__  # type: ignore[attr-defined]
     statement = select(
-        p.c.id, p.c.mrn, p.c.first_name, p.c.last_name, p.c.preferred_name, p.c.dob, p.c.updated_at
+        p.c.id, p.c.first_name, p.c.last_name, p.c.preferred_name, p.c.dob, p.c.updated_at
     )
     if since is not None:
         statement = statement.where(p.c.updated_at > since)
         changed = [row.id for row in session.execute(statement)]
         if not changed:
             return index
-        phones = _phones(session, changed)
-    else:
-        phones = _phones(session, None)
+    phones = _phones(session, changed if since is not None else None)
     shared = Shared()
-    for row in session.execute(statement):
+    for row in session.execute(statement.order_by(p.c.id)):
         tokens = name_tokens(row.first_name, row.preferred_name) | name_tokens(row.last_name)
         index.add(
             Entry(
                 row.id,
-                row.mrn,
                 shared.text(row.first_name),
                 shared.text(row.last_name),
                 shared.day(row.dob),
-                " ".join(phones.pop(row.id, ())),
+                phones.of(row.id),
                 tuple(shared.text(token) for token in sorted(tokens)),
             )
         )
         if index.seen_until is None or row.updated_at > index.seen_until:
             index.seen_until = row.updated_at
-    index.vocabulary()  # built now, not on the keystroke that first needs it
     if since is None:
-        index.put_in_name_order()
+        index.finish_loading()  # lists in name order now, not on the first keystroke
         # Millions of long-lived objects: keep the garbage collector from walking them
         # all during a keystroke (a full collection took ~0.3 s).
         gc.freeze()
@@ -307,12 +290,37 @@ class Shared:
         return self.days.setdefault(value, value)
 
 
-def _phones(session: Session, ids: list[int] | None) -> dict[int, list[str]]:
+class _Phones:
+    """Each patient's phone digits, read in patient order alongside the patients (a
+    million-entry dictionary would outlive the build in the process's memory)."""
+
+    def __init__(self, rows: Iterator[tuple[int, str]]) -> None:
+        self.groups = groupby(rows, key=itemgetter(0))
+        self.at: tuple[int, str] | None = None
+        self._next()
+
+    def _next(self) -> None:
+        group = next(self.groups, None)
+        if group is None:
+            self.at = None
+        else:
+            patient_id, numbers = group
+            self.at = (patient_id, " ".join(number.lstrip("+") for _, number in numbers))
+
+    def of(self, patient_id: int) -> str:
+        """The digits of `patient_id`'s phones (ids asked for in increasing order)."""
+        while self.at is not None and self.at[0] < patient_id:
+            self._next()
+        if self.at is not None and self.at[0] == patient_id:
+            return self.at[1]
+        return ""
+
+
+def _phones(session: Session, ids: list[int] | None) -> _Phones:
     t = m.PatientPhone.__table__  # type: ignore[attr-defined]
-    statement = select(t.c.patient_id, t.c.number)
+    statement = select(t.c.patient_id, t.c.number).order_by(
+        t.c.patient_id, t.c.is_primary.desc(), t.c.id
+    )
     if ids is not None:
         statement = statement.where(t.c.patient_id.in_(ids))
-    found: dict[int, list[str]] = defaultdict(list)
-    for patient_id, number in session.execute(statement):
-        found[patient_id].append(number.lstrip("+"))
-    return found
+    return _Phones((row[0], row[1]) for row in session.execute(statement))

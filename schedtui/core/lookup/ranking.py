@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from schedtui.core.lookup.normalize import fold
 
@@ -26,7 +25,7 @@ class Tier:
     sound key), and a test of whether a given patient matches this way."""
 
     score: float
-    sources: list[tuple[str, set[int]]]
+    sources: Sequence[tuple[str, Sequence[int]]]  # token -> its patients, in name order
     has: Callable[[int], bool]
 
     @property
@@ -37,12 +36,6 @@ class Tier:
 
 Terms = list[tuple[str, list[Tier]]]
 Ranked = list[tuple[int, float]]
-
-
-class Ordered(Protocol):
-    """What ranking needs of the index: a source's patients in name order."""
-
-    def in_name_order(self, key: str, ids: set[int]) -> list[int]: ...
 
 
 def name_rank(last: str, first: str, patient_id: int) -> int:
@@ -77,13 +70,12 @@ def best_of(
     return [(pid, -negative) for negative, _, pid in heapq.nsmallest(limit, scored)]
 
 
-def _in_order(index: Ordered, tier: Tier, rank: dict[int, int]) -> Iterator[int]:
-    lists = [index.in_name_order(key, ids) for key, ids in tier.sources]
-    return lists[0].__iter__() if len(lists) == 1 else heapq.merge(*lists, key=rank.__getitem__)
+def _in_order(tier: Tier, rank: dict[int, int]) -> Iterator[int]:
+    lists = [ids for _, ids in tier.sources]
+    return iter(lists[0]) if len(lists) == 1 else heapq.merge(*lists, key=rank.__getitem__)
 
 
 def stream_best(
-    index: Ordered,
     terms: Terms,
     rank: dict[int, int],
     limit: int,
@@ -101,7 +93,7 @@ def stream_best(
     seen: set[int] = set()
     for tier in terms[lead][1]:
         ceiling = -(tier.score + others_best)
-        for patient_id in _in_order(index, tier, rank):
+        for patient_id in _in_order(tier, rank):
             if len(kept) == limit and kept[-1] < (ceiling, rank[patient_id]):
                 break  # later rows of this tier sort after the last one kept
             if patient_id in seen or (common is not None and patient_id not in common):

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from schedtui.core.lookup.index import PatientIndex, load_index
 from schedtui.core.lookup.query import parse_query
+from schedtui.core.money import dollars
 from schedtui.core.phones import national
 from schedtui.data import models as m
 
@@ -78,14 +79,14 @@ def find_patients(
     query = parse_query(text, today)
     if query.empty:
         return []
-    found = index.search(query, limit)
+    found = index.search(query, limit, _mrn_owners(session, query.tokens))
     ids = [entry.patient_id for entry, _, _ in found]
     upcoming = _next_appointments(session, ids, now)
-    alerts = _alerts(session, ids)
+    mrns, alerts = _mrns_and_alerts(session, ids)
     return [
         PatientMatch(
             entry.patient_id,
-            entry.mrn,
+            mrns[entry.patient_id],
             f"{entry.last}, {entry.first}",
             entry.dob,
             _age(entry.dob, today),
@@ -111,20 +112,34 @@ def _next_appointments(session: Session, ids: list[int], now: datetime) -> dict[
     return {patient_id: start for patient_id, start in rows if start is not None}
 
 
-def _alerts(session: Session, ids: list[int]) -> dict[int, list[str]]:
+def _mrn_owners(session: Session, tokens: list[str]) -> list[int]:
+    """Patients whose MRN was typed (in upper or lower case)."""
+    if not tokens:
+        return []
+    p = m.Patient.__table__  # type: ignore[attr-defined]
+    spellings = {spelling for t in tokens for spelling in (t, t.lower())}
+    return [row.id for row in session.execute(select(p.c.id).where(p.c.mrn.in_(spellings)))]
+
+
+def _mrns_and_alerts(
+    session: Session, ids: list[int]
+) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Each patient's MRN, and the alerts to mind: interpreter, balance, authorization."""
     found: dict[int, list[str]] = {patient_id: [] for patient_id in ids}
+    mrns: dict[int, str] = {}
     if not ids:
-        return found
+        return mrns, found
     p = m.Patient.__table__  # type: ignore[attr-defined]
     for row in session.execute(
-        select(p.c.id, p.c.interpreter_needed, p.c.language, p.c.balance_cents).where(
+        select(p.c.id, p.c.mrn, p.c.interpreter_needed, p.c.language, p.c.balance_cents).where(
             p.c.id.in_(ids)
         )
     ):
+        mrns[row.id] = row.mrn
         if row.interpreter_needed:
             found[row.id].append(f"interpreter ({row.language})")
         if row.balance_cents:
-            found[row.id].append(f"balance ${row.balance_cents / 100:,.2f}")
+            found[row.id].append(f"balance {dollars(row.balance_cents)}")
     auth = m.PriorAuthorization.__table__  # type: ignore[attr-defined]
     pending = session.execute(
         select(auth.c.patient_id)
@@ -133,4 +148,4 @@ def _alerts(session: Session, ids: list[int]) -> dict[int, list[str]]:
     )
     for (patient_id,) in pending:
         found[patient_id].append("authorization pending")
-    return found
+    return mrns, found
