@@ -206,3 +206,37 @@ def test_cli_find(
         "next_appointment",
         "alerts",
     }
+
+
+def _misspelt(p: m.Patient) -> list[str]:
+    """What schedulers type for this patient: misspelt, partial, nickname-free forms."""
+    first, last = p.first_name, p.last_name
+    swapped = last[:1] + last[2:3] + last[1:2] + last[3:] if len(last) > 3 else last + "e"
+    return [
+        f"{first} {last[:-1]}x",  # the last letter wrong
+        f"{swapped} {first}",  # two letters swapped, names in the other order
+        f"{last[:4]} {first[:3]}",  # fragments
+        f"{last.lower()} {p.dob:%-m/%-d/%y}",  # surname and birth date
+        f"{first[:2]} {last} {p.dob:%m%d%Y}",
+    ]
+
+
+def test_misspelt_and_partial_queries_find_the_patient_in_the_top_3(
+    seeded_store: Store,
+) -> None:
+    """On the seeded clinic, every query made from 40 patients puts them (or a namesake)
+    in the top 3."""
+    with seeded_store.read() as session:
+        patients = session.exec(select(m.Patient).order_by(m.Patient.id).limit(40)).all()
+        index = refresh(session, None)
+        missed = []
+        for patient in patients:
+            for query in _misspelt(patient):
+                found = find_patients(session, index, query, now=NOW, today=TODAY, region="US")
+                if not any(
+                    x.patient_id == patient.id
+                    or x.name == f"{patient.last_name}, {patient.first_name}"
+                    for x in found[:3]
+                ):
+                    missed.append((query, [x.name for x in found[:3]]))
+    assert missed == []
