@@ -24,6 +24,7 @@ from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, Sign
 from schedtui.screens.today import TodayScreen
 from schedtui.screens.workspace import LookupIndex, WorkspaceScreen
 from schedtui.settings import Settings
+from schedtui.themes import THEMES
 
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
@@ -39,6 +40,7 @@ class SchedApp(App[None]):
         Binding("f1", "help", "Help", id="app.help"),
         Binding("f2", "toggle_mask", "Mask", id="app.mask"),
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
+        Binding("f3", "show_today", "Today", id="app.today"),
         Binding("f4", "workspace", "Call", id="app.workspace"),
         Binding("f6", "authorizations", "Auths", id="app.authorizations"),
         Binding("f7", "audit", "Audit", id="app.audit"),
@@ -67,6 +69,8 @@ class SchedApp(App[None]):
         self._show_who()
 
     def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
@@ -101,6 +105,8 @@ class SchedApp(App[None]):
             return self.actor is not None and self.actor.can(Permission.VIEW_AUDIT)
         if self.actor is None or isinstance(self.screen, LockScreen):
             return action in _ALLOWED_SIGNED_OUT
+        if action == "show_today":  # not offered where it already is
+            return not isinstance(self.screen, TodayScreen)
         return True
 
     @on(SignedIn)
@@ -110,7 +116,7 @@ class SchedApp(App[None]):
         self.last_activity = self.clock.now()
         self._show_who()
         self.switch_screen(TodayScreen())
-        if self.start.caller_query:
+        if self.start.caller_query or self.settings.first_screen == "call":
             self.push_screen(WorkspaceScreen(self.start.caller_query))
 
     def lock_if_idle(self) -> None:
@@ -185,7 +191,9 @@ class SchedApp(App[None]):
             return
         yield SystemCommand("Help", "Keys and first steps (F1)", self.action_help)
         yield SystemCommand(
-            "Today", "The day's appointments across providers and sites", self.action_show_today
+            "Today",
+            "The day's appointments across providers and sites (F3)",
+            self.action_show_today,
         )
         yield SystemCommand(
             "Privacy mask", "Hide or show identifying details (F2)", self.action_toggle_mask
@@ -203,9 +211,8 @@ class SchedApp(App[None]):
         )
         if self.actor.can(Permission.VIEW_AUDIT):
             yield SystemCommand("Audit trail", "Who saw or changed what (F7)", self.action_audit)
-        yield from binding_commands(
-            self, screen, {"Help", "Mask", "Lock", "Call", "Auths", "Audit"}
-        )
+        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today"}
+        yield from binding_commands(self, screen, shown)
 
 
 def create_app(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 import phonenumbers
@@ -97,6 +97,11 @@ class Settings(BaseSettings):
         default=5, ge=1, le=60, description="How long a slot stays held while a caller decides."
     )
     theme: str = Field(default="textual-dark", description="Textual theme of the TUI.")
+    first_screen: Literal["call", "today"] = Field(
+        default="call",
+        description="What opens after signing in: the call workspace (the lookup box has "
+        "focus) or the day's schedule.",
+    )
     eligibility_dir: str | None = Field(
         default=None,
         description="Folder of the X12 file exchange: outbox/ (270s), inbox/, processed/ and "

@@ -353,3 +353,43 @@ async def test_the_palette_offers_every_key_the_footer_shows(
         and "Cancel the visit" in commands["Cancel visit"].help
     )
     assert isinstance(opened, ReasonPicker)
+
+
+def test_small_terminal_high_contrast_snapshot(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
+) -> None:
+    """80x24 in the high-contrast theme: the open patient takes the width, the call note
+    shrinks, every upcoming visit's column shows."""
+    engine, staff = clinic
+    _booked_for_pat3(sqlite_store, engine, staff)
+    start = SessionStart(staff.scheduler, False, "ava_os", caller_query="E0003")
+    settings = load_settings(clinic_name="Test Clinic", theme="schedtui-high-contrast")
+    app = create_app(settings, sqlite_store, FrozenClock(NOW), start=start)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_to_visits)
+
+
+def test_small_terminal_open_times_snapshot(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
+) -> None:
+    """80x24: the open times fit, and the whole of why the highlighted one fits is below."""
+    _, staff = clinic
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _open_booking(pilot)
+        await pilot.press(*"follow", "enter")
+        await _settle(pilot)
+
+    assert snap_compare(_app(sqlite_store, staff), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_high_contrast_theme_is_offered(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    _, staff = clinic
+    settings = load_settings(theme="schedtui-high-contrast")
+    start = SessionStart(staff.scheduler, False, "ava_os")
+    app = create_app(settings, sqlite_store, FrozenClock(NOW), start=start)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        theme, notes = app.theme, [n.message for n in app._notifications]
+    assert theme == "schedtui-high-contrast" and notes == []

@@ -37,7 +37,9 @@ def staff(sqlite_store: Store) -> Iterator[Staff]:
 def _app(
     store: Store, actor: Actor | None, *, first_run: bool = False, clock: FrozenClock | None = None
 ) -> SchedApp:
-    settings = load_settings(clinic_name="Harbor Family Practice", idle_lock_minutes=5)
+    settings = load_settings(
+        clinic_name="Harbor Family Practice", idle_lock_minutes=5, first_screen="today"
+    )
     start = SessionStart(actor, needs_first_admin=first_run, os_login="nobody")
     return create_app(settings, store, clock or FrozenClock(NOW), start=start)
 

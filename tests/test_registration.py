@@ -211,3 +211,41 @@ def test_a_missing_phone_is_required(sqlite_store: Store, staff: Staff) -> None:
     with pytest.raises(RegistrationInvalid) as refused:
         _register(sqlite_store, staff, Registration(**{**GOOD.__dict__, "phone": " "}))
     assert refused.value.errors["phone"].startswith("required")
+
+
+async def _duplicate_warning(pilot: Pilot[Any]) -> None:
+    """Nia is registered already; the form is filled for her again and Ctrl+S pressed."""
+    app = pilot.app
+    assert isinstance(app, SchedApp)
+    await _settle(pilot)
+    await pilot.press("ctrl+n")
+    await _settle(pilot)
+    await _fill(
+        pilot,
+        app,
+        {"first_name": "Nya", "last_name": "Okoye", "dob": "07/14/1988", "phone": "6175550199"},
+    )
+    await pilot.press("ctrl+s")
+    await _settle(pilot)
+
+
+async def test_the_form_warns_of_a_likely_duplicate_and_a_second_save_registers(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    first = _register(sqlite_store, staff, GOOD)
+    before = _count(sqlite_store)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _duplicate_warning(pilot)
+        warning = str(app.screen.query_one("#duplicates", Static).render())
+        assert _count(sqlite_store) == before  # nothing saved on the first Ctrl+S
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+    assert f"{first.mrn}  Okoye, Nia  07/14/1988  (same date of birth, similar name)" in warning
+    assert _count(sqlite_store) == before + 1
+
+
+def test_duplicate_warning_snapshot(sqlite_store: Store, staff: Staff, snap_compare: Any) -> None:
+    _register(sqlite_store, staff, GOOD)
+    app = _app(sqlite_store, staff)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_duplicate_warning)

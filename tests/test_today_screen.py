@@ -34,7 +34,7 @@ def clinic_store(sqlite_store: Store) -> Iterator[Store]:
 
 
 def _app(store: Store, *, sandbox: bool = False, role: str = "scheduler") -> SchedApp:
-    settings = load_settings(clinic_name="Harbor Family Practice")
+    settings = load_settings(clinic_name="Harbor Family Practice", first_screen="today")
     names = {"scheduler": "ava.jensen", "supervisor": "sue.super", "admin": "alex.admin"}
     with store.read() as session:
         user = session.exec(select(User).where(User.username == names[role])).one()

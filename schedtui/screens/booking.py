@@ -65,6 +65,7 @@ class BookingScreen(WorkScreen[int | None]):
     BookingScreen #booking-type { margin: 0 1; }
     BookingScreen #booking-status { height: 2; padding: 0 1; }
     BookingScreen DataTable { height: 1fr; }
+    BookingScreen #booking-why { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
         Binding("escape", "close", "Back", id="booking.close"),
@@ -106,6 +107,7 @@ class BookingScreen(WorkScreen[int | None]):
         yield Static("", id="booking-status", markup=False)
         table: DataTable[Text] = DataTable(id="booking-rows", cursor_type="row")
         yield table
+        yield Static("", id="booking-why", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -204,7 +206,9 @@ class BookingScreen(WorkScreen[int | None]):
         self.slots = message.slots
         table = self.query_one("#booking-rows", DataTable)
         table.clear(columns=True)
-        for label, width in (("When", 22), ("Provider", 20), ("Site", 6), ("Why it fits", 60)):
+        named = 16 if self.size.width < 100 else 20
+        rest = max(24, self.size.width - 22 - named - 6 - 10)  # the why gets what is left
+        for label, width in (("When", 22), ("Provider", named), ("Site", 6), ("Why it fits", rest)):
             table.add_column(label, width=width)
         for slot, (when, provider, site) in zip(message.slots, message.rows, strict=True):
             why = "; ".join(slot.why)
@@ -216,6 +220,13 @@ class BookingScreen(WorkScreen[int | None]):
         )
         if message.slots:
             table.focus()
+
+    @on(DataTable.RowHighlighted, "#booking-rows")
+    def explain(self, event: DataTable.RowHighlighted) -> None:
+        """The whole of why the time under the cursor fits (the column may be cut short)."""
+        if 0 <= event.cursor_row < len(self.slots):
+            why = "; ".join(self.slots[event.cursor_row].why)
+            self.query_one("#booking-why", Static).update(f"Why it fits: {printable(why)}")
 
     @on(DataTable.RowSelected, "#booking-rows")
     def hold(self, event: DataTable.RowSelected) -> None:

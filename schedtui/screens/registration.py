@@ -43,8 +43,16 @@ class RegistrationScreen(ModalScreen[int | None]):
     RegistrationScreen #form { width: 80; height: 90%; border: thick $primary;
                                background: $surface; padding: 0 2; }
     RegistrationScreen .error { color: $error; height: auto; }
-    RegistrationScreen #duplicates { color: $warning; height: auto; margin-top: 1; }
+    RegistrationScreen #duplicates { color: $warning; height: auto; margin-bottom: 1; }
+    RegistrationScreen #form { max-width: 100%; }
+    RegistrationScreen.-short #form { height: 100%; }
+    RegistrationScreen.-short Input { height: 1; border: none; padding: 0 1;
+                                      background: $boost; }
+    RegistrationScreen.-short Input:focus { background: $primary 40%; }
+    RegistrationScreen.-short Checkbox { height: 1; border: none; padding: 0; }
     """
+    #: Under 40 rows the fields are one line each, so more of the form shows at once.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "register", "Register", id="registration.save"),
         Binding("escape", "cancel", "Cancel", id="registration.cancel"),
@@ -70,17 +78,21 @@ class RegistrationScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             yield Static("New patient", classes="title")
+            warning = Static("", id="duplicates", markup=False)  # on top: seen at once
+            warning.display = False
+            yield warning
             for name, label in FIELDS:
                 yield Label(label)
                 prefill = {"sex": "unknown", "language": "en", "phone": self.phone}
                 yield Input(id=f"reg-{name}", value=prefill.get(name, ""))
-                yield Static("", id=f"err-{name}", classes="error", markup=False)
+                error = Static("", id=f"err-{name}", classes="error", markup=False)
+                error.display = False  # shown with a message only
+                yield error
             yield Checkbox("Needs an interpreter", id="reg-interpreter")
             with Horizontal():
                 yield Checkbox("SMS ok", id="reg-sms")
                 yield Checkbox("E-mail ok", id="reg-email-ok")
                 yield Checkbox("Calls ok", True, id="reg-voice")
-            yield Static("", id="duplicates", markup=False)
             yield Button("Register (Ctrl+S)", variant="primary", id="reg-save")
 
     def on_mount(self) -> None:
@@ -111,7 +123,9 @@ class RegistrationScreen(ModalScreen[int | None]):
     def action_register(self) -> None:
         """Check and save (a second Ctrl+S registers despite likely duplicates)."""
         for name, _ in FIELDS:
-            self.query_one(f"#err-{name}", Static).update("")
+            error = self.query_one(f"#err-{name}", Static)
+            error.update("")
+            error.display = False
         self.save(self._entry(), self.confirmed_new)
 
     @work(
@@ -146,7 +160,9 @@ class RegistrationScreen(ModalScreen[int | None]):
     def show_errors(self, message: Invalid) -> None:
         """Each message under its field; focus the first wrong one."""
         for name, text in message.errors.items():
-            self.query_one(f"#err-{name}", Static).update(f"{text}")
+            error = self.query_one(f"#err-{name}", Static)
+            error.update(f"{text}")
+            error.display = True
         first = next(iter(message.errors))
         self.query_one(f"#reg-{first}", Input).focus()
 
@@ -159,13 +175,14 @@ class RegistrationScreen(ModalScreen[int | None]):
             return
         self.confirmed_new = True
         lines = [f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})" for d in result.duplicates]
-        self.query_one("#duplicates", Static).update(
-            printable(
-                "This may be a patient we already have:\n"
-                + "\n".join(lines)
-                + "\nEsc and search for them, or Ctrl+S again to register a new patient."
-            )
-        )
+        said = [
+            "This may be a patient we already have:",
+            *lines,
+            "Esc and search for them, or Ctrl+S again to register a new patient.",
+        ]
+        self.query_one("#duplicates", Static).update("\n".join(map(printable, said)))
+        self.query_one("#duplicates", Static).display = True
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
 
     @on(Worker.StateChanged)
     def _report_failure(self, event: Worker.StateChanged) -> None:

@@ -63,6 +63,8 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen #workspace-body { height: 1fr; }
     WorkspaceScreen #matches { width: 98; max-width: 60%; }
     WorkspaceScreen.-patient-open #matches { width: 40%; }
+    WorkspaceScreen.-narrow.-patient-open #matches { display: none; }
+    WorkspaceScreen.-short #call-bar { height: 4; }
     WorkspaceScreen #patient-side { width: 1fr; border-left: vkey $primary; }
     WorkspaceScreen #visits-title { height: 1; padding: 0 1; text-style: bold; }
     WorkspaceScreen #visits { height: auto; max-height: 9; }
@@ -70,6 +72,8 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen #call-timer { width: 16; padding: 0 1; }
     WorkspaceScreen #note { width: 1fr; }
     """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("ctrl+f", "focus_lookup", "Find", id="workspace.find"),
         Binding("escape", "clear", "Clear", id="workspace.clear"),
@@ -169,7 +173,9 @@ class WorkspaceScreen(WorkScreen[None]):
 
     @on(Input.Changed, "#lookup")
     def typed(self, event: Input.Changed) -> None:
-        """Every keystroke searches again; the previous search is dropped."""
+        """Every keystroke searches again; the previous search is dropped (the list shows
+        again beside the open patient)."""
+        self.remove_class("-patient-open")
         self.search(event.value)
 
     @work(
@@ -261,7 +267,7 @@ class WorkspaceScreen(WorkScreen[None]):
         )
         self.query_one(VisitTable).show(message.panel.upcoming)
         self.query_one("#visits-title", Static).update(
-            "Upcoming visits (F8, then c cancels, r reschedules)"
+            "Upcoming visits (F8; c cancel, r reschedule)"
             if message.panel.upcoming
             else "No upcoming visits (Ctrl+B books one)"
         )

@@ -14,7 +14,7 @@ from schedtui.core.patient_panel import Visit
 from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 
-COLUMNS = (("When", 24), ("Type", 6), ("Provider", 16), ("Status", 12))
+COLUMNS = (("When", 27), ("Type", 6), ("Provider", 14), ("Status", 12))
 
 
 def visit_when(visit: Visit) -> str:
@@ -44,6 +44,7 @@ class VisitTable(DataTable[Text]):
     def on_mount(self) -> None:
         for label, width in COLUMNS:
             self.add_column(label, width=width)
+        self.display = False  # until a patient with upcoming visits is open
 
     def show(self, visits: tuple[Visit, ...]) -> None:
         """List `visits` (the cursor goes back to the first)."""
