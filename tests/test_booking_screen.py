@@ -393,3 +393,22 @@ async def test_the_high_contrast_theme_is_offered(
         await _settle(pilot)
         theme, notes = app.theme, [n.message for n in app._notifications]
     assert theme == "schedtui-high-contrast" and notes == []
+
+
+async def test_the_call_note_is_linked_to_the_visit_the_call_booked(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_confirm(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("f5", *"booked fu", "ctrl+s")
+        await _settle(pilot)
+    [booked] = _appointments(sqlite_store, engine.patients[3])
+    with sqlite_store.read() as session:
+        filed = session.exec(select(m.CallNote).where(col(m.CallNote.is_draft).is_(False))).all()
+    assert [(n.body, n.patient_id, n.appointment_id) for n in filed] == [
+        ("booked fu", engine.patients[3], booked.id)
+    ]

@@ -114,6 +114,8 @@ class WorkspaceScreen(WorkScreen[None]):
         self.saved_text = ""
         self.call_started: datetime | None = None
         self.patient_id: int | None = None
+        #: The visit this call booked, moved or cancelled: the call note is linked to it.
+        self.appointment_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -260,6 +262,8 @@ class WorkspaceScreen(WorkScreen[None]):
     @on(PanelLoaded)
     def show_panel(self, message: PanelLoaded) -> None:
         """Show the patient (the call note is now about them)."""
+        if message.panel.patient_id != self.patient_id:
+            self.appointment_id = None  # another patient: the visit was someone else's
         self.patient_id = message.panel.patient_id
         self.add_class("-patient-open")
         self.query_one(PatientPanelView).show(
@@ -329,14 +333,26 @@ class WorkspaceScreen(WorkScreen[None]):
     def action_file_note(self) -> None:
         """File the note for this call and start the next."""
         if self.note_id is not None:
-            self._file(self.note_id, self.query_one("#note", TextArea).text, self.patient_id)
+            text = self.query_one("#note", TextArea).text
+            self._file(self.note_id, text, self.patient_id, self.appointment_id)
+            self.appointment_id = None
 
     @work(thread=True, group="note", exit_on_error=False, description="Filing the call note")
-    def _file(self, note_id: int, text: str, patient_id: int | None) -> None:
+    def _file(
+        self, note_id: int, text: str, patient_id: int | None, appointment_id: int | None
+    ) -> None:
         app = self.sched_app
         assert app.actor is not None
         now = app.clock.now()
-        finish_note(app.store, app.actor, note_id, text, now=now, patient_id=patient_id)
+        finish_note(
+            app.store,
+            app.actor,
+            note_id,
+            text,
+            now=now,
+            patient_id=patient_id,
+            appointment_id=appointment_id,
+        )
         self.post_message(self.NoteReady(start_note(app.store, app.actor, now=now), "", now, False))
         self.app.call_from_thread(self.notify, "Call note filed.")
 
@@ -365,6 +381,7 @@ class WorkspaceScreen(WorkScreen[None]):
 
         def booked(appointment_id: int | None) -> None:
             if appointment_id is not None:
+                self.appointment_id = appointment_id
                 self.notify(f"Booked: appointment {appointment_id}.")
                 self.load_panel(panel.patient_id)
 
@@ -412,6 +429,7 @@ class WorkspaceScreen(WorkScreen[None]):
             settings=app.settings,
         )
         said = f"Cancelled {visit_when(visit)}" + (" (a late cancellation)." if late else ".")
+        self.app.call_from_thread(setattr, self, "appointment_id", visit.appointment_id)
         self.app.call_from_thread(self.notify, said)
         if patient_id is not None:
             self.app.call_from_thread(self.load_panel, patient_id)
@@ -422,6 +440,7 @@ class WorkspaceScreen(WorkScreen[None]):
 
         def moved(appointment_id: int | None) -> None:
             if appointment_id is not None:
+                self.appointment_id = appointment_id
                 self.notify(f"Moved: the visit is now appointment {appointment_id}.")
                 self.load_panel(panel.patient_id)
 
