@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)  # Friday noon in Boston
 SIZE = (140, 34)
+#: The test patients have no coverage: booking them is an override, and says why.
+SELF_PAY = "self-pay, card to follow"
 
 
 @pytest.fixture
@@ -92,7 +95,7 @@ async def test_a_scheduler_books_the_first_open_time_after_the_read_back(
         rows = await _to_confirm(pilot)
         script = str(app.screen.query_one("#confirm-script", Static).render())
         held = _holds(sqlite_store)
-        await pilot.press("enter")
+        await pilot.press(*SELF_PAY, "enter")
         await _settle(pilot)
         back_on = app.screen
         notes = [n.message for n in app._notifications]
@@ -265,7 +268,7 @@ async def test_reschedule_from_the_panel_moves_the_visit_in_one_step(
         await _settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         moving = str(app.screen.query_one("#confirm-moving", Static).render())
-        await pilot.press("enter")
+        await pilot.press(*SELF_PAY, "enter")
         await _settle(pilot)
         back_on = app.screen
         notes = [n.message for n in app._notifications]
@@ -293,7 +296,9 @@ async def test_the_reason_for_the_visit_is_booked_with_it(
         await _open_booking(pilot)
         await pilot.press("tab", *"knee [b]pain", "shift+tab", *"follow", "enter")
         await _settle(pilot)
-        await pilot.press("enter", "enter")
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press(*SELF_PAY, "enter")
         await _settle(pilot)
     [booked] = _appointments(sqlite_store, engine.patients[3])
     assert booked.reason == "knee [b]pain"
@@ -402,7 +407,7 @@ async def test_the_call_note_is_linked_to_the_visit_the_call_booked(
     app = _app(sqlite_store, staff)
     async with app.run_test(size=SIZE) as pilot:
         await _to_confirm(pilot)
-        await pilot.press("enter")
+        await pilot.press(*SELF_PAY, "enter")
         await _settle(pilot)
         await pilot.press("f5", *"booked fu", "ctrl+s")
         await _settle(pilot)
@@ -412,3 +417,33 @@ async def test_the_call_note_is_linked_to_the_visit_the_call_booked(
     assert [(n.body, n.patient_id, n.appointment_id) for n in filed] == [
         ("booked fu", engine.patients[3], booked.id)
     ]
+
+
+async def test_open_insurance_items_need_a_reason_which_the_audit_keeps(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_confirm(pilot)
+        open_items = str(app.screen.query_one("#confirm-open", Static).render())
+        await pilot.press("enter")  # no reason yet
+        await _settle(pilot)
+        still = app.screen
+        notes = [n.message for n in app._notifications]
+        await pilot.press(*SELF_PAY, "enter")
+        await _settle(pilot)
+    assert isinstance(still, ConfirmScreen)
+    assert "Say why you book despite the open insurance items (or Esc)." in notes
+    assert "Coverage: none on file" in open_items
+    [booked] = _appointments(sqlite_store, engine.patients[3])
+    with sqlite_store.read() as session:
+        row = session.exec(
+            select(m.AuditEvent)
+            .where(col(m.AuditEvent.entity) == "appointment")
+            .where(col(m.AuditEvent.action) == "create")
+        ).one()
+    override = json.loads(row.detail_json)["insurance_override"]
+    assert override["reason"] == SELF_PAY
+    assert override["open_items"][0].startswith("Coverage: none on file")
+    assert row.entity_id == str(booked.id)

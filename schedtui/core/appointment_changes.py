@@ -18,6 +18,7 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.booking import (
     BookingRequest,
     insert_booking,
+    insurance_override,
     record_booking,
     record_event,
     snapshot,
@@ -202,6 +203,8 @@ def reschedule(
     reason: str = "pat",
     hold_id: int | None = None,
     visit_mode: str | None = None,
+    open_items: tuple[str, ...] = (),
+    override_reason: str = "",
 ) -> Rescheduled:
     """Move an appointment in one transaction: book the new time (converting `hold_id`, the
     scheduler's hold on it, if given), cancel the old with `reason`, link them.
@@ -209,6 +212,7 @@ def reschedule(
     If anything fails, the old appointment stays exactly as it was.
     """
     require(store, actor, Permission.CANCEL, now=now, what="appointment")
+    override = insurance_override(open_items, override_reason)
 
     def work(session: Session) -> Rescheduled:
         old = _load(session, appointment_id)
@@ -239,7 +243,9 @@ def reschedule(
         )
         _between_steps()
         cancel_in(session, actor, old, reason, now, settings.late_cancel_hours)
-        record_booking(session, actor, new, now, "appointment.rescheduled", previous_id=old.id)
+        record_booking(
+            session, actor, new, now, "appointment.rescheduled", previous_id=old.id, **override
+        )
         assert new.id is not None
         return Rescheduled(new.id, old.late_cancel)
 

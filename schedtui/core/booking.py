@@ -43,6 +43,24 @@ class BookingRequest:
     overbook: bool = False
     overbook_reason: str = ""
     hold_id: int | None = None
+    #: Insurance checklist items still open when the scheduler booked anyway, and why.
+    open_items: tuple[str, ...] = ()
+    override_reason: str = ""
+
+
+def insurance_override(open_items: tuple[str, ...], reason: str) -> dict[str, Any]:
+    """What the audit row keeps of an insurance override (nothing when none was needed);
+    open items without a reason are refused."""
+    if not open_items:
+        return {}
+    reason = reason.strip()
+    problem = "is required" if not reason else text_problem(reason, VISIT_REASON_LIMIT)
+    if problem:
+        raise BadInput(
+            f"The reason for booking despite open insurance items {problem}: "
+            + "; ".join(open_items)
+        )
+    return {"insurance_override": {"reason": reason, "open_items": list(open_items)}}
 
 
 class NeedsOverbookPermission(Exception):
@@ -264,10 +282,13 @@ def insert_booking(
 def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) -> int:
     """Book an appointment; return its id. Refusals name every reason."""
     require(store, actor, Permission.BOOK, now=now, what="appointment")
+    override = insurance_override(request.open_items, request.override_reason)
 
     def work(session: Session) -> int:
         appointment = insert_booking(session, actor, request, now=now)
-        record_booking(session, actor, appointment, now, overbooked=appointment.overbooked)
+        record_booking(
+            session, actor, appointment, now, overbooked=appointment.overbooked, **override
+        )
         assert appointment.id is not None
         return appointment.id
 

@@ -3,7 +3,7 @@ the caller decides, the read-back, booked. Everything goes through the engine.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
@@ -336,24 +336,43 @@ class ConfirmScreen(ModalScreen[int | None]):
                     id="confirm-open",
                     markup=False,
                 )
+                yield Input(
+                    id="confirm-override",
+                    placeholder="Why book despite the open items? (required; kept in the audit)",
+                )
             yield Static(printable(self.script.estimate), markup=False)
             verb = "moves the visit" if self.moving else "books"
             yield Static(f"Enter {verb}, Esc lets the held time go.", markup=False)
 
+    def on_mount(self) -> None:
+        for override in self.query("#confirm-override").results(Input):
+            override.focus()
+
+    @on(Input.Submitted, "#confirm-override")
     def action_book(self) -> None:
-        """Book the held time."""
-        self.book()
+        """Book the held time (with the override reason when items are open)."""
+        typed = [i.value for i in self.query("#confirm-override").results(Input)]
+        if self.script.open_items and not "".join(typed).strip():
+            self.notify(
+                "Say why you book despite the open insurance items (or Esc).", severity="warning"
+            )
+            return
+        self.book("".join(typed))
 
     @work(thread=True, exclusive=True, group="confirm", exit_on_error=False, description="Booking")
-    def book(self) -> None:
+    def book(self, override_reason: str) -> None:
         """Through the engine (locks, re-checks, DomainEvent, audit)."""
         from schedtui.app import SchedApp
 
         app = self.app
         assert isinstance(app, SchedApp) and app.actor is not None
-        held, now = self.held, app.clock.now()
+        held, now, items = self.held, app.clock.now(), self.script.open_items
         if self.moving is None:
-            request = request_for(held.patient_id, held.slot, held.hold_id, held.reason)
+            request = replace(
+                request_for(held.patient_id, held.slot, held.hold_id, held.reason),
+                open_items=items,
+                override_reason=override_reason,
+            )
             booked = book(app.store, app.actor, request, now=now)
         else:
             booked = reschedule(
@@ -368,6 +387,8 @@ class ConfirmScreen(ModalScreen[int | None]):
                 reason=self.moving.reason,
                 hold_id=held.hold_id,
                 visit_mode=held.slot.visit_mode,
+                open_items=items,
+                override_reason=override_reason,
             ).new_id
         app.call_from_thread(self.dismiss, booked)
 
