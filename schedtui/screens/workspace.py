@@ -25,6 +25,7 @@ from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import WorkScreen
 from schedtui.screens.booking import BookingScreen, Moving
+from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import RegistrationScreen
 from schedtui.widgets.patient_panel_view import PatientPanelView
@@ -80,6 +81,7 @@ class WorkspaceScreen(WorkScreen[None]):
         Binding("ctrl+n", "register", "New patient", id="workspace.register"),
         Binding("ctrl+b", "book", "Book", id="workspace.book"),
         Binding("f8", "focus_visits", "Visits", id="workspace.visits"),
+        Binding("f9", "add_coverage", "Coverage", id="workspace.coverage"),
         Binding("f5", "focus_note", "Note", id="workspace.note"),
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
     ]
@@ -386,6 +388,20 @@ class WorkspaceScreen(WorkScreen[None]):
                 self.load_panel(panel.patient_id)
 
         self.app.push_screen(BookingScreen(panel.patient_id, panel.name), booked)
+
+    def action_add_coverage(self) -> None:
+        """Enter a coverage from the open patient's card."""
+        panel = self.query_one(PatientPanelView).panel
+        if panel is None:
+            self.notify("Open a patient first (find them, then Enter).", severity="warning")
+            return
+
+        def saved(coverage_id: int | None) -> None:
+            if coverage_id is not None:
+                self.notify("Coverage saved.")
+                self.load_panel(panel.patient_id)
+
+        self.app.push_screen(CoverageScreen(panel.patient_id, panel.name), saved)
 
     def action_focus_visits(self) -> None:
         """Move to the patient's upcoming visits (to cancel or reschedule one)."""

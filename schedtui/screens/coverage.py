@@ -1,0 +1,123 @@
+"""Entering a coverage from the patient's card during the call (F9 in the workspace)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+from textual.worker import Worker
+
+from schedtui.core.coverage_card import CARD_FIELDS, CardInvalid, payer_for, read_card
+from schedtui.core.insurance import add_coverage, payers
+from schedtui.core.text import printable
+from schedtui.screens.base import report_failure
+
+
+class CoverageScreen(ModalScreen[int | None]):
+    """The card's fields; Ctrl+S saves (audited), Esc leaves without saving."""
+
+    DEFAULT_CSS = """
+    CoverageScreen { align: center middle; }
+    CoverageScreen #card { width: 80; max-width: 100%; height: 90%; border: thick $primary;
+                           background: $surface; padding: 0 2; }
+    CoverageScreen .error { color: $error; height: auto; }
+    CoverageScreen #payer-found { color: $text-muted; height: 1; }
+    CoverageScreen.-short Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    CoverageScreen.-short Input:focus { background: $primary 40%; }
+    """
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save coverage", id="coverage.save"),
+        Binding("escape", "cancel", "Cancel", id="coverage.cancel"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The payer directory arrived."""
+
+        directory: list[dict[str, Any]]
+
+    def __init__(self, patient_id: int, patient_name: str) -> None:
+        super().__init__()
+        self.patient_id, self.patient_name = patient_id, patient_name
+        self.directory: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="card"):
+            yield Static(f"Coverage for {printable(self.patient_name)}", markup=False)
+            for name, label in CARD_FIELDS:
+                yield Label(label)
+                prefill = {"relationship": "self", "rank": "1"}.get(name, "")
+                yield Input(value=prefill, id=f"card-{name}")
+                if name == "payer":
+                    yield Static("", id="payer-found", markup=False)
+                error = Static("", id=f"card-err-{name}", classes="error", markup=False)
+                error.display = False
+                yield error
+
+    def on_mount(self) -> None:
+        self.query_one("#card-payer", Input).focus()
+        self.load_payers()
+
+    @work(thread=True, exit_on_error=False, description="Reading the payers")
+    def load_payers(self) -> None:
+        """The payer directory, to match what is typed."""
+        from schedtui.app import SchedApp
+
+        app = self.app
+        assert isinstance(app, SchedApp)
+        with app.store.read() as session:
+            self.post_message(self.Loaded(payers(session)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        """Keep the directory (the payer line follows what is typed)."""
+        self.directory = message.directory
+
+    @on(Input.Changed, "#card-payer")
+    def show_payer(self, event: Input.Changed) -> None:
+        """Which payer the typed name or id means, as it is typed."""
+        payer = payer_for(event.value, self.directory)
+        found = f"→ {payer['name']} (X12 {payer['x12_payer_id']})" if payer else ""
+        self.query_one("#payer-found", Static).update(printable(found))
+
+    def action_save(self) -> None:
+        """Check every field; save when all are right."""
+        typed = {name: self.query_one(f"#card-{name}", Input).value for name, _ in CARD_FIELDS}
+        for name, _ in CARD_FIELDS:
+            self.query_one(f"#card-err-{name}", Static).display = False
+        try:
+            entry = read_card(self.patient_id, typed, self.directory)
+        except CardInvalid as wrong:
+            for name, text in wrong.errors.items():
+                error = self.query_one(f"#card-err-{name}", Static)
+                error.update(printable(text))
+                error.display = True
+            self.query_one(f"#card-{next(iter(wrong.errors))}", Input).focus()
+            return
+        self.save(entry)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="Saving the coverage")
+    def save(self, entry: Any) -> None:
+        """Through core (permission checked, audited)."""
+        from schedtui.app import SchedApp
+
+        app = self.app
+        assert isinstance(app, SchedApp) and app.actor is not None
+        coverage_id = add_coverage(app.store, app.actor, entry, now=app.clock.now())
+        app.call_from_thread(self.dismiss, coverage_id)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def action_cancel(self) -> None:
+        """Leave without saving."""
+        self.dismiss(None)
