@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from schedtui.core.access import Actor
+from schedtui.core.access import Actor, PermissionDenied
 from schedtui.core.booking import BookingRequest, book
 from schedtui.core.checklist import (
     OK,
@@ -27,6 +27,7 @@ from schedtui.core.insurance import (
     add_coverage,
     authorizations,
     cents,
+    set_fee,
     update_authorization,
 )
 from schedtui.data import models as m
@@ -198,7 +199,82 @@ def test_estimate_is_always_labelled(
             now=NOW,
             settings=settings,
         )
-    assert estimate(lines) == "Estimate: $25.00 copay at the visit."
+    assert estimate(lines) == (
+        "Estimate: $25.00 copay at the visit; the payer decides the final amount."
+    )
+
+
+def _fee_estimate(
+    store: Store, clinic: TinyClinic, settings: Settings, left: int | None, percent: int | None
+) -> tuple[dict[str, tuple[str, str]], str]:
+    """Li has coverage with no copay; the payer allows $150.00 for the visit's 99213."""
+    supervisor = Actor(None, "sue", "supervisor")
+    set_fee(store, supervisor, x12_payer_id="BBHP01", cpt_code="99213", allowed="150", now=NOW)
+    add_coverage(
+        store,
+        ACTOR,
+        CoverageInput(clinic.patients["li"], "BBHP01", "L9", date(2025, 1, 1)),
+        now=NOW,
+    )
+    with store.write() as session:
+        kind = session.get(m.AppointmentType, clinic.follow_up)
+        assert kind is not None
+        kind.cpt_codes = "99213,99214"
+        coverage = session.exec(select(m.Coverage).where(m.Coverage.member_id == "L9")).one()
+        coverage.deductible_remaining_cents, coverage.coinsurance_percent = left, percent
+    with store.read() as session:
+        lines = checklist(
+            session,
+            Proposal(clinic.patients["li"], "FU", clinic.okafor, DAY),
+            now=NOW,
+            settings=settings,
+        )
+    return {line.topic: (line.mark, line.reason) for line in lines}, estimate(lines)
+
+
+@pytest.mark.parametrize(
+    ("left", "percent", "expected"),
+    [
+        (5000, 20, "$70.00 (allowed $150.00: $50.00 toward the deductible, then 20% of $100.00)"),
+        (0, 15, "$22.50 (allowed $150.00: $0.00 toward the deductible, then 15% of $150.00)"),
+        (20000, 20, "$150.00 (allowed $150.00: $150.00 toward the deductible, then 20% of $0.00)"),
+        (None, 33, "$49.50 (allowed $150.00: $0.00 toward the deductible, then 33% of $150.00)"),
+        (None, None, "up to $150.00 (the allowed fee)"),
+    ],
+)
+def test_estimate_from_the_fee_schedule_deductible_and_coinsurance(
+    sqlite_store: Store,
+    clinic: TinyClinic,
+    settings: Settings,
+    left: int | None,
+    percent: int | None,
+    expected: str,
+) -> None:
+    lines, said = _fee_estimate(sqlite_store, clinic, settings, left, percent)
+    assert lines["Fee"] == (OK, "allowed $150.00 for CPT 99213")
+    assert said == f"Estimate: {expected}; the payer decides the final amount."
+
+
+def test_fees_are_set_by_supervisors_and_checked(sqlite_store: Store, clinic: TinyClinic) -> None:
+    supervisor = Actor(None, "sue", "supervisor")
+    for cpt, allowed, message in (
+        ("9921", "150", "not five letters or digits"),
+        ("99213", "-5", "must be a positive amount"),
+        ("99213", "", "is empty"),
+    ):
+        with pytest.raises(BadInput, match=message):
+            set_fee(
+                sqlite_store, supervisor, x12_payer_id="BBHP01", cpt_code=cpt, allowed=allowed,
+                now=NOW,
+            )  # fmt: skip
+    with pytest.raises(BadInput, match="There is no payer"):
+        set_fee(
+            sqlite_store, supervisor, x12_payer_id="NOPE", cpt_code="99213", allowed="1", now=NOW
+        )
+    with pytest.raises(PermissionDenied):
+        set_fee(sqlite_store, ACTOR, x12_payer_id="BBHP01", cpt_code="99213", allowed="1", now=NOW)
+    with sqlite_store.read() as session:
+        assert session.exec(select(m.FeeSchedule)).all() == []
 
 
 @pytest.mark.parametrize(

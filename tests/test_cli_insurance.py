@@ -85,7 +85,10 @@ def test_coverage_add_then_show_with_the_checklist(
     shown = json.loads(out)
     assert shown["coverages"][0]["member_id"] == "B123"
     assert {line["topic"]: line["mark"] for line in shown["checklist"]}["Network"] == "✓"
-    assert shown["estimate"] == "Estimate: $25.00 copay at the visit."
+    assert (
+        shown["estimate"]
+        == "Estimate: $25.00 copay at the visit; the payer decides the final amount."
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,6 +160,11 @@ def test_supervisors_edit_payers_networks_and_rules(
     )
     code, _, err = _cli(capsys, "payers", "rule", "LKM05", "--type", "FU", "--db", db)
     assert code == 2 and "needs --prior-auth, --referral or --visit-limit" in err
+    fee = ["payers", "fee", "LKM05", "--cpt", "99213"]
+    code, out, err = _cli(capsys, *fee, "--allowed", "150.00", "--db", db)
+    assert code == 0 and out.strip() == "LKM05 allows 150.00 for CPT 99213.", err
+    code, _, err = _cli(capsys, *fee, "--allowed", "1.005", "--db", db)
+    assert code == 2 and "dollars and cents" in err
     _cli(
         capsys,
         "users",

@@ -84,7 +84,7 @@ async def test_the_card_shows_the_insurance_checklist(sqlite_store: Store, staff
     assert "Insurance checklist" in card
     assert "✓ Network: in network with Bluebird Health Plan" in card
     assert "? Eligibility: never verified" in card
-    assert "Estimate: $25.00 copay at the visit." in card
+    assert "Estimate: $25.00 copay at the visit; the payer decides the final amount." in card
 
 
 async def test_worklist_puts_overdue_follow_ups_first_and_filters_by_status(

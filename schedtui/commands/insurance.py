@@ -1,4 +1,4 @@
-"""`schedtui payers list`, `coverage show|add`, `auth list|update`."""
+"""`schedtui payers list|add|network|rule|fee`, `coverage show|add`, `auth list|update`."""
 
 from __future__ import annotations
 
@@ -111,6 +111,28 @@ def payer_rule(
         now=invocation.clock.now(),
     )
     typer.echo(rule_id)
+
+
+@payers_app.command("fee")
+def payer_fee(
+    ctx: typer.Context,
+    x12: Annotated[str, typer.Argument(help="X12 payer id.")],
+    cpt: Annotated[str, typer.Option("--cpt", help="CPT code, e.g. 99213.")],
+    allowed: Annotated[str, typer.Option("--allowed", help="Allowed amount, e.g. 150.00.")],
+    db: DbOption = None,
+) -> None:
+    """Set the payer's allowed amount for a CPT code: estimates use it (supervisors)."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    insurance.set_fee(
+        opened.store,
+        command_actor(opened, invocation),
+        x12_payer_id=x12,
+        cpt_code=cpt,
+        allowed=allowed,
+        now=invocation.clock.now(),
+    )
+    typer.echo(f"{x12} allows {allowed} for CPT {cpt.upper()}.")
 
 
 @coverage_app.command("show")

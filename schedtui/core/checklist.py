@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from schedtui.core.errors import BadInput
+from schedtui.core.money import dollars
 from schedtui.data import models as m
 from schedtui.settings import Settings
 
@@ -30,6 +31,10 @@ class CheckLine:
     mark: str
     topic: str
     reason: str
+    #: The amount the line is about (copay, allowed fee, deductible left), if any.
+    cents: int | None = None
+    #: The coinsurance percentage (on the deductible line).
+    percent: int | None = None
 
     def to_json(self) -> dict[str, str]:
         """For --json."""
@@ -115,7 +120,7 @@ def checklist(
     )
     lines += _eligibility(answer, summary, now, settings)
     lines.append(_network(session, proposal.provider_id, payer))
-    lines += _money(coverage, summary)
+    lines += _money(session, coverage, kind, summary)
     rules = session.exec(
         select(m.PayerRule)
         .where(col(m.PayerRule.payer_id) == payer.id)
@@ -179,30 +184,46 @@ def _office_benefit(summary: dict[str, Any], info: str) -> dict[str, Any] | None
     return None
 
 
-def _dollars(cents: int) -> str:
-    return f"${cents / 100:,.2f}"
-
-
-def _money(coverage: m.Coverage, summary: dict[str, Any]) -> list[CheckLine]:
+def _money(
+    session: Session, coverage: m.Coverage, kind: m.AppointmentType, summary: dict[str, Any]
+) -> list[CheckLine]:
     lines = []
     copay = _office_benefit(summary, "B")
     if copay and copay["amount_cents"] is not None:
-        lines.append(CheckLine(OK, "Copay", f"{_dollars(copay['amount_cents'])} (from the payer)"))
+        paid = copay["amount_cents"]
+        lines.append(CheckLine(OK, "Copay", f"{dollars(paid)} (from the payer)", paid))
     elif coverage.copay_cents is not None:
-        lines.append(
-            CheckLine(OK, "Copay", f"{_dollars(coverage.copay_cents)} (from the card on file)")
-        )
+        paid = coverage.copay_cents
+        lines.append(CheckLine(OK, "Copay", f"{dollars(paid)} (from the card on file)", paid))
     else:
         lines.append(CheckLine(UNKNOWN, "Copay", "not known"))
+        lines.append(_fee(session, coverage.payer_id, kind))
     left = coverage.deductible_remaining_cents
     coinsurance = coverage.coinsurance_percent
     parts = []
     if left is not None:
-        parts.append(f"deductible left {_dollars(left)}")
+        parts.append(f"deductible left {dollars(left)}")
     if coinsurance is not None:
         parts.append(f"coinsurance {coinsurance}%")
-    lines.append(CheckLine(OK if parts else UNKNOWN, "Deductible", ", ".join(parts) or "not known"))
+    mark, said = (OK if parts else UNKNOWN), ", ".join(parts) or "not known"
+    lines.append(CheckLine(mark, "Deductible", said, left, coinsurance))
     return lines
+
+
+def _fee(session: Session, payer_id: int, kind: m.AppointmentType) -> CheckLine:
+    """What the payer allows for the visit's CPT code (its fee schedule)."""
+    codes = [code.strip() for code in kind.cpt_codes.split(",") if code.strip()]
+    if not codes:
+        return CheckLine(UNKNOWN, "Fee", f"no CPT code for {kind.name}")
+    fee = session.exec(
+        select(m.FeeSchedule)
+        .where(col(m.FeeSchedule.payer_id) == payer_id)
+        .where(col(m.FeeSchedule.cpt_code) == codes[0])
+    ).first()
+    if fee is None:
+        return CheckLine(UNKNOWN, "Fee", f"no allowed amount on file for CPT {codes[0]}")
+    allowed = fee.allowed_cents
+    return CheckLine(OK, "Fee", f"allowed {dollars(allowed)} for CPT {codes[0]}", allowed)
 
 
 def _referral(
@@ -303,8 +324,25 @@ def _covers(auth: m.PriorAuthorization, day: date) -> bool:
 
 
 def estimate(lines: list[CheckLine]) -> str:
-    """What the patient may owe, always labelled an estimate."""
-    copay = next((line for line in lines if line.topic == "Copay" and line.mark == OK), None)
-    if copay is not None:
-        return f"Estimate: {copay.reason.split(' ')[0]} copay at the visit."
-    return "Estimate: not known yet (no copay on file); the payer decides the final amount."
+    """What the patient may owe, always labelled an estimate: the copay, or else the
+    payer's allowed fee against the deductible left and the coinsurance."""
+    by_topic = {line.topic: line for line in lines if line.mark == OK}
+    copay, fee = by_topic.get("Copay"), by_topic.get("Fee")
+    final = "the payer decides the final amount."
+    if copay is not None and copay.cents is not None:
+        return f"Estimate: {dollars(copay.cents)} copay at the visit; {final}"
+    if fee is None or fee.cents is None:
+        return f"Estimate: not known yet (no copay or fee on file); {final}"
+    deductible = by_topic.get("Deductible")
+    left = deductible.cents if deductible else None
+    percent = deductible.percent if deductible else None
+    if left is None and percent is None:
+        return f"Estimate: up to {dollars(fee.cents)} (the allowed fee); {final}"
+    toward = min(fee.cents, left or 0)
+    rest = fee.cents - toward
+    share = (rest * (percent or 0) + 50) // 100  # to the nearest cent, half up
+    return (
+        f"Estimate: {dollars(toward + share)} (allowed {dollars(fee.cents)}: "
+        f"{dollars(toward)} toward the deductible, then {percent or 0}% of {dollars(rest)}); "
+        f"{final}"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -374,3 +375,40 @@ def add_rule(
         return rule.id
 
     return in_write(store, work)
+
+
+def set_fee(
+    store: Store, actor: Actor, *, x12_payer_id: str, cpt_code: str, allowed: str, now: datetime
+) -> None:
+    """Set what a payer allows for a CPT code (supervisors); audited before and after."""
+    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
+    code = cpt_code.strip().upper()
+    if not re.fullmatch(r"[0-9A-Z]{5}", code):
+        raise BadInput(f"CPT code '{cpt_code}' is not five letters or digits (e.g. 99213).")
+    allowed_cents = cents(allowed, "Allowed amount")
+    if allowed_cents is None:
+        raise BadInput("The allowed amount is empty; give it in dollars, e.g. 150.00.")
+
+    def work(session: Session) -> None:
+        payer = _payer(session, x12_payer_id)
+        fee = session.exec(
+            select(m.FeeSchedule)
+            .where(col(m.FeeSchedule.payer_id) == payer.id)
+            .where(col(m.FeeSchedule.cpt_code) == code)
+        ).first()
+        before = fee.allowed_cents if fee else None
+        if fee is None:
+            fee = m.FeeSchedule(payer_id=payer.id or 0, cpt_code=code, allowed_cents=0)
+            session.add(fee)
+        fee.allowed_cents = allowed_cents
+        audit.record(
+            session,
+            actor=actor,
+            action="update",
+            now=now,
+            entity="fee-schedule",
+            entity_id=f"{payer.x12_payer_id}/{code}",
+            detail={"before": before, "after": allowed_cents},
+        )
+
+    in_write(store, work)

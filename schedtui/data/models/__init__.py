@@ -23,6 +23,7 @@ from schedtui.data.models.clinic import (
 from schedtui.data.models.insurance import (
     Coverage,
     EligibilityCheck,
+    FeeSchedule,
     Payer,
     PayerRule,
     PriorAuthorization,
@@ -58,6 +59,7 @@ __all__ = [
     "DomainEvent",
     "EligibilityCheck",
     "Escalation",
+    "FeeSchedule",
     "Message",
     "Patient",
     "PatientPhone",

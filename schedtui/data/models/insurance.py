@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 
 from schedtui.data import codes
 from schedtui.data.models.base import Field, SQLModel, not_negative, one_of
@@ -39,6 +39,20 @@ class PayerRule(SQLModel, table=True):
     requires_prior_auth: bool = False
     requires_referral: bool = False
     visit_limit_per_year: int | None = None
+
+
+class FeeSchedule(SQLModel, table=True):
+    """What a payer allows for a CPT code (the base of an out-of-pocket estimate)."""
+
+    __tablename__ = "fee_schedule"
+    __table_args__ = (
+        *not_negative("allowed_cents"),
+        UniqueConstraint("payer_id", "cpt_code", name="one_fee_per_code"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    payer_id: int = Field(foreign_key="payer.id", index=True)
+    cpt_code: str = Field(max_length=10)
+    allowed_cents: int
 
 
 class Coverage(SQLModel, table=True):
