@@ -25,6 +25,7 @@ from schedtui.core.insurance import (
     AuthorizationChange,
     CoverageInput,
     add_coverage,
+    add_rule,
     authorizations,
     cents,
     set_fee,
@@ -359,3 +360,31 @@ def test_booking_links_the_covering_authorization_and_warns_without_one(
     with sqlite_store.read() as session:
         warnings = booking_warnings(session, proposal, now=NOW, settings=settings)
     assert "Authorization: approved A5 but no units left" in warnings
+
+
+def test_the_payers_visit_limit_counts_this_years_visits(
+    sqlite_store: Store, clinic: TinyClinic, settings: Settings
+) -> None:
+    with sqlite_store.read() as session:
+        counted = [
+            a
+            for a in session.exec(select(m.Appointment)).all()
+            if a.patient_id == clinic.patients["ann"]
+            and a.appointment_type_id == clinic.follow_up
+            and a.status in ("booked", "arrived", "checked-in", "fulfilled")
+        ]
+    supervisor = Actor(None, "sue", "supervisor")
+    add_rule(
+        sqlite_store, supervisor, x12_payer_id="BBHP01", type_code="FU", prior_auth=False,
+        referral=False, visit_limit=len(counted) + 1, now=NOW,
+    )  # fmt: skip
+    first = _lines(sqlite_store, clinic, settings)["Visit limit"]
+    add_rule(
+        sqlite_store, supervisor, x12_payer_id="BBHP01", type_code="FU", prior_auth=False,
+        referral=False, visit_limit=len(counted), now=NOW,
+    )  # fmt: skip
+    second = _lines(sqlite_store, clinic, settings)["Visit limit"]
+    assert counted, "the tiny clinic gives Ann a follow-up this year"
+    used = f"{len(counted)} of"
+    assert first[0] == OK and first[1].startswith(f"{used} {len(counted) + 1} covered")
+    assert second[0] == PROBLEM and "this one may not be covered" in second[1]

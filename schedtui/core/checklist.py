@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -128,6 +128,7 @@ def checklist(
     ).all()
     lines.append(_referral(session, proposal, kind, rules))
     lines.append(_authorization(session, proposal, kind, rules, summary))
+    lines += _visit_limit(session, proposal, kind, rules)
     return lines
 
 
@@ -224,6 +225,34 @@ def _fee(session: Session, payer_id: int, kind: m.AppointmentType) -> CheckLine:
         return CheckLine(UNKNOWN, "Fee", f"no allowed amount on file for CPT {codes[0]}")
     allowed = fee.allowed_cents
     return CheckLine(OK, "Fee", f"allowed {dollars(allowed)} for CPT {codes[0]}", allowed)
+
+
+#: Visits that count against a payer's yearly limit (not cancelled, missed or voided).
+COUNTED_STATUSES = ("booked", "arrived", "checked-in", "fulfilled")
+
+
+def _visit_limit(
+    session: Session, proposal: Proposal, kind: m.AppointmentType, rules: Sequence[m.PayerRule]
+) -> list[CheckLine]:
+    """The payer's visits a year for this type, against those the patient has that year."""
+    limits = [rule.visit_limit_per_year for rule in rules if rule.visit_limit_per_year is not None]
+    if not limits:
+        return []
+    limit, year = min(limits), proposal.day.year
+    used = len(
+        session.exec(
+            select(m.Appointment.id)
+            .where(col(m.Appointment.patient_id) == proposal.patient_id)
+            .where(col(m.Appointment.appointment_type_id) == kind.id)
+            .where(col(m.Appointment.status).in_(COUNTED_STATUSES))
+            .where(col(m.Appointment.start) >= datetime(year, 1, 1, tzinfo=UTC))
+            .where(col(m.Appointment.start) < datetime(year + 1, 1, 1, tzinfo=UTC))
+        ).all()
+    )
+    said = f"{used} of {limit} covered {kind.name} visits used in {year}"
+    if used >= limit:
+        return [CheckLine(PROBLEM, "Visit limit", f"{said}: this one may not be covered")]
+    return [CheckLine(OK, "Visit limit", said)]
 
 
 def _referral(
