@@ -9,15 +9,18 @@ import pytest
 from rich.text import Text
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.access import Actor
+from schedtui.core.authorization_form import as_typed, read_change
 from schedtui.core.clock import FrozenClock
-from schedtui.core.insurance import CoverageInput, add_coverage
+from schedtui.core.errors import FieldErrors
+from schedtui.core.insurance import AuthorizationChange, CoverageInput, add_coverage
 from schedtui.core.session import SessionStart
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from schedtui.screens.authorization_edit import AuthorizationEditScreen
 from schedtui.screens.authorizations import AuthorizationsScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.appointment_card_view import AppointmentCardView
@@ -122,3 +125,55 @@ def test_worklist_snapshot(sqlite_store: Store, staff: Staff, snap_compare: Any)
     assert snap_compare(
         _app(sqlite_store, staff.scheduler), terminal_size=SIZE, run_before=open_worklist
     )
+
+
+async def test_enter_updates_an_authorization_from_the_worklist(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f6")
+        await _settle(pilot)
+        await pilot.press("enter")  # the overdue pending one
+        await _settle(pilot)
+        assert isinstance(app.screen, AuthorizationEditScreen)
+        form = app.screen
+        form.query_one("#auth-status", Input).value = "approved"
+        form.query_one("#auth-approved_units", Input).value = "four"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        units_error = str(form.query_one("#auth-err-approved_units", Static).render())
+        form.query_one("#auth-approved_units", Input).value = "4"
+        await pilot.press("ctrl+s")  # approved without its number: refused by core
+        await _settle(pilot)
+        refused = [n.message for n in app._notifications]
+        form.query_one("#auth-auth_number", Input).value = "PA-778"
+        form.query_one("#auth-note", Input).value = "spoke to Dana at Bluebird"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        table: DataTable[Text] = app.screen.query_one("#auth-rows", DataTable)
+        rows = [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
+    assert units_error == "a whole number, 0 or more"
+    assert "An approved authorization needs its number (--number)." in refused
+    assert ["approved", "PA-778", "0/4"] in [[r[2], r[5], r[7]] for r in rows]
+    with sqlite_store.read() as session:
+        changed = session.exec(
+            select(m.AuditEvent)
+            .where(col(m.AuditEvent.entity) == "authorization")
+            .where(col(m.AuditEvent.action) == "update")
+        ).all()
+    assert len(changed) == 1 and "spoke to Dana" in changed[0].detail_json
+
+
+def test_only_what_changed_is_sent_and_wrong_fields_are_named() -> None:
+    row = {"id": 1, "status": "pending", "valid_from": "2026-03-01", "approved_units": None}
+    shown = as_typed(row)
+    assert shown["valid_from"] == "03/01/2026" and shown["approved_units"] == ""
+    same = read_change(shown, shown)
+    assert same == AuthorizationChange()
+    moved = read_change({**shown, "valid_to": "june 30 26", "status": "submitted"}, shown)
+    assert moved == AuthorizationChange(status="submitted", valid_to=date(2026, 6, 30))
+    with pytest.raises(FieldErrors) as wrong:
+        read_change({**shown, "status": "maybe", "follow_up_on": "soon", "used_units": "-1"}, shown)
+    assert set(wrong.value.errors) == {"status", "follow_up_on", "used_units"}

@@ -11,6 +11,14 @@ class BadInput(Exception):
     """A value the user gave cannot be used; nothing was changed."""
 
 
+class FieldErrors(BadInput):
+    """Some fields of a form are wrong; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+
 class SignInRefused(Exception):
     """Sign-in failed; the message is safe to show (it never says whether a user exists)."""
 

@@ -16,6 +16,7 @@ from schedtui.core.insurance import authorization_worklist
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data.codes import AUTHORIZATION_STATUSES
+from schedtui.screens.authorization_edit import AuthorizationEditScreen
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -33,7 +34,7 @@ COLUMNS = (
 
 
 class AuthorizationsScreen(WorkScreen[None]):
-    """Authorizations by status; `s` picks the status, Esc goes back."""
+    """Authorizations by status; `s` picks the status, Enter updates one, Esc goes back."""
 
     DEFAULT_CSS = """
     AuthorizationsScreen #auth-status { height: 1; padding: 0 1; background: $boost; }
@@ -54,6 +55,7 @@ class AuthorizationsScreen(WorkScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.status: str | None = None
+        self.rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -104,6 +106,7 @@ class AuthorizationsScreen(WorkScreen[None]):
     @on(Loaded)
     def show_rows(self, message: Loaded) -> None:
         """Overdue follow-ups first, in red and marked so they read without colour."""
+        self.rows = message.rows
         table = self.query_one("#auth-rows", DataTable)
         table.clear()
         overdue = 0
@@ -133,6 +136,17 @@ class AuthorizationsScreen(WorkScreen[None]):
         self.query_one("#auth-status", Static).update(
             f"Prior authorizations ({shown}): {len(message.rows)}, {overdue} overdue for follow-up"
         )
+
+    @on(DataTable.RowSelected, "#auth-rows")
+    def edit(self, event: DataTable.RowSelected) -> None:
+        """Update the authorization under the cursor; the list is read again after."""
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.notify("Authorization updated.")
+                self.action_reload()
+
+        self.app.push_screen(AuthorizationEditScreen(self.rows[event.cursor_row]), saved)
 
     def action_close(self) -> None:
         """Back to the previous screen."""

@@ -1,0 +1,97 @@
+"""Updating one prior authorization from the worklist (Enter on a row in F6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+from textual.worker import Worker
+
+from schedtui.core.authorization_form import AUTH_FIELDS, as_typed, read_change
+from schedtui.core.errors import FieldErrors
+from schedtui.core.insurance import AuthorizationChange, update_authorization
+from schedtui.core.text import printable
+from schedtui.screens.base import report_failure
+
+
+class AuthorizationEditScreen(ModalScreen[bool]):
+    """The authorization's fields; Ctrl+S saves what changed (audited), Esc leaves."""
+
+    DEFAULT_CSS = """
+    AuthorizationEditScreen { align: center middle; }
+    AuthorizationEditScreen #auth-form { width: 80; max-width: 100%; height: 90%;
+                                         border: thick $primary; background: $surface;
+                                         padding: 0 2; }
+    AuthorizationEditScreen .error { color: $error; height: auto; }
+    AuthorizationEditScreen.-short Input { height: 1; border: none; padding: 0 1;
+                                           background: $boost; }
+    AuthorizationEditScreen.-short Input:focus { background: $primary 40%; }
+    """
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="auth-edit.save"),
+        Binding("escape", "cancel", "Cancel", id="auth-edit.cancel"),
+    ]
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        super().__init__()
+        self.row = row
+        self.shown = as_typed(row)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="auth-form"):
+            yield Static(
+                printable(f"Authorization {self.row['id']} for {self.row['patient_mrn']}"),
+                markup=False,
+            )
+            for name, label in AUTH_FIELDS:
+                yield Label(label)
+                yield Input(value=self.shown[name], id=f"auth-{name}")
+                error = Static("", id=f"auth-err-{name}", classes="error", markup=False)
+                error.display = False
+                yield error
+
+    def on_mount(self) -> None:
+        self.query_one("#auth-status", Input).focus()
+
+    def action_save(self) -> None:
+        """Check what changed; save it when every field is right."""
+        typed = {name: self.query_one(f"#auth-{name}", Input).value for name, _ in AUTH_FIELDS}
+        for name, _ in AUTH_FIELDS:
+            self.query_one(f"#auth-err-{name}", Static).display = False
+        try:
+            change = read_change(typed, self.shown)
+        except FieldErrors as wrong:
+            for name, text in wrong.errors.items():
+                error = self.query_one(f"#auth-err-{name}", Static)
+                error.update(printable(text))
+                error.display = True
+            self.query_one(f"#auth-{next(iter(wrong.errors))}", Input).focus()
+            return
+        if change == AuthorizationChange():
+            self.notify("Nothing changed.")
+            return
+        self.save(change)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="Saving the authorization")
+    def save(self, change: AuthorizationChange) -> None:
+        """Through core (permission checked, before and after audited)."""
+        from schedtui.app import SchedApp
+
+        app = self.app
+        assert isinstance(app, SchedApp) and app.actor is not None
+        update_authorization(app.store, app.actor, self.row["id"], change, now=app.clock.now())
+        app.call_from_thread(self.dismiss, True)
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def action_cancel(self) -> None:
+        """Leave without saving."""
+        self.dismiss(False)
