@@ -18,6 +18,7 @@ from schedtui.data.store import Store
 from schedtui.palette import binding_commands
 from schedtui.screens.audit import AuditScreen
 from schedtui.screens.authorizations import AuthorizationsScreen
+from schedtui.screens.calendar import CalendarScreen
 from schedtui.screens.help import HelpScreen
 from schedtui.screens.lock import LockScreen, Unlocked
 from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
@@ -42,6 +43,7 @@ class SchedApp(App[None]):
         Binding("ctrl+l", "lock", "Lock", id="app.lock"),
         Binding("f3", "show_today", "Today", id="app.today"),
         Binding("f4", "workspace", "Call", id="app.workspace"),
+        Binding("f10", "calendar", "Calendar", id="app.calendar"),
         Binding("f6", "authorizations", "Auths", id="app.authorizations"),
         Binding("f7", "audit", "Audit", id="app.audit"),
     ]
@@ -175,6 +177,11 @@ class SchedApp(App[None]):
         if not isinstance(self.screen, WorkspaceScreen):
             self.push_screen(WorkspaceScreen())
 
+    def action_calendar(self) -> None:
+        """The calendar grid: providers side by side, always current."""
+        if not isinstance(self.screen, CalendarScreen):
+            self.push_screen(CalendarScreen())
+
     def action_authorizations(self) -> None:
         """The prior-authorization worklist."""
         if not isinstance(self.screen, AuthorizationsScreen):
@@ -211,7 +218,10 @@ class SchedApp(App[None]):
         )
         if self.actor.can(Permission.VIEW_AUDIT):
             yield SystemCommand("Audit trail", "Who saw or changed what (F7)", self.action_audit)
-        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today"}
+        yield SystemCommand(
+            "Calendar", "Providers side by side, time running down (F10)", self.action_calendar
+        )
+        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar"}
         yield from binding_commands(self, screen, shown)
 
 

@@ -49,7 +49,8 @@ def _as_written(key: str) -> list[str]:
         return ["Ctrl+" + key.removeprefix("ctrl+").upper()]
     if re.fullmatch(r"f\d+", key):
         return [key.upper()]
-    char = {"left_square_bracket": "[", "right_square_bracket": "]"}.get(key, key)
+    names = {"left_square_bracket": "[", "right_square_bracket": "]", "plus": "+", "minus": "-"}
+    char = names.get(key, key)
     if len(char) == 1:
         return [f"**{char}**", f"| {char} ", f"`{char}`", f"{char} and", f"and {char}"]
     return [char]

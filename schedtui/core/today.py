@@ -35,6 +35,7 @@ class TodayRow:
     visit_mode: str
     interpreter_language: str | None
     overbooked: bool
+    provider_id: int = 0
 
     @property
     def local_start(self) -> datetime:
@@ -132,6 +133,7 @@ def _row(
         visit_mode=appointment.visit_mode,
         interpreter_language=appointment.interpreter_language,
         overbooked=appointment.overbooked,
+        provider_id=appointment.provider_id,
     )
 
 

@@ -1,0 +1,240 @@
+"""A day the way an appointment book shows it: providers side by side, time running down.
+
+Rows are wall-clock times; each provider's column reads in the timezone of the site they
+work at that day, so 9:00 is 9:00 where the patient walks in. A cell is an appointment
+(short name, type, status symbol), a block with its label, open time, or time outside the
+provider's availability. Two visits in one cell are marked as an overbooking.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from schedtui.core import audit
+from schedtui.core.access import Actor, Permission
+from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
+from schedtui.core.reference import load_reference
+from schedtui.core.statuses import STATUS_DISPLAY
+from schedtui.core.today import TodayRow, day_schedule, site_codes
+from schedtui.data.recurrence import windows
+from schedtui.data.store import Store
+
+ZOOMS = (5, 10, 15, 30)
+#: Rows shown when nobody works that day.
+DEFAULT_HOURS = (time(8), time(17))
+HIDDEN = frozenset({"cancelled", "entered-in-error"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One provider at one row's time."""
+
+    kind: str  # "visit", "block", "open" or "off"
+    text: str = ""
+    status: str | None = None
+    appointment_id: int | None = None
+    overbooked: bool = False
+    first: bool = True  # the visit or block starts in this row (else it continues)
+
+    def to_json(self) -> dict[str, Any]:
+        """For `schedtui day --json`."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "", False)} | {
+            "kind": self.kind
+        }
+
+
+@dataclass(frozen=True)
+class Column:
+    """A provider's column: who, and where they work that day."""
+
+    provider_id: int
+    name: str
+    site_code: str
+    zone: str
+
+
+@dataclass
+class DayGrid:
+    """The grid: columns, row times and every cell."""
+
+    day: date
+    zoom: int
+    columns: list[Column]
+    rows: list[time]
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+
+    def cell(self, row: int, column: int) -> Cell:
+        """The cell at (row, column); off when nothing is there."""
+        return self.cells.get((row, column), OFF)
+
+    def to_json(self) -> dict[str, Any]:
+        """The grid for supervisors' scripts."""
+        return {
+            "date": self.day.isoformat(),
+            "zoom_minutes": self.zoom,
+            "providers": [c.__dict__ for c in self.columns],
+            "rows": [
+                {
+                    "time": f"{at:%H:%M}",
+                    "cells": [self.cell(r, c).to_json() for c in range(len(self.columns))],
+                }
+                for r, at in enumerate(self.rows)
+            ],
+        }
+
+
+OFF = Cell("off")
+
+
+def day_grid(
+    session: Session,
+    day: date,
+    *,
+    zoom: int = 15,
+    site_code: str | None = None,
+    specialty_code: str | None = None,
+    provider_ids: list[int] | None = None,
+) -> DayGrid:
+    """Build the grid of `day` for the providers chosen (by site, specialty or list)."""
+    ref = load_reference(session)
+    spans = windows(ref.templates, ref.blocks, ref.closures, ref.zones, day, day)
+    site_ids = {s.id for s in ref.sites.values() if site_code in (None, s.code)}
+    working: dict[int, list[Any]] = defaultdict(list)
+    for window in spans:
+        if window.template.site_id in site_ids:
+            working[window.template.provider_id].append(window)
+    specialty = ref.specialty_codes.get(specialty_code or "", None)
+    chosen = [
+        pid
+        for pid in (provider_ids or sorted(working, key=lambda p: _name(ref.providers[p])))
+        if pid in ref.providers and (specialty is None or specialty in ref.specialties[pid])
+    ]
+    visits = [v for v in day_schedule(session, day, site_code).rows if v.status not in HIDDEN]
+    columns = [_column(ref, pid, working.get(pid, []), visits) for pid in chosen]
+    grid = DayGrid(day, zoom, columns, _rows(working, chosen, ref, zoom))
+    for index, column in enumerate(columns):
+        _fill(grid, index, column, working.get(column.provider_id, []), visits)
+    return grid
+
+
+def _name(provider: Any) -> str:
+    return f"{provider.last_name}, {provider.first_name[:1]}."
+
+
+def _column(ref: Any, pid: int, spans: list[Any], visits: list[TodayRow]) -> Column:
+    """The provider, at the site of their template that day (else of a visit, else home)."""
+    seen = next((v for v in visits if v.provider_id == pid), None)
+    if spans:
+        site = ref.sites[spans[0].template.site_id]
+        return Column(pid, _name(ref.providers[pid]), site.code, site.timezone)
+    if seen is not None:
+        return Column(pid, _name(ref.providers[pid]), seen.site_code, seen.site_zone)
+    site = ref.sites.get(next(iter(sorted(ref.provider_sites[pid])), -1))
+    zone = site.timezone if site else "UTC"
+    return Column(pid, _name(ref.providers[pid]), site.code if site else "", zone)
+
+
+def _rows(working: dict[int, list[Any]], chosen: list[int], ref: Any, zoom: int) -> list[time]:
+    starts, ends = [], []
+    for pid in chosen:
+        for window in working.get(pid, []):
+            zone = ref.zones[window.template.site_id]
+            starts.append(window.start.astimezone(zone).time())
+            ends.append(window.end.astimezone(zone).time())
+    first, last = (min(starts), max(ends)) if starts else DEFAULT_HOURS
+    minute = first.hour * 60 + first.minute
+    minute -= minute % zoom
+    stop = last.hour * 60 + last.minute
+    return [time(m // 60, m % 60) for m in range(minute, stop, zoom)]
+
+
+def _moment(grid: DayGrid, row: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(grid.day, grid.rows[row], tzinfo=zone)
+
+
+def _fill(
+    grid: DayGrid, index: int, column: Column, spans: list[Any], visits: list[TodayRow]
+) -> None:
+    zone = ZoneInfo(column.zone)
+    step = timedelta(minutes=grid.zoom)
+    mine = [v for v in visits if v.provider_id == column.provider_id]
+    for row in range(len(grid.rows)):
+        start = _moment(grid, row, zone)
+        end = start + step
+        here = [v for v in mine if v.start < end and v.end > start]
+        if here:
+            grid.cells[(row, index)] = _visit_cell(here, start, step)
+            continue
+        cell = _availability(spans, start, end, step)
+        if cell is not None:
+            grid.cells[(row, index)] = cell
+
+
+def _visit_cell(here: list[TodayRow], start: datetime, step: timedelta) -> Cell:
+    """The visit starting in this row (else the one running on); visits that overlap each
+    other are an overbooking, one following another within the row is not."""
+    starting = [v for v in here if start <= v.start < start + step]
+    visit = min(starting or here, key=lambda v: v.start)
+    symbol = STATUS_DISPLAY.get(visit.status, ("", ""))[0]
+    last, first = [*visit.patient_name.split(", ", 1), ""][:2]
+    text = f"{symbol} {last} {first[:1]} {visit.type_code}".strip()
+    alongside = [v for v in here if v is not visit and v.start < visit.end and visit.start < v.end]
+    return Cell(
+        "visit",
+        text + (f" +{len(alongside)}" if alongside else ""),
+        visit.status,
+        visit.appointment_id,
+        bool(alongside) or visit.overbooked,
+        first=bool(starting),
+    )
+
+
+def _availability(spans: list[Any], start: datetime, end: datetime, step: timedelta) -> Cell | None:
+    for window in spans:
+        if not (window.start < end and window.end > start):
+            continue
+        for (block_start, block_end), label in zip(window.blocked, window.labels, strict=True):
+            if block_start < end and block_end > start:
+                return Cell("block", label, first=start <= block_start < start + step)
+        return Cell("open")
+    return None
+
+
+def view_grid(
+    store: Store,
+    actor: Actor,
+    day: date,
+    *,
+    now: datetime,
+    record: bool,
+    zoom: int = 15,
+    site_code: str | None = None,
+    specialty_code: str | None = None,
+) -> DayGrid:
+    """The grid (permission-checked); with `record`, the look is written to the audit
+    trail (once per day and filter, not per automatic refresh)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="schedule")
+    if zoom not in ZOOMS:
+        raise BadInput(f"Zoom {zoom} is not one of {', '.join(map(str, ZOOMS))} minutes.")
+    with store.read() as session:
+        if site_code is not None and site_code not in site_codes(session):
+            raise BadInput(f"There is no site '{site_code}'.")
+        grid = day_grid(session, day, zoom=zoom, site_code=site_code, specialty_code=specialty_code)
+    if record:
+        audit.append(
+            store,
+            actor=actor,
+            action="view",
+            now=now,
+            entity="schedule",
+            entity_id=day.isoformat(),
+            detail={"site": site_code or "all", "view": "grid", "providers": len(grid.columns)},
+        )
+    return grid

@@ -1,0 +1,328 @@
+"""The calendar grid (F10): providers side by side, time running down, always current.
+
+Other schedulers' bookings, moves, cancellations and blocks show within a couple of
+seconds without a key pressed: the screen watches the store's event feed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from sqlalchemy import func
+from sqlmodel import select
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from schedtui.core.appointment_card import AppointmentCard, appointment_card
+from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid
+from schedtui.core.errors import BadInput
+from schedtui.core.spoken_dates import spoken_day
+from schedtui.core.text import printable
+from schedtui.core.today import clinic_today
+from schedtui.data import models as m
+from schedtui.screens.base import WorkScreen
+from schedtui.widgets.appointment_card_view import AppointmentCardView
+from schedtui.widgets.sandbox_banner import SandboxBanner
+
+#: How often the event feed is looked at (seconds): changes show within about this long.
+WATCH_SECONDS = 1.0
+COLUMN_WIDTH = 18
+STATUS_STYLES = {
+    "booked": "bold",
+    "arrived": "bold cyan",
+    "checked-in": "bold cyan",
+    "fulfilled": "green",
+    "noshow": "bold red",
+    "pending": "italic",
+    "proposed": "italic",
+}
+
+
+def cell_text(cell: Cell) -> Text:
+    """A cell as it reads: visits by status (symbol and colour), blocks shaded with their
+    label, open time as a dot, time off blank; an overbooking marked with '!'."""
+    if cell.kind == "visit":
+        body = cell.text if cell.first else "│"
+        style = STATUS_STYLES.get(cell.status or "", "")
+        return Text(("!" if cell.overbooked else "") + printable(body), style=style)
+    if cell.kind == "block":
+        return Text(printable(cell.text) if cell.first else "░", style="italic on grey23")
+    if cell.kind == "open":
+        return Text("·", style="dim")
+    return Text("", style="on grey11")
+
+
+class GoToDay(ModalScreen[str | None]):
+    """Type a day the way people say it."""
+
+    DEFAULT_CSS = """
+    GoToDay { align: center middle; }
+    GoToDay Input { width: 50; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel")]
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Go to: next tue, dec 3, +2w, 2026-12-03", id="goto-day")
+
+    @on(Input.Submitted)
+    def chosen(self, event: Input.Submitted) -> None:
+        """Hand back what was typed."""
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Stay on the day shown."""
+        self.dismiss(None)
+
+
+class CalendarScreen(WorkScreen[None]):
+    """A day of the clinic, a column a provider."""
+
+    DEFAULT_CSS = """
+    CalendarScreen #grid-title { height: 1; padding: 0 1; background: $boost; }
+    CalendarScreen #grid-body { height: 1fr; }
+    CalendarScreen #grid { width: 1fr; }
+    """
+    BINDINGS = [
+        Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev"),
+        Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next"),
+        Binding("t", "today", "Today", id="calendar.today"),
+        Binding("g", "go_to", "Go to day", id="calendar.goto"),
+        Binding("s", "next_site", "Site", id="calendar.site"),
+        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="calendar.zoom_in"),
+        Binding("minus", "zoom(1)", "Zoom out", id="calendar.zoom_out"),
+        Binding("h", "move(0,-1)", "Left", show=False, id="calendar.h"),
+        Binding("l", "move(0,1)", "Right", show=False, id="calendar.l"),
+        Binding("j", "move(1,0)", "Down", show=False, id="calendar.j"),
+        Binding("k", "move(-1,0)", "Up", show=False, id="calendar.k"),
+        Binding("escape", "close", "Back", id="calendar.close"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """A grid arrived; `seen` is the event feed's position it reflects."""
+
+        grid: DayGrid
+        sites: list[str]
+        seen: int
+        live: bool
+
+    @dataclass
+    class CardLoaded(Message):
+        """An appointment's details arrived."""
+
+        card: AppointmentCard
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date | None = None
+        self.site: str | None = None
+        self.zoom = 15
+        self.sites: list[str] = []
+        self.grid: DayGrid | None = None
+        self.seen = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☰")
+        if self.sched_app.sandbox:
+            yield SandboxBanner()
+        yield Static("", id="grid-title", markup=False)
+        with Horizontal(id="grid-body"):
+            table: DataTable[Text] = DataTable(id="grid", cursor_type="cell")
+            yield table
+            yield AppointmentCardView(id="grid-card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.sched_app
+        self.day = clinic_today(app.clock, app.settings.zone)
+        self.load(record=True)
+        self.set_interval(WATCH_SECONDS, self.watch_feed)
+        self.watch(self.app, "masked", self._mask_changed, init=False)
+
+    def _mask_changed(self, mask: bool) -> None:
+        view = self.query_one(AppointmentCardView)
+        view.show(view.card, mask=mask, region=self.sched_app.settings.region)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="grid",
+        exit_on_error=False,
+        description="Reading the day",
+    )
+    def load(self, record: bool, live: bool = False) -> None:
+        """Read the grid off the event loop (a new day or filter is an audited look)."""
+        app = self.sched_app
+        assert app.actor is not None and self.day is not None
+        seen = self._feed_position()
+        grid = view_grid(
+            app.store,
+            app.actor,
+            self.day,
+            now=app.clock.now(),
+            record=record,
+            zoom=self.zoom,
+            site_code=self.site,
+        )
+        with app.store.read() as session:
+            sites = [s.code for s in session.exec(select(m.Site).where(m.Site.active))]
+        self.post_message(self.Loaded(grid, sites, seen, live))
+
+    def _feed_position(self) -> int:
+        with self.sched_app.store.read() as session:
+            return session.exec(select(func.max(m.DomainEvent.id))).one() or 0
+
+    @work(thread=True, exclusive=True, group="feed", exit_on_error=False, description="Watching")
+    def watch_feed(self) -> None:
+        """Read the grid again when anyone has changed the schedule since it was read."""
+        if self.seen >= 0 and self._feed_position() != self.seen:
+            self.app.call_from_thread(self.load, False, True)
+
+    @on(Loaded)
+    def show_grid(self, message: Loaded) -> None:
+        """Draw the grid, keeping the cursor where it was."""
+        table = self.query_one("#grid", DataTable)
+        before = self._under_cursor()
+        row, column = table.cursor_coordinate
+        self.grid, self.sites, self.seen = message.grid, message.sites, message.seen
+        grid = message.grid
+        table.clear(columns=True)
+        table.add_column("Time", width=6)
+        for provider in grid.columns:
+            table.add_column(printable(provider.name), width=COLUMN_WIDTH - 2)
+        now_row = self._now_row(grid)
+        for index, at in enumerate(grid.rows):
+            mark = Text(f"{at:%H:%M}", style="bold reverse" if index == now_row else "")
+            cells = [cell_text(grid.cell(index, c)) for c in range(len(grid.columns))]
+            table.add_row(mark, *cells)
+        if grid.rows:
+            table.move_cursor(row=min(row, len(grid.rows) - 1), column=max(column, 1))
+        self._title()
+        after = self._under_cursor()
+        taken = (
+            before is not None
+            and after is not None
+            and (before.kind, after.kind)
+            == (
+                "open",
+                "visit",
+            )
+        )
+        if message.live and taken:
+            self.notify("The time under the cursor was just booked by someone else.")
+
+    def _under_cursor(self) -> Cell | None:
+        """The grid cell under the cursor (the time column is not one)."""
+        row, column = self.query_one("#grid", DataTable).cursor_coordinate
+        if self.grid is None or column == 0 or not self.grid.columns:
+            return None
+        return self.grid.cell(row, column - 1)
+
+    def _now_row(self, grid: DayGrid) -> int | None:
+        app = self.sched_app
+        now = app.clock.now().astimezone(app.settings.zone)
+        if now.date() != grid.day:
+            return None
+        wall = now.time()
+        before = [i for i, at in enumerate(grid.rows) if at <= wall]
+        return before[-1] if before else None
+
+    def _title(self) -> None:
+        grid = self.grid
+        if grid is None:
+            return
+        where = f"site {self.site}" if self.site else "all sites"
+        who = f"{len(grid.columns)} providers" if grid.columns else "nobody works this day"
+        self.query_one("#grid-title", Static).update(
+            f"{grid.day:%A %d %B %Y} · {where} · {who} · {grid.zoom}-minute rows · "
+            "● booked → arrived ✓ seen ✗ no-show · open ░ block ! overbooked"
+        )
+
+    def _move_to(self, day: date) -> None:
+        self.day = day
+        self.load(record=True)
+
+    def action_day(self, step: int) -> None:
+        """The day before or after."""
+        if self.day is not None:
+            self._move_to(date.fromordinal(self.day.toordinal() + step))
+
+    def action_today(self) -> None:
+        """Back to today."""
+        app = self.sched_app
+        self._move_to(clinic_today(app.clock, app.settings.zone))
+
+    def action_go_to(self) -> None:
+        """Go to a day typed the way people say it."""
+
+        def chosen(typed: str | None) -> None:
+            if not typed:
+                return
+            app = self.sched_app
+            try:
+                self._move_to(spoken_day(typed, clinic_today(app.clock, app.settings.zone)))
+            except BadInput as wrong:
+                self.notify(str(wrong), severity="warning", markup=False)
+
+        self.app.push_screen(GoToDay(), chosen)
+
+    def action_next_site(self) -> None:
+        """Each site in turn, then all sites."""
+        choices: list[str | None] = [None, *self.sites]
+        self.site = choices[(choices.index(self.site) + 1) % len(choices)]
+        self.load(record=True)
+
+    def action_zoom(self, step: int) -> None:
+        """Finer or coarser rows (5, 10, 15, 30 minutes)."""
+        at = ZOOMS.index(self.zoom) + step
+        if 0 <= at < len(ZOOMS):
+            self.zoom = ZOOMS[at]
+            self.load(record=False)
+
+    def action_move(self, rows: int, columns: int) -> None:
+        """hjkl move like the arrows."""
+        table = self.query_one("#grid", DataTable)
+        row, column = table.cursor_coordinate
+        table.move_cursor(row=row + rows, column=max(1, column + columns))
+
+    @on(DataTable.CellSelected, "#grid")
+    def open_cell(self, event: DataTable.CellSelected) -> None:
+        """Enter on a visit opens its details beside the grid (an audited view)."""
+        if self.grid is None or event.coordinate.column == 0:
+            return
+        cell = self.grid.cell(event.coordinate.row, event.coordinate.column - 1)
+        if cell.appointment_id is not None:
+            self.load_card(cell.appointment_id)
+
+    @work(thread=True, exclusive=True, group="card", exit_on_error=False, description="Opening")
+    def load_card(self, appointment_id: int) -> None:
+        """Read the appointment (permission-checked and audited) off the event loop."""
+        app = self.sched_app
+        assert app.actor is not None
+        card = appointment_card(
+            app.store, app.actor, appointment_id, now=app.clock.now(), settings=app.settings
+        )
+        self.post_message(self.CardLoaded(card))
+
+    @on(CardLoaded)
+    def show_card(self, message: CardLoaded) -> None:
+        """The side panel shows the appointment."""
+        app = self.sched_app
+        self.query_one(AppointmentCardView).show(
+            message.card, mask=app.masked, region=app.settings.region
+        )
+
+    def action_close(self) -> None:
+        """Close the details, or go back."""
+        view = self.query_one(AppointmentCardView)
+        if view.card is not None:
+            view.show(None, mask=self.sched_app.masked, region=self.sched_app.settings.region)
+        else:
+            self.dismiss(None)

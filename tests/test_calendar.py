@@ -1,0 +1,239 @@
+"""The calendar grid: the day as an appointment book, the `day` command, the screen and
+its live updates from another scheduler's process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from sqlmodel import col, select
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from schedtui.cli import run
+from schedtui.core.access import Actor
+from schedtui.core.booking import BookingRequest, book
+from schedtui.core.clock import FrozenClock
+from schedtui.core.day_grid import day_grid
+from schedtui.core.errors import BadInput
+from schedtui.core.spoken_dates import spoken_day
+from schedtui.core.stores import open_store
+from schedtui.data import models as m
+from schedtui.data.store import Store
+from schedtui.screens.calendar import CalendarScreen
+from schedtui.widgets.appointment_card_view import AppointmentCardView
+from tests.builders import Staff, add_staff
+from tests.cli_helpers import link_first_admin
+from tests.engine_clinic import EngineClinic, build_engine_clinic
+from tests.test_booking_screen import NOW, _app, _settle
+
+MONDAY = date(2026, 3, 9)  # the first Monday of daylight time: times read in EDT
+
+
+@pytest.fixture
+def clinic(sqlite_store: Store) -> tuple[EngineClinic, Staff]:
+    return build_engine_clinic(sqlite_store), add_staff(sqlite_store)
+
+
+def _book(
+    store: Store, engine: EngineClinic, staff: Staff, patient: int, hour: int, **extra: Any
+) -> int:
+    request = BookingRequest(
+        engine.patients[patient], engine.okafor, "FU", engine.at(MONDAY, hour), **extra
+    )
+    return book(store, staff.supervisor, request, now=NOW)
+
+
+def test_the_grid_reads_like_an_appointment_book(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    first = _book(sqlite_store, engine, staff, 1, 9)
+    _book(sqlite_store, engine, staff, 2, 9, overbook=True, overbook_reason="urgent")
+    with sqlite_store.read() as session:
+        grid = day_grid(session, MONDAY, zoom=15)
+        coarse = day_grid(session, MONDAY, zoom=30)
+    names = [c.name for c in grid.columns]
+    rows = [f"{at:%H:%M}" for at in grid.rows]
+    okafor = names.index("Okafor, A.")
+    at = {label: rows.index(label) for label in ("08:00", "09:00", "09:15", "10:00", "12:00")}
+    nine = grid.cell(at["09:00"], okafor)
+    assert names == ["Okafor, A.", "Ortega, L."] and rows[0] == "08:00" and rows[-1] == "16:45"
+    assert (nine.kind, nine.appointment_id, nine.overbooked) == ("visit", first, True)
+    assert nine.text == "● Test P FU +1" and nine.first
+    assert (
+        grid.cell(at["09:15"], okafor).kind == "visit" and not grid.cell(at["09:15"], okafor).first
+    )
+    assert (grid.cell(at["10:00"], okafor).kind, grid.cell(at["10:00"], okafor).text) == (
+        "block",
+        "admin: Charting",
+    )
+    assert grid.cell(at["08:00"], okafor).kind == "open"
+    assert grid.cell(at["12:00"], okafor).kind == "off"  # Okafor works mornings
+    assert len(coarse.rows) * 2 == len(grid.rows)
+    assert (
+        json.loads(json.dumps(grid.to_json()))["rows"][at["09:00"]]["cells"][okafor]["status"]
+        == "booked"
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("today", date(2026, 11, 27)),
+        ("tomorrow", date(2026, 11, 28)),
+        ("next tue", date(2026, 12, 1)),
+        ("next fri", date(2026, 12, 4)),
+        ("dec 3", date(2026, 12, 3)),
+        ("12/3", date(2026, 12, 3)),
+        ("+2w", date(2026, 12, 11)),
+        ("-3d", date(2026, 11, 24)),
+        ("2027-01-15", date(2027, 1, 15)),
+    ],
+)
+def test_days_as_people_say_them(said: str, meant: date) -> None:
+    assert spoken_day(said, date(2026, 11, 27)) == meant  # a Friday
+
+
+def test_a_day_that_cannot_be_read_says_what_works() -> None:
+    with pytest.raises(BadInput, match="try 'next tue', 'dec 3', '\\+2w'"):
+        spoken_day("the day after never", date(2026, 11, 27))
+
+
+def test_the_day_command_prints_the_grid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    engine = build_engine_clinic(store)
+    someone = Actor(None, "sue", "supervisor")
+    request = BookingRequest(engine.patients[1], engine.okafor, "FU", engine.at(MONDAY, 9))
+    book(store, someone, request, now=NOW)
+    store.dispose()
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
+    link_first_admin(str(path), monkeypatch, capsys)
+    assert run(["day", "--date", "mon", "--db", str(path)]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[0] == "Monday 09 March 2026 (15-minute rows; · open)"
+    assert text[1].split() == ["Okafor,", "A.", "Ortega,", "L."]
+    assert any(line.startswith("09:00 ● Test P FU") for line in text)
+    assert run(["day", "--date", "2026-03-09", "--zoom", "30", "--json", "--db", str(path)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["zoom_minutes"] == 30 and shown["providers"][0]["zone"] == "America/New_York"
+    for argv, message in (
+        (["--date", "someday"], "'someday' is not a day I can read"),
+        (["--site", "NOPE"], "There is no site 'NOPE'."),
+        (["--zoom", "7"], "Zoom 7 is not one of 5, 10, 15, 30 minutes."),
+    ):
+        assert run(["day", *argv, "--db", str(path)]) == 2
+        assert message in capsys.readouterr().err
+
+
+def _grid_text(app: Any) -> list[list[str]]:
+    table: DataTable[Text] = app.screen.query_one("#grid", DataTable)
+    return [[c.plain for c in table.get_row_at(r)] for r in range(table.row_count)]
+
+
+async def _open_monday(pilot: Pilot[Any]) -> None:
+    await _settle(pilot)
+    await pilot.press("f10")
+    await _settle(pilot)
+    await pilot.press("g")
+    await _settle(pilot)
+    await pilot.press(*"mon", "enter")
+    await _settle(pilot)
+
+
+async def test_the_calendar_moves_by_day_and_opens_a_visit(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 3, 9)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        assert isinstance(app.screen, CalendarScreen)
+        title = str(app.screen.query_one("#grid-title", Static).render())
+        monday = _grid_text(app)
+        await pilot.press("j", "j", "j", "j", "enter")  # down to 09:00 in Okafor's column
+        await _settle(pilot)
+        card = str(app.screen.query_one(AppointmentCardView).render())
+        await pilot.press("escape", "]")
+        await _settle(pilot)
+        tuesday = str(app.screen.query_one("#grid-title", Static).render())
+        await pilot.press("g", *"someday", "enter")
+        await _settle(pilot)
+        notes = [n.message for n in app._notifications]
+    assert title.startswith("Monday 09 March 2026 · all sites · 2 providers · 15-minute rows")
+    assert monday[4][:2] == ["09:00", "● Test P FU"]
+    assert "Test, Pat3" in card
+    assert tuesday.startswith("Tuesday 10 March 2026")
+    assert any("'someday' is not a day I can read" in n for n in notes)
+
+
+#: Another scheduler's process books Okafor at 8:00 on Monday.
+ELSEWHERE = """
+import sys
+from tests.test_calendar import book_elsewhere
+book_elsewhere(sys.argv[1], 8)
+"""
+
+
+def book_elsewhere(path: str, hour: int) -> None:
+    """Book Okafor at `hour` (EDT) on Monday for the sixth patient, as another process."""
+    store = Store.open(path)
+    with store.read() as session:
+        patient = session.exec(select(m.Patient).order_by(col(m.Patient.id))).all()[5]
+        okafor = session.exec(select(m.Provider).where(m.Provider.last_name == "Okafor")).one()
+    start = datetime(2026, 3, 9, hour + 4, tzinfo=UTC)  # EDT is UTC-4
+    request = BookingRequest(patient.id or 0, okafor.id or 0, "FU", start)
+    book(store, Actor(None, "other.scheduler", "supervisor"), request, now=NOW)
+    store.dispose()
+
+
+async def test_another_schedulers_booking_shows_within_two_seconds(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    _, staff = clinic
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        before = _grid_text(app)[0][1]  # 08:00, Okafor: the cursor starts here
+        other = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-c", ELSEWHERE, str(sqlite_store.path)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=Path(__file__).parent.parent,
+        )
+        booked_at = time.monotonic()
+        while _grid_text(app)[0][1] == before and time.monotonic() - booked_at < 5:
+            await pilot.pause(0.1)
+        waited = time.monotonic() - booked_at
+        after = _grid_text(app)[0][1]
+        notes = [n.message for n in app._notifications]
+    assert other.returncode == 0, other.stderr
+    assert before == "·" and after.startswith("● ") and after.endswith(" FU")
+    assert waited < 2.0, f"the grid took {waited:.1f} s"
+    assert "The time under the cursor was just booked by someone else." in notes
+
+
+def test_calendar_snapshot(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
+) -> None:
+    """Monday at 120x40: a visit, an overbooking, the admin block, open and off time."""
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 1, 9)
+    _book(sqlite_store, engine, staff, 2, 9, overbook=True, overbook_reason="urgent")
+    _book(sqlite_store, engine, staff, 3, 11)
+    assert snap_compare(_app(sqlite_store, staff), terminal_size=(120, 40), run_before=_open_monday)
