@@ -19,7 +19,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from schedtui.cli import run
-from schedtui.core.access import Actor
+from schedtui.core.access import Actor, PermissionDenied
+from schedtui.core.blocks import BlockRequest, add_block
 from schedtui.core.booking import BookingRequest, book
 from schedtui.core.clock import FrozenClock
 from schedtui.core.day_grid import day_grid
@@ -237,3 +238,95 @@ def test_calendar_snapshot(
     _book(sqlite_store, engine, staff, 2, 9, overbook=True, overbook_reason="urgent")
     _book(sqlite_store, engine, staff, 3, 11)
     assert snap_compare(_app(sqlite_store, staff), terminal_size=(120, 40), run_before=_open_monday)
+
+
+def _blocks_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, EngineClinic, int]:
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    engine = build_engine_clinic(store)
+    someone = Actor(None, "sue", "supervisor")
+    visit = book(
+        store,
+        someone,
+        BookingRequest(engine.patients[4], engine.okafor, "FU", engine.at(MONDAY, 9)),
+        now=NOW,
+    )
+    store.dispose()
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
+    link_first_admin(str(path), monkeypatch, capsys)
+    return path, engine, visit
+
+
+def test_a_block_over_booked_visits_lists_them_and_waits_for_confirmation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, engine, visit = _blocks_cli(tmp_path, monkeypatch, capsys)
+    block = [
+        "blocks", "add", "--provider", str(engine.okafor), "--kind", "meeting",
+        "--start", "2026-03-09T08:30", "--end", "2026-03-09T09:30", "--reason", "Staff meeting",
+        "--db", str(path),
+    ]  # fmt: skip
+    assert run(block) == 3
+    err = capsys.readouterr().err
+    assert "Not added: booked visits lie under this block:" in err
+    assert f"Mon 03/09/2026 09:00 EDT  E0004  Test, Pat4  (appointment {visit})" in err
+    with open_store(str(path), now=NOW).store.read() as session:
+        assert (
+            session.exec(select(m.ScheduleBlock).where(m.ScheduleBlock.kind == "meeting")).all()
+            == []
+        )
+    assert run([*block, "--confirm"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Block ") and "Call these patients to move their visits:" in out
+    assert run(["day", "--date", "2026-03-09", "--db", str(path)]) == 0
+    grid = capsys.readouterr().out
+    assert any(line.startswith("08:30 meeting: Staff me") for line in grid.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (["--kind", "nap"], "Kind 'nap' is not one of admin, lunch"),
+        (["--end", "2026-03-09T07:00"], "The block ends before it starts."),
+        (["--rrule", "FREQ=SOMETIMES"], "The rule 'FREQ=SOMETIMES' is not an RRULE"),
+        (["--start", "monday-ish"], "--start 'monday-ish' is not a time"),
+        (["--provider", "999"], "There is no provider 999."),
+    ],
+)
+def test_bad_blocks_are_refused_plainly(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    change: list[str],
+    message: str,
+) -> None:
+    path, engine, _ = _blocks_cli(tmp_path, monkeypatch, capsys)
+    given = {
+        "--provider": str(engine.okafor), "--kind": "lunch", "--start": "2026-03-10T12:00",
+        "--end": "2026-03-10T13:00",
+    }  # fmt: skip
+    given[change[0]] = change[1]
+    argv = [part for pair in given.items() for part in pair]
+    assert run(["blocks", "add", *argv, "--db", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_recurring_block_finds_visits_on_later_days(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    later = _book(sqlite_store, engine, staff, 1, 11)  # Monday 11:00
+    request = BlockRequest(
+        engine.okafor,
+        engine.at(date(2026, 3, 2), 11),  # the Monday before, repeating weekly
+        engine.at(date(2026, 3, 2), 12),
+        "meeting",
+        "Weekly huddle",
+        "FREQ=WEEKLY;BYDAY=MO",
+    )
+    found = add_block(sqlite_store, staff.supervisor, request, now=NOW)
+    assert found.block_id is None and [v.appointment_id for v in found.in_the_way] == [later]
+    with pytest.raises(PermissionDenied):
+        add_block(sqlite_store, staff.scheduler, request, now=NOW)

@@ -1,4 +1,5 @@
-"""`schedtui day`: the calendar grid of a day as text or JSON, for supervisors' scripts."""
+"""`schedtui day` (the calendar grid of a day as text or JSON, for supervisors' scripts)
+and `schedtui blocks add`."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from schedtui.commands.common import (
     JsonOption,
     command_actor,
     opened_store,
+    parse_day,
+    parse_moment,
     print_json,
     settings,
 )
+from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone
 from schedtui.core.day_grid import DayGrid, view_grid
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.text import printable
@@ -25,8 +29,9 @@ MARKS = {"open": "·", "off": " "}
 
 
 def register(app: typer.Typer) -> None:
-    """Add `day` to the top-level command."""
+    """Add `day` and `blocks` to the top-level command."""
     app.command("day")(day)
+    app.add_typer(blocks_app, name="blocks")
 
 
 def day(
@@ -77,3 +82,82 @@ def grid_lines(grid: DayGrid) -> list[str]:
             cells.append(f"{(('!' if cell.overbooked else '') + text)[: WIDTH - 1]:<{WIDTH}}")
         lines.append(f"{at:%H:%M} " + "".join(cells).rstrip())
     return lines
+
+
+blocks_app = typer.Typer(help="Blocked time on providers' schedules.", add_completion=False)
+
+
+@blocks_app.command("add")
+def block_add(
+    ctx: typer.Context,
+    provider: Annotated[int, typer.Option("--provider", help="Provider id.")],
+    start: Annotated[str, typer.Option("--start", help="ISO time; without a zone, the site's.")],
+    end: Annotated[str, typer.Option("--end", help="ISO time the (first) block ends.")],
+    kind: Annotated[str, typer.Option(help="admin, lunch, vacation, on-call or meeting.")],
+    reason: Annotated[str, typer.Option(help="What it is for.")] = "",
+    rrule: Annotated[
+        str | None, typer.Option(help="Repeat it: an RRULE, e.g. FREQ=WEEKLY;BYDAY=MO.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Last day it repeats, YYYY-MM-DD.")] = None,
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="Add it even over booked visits (they are listed).")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Block a provider's time. Booked visits under it are listed, and nothing is added
+    until --confirm (exit 3): call those patients to move them."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    with opened.store.read() as session:
+        zone = str(home_zone(session, provider))
+    request = BlockRequest(
+        provider,
+        parse_moment(start, "--start", zone),
+        parse_moment(end, "--end", zone),
+        kind,
+        reason,
+        rrule,
+        parse_day(until, "--until"),
+    )
+    result = add_block(opened.store, actor, request, now=invocation.clock.now(), confirm=confirm)
+    if as_json:
+        print_json(
+            {
+                "block_id": result.block_id,
+                "visits_under_it": [
+                    {
+                        "appointment_id": v.appointment_id,
+                        "mrn": v.mrn,
+                        "start": v.local_start.isoformat(),
+                    }
+                    for v in result.in_the_way
+                ],
+            }
+        )
+    else:
+        _say_block(result)
+    if result.block_id is None:
+        raise typer.Exit(3)
+
+
+def _say_block(result: BlockResult) -> None:
+    visits = [
+        printable(
+            f"  {v.local_start:%a %m/%d/%Y %H:%M %Z}  {v.mrn}  {v.patient}"
+            f"  (appointment {v.appointment_id})"
+        )
+        for v in result.in_the_way
+    ]
+    if result.block_id is None:
+        typer.echo("Not added: booked visits lie under this block:", err=True)
+        for line in visits:
+            typer.echo(line, err=True)
+        typer.echo("Move them first, or add it anyway with --confirm.", err=True)
+        return
+    typer.echo(f"Block {result.block_id} added.")
+    if visits:
+        typer.echo("Call these patients to move their visits:")
+        for line in visits:
+            typer.echo(line)
