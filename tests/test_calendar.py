@@ -330,3 +330,25 @@ def test_a_recurring_block_finds_visits_on_later_days(
     assert found.block_id is None and [v.appointment_id for v in found.in_the_way] == [later]
     with pytest.raises(PermissionDenied):
         add_block(sqlite_store, staff.scheduler, request, now=NOW)
+
+
+async def test_statuses_and_cancelling_from_the_grid(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    visit = _book(sqlite_store, engine, staff, 3, 9)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("j", "j", "j", "j", "n")  # 09:00; it is still Friday
+        await _settle(pilot)
+        refused = [n.message for n in app._notifications]
+        await pilot.press("c", *"feeling", "enter")
+        await _settle(pilot)
+        after = _grid_text(app)[4][1]
+        notes = [n.message for n in app._notifications]
+    assert "A no-show can only be marked once the start time has passed." in refused
+    assert "Cancelled." in notes and after == "·"
+    with sqlite_store.read() as session:
+        row = session.get(m.Appointment, visit)
+    assert row is not None and (row.status, row.cancellation_reason) == ("cancelled", "pat-fb")

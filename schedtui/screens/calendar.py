@@ -21,13 +21,16 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from schedtui.core.appointment_card import AppointmentCard, appointment_card
+from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid
 from schedtui.core.errors import BadInput
 from schedtui.core.spoken_dates import spoken_day
+from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.screens.base import WorkScreen
+from schedtui.screens.reasons import ReasonPicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -101,6 +104,10 @@ class CalendarScreen(WorkScreen[None]):
         Binding("l", "move(0,1)", "Right", show=False, id="calendar.l"),
         Binding("j", "move(1,0)", "Down", show=False, id="calendar.j"),
         Binding("k", "move(-1,0)", "Up", show=False, id="calendar.k"),
+        Binding("a", "status('arrived')", "Arrived", id="calendar.arrived"),
+        Binding("i", "status('checked-in')", "Checked in", id="calendar.checked_in"),
+        Binding("n", "status('noshow')", "No-show", id="calendar.noshow"),
+        Binding("c", "cancel_visit", "Cancel", id="calendar.cancel"),
         Binding("escape", "close", "Back", id="calendar.close"),
     ]
 
@@ -318,6 +325,51 @@ class CalendarScreen(WorkScreen[None]):
         self.query_one(AppointmentCardView).show(
             message.card, mask=app.masked, region=app.settings.region
         )
+
+    def _visit_under_cursor(self) -> int | None:
+        cell = self._under_cursor()
+        if cell is None or cell.appointment_id is None:
+            self.notify("Put the cursor on a visit first.", severity="warning")
+            return None
+        return cell.appointment_id
+
+    def action_status(self, status: str) -> None:
+        """Mark the visit under the cursor arrived, checked in or a no-show."""
+        if (visit := self._visit_under_cursor()) is not None:
+            self.change_status(visit, status)
+
+    @work(thread=True, group="grid-change", exit_on_error=False, description="Changing the visit")
+    def change_status(self, appointment_id: int, status: str) -> None:
+        """Through core (the FHIR state machine, audited); the grid is read again."""
+        app = self.sched_app
+        assert app.actor is not None
+        change_status(app.store, app.actor, appointment_id, status, now=app.clock.now())
+        app.call_from_thread(self.notify, f"Marked {status_text(status)}.")
+        app.call_from_thread(self.load, False)
+
+    def action_cancel_visit(self) -> None:
+        """Cancel the visit under the cursor, after choosing why."""
+        visit = self._visit_under_cursor()
+        if visit is None:
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason is not None:
+                self.cancel(visit, reason)
+
+        question = f"Cancel appointment {visit}? Why is it cancelled?"
+        self.app.push_screen(ReasonPicker(question, "cancels it"), chosen)
+
+    @work(thread=True, group="grid-change", exit_on_error=False, description="Cancelling")
+    def cancel(self, appointment_id: int, reason: str) -> None:
+        """Through core (reason code, late flag, audited); the grid is read again."""
+        app = self.sched_app
+        assert app.actor is not None
+        late = cancel(
+            app.store, app.actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
+        )
+        app.call_from_thread(self.notify, "Cancelled" + (" (late)." if late else "."))
+        app.call_from_thread(self.load, False)
 
     def action_close(self) -> None:
         """Close the details, or go back."""
