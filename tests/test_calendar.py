@@ -352,3 +352,19 @@ async def test_statuses_and_cancelling_from_the_grid(
     with sqlite_store.read() as session:
         row = session.get(m.Appointment, visit)
     assert row is not None and (row.status, row.cancellation_reason) == ("cancelled", "pat-fb")
+
+
+def test_templates_show_reads_the_availability(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, engine, _ = _blocks_cli(tmp_path, monkeypatch, capsys)
+    assert (
+        run(["templates", "show", "--provider", str(engine.okafor), "--json", "--db", str(path)])
+        == 0
+    )
+    [okafor] = json.loads(capsys.readouterr().out)
+    assert (okafor["from"], okafor["to"], okafor["overbook_per_hour"]) == ("08:00", "12:00", 1)
+    assert okafor["rrule"].startswith("FREQ=WEEKLY") and okafor["types"] == ["FU", "MRI"]
+    assert run(["templates", "show", "--db", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and "Okafor, Amara" in lines[0] and "takes FU, MRI" in lines[0]

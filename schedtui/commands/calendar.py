@@ -1,5 +1,5 @@
 """`schedtui day` (the calendar grid of a day as text or JSON, for supervisors' scripts)
-and `schedtui blocks add`."""
+`schedtui blocks add` and `schedtui templates show`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from schedtui.commands.common import (
     print_json,
     settings,
 )
-from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone
+from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone, templates
 from schedtui.core.day_grid import DayGrid, view_grid
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.text import printable
@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
     """Add `day` and `blocks` to the top-level command."""
     app.command("day")(day)
     app.add_typer(blocks_app, name="blocks")
+    app.add_typer(templates_app, name="templates")
 
 
 def day(
@@ -161,3 +162,34 @@ def _say_block(result: BlockResult) -> None:
         typer.echo("Call these patients to move their visits:")
         for line in visits:
             typer.echo(line)
+
+
+templates_app = typer.Typer(help="Providers' recurring availability.", add_completion=False)
+
+
+@templates_app.command("show")
+def templates_show(
+    ctx: typer.Context,
+    provider: Annotated[int | None, typer.Option("--provider", help="Provider id.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each template: provider, site, days (RRULE), hours in the site's time, dates, the
+    visit types it takes and the overbookings it allows an hour."""
+    with opened_store(ctx.obj, db).store.read() as session:
+        rows = templates(session, provider)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("No templates.")
+    for row in rows:
+        until = row["effective_to"] or "on"
+        typer.echo(
+            printable(
+                f"{row['id']:>4}  {row['provider']:<24} {row['site']:<5} {row['rrule']:<32} "
+                f"{row['from']}-{row['to']}  {row['effective_from']}..{until}  "
+                f"{row['visit_mode']:<10} takes {', '.join(row['types'])}; "
+                f"overbook {row['overbook_per_hour']}/h"
+            )
+        )

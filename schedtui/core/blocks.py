@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -179,3 +180,35 @@ def _record(
         entity_id=block.id,
         detail=detail,
     )
+
+
+def templates(session: Session, provider_id: int | None = None) -> list[dict[str, Any]]:
+    """Providers' recurring availability as supervisors read it (site-local times)."""
+    ref_sites = {s.id: s for s in session.exec(select(m.Site))}
+    names = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+    codes = {t.id: t.code for t in session.exec(select(m.AppointmentType))}
+    accepted: dict[int, list[str]] = {}
+    for link in session.exec(select(m.TemplateAppointmentType)):
+        accepted.setdefault(link.template_id, []).append(codes[link.appointment_type_id])
+    query = select(m.ScheduleTemplate).order_by(
+        col(m.ScheduleTemplate.provider_id), col(m.ScheduleTemplate.id)
+    )
+    if provider_id is not None:
+        query = query.where(col(m.ScheduleTemplate.provider_id) == provider_id)
+    return [
+        {
+            "id": t.id,
+            "provider_id": t.provider_id,
+            "provider": names.get(t.provider_id, "?"),
+            "site": ref_sites[t.site_id].code if t.site_id in ref_sites else "?",
+            "rrule": t.rrule,
+            "from": f"{t.start_time:%H:%M}",
+            "to": f"{t.end_time:%H:%M}",
+            "effective_from": t.effective_from.isoformat(),
+            "effective_to": t.effective_to.isoformat() if t.effective_to else None,
+            "visit_mode": t.visit_mode,
+            "overbook_per_hour": t.overbook_per_hour,
+            "types": sorted(accepted.get(t.id or 0, [])) or ["any"],
+        }
+        for t in session.exec(query)
+    ]
