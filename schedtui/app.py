@@ -66,6 +66,9 @@ class SchedApp(App[None]):
         self.start = start
         self.actor: Actor | None = start.actor
         self.lookup = LookupIndex()
+        #: The patient on the call (id, name), opened in the workspace: the calendar books
+        #: for them.
+        self.caller: tuple[int, str] | None = None
         self.last_activity = clock.now()
         self.title = settings.clinic_name
         self._show_who()

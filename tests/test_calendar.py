@@ -29,6 +29,7 @@ from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.stores import open_store
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from schedtui.screens.booking import ConfirmScreen
 from schedtui.screens.calendar import CalendarScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from tests.builders import Staff, add_staff
@@ -368,3 +369,44 @@ def test_templates_show_reads_the_availability(
     assert run(["templates", "show", "--db", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and "Okafor, Amara" in lines[0] and "takes FU, MRI" in lines[0]
+
+
+async def test_book_the_caller_at_the_time_under_the_cursor(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, _ = clinic[0], clinic[1]
+    app = _app(sqlite_store, clinic[1])  # the caller, Pat3, is looked up
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f10")  # nobody open yet
+        await _settle(pilot)
+        await pilot.press("g", *"mon", "enter")
+        await _settle(pilot)
+        await pilot.press("enter")  # 08:00, Okafor, open
+        await _settle(pilot)
+        nobody = [n.message for n in app._notifications]
+        await pilot.press("escape")
+        await _settle(pilot)
+        await pilot.press("enter")  # the workspace: open Pat3
+        await _settle(pilot)
+        await pilot.press("f10")
+        await _settle(pilot)
+        await pilot.press("g", *"mon", "enter")
+        await _settle(pilot)
+        await pilot.press("enter", *"follow", "enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        script = str(app.screen.query_one("#confirm-script", Static).render())
+        await pilot.press(*"self-pay", "enter")
+        await _settle(pilot)
+        first = _grid_text(app)[0][1]
+    assert "Open the caller in the workspace (F4) first, then book here." in nobody
+    assert "Follow-up on Monday, March 9, 2026 at 8:00 AM EDT" in script
+    assert first == "● Test P FU"
+    with sqlite_store.read() as session:
+        booked = session.exec(
+            select(m.Appointment).where(m.Appointment.patient_id == engine.patients[3])
+        ).all()
+    assert [(a.status, a.start.replace(tzinfo=UTC)) for a in booked] == [
+        ("booked", engine.at(MONDAY, 8))
+    ]

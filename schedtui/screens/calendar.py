@@ -7,7 +7,8 @@ seconds without a key pressed: the screen watches the store's event feed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from sqlalchemy import func
@@ -22,15 +23,21 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from schedtui.core.appointment_card import AppointmentCard, appointment_card
 from schedtui.core.appointment_changes import cancel, change_status
+from schedtui.core.booking import release_hold
+from schedtui.core.calendar_booking import hold_here
 from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid
+from schedtui.core.directory import appointment_types
 from schedtui.core.errors import BadInput
+from schedtui.core.readback import ReadBack
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.screens.base import WorkScreen
+from schedtui.screens.booking import ConfirmScreen, Holding
 from schedtui.screens.reasons import ReasonPicker
+from schedtui.screens.type_picker import TypePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -134,6 +141,7 @@ class CalendarScreen(WorkScreen[None]):
         self.sites: list[str] = []
         self.grid: DayGrid | None = None
         self.seen = -1
+        self.types: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -150,6 +158,7 @@ class CalendarScreen(WorkScreen[None]):
         app = self.sched_app
         self.day = clinic_today(app.clock, app.settings.zone)
         self.load(record=True)
+        self.load_types()
         self.set_interval(WATCH_SECONDS, self.watch_feed)
         self.watch(self.app, "masked", self._mask_changed, init=False)
 
@@ -307,6 +316,64 @@ class CalendarScreen(WorkScreen[None]):
         cell = self.grid.cell(event.coordinate.row, event.coordinate.column - 1)
         if cell.appointment_id is not None:
             self.load_card(cell.appointment_id)
+        elif cell.kind == "open":
+            self.book_here(event.coordinate.row, event.coordinate.column - 1)
+
+    def book_here(self, row: int, column: int) -> None:
+        """Book the caller (open in the workspace) at this time: type, hold, read-back."""
+        caller = self.sched_app.caller
+        if caller is None or self.grid is None:
+            self.notify(
+                "Open the caller in the workspace (F4) first, then book here.",
+                severity="warning",
+            )
+            return
+        place = self.grid.columns[column]
+        start = datetime.combine(self.grid.day, self.grid.rows[row], tzinfo=ZoneInfo(place.zone))
+        question = f"Book {caller[1]} with {place.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
+
+        def typed(code: str | None) -> None:
+            if code is not None:
+                self.hold_at(caller[0], place.provider_id, start, code, place.site_code)
+
+        self.app.push_screen(TypePicker(question, self.types), typed)
+
+    @work(thread=True, exit_on_error=False, description="Reading the visit types")
+    def load_types(self) -> None:
+        """The visit types, for booking here."""
+        with self.sched_app.store.read() as session:
+            self.types = {str(t["code"]): str(t["name"]) for t in appointment_types(session)}
+
+    @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
+    def hold_at(
+        self, patient_id: int, provider_id: int, start: datetime, code: str, site: str
+    ) -> None:
+        """Hold it through the engine (refusals name why), then the read-back."""
+        app = self.sched_app
+        assert app.actor is not None
+        slot, hold_id, script = hold_here(
+            app.store, app.actor, patient_id, provider_id, start, code, site,
+            now=app.clock.now(), settings=app.settings,
+        )  # fmt: skip
+        held = Holding(patient_id, slot, hold_id, "")
+        app.call_from_thread(self._confirm, held, script)
+
+    def _confirm(self, held: Holding, script: ReadBack) -> None:
+        def decided(booked: int | None) -> None:
+            if booked is not None:
+                self.notify(f"Booked: appointment {booked}.")
+                self.load(False)
+            else:
+                self.let_go(held.hold_id)
+
+        self.app.push_screen(ConfirmScreen(held, script), decided)
+
+    @work(thread=True, exit_on_error=False, description="Letting the held time go")
+    def let_go(self, hold_id: int) -> None:
+        """Give the held time back."""
+        app = self.sched_app
+        assert app.actor is not None
+        release_hold(app.store, app.actor, hold_id, now=app.clock.now())
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False, description="Opening")
     def load_card(self, appointment_id: int) -> None:

@@ -267,6 +267,7 @@ class WorkspaceScreen(WorkScreen[None]):
         if message.panel.patient_id != self.patient_id:
             self.appointment_id = None  # another patient: the visit was someone else's
         self.patient_id = message.panel.patient_id
+        self.sched_app.caller = (message.panel.patient_id, message.panel.name)
         self.add_class("-patient-open")
         self.query_one(PatientPanelView).show(
             message.panel, mask=self.sched_app.masked, region=self.sched_app.settings.region
@@ -473,6 +474,7 @@ class WorkspaceScreen(WorkScreen[None]):
         lookup.value = ""
         lookup.focus()
         self.patient_id = None
+        self.sched_app.caller = None
         self.remove_class("-patient-open")
         self.query_one(PatientPanelView).clear()
         self.query_one(VisitTable).show(())
