@@ -91,8 +91,9 @@ class SchedApp(App[None]):
             self.push_screen(LoginScreen())
 
     def _open_work(self) -> None:
+        """Today underneath; the call workspace on top unless `first_screen` says today."""
         self.push_screen(TodayScreen())
-        if self.start.caller_query:
+        if self.start.caller_query or self.settings.first_screen == "call":
             self.push_screen(WorkspaceScreen(self.start.caller_query))
 
     def _show_who(self) -> None:
@@ -120,7 +121,7 @@ class SchedApp(App[None]):
         self.actor = message.actor
         self.last_activity = self.clock.now()
         self._show_who()
-        self.switch_screen(TodayScreen())
+        self.switch_screen(TodayScreen())  # in place of the sign-in
         if self.start.caller_query or self.settings.first_screen == "call":
             self.push_screen(WorkspaceScreen(self.start.caller_query))
 

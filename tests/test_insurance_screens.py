@@ -63,7 +63,7 @@ def staff(sqlite_store: Store) -> Staff:
 
 def _app(store: Store, actor: Actor) -> SchedApp:
     return create_app(
-        load_settings(clinic_name="Harbor Family Practice"),
+        load_settings(clinic_name="Harbor Family Practice", first_screen="today"),
         store,
         FrozenClock(NOW),
         start=SessionStart(actor, False, "ava_os"),

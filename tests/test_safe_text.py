@@ -99,7 +99,7 @@ async def test_nasty_names_show_literally_in_the_today_table(
         assert patient is not None
         patient.first_name = name
     app = create_app(
-        load_settings(),
+        load_settings(first_screen="today"),
         sqlite_store,
         FrozenClock(NOW),
         start=SessionStart(staff.scheduler, False, "ava_os"),
