@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from schedtui.core.appointment_card import AppointmentCard, appointment_card
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
 from schedtui.core.calendar_booking import hold_here
@@ -34,8 +33,8 @@ from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
-from schedtui.screens.base import WorkScreen
 from schedtui.screens.booking import ConfirmScreen, Holding
+from schedtui.screens.cards import CardScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.type_picker import TypePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
@@ -91,7 +90,7 @@ class GoToDay(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CalendarScreen(WorkScreen[None]):
+class CalendarScreen(CardScreen):
     """A day of the clinic, a column a provider."""
 
     DEFAULT_CSS = """
@@ -127,12 +126,6 @@ class CalendarScreen(WorkScreen[None]):
         seen: int
         live: bool
 
-    @dataclass
-    class CardLoaded(Message):
-        """An appointment's details arrived."""
-
-        card: AppointmentCard
-
     def __init__(self) -> None:
         super().__init__()
         self.day: date | None = None
@@ -160,11 +153,7 @@ class CalendarScreen(WorkScreen[None]):
         self.load(record=True)
         self.load_types()
         self.set_interval(WATCH_SECONDS, self.watch_feed)
-        self.watch(self.app, "masked", self._mask_changed, init=False)
-
-    def _mask_changed(self, mask: bool) -> None:
-        view = self.query_one(AppointmentCardView)
-        view.show(view.card, mask=mask, region=self.sched_app.settings.region)
+        self.follow_mask()
 
     @work(
         thread=True,
@@ -375,24 +364,6 @@ class CalendarScreen(WorkScreen[None]):
         assert app.actor is not None
         release_hold(app.store, app.actor, hold_id, now=app.clock.now())
 
-    @work(thread=True, exclusive=True, group="card", exit_on_error=False, description="Opening")
-    def load_card(self, appointment_id: int) -> None:
-        """Read the appointment (permission-checked and audited) off the event loop."""
-        app = self.sched_app
-        assert app.actor is not None
-        card = appointment_card(
-            app.store, app.actor, appointment_id, now=app.clock.now(), settings=app.settings
-        )
-        self.post_message(self.CardLoaded(card))
-
-    @on(CardLoaded)
-    def show_card(self, message: CardLoaded) -> None:
-        """The side panel shows the appointment."""
-        app = self.sched_app
-        self.query_one(AppointmentCardView).show(
-            message.card, mask=app.masked, region=app.settings.region
-        )
-
     def _visit_under_cursor(self) -> int | None:
         cell = self._under_cursor()
         if cell is None or cell.appointment_id is None:
@@ -440,8 +411,7 @@ class CalendarScreen(WorkScreen[None]):
 
     def action_close(self) -> None:
         """Close the details, or go back."""
-        view = self.query_one(AppointmentCardView)
-        if view.card is not None:
-            view.show(None, mask=self.sched_app.masked, region=self.sched_app.settings.region)
+        if self.card_view().card is not None:
+            self.close_card()
         else:
             self.dismiss(None)

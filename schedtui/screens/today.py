@@ -14,10 +14,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
-from schedtui.core.appointment_card import AppointmentCard, appointment_card
 from schedtui.core.statuses import STATUS_DISPLAY
 from schedtui.core.today import DaySchedule, clinic_today, view_day
-from schedtui.screens.base import WorkScreen
+from schedtui.screens.cards import CardScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.appointment_table import AppointmentTable
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -27,7 +26,7 @@ REFRESH_SECONDS = 30.0
 SUMMARY_ORDER = ("booked", "arrived", "checked-in", "fulfilled", "noshow", "cancelled")
 
 
-class TodayScreen(WorkScreen[None]):
+class TodayScreen(CardScreen):
     """The day's appointments; `[` and `]` move a day, `s` picks a site."""
 
     BINDINGS = [
@@ -45,12 +44,6 @@ class TodayScreen(WorkScreen[None]):
 
         schedule: DaySchedule
         sites: list[str]
-
-    @dataclass
-    class CardLoaded(Message):
-        """An appointment's details arrived from the worker."""
-
-        card: AppointmentCard
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,7 +68,7 @@ class TodayScreen(WorkScreen[None]):
         self.query_one(AppointmentTable).loading = True
         self.load()
         self.set_interval(REFRESH_SECONDS, self.load)
-        self.watch(self.app, "masked", self._mask_changed, init=False)
+        self.follow_mask()
 
     @work(
         thread=True,
@@ -114,41 +107,9 @@ class TodayScreen(WorkScreen[None]):
         if event.row_key.value is not None:
             self.load_card(int(event.row_key.value))
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="card",
-        exit_on_error=False,
-        description="Opening the appointment",
-    )
-    def load_card(self, appointment_id: int) -> None:
-        """Read the card (permission-checked and audited) off the event loop."""
-        app = self.sched_app
-        assert app.actor is not None
-        card = appointment_card(
-            app.store, app.actor, appointment_id, now=app.clock.now(), settings=app.settings
-        )
-        self.post_message(self.CardLoaded(card))
-
-    @on(CardLoaded)
-    def show_card(self, message: CardLoaded) -> None:
-        """Open the side panel on the card."""
-        self._card_view().show(
-            message.card, mask=self.sched_app.masked, region=self.sched_app.settings.region
-        )
-
-    def _card_view(self) -> AppointmentCardView:
-        return self.query_one(AppointmentCardView)
-
-    def _mask_changed(self, mask: bool) -> None:
-        view = self._card_view()
-        view.show(view.card, mask=mask, region=self.sched_app.settings.region)
-
     def action_close_card(self) -> None:
         """Close the side panel."""
-        self._card_view().show(
-            None, mask=self.sched_app.masked, region=self.sched_app.settings.region
-        )
+        self.close_card()
 
     def work_failed(self, worker: Worker[object]) -> None:
         """Stop the spinner; the last good content stays on screen."""
