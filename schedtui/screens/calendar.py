@@ -18,8 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
@@ -35,59 +34,16 @@ from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.screens.booking import ConfirmScreen, Holding
 from schedtui.screens.cards import CardScreen
+from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.type_picker import TypePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
+from schedtui.widgets.grid_cells import cell_text
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
 #: How often the event feed is looked at (seconds): changes show within about this long.
 WATCH_SECONDS = 1.0
 COLUMN_WIDTH = 18
-STATUS_STYLES = {
-    "booked": "bold",
-    "arrived": "bold cyan",
-    "checked-in": "bold cyan",
-    "fulfilled": "green",
-    "noshow": "bold red",
-    "pending": "italic",
-    "proposed": "italic",
-}
-
-
-def cell_text(cell: Cell) -> Text:
-    """A cell as it reads: visits by status (symbol and colour), blocks shaded with their
-    label, open time as a dot, time off blank; an overbooking marked with '!'."""
-    if cell.kind == "visit":
-        body = cell.text if cell.first else "│"
-        style = STATUS_STYLES.get(cell.status or "", "")
-        return Text(("!" if cell.overbooked else "") + printable(body), style=style)
-    if cell.kind == "block":
-        return Text(printable(cell.text) if cell.first else "░", style="italic on grey23")
-    if cell.kind == "open":
-        return Text("·", style="dim")
-    return Text("", style="on grey11")
-
-
-class GoToDay(ModalScreen[str | None]):
-    """Type a day the way people say it."""
-
-    DEFAULT_CSS = """
-    GoToDay { align: center middle; }
-    GoToDay Input { width: 50; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel")]
-
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder="Go to: next tue, dec 3, +2w, 2026-12-03", id="goto-day")
-
-    @on(Input.Submitted)
-    def chosen(self, event: Input.Submitted) -> None:
-        """Hand back what was typed."""
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        """Stay on the day shown."""
-        self.dismiss(None)
 
 
 class CalendarScreen(CardScreen):
