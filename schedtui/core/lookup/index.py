@@ -166,9 +166,10 @@ class PatientIndex:
         tiers += self._tier_of(
             75, self.by_sound.get(sound(term), set()) if len(term) >= 3 else set()
         )
-        if len(term) >= 3 + (not typos) and (typos or sum(t.size for t in tiers) < 5):
+        shortest, cutoff = (3, 65) if typos else (4, 75)
+        if len(term) >= shortest and (typos or sum(t.size for t in tiers) < 5):
             for token, score, _ in process.extract(
-                term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=65 if typos else 75
+                term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
             ):
                 tiers += self._tier_of(score * 0.8, {token})
         tiers.sort(key=lambda tier: -tier.score)
