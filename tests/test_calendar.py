@@ -410,3 +410,38 @@ async def test_book_the_caller_at_the_time_under_the_cursor(
     assert [(a.status, a.start.replace(tzinfo=UTC)) for a in booked] == [
         ("booked", engine.at(MONDAY, 8))
     ]
+
+
+async def test_cut_and_paste_moves_a_visit(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    old = _book(sqlite_store, engine, staff, 3, 9)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("p")  # nothing cut yet
+        await _settle(pilot)
+        await pilot.press("j", "j", "j", "j", "x")  # 09:00: cut
+        await _settle(pilot)
+        cut_note = [n.message for n in app._notifications][-1]
+        await pilot.press("j", "j", "j", "j", "j", "j", "j", "j", "p")  # 11:00: paste
+        await _settle(pilot)
+        await pilot.press(*"pat mo", "enter")  # "Patient: moved"
+        await _settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        moving = str(app.screen.query_one("#confirm-moving", Static).render())
+        await pilot.press(*"self-pay", "enter")
+        await _settle(pilot)
+        grid = _grid_text(app)
+        notes = [n.message for n in app._notifications]
+    assert "Cut a visit (x), then paste it (p) on open time." in notes
+    assert cut_note == "Cut the FU of Mon 03/09/2026 09:00 AM EDT: go to the new time and press p."
+    assert moving.startswith("This replaces the visit on Mon 03/09/2026 09:00 AM EDT")
+    assert grid[4][1] == "·" and grid[12][:2] == ["11:00", "● Test P FU"]
+    with sqlite_store.read() as session:
+        rows = {a.id: a for a in session.exec(select(m.Appointment))}
+    assert (rows[old].status, rows[old].cancellation_reason) == ("cancelled", "pat-mv")
+    [new] = [a for a in rows.values() if a.previous_appointment_id == old]
+    assert new.start.replace(tzinfo=UTC) == engine.at(MONDAY, 11) and new.status == "booked"
+    assert any(n.startswith("Moved: appointment") for n in notes)

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
-from schedtui.core.calendar_booking import hold_here
+from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
 from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid
 from schedtui.core.directory import appointment_types
 from schedtui.core.errors import BadInput
@@ -32,7 +32,7 @@ from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
-from schedtui.screens.booking import ConfirmScreen, Holding
+from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ReasonPicker
@@ -70,6 +70,8 @@ class CalendarScreen(CardScreen):
         Binding("i", "status('checked-in')", "Checked in", id="calendar.checked_in"),
         Binding("n", "status('noshow')", "No-show", id="calendar.noshow"),
         Binding("c", "cancel_visit", "Cancel", id="calendar.cancel"),
+        Binding("x", "cut", "Cut (move)", id="calendar.cut"),
+        Binding("p", "paste", "Paste here", id="calendar.paste"),
         Binding("escape", "close", "Back", id="calendar.close"),
     ]
 
@@ -91,6 +93,8 @@ class CalendarScreen(CardScreen):
         self.grid: DayGrid | None = None
         self.seen = -1
         self.types: dict[str, str] = {}
+        #: A visit cut with `x`, to be pasted (moved) with `p`.
+        self.cut: VisitToMove | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -303,15 +307,17 @@ class CalendarScreen(CardScreen):
         held = Holding(patient_id, slot, hold_id, "")
         app.call_from_thread(self._confirm, held, script)
 
-    def _confirm(self, held: Holding, script: ReadBack) -> None:
+    def _confirm(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
         def decided(booked: int | None) -> None:
-            if booked is not None:
-                self.notify(f"Booked: appointment {booked}.")
-                self.load(False)
-            else:
+            if booked is None:
                 self.let_go(held.hold_id)
+                return
+            if moving is not None:
+                self.cut = None
+            self.notify(f"{'Moved' if moving else 'Booked'}: appointment {booked}.")
+            self.load(False)
 
-        self.app.push_screen(ConfirmScreen(held, script), decided)
+        self.app.push_screen(ConfirmScreen(held, script, moving), decided)
 
     @work(thread=True, exit_on_error=False, description="Letting the held time go")
     def let_go(self, hold_id: int) -> None:
@@ -364,6 +370,52 @@ class CalendarScreen(CardScreen):
         )
         app.call_from_thread(self.notify, "Cancelled" + (" (late)." if late else "."))
         app.call_from_thread(self.load, False)
+
+    def action_cut(self) -> None:
+        """Cut the visit under the cursor, to move it with `p` at the new time."""
+        if (visit := self._visit_under_cursor()) is not None:
+            self.cut_visit(visit)
+
+    @work(thread=True, exit_on_error=False, description="Reading the visit")
+    def cut_visit(self, appointment_id: int) -> None:
+        """Remember the visit (only a booked one can move)."""
+        found = visit_to_move(self.sched_app.store, appointment_id)
+        self.app.call_from_thread(self._remember_cut, found)
+
+    def _remember_cut(self, found: VisitToMove) -> None:
+        self.cut = found
+        self.notify(f"Cut the {found.type_code} of {found.was}: go to the new time and press p.")
+
+    def action_paste(self) -> None:
+        """Move the cut visit to the time under the cursor: why, hold, read-back, moved."""
+        cell, cut = self._under_cursor(), self.cut
+        if cut is None or cell is None or cell.kind != "open" or self.grid is None:
+            self.notify("Cut a visit (x), then paste it (p) on open time.", severity="warning")
+            return
+        row, column = self.query_one("#grid", DataTable).cursor_coordinate
+        place = self.grid.columns[column - 1]
+        start = datetime.combine(self.grid.day, self.grid.rows[row], tzinfo=ZoneInfo(place.zone))
+
+        def reason_chosen(reason: str | None) -> None:
+            if reason is not None:
+                moving = Moving(cut.appointment_id, cut.type_code, reason, cut.was)
+                self.hold_move(moving, cut.patient_id, place.provider_id, start, place.site_code)
+
+        question = f"Move the visit of {cut.was} to {start:%a %m/%d %H:%M %Z}. Why is it moving?"
+        self.app.push_screen(ReasonPicker(question, "goes on to the read-back"), reason_chosen)
+
+    @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
+    def hold_move(
+        self, moving: Moving, patient_id: int, provider_id: int, start: datetime, site: str
+    ) -> None:
+        """Hold the new time (the visit's own time is not in the way), then the read-back."""
+        app = self.sched_app
+        assert app.actor is not None
+        slot, hold_id, script = hold_here(
+            app.store, app.actor, patient_id, provider_id, start, moving.type_code, site,
+            now=app.clock.now(), settings=app.settings, moving=moving.appointment_id,
+        )  # fmt: skip
+        app.call_from_thread(self._confirm, Holding(patient_id, slot, hold_id, ""), script, moving)
 
     def action_close(self) -> None:
         """Close the details, or go back."""
