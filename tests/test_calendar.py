@@ -445,3 +445,38 @@ async def test_cut_and_paste_moves_a_visit(
     [new] = [a for a in rows.values() if a.previous_appointment_id == old]
     assert new.start.replace(tzinfo=UTC) == engine.at(MONDAY, 11) and new.status == "booked"
     assert any(n.startswith("Moved: appointment") for n in notes)
+
+
+async def test_the_week_view_shows_one_provider_across_seven_days(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 3, 9)  # Monday 9:00, and Thursday 11:00
+    thursday = BookingRequest(
+        engine.patients[4], engine.okafor, "FU", engine.at(date(2026, 3, 12), 11)
+    )
+    book(sqlite_store, staff.supervisor, thursday, now=NOW)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("w")  # the cursor is in Okafor's column
+        await _settle(pilot)
+        title = str(app.screen.query_one("#grid-title", Static).render())
+        table: DataTable[Text] = app.screen.query_one("#grid", DataTable)
+        heads = [str(c.label) for c in table.columns.values()]
+        week = _grid_text(app)
+        await pilot.press("]")
+        await _settle(pilot)
+        next_title = str(app.screen.query_one("#grid-title", Static).render())
+        await pilot.press("w")
+        await _settle(pilot)
+        back = str(app.screen.query_one("#grid-title", Static).render())
+    assert title.startswith("Week of Mon 09 March 2026 · Okafor, A.")
+    assert heads == ["Time", "Mon 03/09", "Tue 03/10", "Wed 03/11", "Thu 03/12", "Fri 03/13",
+                     "Sat 03/14", "Sun 03/15"]  # fmt: skip
+    rows = {row[0]: row for row in week}
+    assert rows["09:00"][1] == "● Test P FU" and rows["11:00"][4] == "● Test P FU"
+    assert rows["09:00"][2] == "·"  # Tuesday open
+    assert rows["09:00"][3] == "" and rows["09:00"][6] == ""  # the snow day, Saturday
+    assert next_title.startswith("Week of Mon 16 March 2026")
+    assert back.startswith("Monday 16 March 2026")

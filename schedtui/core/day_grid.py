@@ -58,6 +58,11 @@ class Column:
     name: str
     site_code: str
     zone: str
+    day: date | None = None  # in the week view, the column's own day
+
+    def moment(self, grid: DayGrid, row: int) -> datetime:
+        """When a row of this column is, in the column's site time."""
+        return datetime.combine(self.day or grid.day, grid.rows[row], tzinfo=ZoneInfo(self.zone))
 
 
 @dataclass
@@ -79,7 +84,9 @@ class DayGrid:
         return {
             "date": self.day.isoformat(),
             "zoom_minutes": self.zoom,
-            "providers": [c.__dict__ for c in self.columns],
+            "providers": [
+                {k: v for k, v in c.__dict__.items() if k != "day"} for c in self.columns
+            ],
             "rows": [
                 {
                     "time": f"{at:%H:%M}",
@@ -236,5 +243,53 @@ def view_grid(
             entity="schedule",
             entity_id=day.isoformat(),
             detail={"site": site_code or "all", "view": "grid", "providers": len(grid.columns)},
+        )
+    return grid
+
+
+def week_grid(session: Session, provider_id: int, first_day: date, *, zoom: int = 15) -> DayGrid:
+    """One provider across seven days from `first_day`: a column a day."""
+    days = [day_grid(session, first_day + timedelta(days=n), zoom=zoom, provider_ids=[provider_id])
+            for n in range(7)]  # fmt: skip
+    rows = sorted({at for grid in days for at in grid.rows})
+    columns = [
+        Column(c.provider_id, f"{grid.day:%a %m/%d}", c.site_code, c.zone, grid.day)
+        for grid in days
+        for c in grid.columns
+    ]
+    week = DayGrid(first_day, zoom, columns, rows)
+    for index, grid in enumerate(days):
+        where = {at: n for n, at in enumerate(grid.rows)}
+        for at, row in where.items():
+            if grid.columns and (cell := grid.cells.get((row, 0))) is not None:
+                week.cells[(rows.index(at), index)] = cell
+    return week
+
+
+def view_week(
+    store: Store,
+    actor: Actor,
+    provider_id: int,
+    first_day: date,
+    *,
+    now: datetime,
+    record: bool,
+    zoom: int = 15,
+) -> DayGrid:
+    """A provider's week (permission-checked; with `record`, the look is audited)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="schedule")
+    with store.read() as session:
+        grid = week_grid(session, provider_id, first_day, zoom=zoom)
+    if not grid.columns:
+        raise BadInput(f"There is no active provider {provider_id}.")
+    if record:
+        audit.append(
+            store,
+            actor=actor,
+            action="view",
+            now=now,
+            entity="schedule",
+            entity_id=first_day.isoformat(),
+            detail={"view": "week", "provider_id": provider_id},
         )
     return grid

@@ -7,8 +7,7 @@ seconds without a key pressed: the screen watches the store's event feed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from rich.text import Text
 from sqlalchemy import func
@@ -23,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
 from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
-from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid
+from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid, view_week
 from schedtui.core.directory import appointment_types
 from schedtui.core.errors import BadInput
 from schedtui.core.readback import ReadBack
@@ -58,6 +57,7 @@ class CalendarScreen(CardScreen):
         Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev"),
         Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next"),
         Binding("t", "today", "Today", id="calendar.today"),
+        Binding("w", "week", "Week/day", id="calendar.week"),
         Binding("g", "go_to", "Go to day", id="calendar.goto"),
         Binding("s", "next_site", "Site", id="calendar.site"),
         Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="calendar.zoom_in"),
@@ -93,6 +93,8 @@ class CalendarScreen(CardScreen):
         self.grid: DayGrid | None = None
         self.seen = -1
         self.types: dict[str, str] = {}
+        #: In the week view, whose week (None: the day view).
+        self.week_provider: tuple[int, str] | None = None
         #: A visit cut with `x`, to be pasted (moved) with `p`.
         self.cut: VisitToMove | None = None
 
@@ -127,15 +129,17 @@ class CalendarScreen(CardScreen):
         app = self.sched_app
         assert app.actor is not None and self.day is not None
         seen = self._feed_position()
-        grid = view_grid(
-            app.store,
-            app.actor,
-            self.day,
-            now=app.clock.now(),
-            record=record,
-            zoom=self.zoom,
-            site_code=self.site,
-        )
+        if self.week_provider is not None:
+            monday = self.day - timedelta(days=self.day.weekday())
+            grid = view_week(
+                app.store, app.actor, self.week_provider[0], monday,
+                now=app.clock.now(), record=record, zoom=self.zoom,
+            )  # fmt: skip
+        else:
+            grid = view_grid(
+                app.store, app.actor, self.day,
+                now=app.clock.now(), record=record, zoom=self.zoom, site_code=self.site,
+            )  # fmt: skip
         with app.store.read() as session:
             sites = [s.code for s in session.exec(select(m.Site).where(m.Site.active))]
         self.post_message(self.Loaded(grid, sites, seen, live))
@@ -205,8 +209,11 @@ class CalendarScreen(CardScreen):
             return
         where = f"site {self.site}" if self.site else "all sites"
         who = f"{len(grid.columns)} providers" if grid.columns else "nobody works this day"
+        when = f"{grid.day:%A %d %B %Y} · {where} · {who}"
+        if self.week_provider is not None:
+            when = f"Week of {grid.day:%a %d %B %Y} · {self.week_provider[1]}"
         self.query_one("#grid-title", Static).update(
-            f"{grid.day:%A %d %B %Y} · {where} · {who} · {grid.zoom}-minute rows · "
+            f"{when} · {grid.zoom}-minute rows · "
             "● booked → arrived ✓ seen ✗ no-show · open ░ block ! overbooked"
         )
 
@@ -215,9 +222,22 @@ class CalendarScreen(CardScreen):
         self.load(record=True)
 
     def action_day(self, step: int) -> None:
-        """The day before or after."""
+        """The day (in the week view, the week) before or after."""
         if self.day is not None:
-            self._move_to(date.fromordinal(self.day.toordinal() + step))
+            days = step * (7 if self.week_provider else 1)
+            self._move_to(date.fromordinal(self.day.toordinal() + days))
+
+    def action_week(self) -> None:
+        """The week of the provider under the cursor, or back to the day."""
+        if self.week_provider is not None:
+            self.week_provider = None
+        else:
+            column = self.query_one("#grid", DataTable).cursor_coordinate.column
+            if self.grid is None or not self.grid.columns:
+                return
+            place = self.grid.columns[max(column, 1) - 1]
+            self.week_provider = (place.provider_id, place.name)
+        self.load(record=True)
 
     def action_today(self) -> None:
         """Back to today."""
@@ -278,7 +298,7 @@ class CalendarScreen(CardScreen):
             )
             return
         place = self.grid.columns[column]
-        start = datetime.combine(self.grid.day, self.grid.rows[row], tzinfo=ZoneInfo(place.zone))
+        start = place.moment(self.grid, row)
         question = f"Book {caller[1]} with {place.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
 
         def typed(code: str | None) -> None:
@@ -394,7 +414,7 @@ class CalendarScreen(CardScreen):
             return
         row, column = self.query_one("#grid", DataTable).cursor_coordinate
         place = self.grid.columns[column - 1]
-        start = datetime.combine(self.grid.day, self.grid.rows[row], tzinfo=ZoneInfo(place.zone))
+        start = place.moment(self.grid, row)
 
         def reason_chosen(reason: str | None) -> None:
             if reason is not None:
