@@ -16,7 +16,7 @@ import pytest
 from rich.text import Text
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from schedtui.cli import run
 from schedtui.core.access import Actor, PermissionDenied
@@ -480,3 +480,37 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
     assert rows["09:00"][3] == "" and rows["09:00"][6] == ""  # the snow day, Saturday
     assert next_title.startswith("Week of Mon 16 March 2026")
     assert back.startswith("Monday 16 March 2026")
+
+
+async def test_a_block_from_the_grid_lists_the_visits_under_it_first(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 3, 9)
+    app = _app(sqlite_store, staff)
+    app.actor = staff.supervisor  # blocks are a supervisor's job
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("j", "j", "j", "b")  # 08:45, Okafor
+        await _settle(pilot)
+        form = app.screen
+        form.query_one("#block-kind", Input).value = "nap"
+        form.query_one("#block-ends", Input).value = "08:00"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        errors = [str(form.query_one(f"#block-err-{n}", Static).render()) for n in ("kind", "ends")]
+        form.query_one("#block-kind", Input).value = "meeting"
+        form.query_one("#block-ends", Input).value = "09:30"
+        form.query_one("#block-reason", Input).value = "Huddle"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        warning = str(form.query_one("#block-in-the-way", Static).render())
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        grid = _grid_text(app)
+    assert errors == ["one of admin, lunch, vacation, on-call, meeting", "after the start (08:45)"]
+    assert "Booked visits lie under this block:" in warning and "E0003  Test, Pat3" in warning
+    assert grid[3][1] == "meeting: Huddle"
+    with sqlite_store.read() as session:
+        blocks = session.exec(select(m.ScheduleBlock).where(m.ScheduleBlock.kind == "meeting"))
+        assert [b.reason for b in blocks] == ["Huddle"]

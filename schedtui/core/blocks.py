@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.errors import BadInput
+from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
 from schedtui.core.text import text_problem
 from schedtui.core.writes import in_write, lock_rows
@@ -212,3 +212,40 @@ def templates(session: Session, provider_id: int | None = None) -> list[dict[str
         }
         for t in session.exec(query)
     ]
+
+
+#: The block form's fields: name, label.
+BLOCK_FIELDS = (
+    ("kind", f"Kind: {', '.join(BLOCK_KINDS)}"),
+    ("ends", "Ends at (HH:MM, the same day)"),
+    ("reason", "Reason (optional)"),
+    ("rrule", "Repeat (optional RRULE, e.g. FREQ=WEEKLY;BYDAY=MO)"),
+    ("until", "Repeat until (optional, YYYY-MM-DD)"),
+)
+
+
+def block_from_form(provider_id: int, start: datetime, typed: dict[str, str]) -> BlockRequest:
+    """A `BlockRequest` from the grid's block form; `FieldErrors` names every wrong field."""
+    errors: dict[str, str] = {}
+    kind = typed.get("kind", "").strip().lower()
+    if kind not in BLOCK_KINDS:
+        errors["kind"] = f"one of {', '.join(BLOCK_KINDS)}"
+    end = None
+    try:
+        hours, minutes = (int(part) for part in typed.get("ends", "").strip().split(":"))
+        end = start.replace(hour=hours, minute=minutes)
+    except ValueError:
+        errors["ends"] = "a time like 10:30"
+    if end is not None and end <= start:
+        errors["ends"] = f"after the start ({start:%H:%M})"
+    until = None
+    if text := typed.get("until", "").strip():
+        try:
+            until = date.fromisoformat(text)
+        except ValueError:
+            errors["until"] = "a date like 2026-12-31"
+    if errors:
+        raise FieldErrors(errors)
+    assert end is not None
+    rule = typed.get("rrule", "").strip() or None
+    return BlockRequest(provider_id, start, end, kind, typed.get("reason", ""), rule, until)

@@ -31,6 +31,7 @@ from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
+from schedtui.screens.block_form import BlockForm
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.go_to_day import GoToDay
@@ -71,6 +72,7 @@ class CalendarScreen(CardScreen):
         Binding("n", "status('noshow')", "No-show", id="calendar.noshow"),
         Binding("c", "cancel_visit", "Cancel", id="calendar.cancel"),
         Binding("x", "cut", "Cut (move)", id="calendar.cut"),
+        Binding("b", "block", "Block", id="calendar.block"),
         Binding("p", "paste", "Paste here", id="calendar.paste"),
         Binding("escape", "close", "Back", id="calendar.close"),
     ]
@@ -436,6 +438,21 @@ class CalendarScreen(CardScreen):
             now=app.clock.now(), settings=app.settings, moving=moving.appointment_id,
         )  # fmt: skip
         app.call_from_thread(self._confirm, Holding(patient_id, slot, hold_id, ""), script, moving)
+
+    def action_block(self) -> None:
+        """Block the provider's time from the cell under the cursor."""
+        row, column = self.query_one("#grid", DataTable).cursor_coordinate
+        if self.grid is None or column == 0 or not self.grid.columns:
+            return
+        place = self.grid.columns[column - 1]
+
+        def added(block_id: int | None) -> None:
+            if block_id is not None:
+                self.notify(f"Block {block_id} added.")
+                self.load(False)
+
+        start = place.moment(self.grid, row)
+        self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)
 
     def action_close(self) -> None:
         """Close the details, or go back."""
