@@ -514,3 +514,38 @@ async def test_a_block_from_the_grid_lists_the_visits_under_it_first(
     with sqlite_store.read() as session:
         blocks = session.exec(select(m.ScheduleBlock).where(m.ScheduleBlock.kind == "meeting"))
         assert [b.reason for b in blocks] == ["Huddle"]
+
+
+def test_a_template_change_is_previewed_and_never_strands_visits_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, engine, visit = _blocks_cli(tmp_path, monkeypatch, capsys)  # Okafor, Monday 9:00
+    assert (
+        run(["templates", "show", "--provider", str(engine.okafor), "--json", "--db", str(path)])
+        == 0
+    )
+    [okafor] = json.loads(capsys.readouterr().out)
+    shorter = ["templates", "set", str(okafor["id"]), "--from", "09:30", "--db", str(path)]
+    assert run(shorter) == 0  # a preview: nothing saved
+    out = capsys.readouterr().out
+    assert "1 booked visits would fall outside it:" in out and "E0004  (appointment" in out
+    assert "Preview only: add --save to apply it." in out
+    assert run([*shorter, "--save"]) == 3
+    assert "Not saved: move those visits first, or save with --confirm." in capsys.readouterr().err
+    assert run([*shorter, "--save", "--confirm", "--json"]) == 0
+    saved = json.loads(capsys.readouterr().out)
+    assert saved["saved"] and saved["hours_after"] < saved["hours_before"]
+    assert [s[0] for s in saved["stranded"]] == [visit]
+    with open_store(str(path), now=NOW).store.read() as session:
+        template = session.get(m.ScheduleTemplate, okafor["id"])
+        [to_call] = session.exec(select(m.WaitlistEntry)).all()
+    assert template is not None and f"{template.start_time:%H:%M}" == "09:30"
+    assert to_call.current_appointment_id == visit and "Call to move the visit" in to_call.notes
+    for argv, message in (
+        (["--from", "25:00"], "--from '25:00' is not a time like 08:30."),
+        (["--to", "07:00"], "The template would end before it starts."),
+        (["--rrule", "FREQ=NEVER"], "is not an RRULE"),
+        (["--days", "MO", "--rrule", "FREQ=DAILY"], "Give --days or --rrule, not both."),
+    ):
+        assert run(["templates", "set", str(okafor["id"]), *argv, "--db", str(path)]) == 2
+        assert message in capsys.readouterr().err

@@ -1,8 +1,9 @@
 """`schedtui day` (the calendar grid of a day as text or JSON, for supervisors' scripts)
-`schedtui blocks add` and `schedtui templates show`."""
+`schedtui blocks add` and `schedtui templates show|set`."""
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated
 
 import typer
@@ -20,7 +21,9 @@ from schedtui.commands.common import (
 )
 from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone, templates
 from schedtui.core.day_grid import DayGrid, view_grid
+from schedtui.core.errors import BadInput
 from schedtui.core.spoken_dates import spoken_day
+from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 
@@ -193,3 +196,81 @@ def templates_show(
                 f"overbook {row['overbook_per_hour']}/h"
             )
         )
+
+
+def _clock_time(text: str | None, option: str) -> time | None:
+    if text is None:
+        return None
+    try:
+        return time.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(f"{option} '{text}' is not a time like 08:30.") from None
+
+
+@templates_app.command("set")
+def templates_set(
+    ctx: typer.Context,
+    template_id: Annotated[int, typer.Argument(help="Template id (templates show).")],
+    rrule: Annotated[str | None, typer.Option(help="Days: an RRULE.")] = None,
+    days: Annotated[str | None, typer.Option(help="Weekly days, e.g. MO,WE,FR.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Opens at HH:MM (site time).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Closes at HH:MM (site time).")] = None,
+    effective_from: Annotated[str | None, typer.Option(help="Takes effect, YYYY-MM-DD.")] = None,
+    effective_to: Annotated[str | None, typer.Option(help="Stops after, YYYY-MM-DD.")] = None,
+    overbook: Annotated[int | None, typer.Option(help="Overbookings allowed an hour.")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Apply it (else: preview only).")] = False,
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="Apply it even though it strands booked visits.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Preview a template change over the next weeks (open hours before and after, booked
+    visits it would strand); --save applies it. Stranding visits needs --confirm (exit 3
+    without it); their patients then go on the waitlist, first in line, to be called."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    actor = command_actor(opened, invocation)
+    if days and rrule:
+        raise BadInput("Give --days or --rrule, not both.")
+    change = TemplateChange(
+        rrule or (f"FREQ=WEEKLY;BYDAY={days.upper()}" if days else None),
+        _clock_time(start, "--from"),
+        _clock_time(end, "--to"),
+        parse_day(effective_from, "--effective-from"),
+        parse_day(effective_to, "--effective-to"),
+        overbook,
+    )
+    preview = change_template(
+        opened.store, actor, template_id, change,
+        now=invocation.clock.now(), today=clinic_today(invocation.clock, settings().zone),
+        save=save, confirm=confirm,
+    )  # fmt: skip
+    if as_json:
+        print_json(preview.__dict__)
+    else:
+        _say_preview(preview, save)
+    if save and not preview.saved:
+        raise typer.Exit(3)
+
+
+def _say_preview(preview: Preview, save: bool) -> None:
+    typer.echo(
+        f"Next {PREVIEW_WEEKS} weeks: {preview.hours_before:.1f} open hours now, "
+        f"{preview.hours_after:.1f} after the change."
+    )
+    if preview.stranded:
+        typer.echo(f"{len(preview.stranded)} booked visits would fall outside it:")
+        for appointment_id, mrn, when in preview.stranded:
+            typer.echo(printable(f"  {when}  {mrn}  (appointment {appointment_id})"))
+    if preview.saved:
+        put = (
+            " Their patients are on the waitlist, first in line, to be called."
+            if preview.stranded
+            else ""
+        )
+        typer.echo("Saved." + put)
+    elif save:
+        typer.echo("Not saved: move those visits first, or save with --confirm.", err=True)
+    else:
+        typer.echo("Preview only: add --save to apply it.")
