@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from schedtui.core.coverage_card import CardInvalid, payer_for, read_card
+from schedtui.core.coverage_card import payer_for, read_card
+from schedtui.core.errors import FieldErrors
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.coverage import CoverageScreen
@@ -61,7 +62,7 @@ def test_a_card_is_read_into_a_coverage() -> None:
     ],
 )
 def test_each_wrong_field_is_named(changes: dict[str, str], field: str, message: str) -> None:
-    with pytest.raises(CardInvalid) as wrong:
+    with pytest.raises(FieldErrors) as wrong:
         read_card(7, {**CARD, **changes}, DIRECTORY)
     assert message in wrong.value.errors[field]
 

@@ -11,7 +11,7 @@ from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_date
 from rapidfuzz import fuzz, process, utils
 
-from schedtui.core.errors import BadInput
+from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.insurance import CoverageInput, cents
 from schedtui.core.text import text_problem
 from schedtui.data.codes import SUBSCRIBER_RELATIONSHIPS
@@ -28,14 +28,6 @@ CARD_FIELDS = (
     ("effective_to", "Effective to (optional)"),
     ("copay", "Copay on the card (optional, e.g. 25.00)"),
 )
-
-
-class CardInvalid(BadInput):
-    """Some fields are wrong; `errors` maps each to its message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
 
 @dataclass
@@ -81,7 +73,7 @@ def _day(reading: _Reading, name: str, *, required: bool) -> date | None:
 def read_card(
     patient_id: int, typed: dict[str, str], directory: list[dict[str, Any]]
 ) -> CoverageInput:
-    """A `CoverageInput` from the form, or `CardInvalid` naming every wrong field."""
+    """A `CoverageInput` from the form, or `FieldErrors` naming every wrong field."""
     reading = _Reading(typed)
     payer = payer_for(typed.get("payer", ""), directory)
     if payer is None:
@@ -104,7 +96,7 @@ def read_card(
     except BadInput as wrong:
         reading.errors["copay"] = str(wrong)
     if reading.errors or payer is None or start is None:
-        raise CardInvalid(reading.errors)
+        raise FieldErrors(reading.errors)
     return CoverageInput(
         patient_id,
         str(payer["x12_payer_id"]),

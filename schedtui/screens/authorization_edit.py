@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from schedtui.core.authorization_form import AUTH_FIELDS, as_typed, read_change
@@ -17,6 +17,7 @@ from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import AuthorizationChange, update_authorization
 from schedtui.core.text import printable
 from schedtui.screens.base import report_failure
+from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
 class AuthorizationEditScreen(ModalScreen[bool]):
@@ -49,29 +50,18 @@ class AuthorizationEditScreen(ModalScreen[bool]):
                 printable(f"Authorization {self.row['id']} for {self.row['patient_mrn']}"),
                 markup=False,
             )
-            for name, label in AUTH_FIELDS:
-                yield Label(label)
-                yield Input(value=self.shown[name], id=f"auth-{name}")
-                error = Static("", id=f"auth-err-{name}", classes="error", markup=False)
-                error.display = False
-                yield error
+            yield from field_rows("auth", AUTH_FIELDS, self.shown)
 
     def on_mount(self) -> None:
         self.query_one("#auth-status", Input).focus()
 
     def action_save(self) -> None:
         """Check what changed; save it when every field is right."""
-        typed = {name: self.query_one(f"#auth-{name}", Input).value for name, _ in AUTH_FIELDS}
-        for name, _ in AUTH_FIELDS:
-            self.query_one(f"#auth-err-{name}", Static).display = False
+        typed = typed_values(self, "auth", (name for name, _ in AUTH_FIELDS))
         try:
             change = read_change(typed, self.shown)
         except FieldErrors as wrong:
-            for name, text in wrong.errors.items():
-                error = self.query_one(f"#auth-err-{name}", Static)
-                error.update(printable(text))
-                error.display = True
-            self.query_one(f"#auth-{next(iter(wrong.errors))}", Input).focus()
+            show_errors(self, "auth", wrong.errors)
             return
         if change == AuthorizationChange():
             self.notify("Nothing changed.")

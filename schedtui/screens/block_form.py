@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from schedtui.core.blocks import BLOCK_FIELDS, BlockRequest, BlockResult, add_block, block_from_form
 from schedtui.core.errors import FieldErrors
 from schedtui.core.text import printable
 from schedtui.screens.base import report_failure
+from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
 class BlockForm(ModalScreen[int | None]):
@@ -50,28 +51,18 @@ class BlockForm(ModalScreen[int | None]):
             warning = Static("", id="block-in-the-way", markup=False)
             warning.display = False
             yield warning
-            for name, label in BLOCK_FIELDS:
-                yield Label(label)
-                yield Input(value="admin" if name == "kind" else "", id=f"block-{name}")
-                error = Static("", id=f"block-err-{name}", classes="error", markup=False)
-                error.display = False
-                yield error
+            yield from field_rows("block", BLOCK_FIELDS, {"kind": "admin"})
 
     def on_mount(self) -> None:
         self.query_one("#block-kind", Input).focus()
 
     def action_save(self) -> None:
         """Check the fields; add the block (a second time, over booked visits)."""
-        typed = {name: self.query_one(f"#block-{name}", Input).value for name, _ in BLOCK_FIELDS}
-        for name, _ in BLOCK_FIELDS:
-            self.query_one(f"#block-err-{name}", Static).display = False
+        typed = typed_values(self, "block", (name for name, _ in BLOCK_FIELDS))
         try:
             request = block_from_form(self.provider_id, self.start, typed)
         except FieldErrors as wrong:
-            for name, text in wrong.errors.items():
-                error = self.query_one(f"#block-err-{name}", Static)
-                error.update(printable(text))
-                error.display = True
+            show_errors(self, "block", wrong.errors)
             return
         self.add(request, self.confirmed)
 

@@ -11,13 +11,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from schedtui.core.coverage_card import CARD_FIELDS, CardInvalid, payer_for, read_card
+from schedtui.core.coverage_card import CARD_FIELDS, payer_for, read_card
+from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import add_coverage, payers
 from schedtui.core.text import printable
 from schedtui.screens.base import report_failure
+from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
 class CoverageScreen(ModalScreen[int | None]):
@@ -52,15 +54,9 @@ class CoverageScreen(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="card"):
             yield Static(f"Coverage for {printable(self.patient_name)}", markup=False)
-            for name, label in CARD_FIELDS:
-                yield Label(label)
-                prefill = {"relationship": "self", "rank": "1"}.get(name, "")
-                yield Input(value=prefill, id=f"card-{name}")
-                if name == "payer":
-                    yield Static("", id="payer-found", markup=False)
-                error = Static("", id=f"card-err-{name}", classes="error", markup=False)
-                error.display = False
-                yield error
+            yield from field_rows("card", CARD_FIELDS[:1])
+            yield Static("", id="payer-found", markup=False)
+            yield from field_rows("card", CARD_FIELDS[1:], {"relationship": "self", "rank": "1"})
 
     def on_mount(self) -> None:
         self.query_one("#card-payer", Input).focus()
@@ -90,17 +86,11 @@ class CoverageScreen(ModalScreen[int | None]):
 
     def action_save(self) -> None:
         """Check every field; save when all are right."""
-        typed = {name: self.query_one(f"#card-{name}", Input).value for name, _ in CARD_FIELDS}
-        for name, _ in CARD_FIELDS:
-            self.query_one(f"#card-err-{name}", Static).display = False
+        typed = typed_values(self, "card", (name for name, _ in CARD_FIELDS))
         try:
             entry = read_card(self.patient_id, typed, self.directory)
-        except CardInvalid as wrong:
-            for name, text in wrong.errors.items():
-                error = self.query_one(f"#card-err-{name}", Static)
-                error.update(printable(text))
-                error.display = True
-            self.query_one(f"#card-{next(iter(wrong.errors))}", Input).focus()
+        except FieldErrors as wrong:
+            show_errors(self, "card", wrong.errors)
             return
         self.save(entry)
 
