@@ -8,7 +8,8 @@ import json
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from schedtui.core.access import Actor, PermissionDenied
 from schedtui.core.blocks import BlockRequest, add_block
 from schedtui.core.booking import BookingRequest, book
 from schedtui.core.clock import FrozenClock
-from schedtui.core.day_grid import day_grid
+from schedtui.core.day_grid import day_grid, row_label
 from schedtui.core.errors import BadInput
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.stores import open_store
@@ -549,3 +550,81 @@ def test_a_template_change_is_previewed_and_never_strands_visits_silently(
     ):
         assert run(["templates", "set", str(okafor["id"]), *argv, "--db", str(path)]) == 2
         assert message in capsys.readouterr().err
+
+
+def _night_shift(store: Store, engine: EngineClinic, visits: list[datetime]) -> None:
+    """Okafor on call Sunday nights 00:00-04:00, with visits at the given moments."""
+    with store.write() as session:
+        session.add(
+            m.ScheduleTemplate(
+                provider_id=engine.okafor,
+                site_id=engine.site,
+                rrule="FREQ=WEEKLY;BYDAY=SU",
+                start_time=clock_time(0),
+                end_time=clock_time(4),
+                effective_from=date(2026, 3, 1),
+            )
+        )
+        for number, start in enumerate(visits):
+            session.add(
+                m.Appointment(
+                    patient_id=engine.patients[number],
+                    provider_id=engine.okafor,
+                    site_id=engine.site,
+                    appointment_type_id=engine.follow_up,
+                    start=start,
+                    end=start + timedelta(minutes=20),
+                    status="booked",
+                    booked_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+
+
+def test_when_the_clocks_go_forward_the_skipped_hour_has_no_rows(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, _ = clinic
+    three = datetime(2026, 3, 8, 7, tzinfo=UTC)  # 03:00 EDT, just after the jump
+    _night_shift(sqlite_store, engine, [three])
+    with sqlite_store.read() as session:
+        grid = day_grid(session, date(2026, 3, 8), zoom=30)
+    labels = [row_label(at) for at in grid.rows]
+    assert labels == ["00:00", "00:30", "01:00", "01:30", "03:00", "03:30"]
+    visit_rows = [labels[r] for r in range(len(labels)) if grid.cell(r, 0).kind == "visit"]
+    assert visit_rows == ["03:00"]
+
+
+def test_when_the_clocks_go_back_the_repeated_hour_has_its_own_rows(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, _ = clinic
+    first = datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # 01:30 EDT
+    second = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # 01:30 EST, an hour later
+    _night_shift(sqlite_store, engine, [first, second])
+    with sqlite_store.read() as session:
+        grid = day_grid(session, date(2026, 11, 1), zoom=30)
+    labels = [row_label(at) for at in grid.rows]
+    assert labels == ["00:00", "00:30", "01:00", "01:30", "01:00+", "01:30+", "02:00", "02:30",
+                      "03:00", "03:30"]  # fmt: skip
+    visits = {labels[r]: grid.cell(r, 0) for r in range(len(labels))}
+    assert visits["01:30"].kind == "visit" and visits["01:30+"].kind == "visit"
+    assert visits["01:30"].appointment_id != visits["01:30+"].appointment_id
+    assert visits["01:00+"].kind == "open"
+
+
+def test_dst_day_snapshot(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
+) -> None:
+    """The Sunday the clocks go back: the hour from 01:00 comes twice (01:00+ the second)."""
+    engine, staff = clinic
+    _night_shift(sqlite_store, engine, [datetime(2026, 11, 1, 6, 30, tzinfo=UTC)])
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("f10")
+        await _settle(pilot)
+        await pilot.press("g", *"2026-11-01", "enter")
+        await _settle(pilot)
+
+    assert snap_compare(_app(sqlite_store, staff), terminal_size=(100, 30), run_before=run_before)

@@ -20,7 +20,7 @@ from schedtui.commands.common import (
     settings,
 )
 from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone, templates
-from schedtui.core.day_grid import DayGrid, view_grid
+from schedtui.core.day_grid import DayGrid, row_label, view_grid
 from schedtui.core.errors import BadInput
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
@@ -84,7 +84,7 @@ def grid_lines(grid: DayGrid) -> list[str]:
             text = cell.text if cell.first else "│"
             text = MARKS.get(cell.kind, text) or text
             cells.append(f"{(('!' if cell.overbooked else '') + text)[: WIDTH - 1]:<{WIDTH}}")
-        lines.append(f"{at:%H:%M} " + "".join(cells).rstrip())
+        lines.append(f"{row_label(at):<6}" + "".join(cells).rstrip())
     return lines
 
 

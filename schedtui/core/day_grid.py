@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,7 +89,7 @@ class DayGrid:
             ],
             "rows": [
                 {
-                    "time": f"{at:%H:%M}",
+                    "time": row_label(at),
                     "cells": [self.cell(r, c).to_json() for c in range(len(self.columns))],
                 }
                 for r, at in enumerate(self.rows)
@@ -125,7 +125,7 @@ def day_grid(
     ]
     visits = [v for v in day_schedule(session, day, site_code).rows if v.status not in HIDDEN]
     columns = [_column(ref, pid, working.get(pid, []), visits) for pid in chosen]
-    grid = DayGrid(day, zoom, columns, _rows(working, chosen, ref, zoom))
+    grid = DayGrid(day, zoom, columns, _rows(working, chosen, ref, zoom, day))
     for index, column in enumerate(columns):
         _fill(grid, index, column, working.get(column.provider_id, []), visits)
     return grid
@@ -148,22 +148,52 @@ def _column(ref: Any, pid: int, spans: list[Any], visits: list[TodayRow]) -> Col
     return Column(pid, _name(ref.providers[pid]), site.code if site else "", zone)
 
 
-def _rows(working: dict[int, list[Any]], chosen: list[int], ref: Any, zoom: int) -> list[time]:
-    starts, ends = [], []
+def row_label(at: time) -> str:
+    """'01:30', or '01:30+' for the hour that comes round again when clocks go back."""
+    return f"{at:%H:%M}" + ("+" if at.fold else "")
+
+
+def _exists(day: date, at: time, zone: ZoneInfo) -> bool:
+    """False for wall times the clocks skip when they go forward."""
+    moment = datetime.combine(day, at, tzinfo=zone)
+    back = moment.astimezone(UTC).astimezone(zone)
+    return (back.hour, back.minute) == (at.hour, at.minute)
+
+
+def _repeats(day: date, at: time, zone: ZoneInfo) -> bool:
+    """True for wall times that happen twice when the clocks go back."""
+    first = datetime.combine(day, at.replace(fold=0), tzinfo=zone)
+    second = datetime.combine(day, at.replace(fold=1), tzinfo=zone)
+    return _exists(day, at, zone) and first.utcoffset() != second.utcoffset()
+
+
+def _rows(
+    working: dict[int, list[Any]], chosen: list[int], ref: Any, zoom: int, day: date
+) -> list[time]:
+    """Wall-clock rows over everyone's hours. On the day the clocks change, skipped times
+    have no row and the hour that repeats has two (the second marked with fold=1)."""
+    starts, ends, zones = [], [], set()
     for pid in chosen:
         for window in working.get(pid, []):
             zone = ref.zones[window.template.site_id]
+            zones.add(zone)
             starts.append(window.start.astimezone(zone).time())
             ends.append(window.end.astimezone(zone).time())
     first, last = (min(starts), max(ends)) if starts else DEFAULT_HOURS
     minute = first.hour * 60 + first.minute
     minute -= minute % zoom
     stop = last.hour * 60 + last.minute
-    return [time(m // 60, m % 60) for m in range(minute, stop, zoom)]
-
-
-def _moment(grid: DayGrid, row: int, zone: ZoneInfo) -> datetime:
-    return datetime.combine(grid.day, grid.rows[row], tzinfo=zone)
+    if not zones:
+        return [time(m // 60, m % 60) for m in range(minute, stop, zoom)]
+    rows = []
+    for m in range(minute, stop, zoom):
+        at = time(m // 60, m % 60)
+        if any(_exists(day, at, zone) for zone in zones):
+            rows.append(at)
+        if any(_repeats(day, at, zone) for zone in zones):
+            rows.append(at.replace(fold=1))
+    primary = min(zones, key=str)
+    return sorted(rows, key=lambda at: datetime.combine(day, at, tzinfo=primary).astimezone(UTC))
 
 
 def _fill(
@@ -173,7 +203,9 @@ def _fill(
     step = timedelta(minutes=grid.zoom)
     mine = [v for v in visits if v.provider_id == column.provider_id]
     for row in range(len(grid.rows)):
-        start = _moment(grid, row, zone)
+        if not _exists(grid.day, grid.rows[row], zone):
+            continue  # the clocks skip this time here
+        start = column.moment(grid, row).astimezone(UTC)  # steps in real time, not wall time
         end = start + step
         here = [v for v in mine if v.start < end and v.end > start]
         if here:
@@ -251,18 +283,17 @@ def week_grid(session: Session, provider_id: int, first_day: date, *, zoom: int 
     """One provider across seven days from `first_day`: a column a day."""
     days = [day_grid(session, first_day + timedelta(days=n), zoom=zoom, provider_ids=[provider_id])
             for n in range(7)]  # fmt: skip
-    rows = sorted({at for grid in days for at in grid.rows})
+    rows = sorted({(at, at.fold) for grid in days for at in grid.rows})
     columns = [
         Column(c.provider_id, f"{grid.day:%a %m/%d}", c.site_code, c.zone, grid.day)
         for grid in days
         for c in grid.columns
     ]
-    week = DayGrid(first_day, zoom, columns, rows)
+    week = DayGrid(first_day, zoom, columns, [at for at, _ in rows])
     for index, grid in enumerate(days):
-        where = {at: n for n, at in enumerate(grid.rows)}
-        for at, row in where.items():
+        for row, at in enumerate(grid.rows):
             if grid.columns and (cell := grid.cells.get((row, 0))) is not None:
-                week.cells[(rows.index(at), index)] = cell
+                week.cells[(rows.index((at, at.fold)), index)] = cell
     return week
 
 

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
 from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
-from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid, view_week
+from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, row_label, view_grid, view_week
 from schedtui.core.directory import appointment_types
 from schedtui.core.errors import BadInput
 from schedtui.core.readback import ReadBack
@@ -170,7 +170,7 @@ class CalendarScreen(CardScreen):
             table.add_column(printable(provider.name), width=COLUMN_WIDTH - 2)
         now_row = self._now_row(grid)
         for index, at in enumerate(grid.rows):
-            mark = Text(f"{at:%H:%M}", style="bold reverse" if index == now_row else "")
+            mark = Text(row_label(at), style="bold reverse" if index == now_row else "")
             cells = [cell_text(grid.cell(index, c)) for c in range(len(grid.columns))]
             table.add_row(mark, *cells)
         if grid.rows:
@@ -210,7 +210,8 @@ class CalendarScreen(CardScreen):
         if grid is None:
             return
         where = f"site {self.site}" if self.site else "all sites"
-        who = f"{len(grid.columns)} providers" if grid.columns else "nobody works this day"
+        count = len(grid.columns)
+        who = f"{count} provider{'s' if count != 1 else ''}" if count else "nobody works this day"
         when = f"{grid.day:%A %d %B %Y} · {where} · {who}"
         if self.week_provider is not None:
             when = f"Week of {grid.day:%a %d %B %Y} · {self.week_provider[1]}"
