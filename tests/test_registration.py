@@ -186,7 +186,7 @@ async def test_register_from_the_workspace(sqlite_store: Store, staff: Staff) ->
         )
         await pilot.press("ctrl+s")
         await _settle(pilot)
-        error = str(app.screen.query_one("#err-phone", Static).render())
+        error = str(app.screen.query_one("#reg-err-phone", Static).render())
         assert "not a valid number" in error
         assert app.screen.focused is app.screen.query_one("#reg-phone", Input)
         await _fill(pilot, app, {"phone": "617 555 0142"})

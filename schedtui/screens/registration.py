@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
 from schedtui.core.registration import (
@@ -23,6 +23,8 @@ from schedtui.core.registration import (
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import report_failure
+from schedtui.widgets.field_form import field_rows, typed_values
+from schedtui.widgets.field_form import show_errors as show_field_errors
 
 FIELDS = (
     ("first_name", "First name"),
@@ -81,13 +83,8 @@ class RegistrationScreen(ModalScreen[int | None]):
             warning = Static("", id="duplicates", markup=False)  # on top: seen at once
             warning.display = False
             yield warning
-            for name, label in FIELDS:
-                yield Label(label)
-                prefill = {"sex": "unknown", "language": "en", "phone": self.phone}
-                yield Input(id=f"reg-{name}", value=prefill.get(name, ""))
-                error = Static("", id=f"err-{name}", classes="error", markup=False)
-                error.display = False  # shown with a message only
-                yield error
+            prefill = {"sex": "unknown", "language": "en", "phone": self.phone}
+            yield from field_rows("reg", FIELDS, prefill)
             yield Checkbox("Needs an interpreter", id="reg-interpreter")
             with Horizontal():
                 yield Checkbox("SMS ok", id="reg-sms")
@@ -122,10 +119,7 @@ class RegistrationScreen(ModalScreen[int | None]):
     @on(Button.Pressed, "#reg-save")
     def action_register(self) -> None:
         """Check and save (a second Ctrl+S registers despite likely duplicates)."""
-        for name, _ in FIELDS:
-            error = self.query_one(f"#err-{name}", Static)
-            error.update("")
-            error.display = False
+        typed_values(self, "reg", (name for name, _ in FIELDS))  # hides the old messages
         self.save(self._entry(), self.confirmed_new)
 
     @work(
@@ -159,12 +153,7 @@ class RegistrationScreen(ModalScreen[int | None]):
     @on(Invalid)
     def show_errors(self, message: Invalid) -> None:
         """Each message under its field; focus the first wrong one."""
-        for name, text in message.errors.items():
-            error = self.query_one(f"#err-{name}", Static)
-            error.update(f"{text}")
-            error.display = True
-        first = next(iter(message.errors))
-        self.query_one(f"#reg-{first}", Input).focus()
+        show_field_errors(self, "reg", message.errors)
 
     @on(Answered)
     def answered(self, message: Answered) -> None:
