@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     parse_moment,
     print_json,
     settings,
+    signed_in,
 )
 from schedtui.core import appointment_changes as changes
 from schedtui.core import audit, directory
@@ -41,9 +42,7 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Appointments by start time (a view of patient data: audited)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="appointments")
     query = directory.AppointmentQuery(patient, provider, parse_day(day, "--date"))
@@ -101,9 +100,7 @@ def reschedule(
     as_json: JsonOption = False,
 ) -> None:
     """Move an appointment: the new time is booked and the old cancelled, together."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         old = session.get(m.Appointment, appointment_id)
         if old is None:

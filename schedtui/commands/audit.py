@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     opened_store,
     parse_day,
     print_json,
+    signed_in,
 )
 from schedtui.core import audit
 from schedtui.core.audit_review import check_chain, review
@@ -39,9 +40,7 @@ COLUMNS = (
 @app.command("verify")
 def verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check the whole hash chain; exit 1 and name the first bad row if it was tampered with."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     report = check_chain(opened.store, actor, now=invocation.clock.now())
     if as_json:
         print_json(

@@ -10,14 +10,13 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
     opened_store,
     parse_day,
     parse_moment,
     print_json,
     settings,
+    signed_in,
 )
 from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone, templates
 from schedtui.core.day_grid import DayGrid, row_label, view_grid
@@ -50,9 +49,7 @@ def day(
     as_json: JsonOption = False,
 ) -> None:
     """A day's calendar: providers side by side, time running down (an audited view)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     today = clinic_today(invocation.clock, settings().zone)
     grid = view_grid(
         opened.store,
@@ -111,9 +108,7 @@ def block_add(
 ) -> None:
     """Block a provider's time. Booked visits under it are listed, and nothing is added
     until --confirm (exit 3): call those patients to move them."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         zone = str(home_zone(session, provider))
     request = BlockRequest(
@@ -228,9 +223,7 @@ def templates_set(
     """Preview a template change over the next weeks (open hours before and after, booked
     visits it would strand); --save applies it. Stranding visits needs --confirm (exit 3
     without it); their patients then go on the waitlist, first in line, to be called."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     if days and rrule:
         raise BadInput("Give --days or --rrule, not both.")
     change = TemplateChange(

@@ -92,6 +92,14 @@ def command_actor(opened: OpenedStore, invocation: Invocation) -> Actor:
     )
 
 
+def signed_in(ctx: typer.Context, db: str | None) -> tuple[Invocation, OpenedStore, Actor]:
+    """What every command that acts for a user starts with: the invocation, the opened
+    (and upgraded) store, and the user linked to the OS account running the command."""
+    invocation: Invocation = ctx.obj
+    opened = opened_store(invocation, db)
+    return invocation, opened, command_actor(opened, invocation)
+
+
 def parse_day(text: str | None, option: str) -> date | None:
     """An ISO date from an option, or a clear `BadInput`."""
     if text is None:

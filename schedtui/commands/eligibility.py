@@ -9,13 +9,11 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
-    opened_store,
     parse_day,
     print_json,
     settings,
+    signed_in,
 )
 from schedtui.core import directory
 from schedtui.core.eligibility import ingest_file, request_eligibility
@@ -39,9 +37,7 @@ def request(
     as_json: JsonOption = False,
 ) -> None:
     """Write a 270 inquiry for the patient's coverage; print the file's path."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
@@ -99,9 +95,7 @@ def ingest(
     """Read 271 answers, match each to its inquiry, and file them (errors go to errors/)."""
     if not path.exists():
         raise BadInput(f"{path} does not exist.")
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     results: list[dict[str, Any]] = []
     failed = False

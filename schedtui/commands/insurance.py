@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     parse_day,
     print_json,
     settings,
+    signed_in,
 )
 from schedtui.core import audit, directory, insurance
 from schedtui.core.access import Permission
@@ -150,9 +151,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Coverages, the latest eligibility answer and the checklist for a proposed visit."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="coverage")
     with opened.store.read() as session:
@@ -234,9 +233,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Enter a coverage from the patient's card; print its id."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
@@ -263,9 +260,7 @@ def auth_list(
     as_json: JsonOption = False,
 ) -> None:
     """Services needing authorization, overdue follow-ups first."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
     with opened.store.read() as session:

@@ -8,11 +8,9 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
-    opened_store,
     print_json,
+    signed_in,
 )
 from schedtui.core.call_notes import add_note
 from schedtui.core.directory import patient_id_for
@@ -32,9 +30,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """File a note, stamped with the time, your user and the patient (audited)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         patient_id = patient_id_for(session, patient)
     note_id = add_note(

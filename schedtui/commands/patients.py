@@ -10,12 +10,10 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
-    opened_store,
     print_json,
     settings,
+    signed_in,
 )
 from schedtui.core import audit
 from schedtui.core.access import Permission
@@ -47,9 +45,7 @@ def find(
     as_json: JsonOption = False,
 ) -> None:
     """Find patients the way a caller identifies themselves (the search is audited)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
     current = settings()
@@ -96,9 +92,7 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """The patient panel: details, coverage, visits, reliability (an audited view)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         patient_id = patient_id_for(session, mrn)
     panel = patient_panel(opened.store, actor, patient_id, now=invocation.clock.now())
@@ -163,9 +157,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Register a new patient (the same checks and duplicate warning as the Ctrl+N form)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     current = settings()
     entry = Registration(
         first, last, dob, phone, sex, email, language, interpreter, sms_ok, email_ok, voice_ok,

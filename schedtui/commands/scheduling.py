@@ -11,12 +11,12 @@ from schedtui.commands.common import (
     DbOption,
     Invocation,
     JsonOption,
-    command_actor,
     opened_store,
     parse_day,
     parse_moment,
     print_json,
     settings,
+    signed_in,
 )
 from schedtui.core import directory
 from schedtui.core.access_kpis import third_next_available
@@ -126,9 +126,7 @@ def book_command(
     as_json: JsonOption = False,
 ) -> None:
     """Book an appointment (through the same checks as every booking); print its id."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
         zone = directory.zone_for(session, provider, site)

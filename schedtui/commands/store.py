@@ -12,10 +12,10 @@ from schedtui.commands.common import (
     DbOption,
     Invocation,
     JsonOption,
-    command_actor,
     opened_store,
     parse_day,
     print_json,
+    signed_in,
 )
 from schedtui.core.backup import backup_store, restore_store
 from schedtui.core.clock import FrozenClock
@@ -106,9 +106,7 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Copy the store to PATH while others keep working (admins; audited)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     facts = backup_store(opened.store, actor, path, now=invocation.clock.now())
     typer.echo(
         f"Backed up {opened.store.describe()} to {facts.path} "
@@ -122,9 +120,7 @@ def restore(
     db: DbOption = None,
 ) -> None:
     """Replace the store with a checked backup; the current store is copied aside first."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     kind = "sandbox" if invocation.sandbox else "clinic"
     facts = restore_store(opened.store, actor, path, kind=kind, now=invocation.clock.now())
     typer.echo(

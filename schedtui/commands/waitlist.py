@@ -17,6 +17,7 @@ from schedtui.commands.common import (
     parse_day,
     parse_moment,
     print_json,
+    signed_in,
 )
 from schedtui.core import directory
 from schedtui.core.errors import BadInput
@@ -48,9 +49,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Put a patient on the waitlist; print the entry id."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
