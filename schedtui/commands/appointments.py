@@ -8,10 +8,7 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
-    opened_store,
     parse_day,
     parse_moment,
     print_json,
@@ -75,11 +72,10 @@ def cancel(
     db: DbOption = None,
 ) -> None:
     """Cancel with a reason code; says when it is a late cancellation."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     late = changes.cancel(
         opened.store,
-        command_actor(opened, invocation),
+        actor,
         appointment_id,
         reason,
         now=invocation.clock.now(),
@@ -137,11 +133,10 @@ def status(
     db: DbOption = None,
 ) -> None:
     """Move an appointment to another status (booked -> arrived -> checked-in -> fulfilled...)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     changes.change_status(
         opened.store,
-        command_actor(opened, invocation),
+        actor,
         appointment_id,
         new_status,
         now=invocation.clock.now(),

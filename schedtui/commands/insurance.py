@@ -9,9 +9,7 @@ from sqlmodel import col, select
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
     opened_store,
     parse_day,
     print_json,
@@ -53,11 +51,10 @@ def payer_add(
     db: DbOption = None,
 ) -> None:
     """Add a payer (supervisors)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     payer_id = insurance.add_payer(
         opened.store,
-        command_actor(opened, invocation),
+        actor,
         name=name,
         x12_payer_id=x12,
         phone=phone,
@@ -75,11 +72,10 @@ def payer_network(
     db: DbOption = None,
 ) -> None:
     """Record a provider's participation with a payer (supervisors)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     insurance.set_network(
         opened.store,
-        command_actor(opened, invocation),
+        actor,
         x12_payer_id=x12,
         provider_id=provider,
         in_network=not out,
@@ -99,11 +95,10 @@ def payer_rule(
     db: DbOption = None,
 ) -> None:
     """Add a payer rule for a visit type (supervisors)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     rule_id = insurance.add_rule(
         opened.store,
-        command_actor(opened, invocation),
+        actor,
         x12_payer_id=x12,
         type_code=type_code,
         prior_auth=prior_auth,
@@ -123,11 +118,10 @@ def payer_fee(
     db: DbOption = None,
 ) -> None:
     """Set the payer's allowed amount for a CPT code: estimates use it (supervisors)."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     insurance.set_fee(
         opened.store,
-        command_actor(opened, invocation),
+        actor,
         x12_payer_id=x12,
         cpt_code=cpt,
         allowed=allowed,
@@ -295,8 +289,7 @@ def auth_update(
     db: DbOption = None,
 ) -> None:
     """Record what the payer said about an authorization."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
+    invocation, opened, actor = signed_in(ctx, db)
     change = AuthorizationChange(
         status,
         number,
@@ -307,9 +300,7 @@ def auth_update(
         parse_day(follow_up, "--follow-up"),
         note,
     )
-    insurance.update_authorization(
-        opened.store, command_actor(opened, invocation), auth_id, change, now=invocation.clock.now()
-    )
+    insurance.update_authorization(opened.store, actor, auth_id, change, now=invocation.clock.now())
     typer.echo(f"Authorization {auth_id} updated.")
 
 

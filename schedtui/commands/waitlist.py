@@ -10,10 +10,7 @@ from sqlmodel import col, select
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
-    opened_store,
     parse_day,
     parse_moment,
     print_json,
@@ -73,9 +70,7 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Active entries, most urgent and longest waiting first."""
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    command_actor(opened, invocation)
+    _, opened, _ = signed_in(ctx, db)
     with opened.store.read() as session:
         rows = session.exec(
             select(m.WaitlistEntry, m.Patient.mrn, m.AppointmentType.code)
@@ -124,9 +119,7 @@ def offers(
     provider_text, _, start_text = slot.partition("@")
     if not provider_text.isdigit() or not start_text:
         raise BadInput(f"'{slot}' is not PROVIDER@START, e.g. 3@2026-03-09T09:00.")
-    invocation: Invocation = ctx.obj
-    opened = opened_store(invocation, db)
-    command_actor(opened, invocation)
+    invocation, opened, _ = signed_in(ctx, db)
     now = invocation.clock.now()
     with opened.store.read() as session:
         provider = int(provider_text)
