@@ -90,9 +90,10 @@ class SchedApp(App[None]):
         else:
             self.push_screen(LoginScreen())
 
-    def _open_work(self) -> None:
-        """Today underneath; the call workspace on top unless `first_screen` says today."""
-        self.push_screen(TodayScreen())
+    def _open_work(self, *, replacing: bool = False) -> None:
+        """Today underneath (in place of the sign-in when `replacing`); the call workspace on
+        top unless `first_screen` says today."""
+        (self.switch_screen if replacing else self.push_screen)(TodayScreen())
         if self.start.caller_query or self.settings.first_screen == "call":
             self.push_screen(WorkspaceScreen(self.start.caller_query))
 
@@ -121,9 +122,7 @@ class SchedApp(App[None]):
         self.actor = message.actor
         self.last_activity = self.clock.now()
         self._show_who()
-        self.switch_screen(TodayScreen())  # in place of the sign-in
-        if self.start.caller_query or self.settings.first_screen == "call":
-            self.push_screen(WorkspaceScreen(self.start.caller_query))
+        self._open_work(replacing=True)
 
     def lock_if_idle(self) -> None:
         """Lock the screen once nobody has touched a key for the configured minutes."""

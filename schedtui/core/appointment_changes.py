@@ -25,6 +25,7 @@ from schedtui.core.booking import (
 )
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.statuses import MOVABLE
 from schedtui.core.writes import in_write, lock_rows
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
@@ -216,7 +217,7 @@ def reschedule(
 
     def work(session: Session) -> Rescheduled:
         old = _load(session, appointment_id)
-        if old.status not in ("booked", "pending", "proposed"):
+        if old.status not in MOVABLE:
             raise BadInput(
                 f"Only a booked appointment can be rescheduled; this one is {old.status}."
             )

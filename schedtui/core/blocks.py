@@ -17,6 +17,7 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
+from schedtui.core.statuses import NOT_YET_SEEN
 from schedtui.core.text import text_problem
 from schedtui.core.writes import in_write, lock_rows
 from schedtui.data import models as m
@@ -24,8 +25,6 @@ from schedtui.data.codes import BLOCK_KINDS
 from schedtui.data.recurrence import block_occurrences
 from schedtui.data.store import Store
 
-#: Visits a block would leave stranded.
-LIVE_STATUSES = ("booked", "pending", "proposed", "arrived", "checked-in")
 #: How far ahead a rule without an end is checked for visits in the way.
 HORIZON_DAYS = 366
 
@@ -89,7 +88,7 @@ def _in_the_way(
         select(m.Appointment, m.Patient)
         .join(m.Patient, col(m.Appointment.patient_id) == col(m.Patient.id))
         .where(col(m.Appointment.provider_id) == block.provider_id)
-        .where(col(m.Appointment.status).in_(LIVE_STATUSES))
+        .where(col(m.Appointment.status).in_(NOT_YET_SEEN))
         .where(col(m.Appointment.start) < spans[-1][1])
         .where(col(m.Appointment.end) > spans[0][0])
         .order_by(col(m.Appointment.start))

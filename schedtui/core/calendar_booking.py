@@ -1,5 +1,5 @@
-"""Booking the caller at a time chosen on the calendar: the closest visit type to what was
-typed, then a hold and the read-back, through the engine like any booking."""
+"""Booking the caller at a time chosen on the calendar: a hold and the read-back, through
+the engine like any booking; and the visit cut on the calendar to be moved."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process, utils
 from sqlmodel import col, select
 
 from schedtui.core.access import Actor
@@ -15,21 +14,13 @@ from schedtui.core.booking import BookingRequest, hold_slot
 from schedtui.core.errors import BadInput
 from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot
+from schedtui.core.statuses import MOVABLE
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings
 
 #: What a time picked on the calendar fits, for the read-back's "why".
 CHOSEN = ("chosen on the calendar",)
-
-
-def best_type(typed: str, types: dict[str, str]) -> str | None:
-    """The visit type code meant by a word of its name or its code (None if none is close)."""
-    labels = {f"{code} {name}": code for code, name in types.items()}
-    found = process.extractOne(
-        typed, list(labels), scorer=fuzz.WRatio, processor=utils.default_process
-    )
-    return labels[found[0]] if typed.strip() and found and found[1] >= 50 else None
 
 
 def hold_here(
@@ -76,7 +67,7 @@ def visit_to_move(store: Store, appointment_id: int) -> VisitToMove:
     """The visit about to be moved; only a booked one can be."""
     with store.read() as session:
         visit = session.get(m.Appointment, appointment_id)
-        if visit is None or visit.status not in ("booked", "pending", "proposed"):
+        if visit is None or visit.status not in MOVABLE:
             raise BadInput("Only a booked visit can be moved.")
         kind = session.get(m.AppointmentType, visit.appointment_type_id)
         site = session.get(m.Site, visit.site_id)

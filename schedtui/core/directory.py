@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session, col, select
 
 from schedtui.core.errors import BadInput
@@ -171,3 +172,12 @@ def zone_for(session: Session, provider_id: int, site_id: int | None) -> str:
     if site is None:
         raise BadInput(f"There is no site with id {site_id}.")
     return site.timezone
+
+
+def best_type(typed: str, types: dict[str, str]) -> str | None:
+    """The visit type code meant by a word of its name or its code (None if none is close)."""
+    labels = {f"{code} {name}": code for code, name in types.items()}
+    found = process.extractOne(
+        typed, list(labels), scorer=fuzz.WRatio, processor=utils.default_process
+    )
+    return labels[found[0]] if typed.strip() and found and found[1] >= 50 else None

@@ -15,10 +15,11 @@ from schedtui.core.appointment_card import CoverageLine, coverage_lines
 from schedtui.core.call_notes import NoteLine, notes_for
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.statuses import NOT_YET_SEEN
 from schedtui.data import models as m
 from schedtui.data.store import Store
 
-UPCOMING_STATUSES = ("booked", "pending", "proposed", "arrived", "checked-in")
+UPCOMING_STATUSES = NOT_YET_SEEN
 
 
 @dataclass(frozen=True)

@@ -23,3 +23,9 @@ def status_text(status: str) -> str:
     """'● Booked' for 'booked'; unknown codes show as they are."""
     symbol, label = STATUS_DISPLAY.get(status, ("", status))
     return f"{symbol} {label}".strip()
+
+
+#: Visits that can still be moved to another time (nobody has arrived yet).
+MOVABLE: Final = ("booked", "pending", "proposed")
+#: Visits still to happen or under way: what a block or the panel's upcoming list counts.
+NOT_YET_SEEN: Final = (*MOVABLE, "arrived", "checked-in")

@@ -17,6 +17,7 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.statuses import MOVABLE
 from schedtui.core.writes import in_write, lock_rows
 from schedtui.data import models as m
 from schedtui.data.recurrence import Window, windows
@@ -24,7 +25,6 @@ from schedtui.data.store import Store
 
 #: How far ahead a change is previewed and checked for stranded visits.
 PREVIEW_WEEKS = 8
-LIVE = ("booked", "pending", "proposed")
 #: Waitlist priority of a patient whose visit a template change stranded.
 STRANDED_PRIORITY = 10
 
@@ -92,7 +92,7 @@ def _preview(
         .join(m.Patient, col(m.Appointment.patient_id) == col(m.Patient.id))
         .where(col(m.Appointment.provider_id) == before.provider_id)
         .where(col(m.Appointment.site_id) == before.site_id)
-        .where(col(m.Appointment.status).in_(LIVE))
+        .where(col(m.Appointment.status).in_(MOVABLE))
         .order_by(col(m.Appointment.start))
     ).all()
     stranded = tuple(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process
 from rich.text import Text
 from sqlmodel import select
 from textual import on, work
@@ -20,7 +19,7 @@ from textual.worker import Worker
 
 from schedtui.core.appointment_changes import reschedule
 from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold, visit_reason
-from schedtui.core.directory import appointment_types
+from schedtui.core.directory import appointment_types, best_type
 from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.text import printable
@@ -145,13 +144,13 @@ class BookingScreen(WorkScreen[int | None]):
     @on(Input.Submitted, "#booking-type")
     def choose_type(self, event: Input.Submitted) -> None:
         """The best-matching type for what was typed."""
-        labels = {f"{t['code']} {t['name']}": str(t["code"]) for t in self.types}
-        best = process.extractOne(event.value, list(labels), scorer=fuzz.WRatio)
-        if not event.value.strip() or best is None or best[1] < 50:
+        names = {str(t["code"]): str(t["name"]) for t in self.types}
+        code = best_type(event.value, names)
+        if code is None:
             self._say("No visit type matches; try a word of its name.")
             return
-        self.type_code = labels[best[0]]
-        event.input.value = best[0]
+        self.type_code = code
+        event.input.value = f"{code} {names[code]}"
         self.search()
 
     def action_next_part(self) -> None:

@@ -23,7 +23,7 @@ from schedtui.core.registration import (
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import report_failure
-from schedtui.widgets.field_form import field_rows, typed_values
+from schedtui.widgets.field_form import clear_errors, field_rows
 from schedtui.widgets.field_form import show_errors as show_field_errors
 
 FIELDS = (
@@ -119,7 +119,7 @@ class RegistrationScreen(ModalScreen[int | None]):
     @on(Button.Pressed, "#reg-save")
     def action_register(self) -> None:
         """Check and save (a second Ctrl+S registers despite likely duplicates)."""
-        typed_values(self, "reg", (name for name, _ in FIELDS))  # hides the old messages
+        clear_errors(self, "reg", (name for name, _ in FIELDS))
         self.save(self._entry(), self.confirmed_new)
 
     @work(

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from schedtui.core.calendar_booking import best_type
+from schedtui.core.directory import best_type
 from schedtui.core.text import printable
 
 

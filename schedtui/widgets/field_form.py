@@ -28,13 +28,17 @@ def field_rows(
         yield message
 
 
+def clear_errors(screen: DOMNode, form: str, names: Iterable[str]) -> None:
+    """Hide every message line (before the fields are checked again)."""
+    for name in names:
+        screen.query_one(f"#{form}-err-{name}", Static).display = False
+
+
 def typed_values(screen: DOMNode, form: str, names: Iterable[str]) -> dict[str, str]:
     """What is typed in each field, and every message line hidden again."""
-    typed = {}
-    for name in names:
-        typed[name] = screen.query_one(f"#{form}-{name}", Input).value
-        screen.query_one(f"#{form}-err-{name}", Static).display = False
-    return typed
+    names = list(names)
+    clear_errors(screen, form, names)
+    return {name: screen.query_one(f"#{form}-{name}", Input).value for name in names}
 
 
 def show_errors(screen: DOMNode, form: str, errors: dict[str, str]) -> None:
