@@ -20,7 +20,7 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
-from schedtui.core.reference import load_reference
+from schedtui.core.reference import Reference, load_reference
 from schedtui.core.statuses import STATUS_DISPLAY
 from schedtui.core.today import TodayRow, day_schedule, site_codes
 from schedtui.data.recurrence import windows
@@ -108,9 +108,11 @@ def day_grid(
     site_code: str | None = None,
     specialty_code: str | None = None,
     provider_ids: list[int] | None = None,
+    ref: Reference | None = None,
 ) -> DayGrid:
-    """Build the grid of `day` for the providers chosen (by site, specialty or list)."""
-    ref = load_reference(session)
+    """Build the grid of `day` for the providers chosen (by site, specialty or list);
+    `ref`, if given, saves reading the reference tables again (the week view)."""
+    ref = ref or load_reference(session)
     spans = windows(ref.templates, ref.blocks, ref.closures, ref.zones, day, day)
     site_ids = {s.id for s in ref.sites.values() if site_code in (None, s.code)}
     working: dict[int, list[Any]] = defaultdict(list)
@@ -281,8 +283,13 @@ def view_grid(
 
 def week_grid(session: Session, provider_id: int, first_day: date, *, zoom: int = 15) -> DayGrid:
     """One provider across seven days from `first_day`: a column a day."""
-    days = [day_grid(session, first_day + timedelta(days=n), zoom=zoom, provider_ids=[provider_id])
-            for n in range(7)]  # fmt: skip
+    ref = load_reference(session)
+    days = [
+        day_grid(
+            session, first_day + timedelta(days=n), zoom=zoom, provider_ids=[provider_id], ref=ref
+        )
+        for n in range(7)
+    ]
     rows = sorted({(at, at.fold) for grid in days for at in grid.rows})
     columns = [
         Column(c.provider_id, f"{grid.day:%a %m/%d}", c.site_code, c.zone, grid.day)
