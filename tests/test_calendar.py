@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.text import Text
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from schedtui.cli import run
 from schedtui.core.access import Actor, PermissionDenied
@@ -33,6 +32,7 @@ from schedtui.data.store import Store
 from schedtui.screens.booking import ConfirmScreen
 from schedtui.screens.calendar import CalendarScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
+from schedtui.widgets.calendar_grid import CalendarGrid
 from tests.builders import Staff, add_staff
 from tests.cli_helpers import link_first_admin
 from tests.engine_clinic import EngineClinic, build_engine_clinic
@@ -141,8 +141,7 @@ def test_the_day_command_prints_the_grid(
 
 
 def _grid_text(app: Any) -> list[list[str]]:
-    table: DataTable[Text] = app.screen.query_one("#grid", DataTable)
-    return [[c.plain for c in table.get_row_at(r)] for r in range(table.row_count)]
+    return list(app.screen.query_one("#grid", CalendarGrid).row_texts())
 
 
 async def _open_monday(pilot: Pilot[Any]) -> None:
@@ -180,6 +179,35 @@ async def test_the_calendar_moves_by_day_and_opens_a_visit(
     assert "Test, Pat3" in card
     assert tuesday.startswith("Tuesday 10 March 2026")
     assert any("'someday' is not a day I can read" in n for n in notes)
+
+
+def _on_screen(app: Any) -> list[str]:
+    view = app.screen.query_one("#grid", CalendarGrid)
+    return [view.render_line(y).text for y in range(view.size.height)]
+
+
+async def test_the_grid_keeps_the_cursor_in_sight_on_a_small_terminal(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """At 80x24 the day is taller than the screen: the time column and the providers stay
+    put while the rows scroll to follow the cursor, down to the last row and back."""
+    app = _app(sqlite_store, clinic[1])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_monday(pilot)
+        top = _on_screen(app)
+        await pilot.press("end")
+        await _settle(pilot)
+        bottom = _on_screen(app)
+        await pilot.press("l", "l", "l")  # only two providers: the cursor stops at the last
+        cursor = app.screen.query_one("#grid", CalendarGrid).cursor
+        await pilot.press("home")
+        await _settle(pilot)
+        again = _on_screen(app)
+    assert top[0].split() == ["Time", "Okafor,", "A.", "Ortega,", "L."]
+    assert top[1].startswith(" 08:00") and not any("16:45" in line for line in top)
+    assert bottom[0] == top[0] and any(line.startswith(" 16:45") for line in bottom)
+    assert not any(line.startswith(" 08:00") for line in bottom)
+    assert cursor == (35, 1) and again == top
 
 
 #: Another scheduler's process books Okafor at 8:00 on Monday.
@@ -463,8 +491,7 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
         await pilot.press("w")  # the cursor is in Okafor's column
         await _settle(pilot)
         title = str(app.screen.query_one("#grid-title", Static).render())
-        table: DataTable[Text] = app.screen.query_one("#grid", DataTable)
-        heads = [str(c.label) for c in table.columns.values()]
+        heads = app.screen.query_one("#grid", CalendarGrid).headings()
         week = _grid_text(app)
         await pilot.press("]")
         await _settle(pilot)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rich.text import Text
 from sqlalchemy import func
 from sqlmodel import select
 from textual import on, work
@@ -17,18 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
 from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
-from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, row_label, view_grid, view_week
+from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid, view_week
 from schedtui.core.directory import appointment_types
 from schedtui.core.errors import BadInput
 from schedtui.core.readback import ReadBack
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.statuses import status_text
-from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.screens.block_form import BlockForm
@@ -38,12 +36,11 @@ from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.type_picker import TypePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
-from schedtui.widgets.grid_cells import cell_text
+from schedtui.widgets.calendar_grid import CalendarGrid
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
 #: How often the event feed is looked at (seconds): changes show within about this long.
 WATCH_SECONDS = 1.0
-COLUMN_WIDTH = 18
 
 
 class CalendarScreen(CardScreen):
@@ -57,6 +54,8 @@ class CalendarScreen(CardScreen):
     BINDINGS = [
         Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev"),
         Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next"),
+        Binding("pageup", "day(-1)", "Prev day", show=False, id="calendar.pageup"),
+        Binding("pagedown", "day(1)", "Next day", show=False, id="calendar.pagedown"),
         Binding("t", "today", "Today", id="calendar.today"),
         Binding("w", "week", "Week/day", id="calendar.week"),
         Binding("g", "go_to", "Go to day", id="calendar.goto"),
@@ -106,8 +105,7 @@ class CalendarScreen(CardScreen):
             yield SandboxBanner()
         yield Static("", id="grid-title", markup=False)
         with Horizontal(id="grid-body"):
-            table: DataTable[Text] = DataTable(id="grid", cursor_type="cell")
-            yield table
+            yield CalendarGrid(id="grid")
             yield AppointmentCardView(id="grid-card")
         yield Footer()
 
@@ -118,6 +116,11 @@ class CalendarScreen(CardScreen):
         self.load_types()
         self.set_interval(WATCH_SECONDS, self.watch_feed)
         self.follow_mask()
+        self.grid_view().focus()
+
+    def grid_view(self) -> CalendarGrid:
+        """The grid widget."""
+        return self.query_one("#grid", CalendarGrid)
 
     @work(
         thread=True,
@@ -159,22 +162,9 @@ class CalendarScreen(CardScreen):
     @on(Loaded)
     def show_grid(self, message: Loaded) -> None:
         """Draw the grid, keeping the cursor where it was."""
-        table = self.query_one("#grid", DataTable)
         before = self._under_cursor()
-        row, column = table.cursor_coordinate
         self.grid, self.sites, self.seen = message.grid, message.sites, message.seen
-        grid = message.grid
-        table.clear(columns=True)
-        table.add_column("Time", width=6)
-        for provider in grid.columns:
-            table.add_column(printable(provider.name), width=COLUMN_WIDTH - 2)
-        now_row = self._now_row(grid)
-        for index, at in enumerate(grid.rows):
-            mark = Text(row_label(at), style="bold reverse" if index == now_row else "")
-            cells = [cell_text(grid.cell(index, c)) for c in range(len(grid.columns))]
-            table.add_row(mark, *cells)
-        if grid.rows:
-            table.move_cursor(row=min(row, len(grid.rows) - 1), column=max(column, 1))
+        self.grid_view().show(message.grid, self._now_row(message.grid))
         self._title()
         after = self._under_cursor()
         taken = (
@@ -190,11 +180,8 @@ class CalendarScreen(CardScreen):
             self.notify("The time under the cursor was just booked by someone else.")
 
     def _under_cursor(self) -> Cell | None:
-        """The grid cell under the cursor (the time column is not one)."""
-        row, column = self.query_one("#grid", DataTable).cursor_coordinate
-        if self.grid is None or column == 0 or not self.grid.columns:
-            return None
-        return self.grid.cell(row, column - 1)
+        """The grid cell under the cursor."""
+        return self.grid_view().cell_under_cursor() if self.grid is not None else None
 
     def _now_row(self, grid: DayGrid) -> int | None:
         app = self.sched_app
@@ -235,10 +222,9 @@ class CalendarScreen(CardScreen):
         if self.week_provider is not None:
             self.week_provider = None
         else:
-            column = self.query_one("#grid", DataTable).cursor_coordinate.column
             if self.grid is None or not self.grid.columns:
                 return
-            place = self.grid.columns[max(column, 1) - 1]
+            place = self.grid.columns[self.grid_view().cursor[1]]
             self.week_provider = (place.provider_id, place.name)
         self.load(record=True)
 
@@ -276,20 +262,18 @@ class CalendarScreen(CardScreen):
 
     def action_move(self, rows: int, columns: int) -> None:
         """hjkl move like the arrows."""
-        table = self.query_one("#grid", DataTable)
-        row, column = table.cursor_coordinate
-        table.move_cursor(row=row + rows, column=max(1, column + columns))
+        self.grid_view().action_move(rows, columns)
 
-    @on(DataTable.CellSelected, "#grid")
-    def open_cell(self, event: DataTable.CellSelected) -> None:
+    @on(CalendarGrid.Chosen)
+    def open_cell(self, event: CalendarGrid.Chosen) -> None:
         """Enter on a visit opens its details beside the grid (an audited view)."""
-        if self.grid is None or event.coordinate.column == 0:
+        if self.grid is None:
             return
-        cell = self.grid.cell(event.coordinate.row, event.coordinate.column - 1)
+        cell = self.grid.cell(event.row, event.column)
         if cell.appointment_id is not None:
             self.load_card(cell.appointment_id)
         elif cell.kind == "open":
-            self.book_here(event.coordinate.row, event.coordinate.column - 1)
+            self.book_here(event.row, event.column)
 
     def book_here(self, row: int, column: int) -> None:
         """Book the caller (open in the workspace) at this time: type, hold, read-back."""
@@ -415,8 +399,8 @@ class CalendarScreen(CardScreen):
         if cut is None or cell is None or cell.kind != "open" or self.grid is None:
             self.notify("Cut a visit (x), then paste it (p) on open time.", severity="warning")
             return
-        row, column = self.query_one("#grid", DataTable).cursor_coordinate
-        place = self.grid.columns[column - 1]
+        row, column = self.grid_view().cursor
+        place = self.grid.columns[column]
         start = place.moment(self.grid, row)
 
         def reason_chosen(reason: str | None) -> None:
@@ -442,10 +426,10 @@ class CalendarScreen(CardScreen):
 
     def action_block(self) -> None:
         """Block the provider's time from the cell under the cursor."""
-        row, column = self.query_one("#grid", DataTable).cursor_coordinate
-        if self.grid is None or column == 0 or not self.grid.columns:
+        row, column = self.grid_view().cursor
+        if self.grid is None or not self.grid.columns or not self.grid.rows:
             return
-        place = self.grid.columns[column - 1]
+        place = self.grid.columns[column]
 
         def added(block_id: int | None) -> None:
             if block_id is not None:

@@ -1,33 +1,39 @@
 """How a calendar grid cell reads: visits by status (symbol and colour), blocks shaded with
-their label, open time as a dot, time off blank; an overbooking marked with '!'."""
+their label, open time as a dot, time off shaded dark; an overbooking marked with '!'."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.style import Style
 
 from schedtui.core.day_grid import Cell
 from schedtui.core.text import printable
 
 STATUS_STYLES = {
-    "booked": "bold",
-    "arrived": "bold cyan",
-    "checked-in": "bold cyan",
-    "fulfilled": "green",
-    "noshow": "bold red",
-    "pending": "italic",
-    "proposed": "italic",
+    status: Style.parse(look)
+    for status, look in {
+        "booked": "bold",
+        "arrived": "bold cyan",
+        "checked-in": "bold cyan",
+        "fulfilled": "green",
+        "noshow": "bold red",
+        "pending": "italic",
+        "proposed": "italic",
+    }.items()
 }
+PLAIN = Style()
+BLOCK = Style.parse("italic on grey23")
+OPEN = Style.parse("dim")
+OFF = Style.parse("on grey7")
 
 
-def cell_text(cell: Cell) -> Text:
-    """A cell as it reads: visits by status (symbol and colour), blocks shaded with their
-    label, open time as a dot, time off blank; an overbooking marked with '!'."""
+def cell_look(cell: Cell) -> tuple[str, Style]:
+    """A cell's words and style: the symbol leads, so it reads without colour too."""
     if cell.kind == "visit":
         body = cell.text if cell.first else "│"
-        style = STATUS_STYLES.get(cell.status or "", "")
-        return Text(("!" if cell.overbooked else "") + printable(body), style=style)
+        look = STATUS_STYLES.get(cell.status or "", PLAIN)
+        return ("!" if cell.overbooked else "") + printable(body), look
     if cell.kind == "block":
-        return Text(printable(cell.text) if cell.first else "░", style="italic on grey23")
+        return (printable(cell.text) if cell.first else "░"), BLOCK
     if cell.kind == "open":
-        return Text("·", style="dim")
-    return Text("", style="on grey11")
+        return "·", OPEN
+    return "", OFF

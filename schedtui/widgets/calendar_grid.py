@@ -1,0 +1,219 @@
+"""The calendar grid as one widget: a time column and a provider header that stay put, the
+cells drawn line by line. Only the lines on screen are drawn, each is kept until the grid
+changes, and moving the cursor redraws just the two lines it leaves and enters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from schedtui.core.day_grid import Cell, DayGrid, row_label
+from schedtui.core.text import printable
+from schedtui.widgets.grid_cells import cell_look
+
+TIME_WIDTH = 7
+CELL_WIDTH = 18
+
+
+class CalendarGrid(ScrollView, can_focus=True):
+    """Providers side by side, time running down; a cursor on one cell."""
+
+    COMPONENT_CLASSES = {
+        "calendar-grid--header",
+        "calendar-grid--cursor",
+        "calendar-grid--now",
+        "calendar-grid--time",
+    }
+    DEFAULT_CSS = """
+    CalendarGrid { background: $surface; }
+    CalendarGrid > .calendar-grid--header { text-style: bold; background: $panel; }
+    CalendarGrid > .calendar-grid--time { color: $text-muted; }
+    CalendarGrid > .calendar-grid--now { text-style: bold reverse; }
+    CalendarGrid > .calendar-grid--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+    BINDINGS = [
+        Binding("up", "move(-1,0)", "Up", show=False),
+        Binding("down", "move(1,0)", "Down", show=False),
+        Binding("left", "move(0,-1)", "Left", show=False),
+        Binding("right", "move(0,1)", "Right", show=False),
+        Binding("home", "first_row", "First row", show=False),
+        Binding("end", "last_row", "Last row", show=False),
+        Binding("enter", "choose", "Open/book", show=False),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        """Enter (or a click) on the cell at (row, column)."""
+
+        row: int
+        column: int
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.grid: DayGrid | None = None
+        self.now_row: int | None = None
+        #: (row, column) in the grid: column 0 is the first provider, not the time.
+        self.cursor = (0, 0)
+        self._lines: dict[int, Strip] = {}
+
+    def show(self, grid: DayGrid, now_row: int | None) -> None:
+        """Draw another grid (a day, a week, a change), keeping the cursor where it was."""
+        self.grid, self.now_row = grid, now_row
+        self._lines.clear()
+        width = TIME_WIDTH + CELL_WIDTH * len(grid.columns)
+        self.virtual_size = Size(width, len(grid.rows) + 1)
+        self.move_cursor(*self.cursor)
+        self.refresh()
+
+    def cell_under_cursor(self) -> Cell | None:
+        """The cell under the cursor (None while there is no grid or nobody works)."""
+        if self.grid is None or not self.grid.columns or not self.grid.rows:
+            return None
+        return self.grid.cell(*self.cursor)
+
+    def headings(self) -> list[str]:
+        """The header as it reads: "Time", then each column's provider (or day)."""
+        return ["Time", *(printable(c.name) for c in self.grid.columns)] if self.grid else []
+
+    def row_texts(self) -> list[list[str]]:
+        """Each row as it reads (time, then a cell a provider), for tests and scripts."""
+        grid = self.grid
+        if grid is None:
+            return []
+        return [
+            [row_label(at), *(_cell_words(grid.cell(r, c)) for c in range(len(grid.columns)))]
+            for r, at in enumerate(grid.rows)
+        ]
+
+    def move_cursor(self, row: int, column: int) -> None:
+        """Put the cursor on (row, column), kept inside the grid and on screen."""
+        grid = self.grid
+        before = self.cursor[0]
+        if grid is None or not grid.rows or not grid.columns:
+            self.cursor = (0, 0)
+        else:
+            self.cursor = (
+                max(0, min(row, len(grid.rows) - 1)),
+                max(0, min(column, len(grid.columns) - 1)),
+            )
+        self._keep_in_sight()
+        self.refresh_line(before + 1)
+        self.refresh_line(self.cursor[0] + 1)
+
+    def _keep_in_sight(self) -> None:
+        row, column = self.cursor
+        rows_shown = max(1, self.scrollable_content_region.height - 1)
+        width_shown = max(CELL_WIDTH, self.scrollable_content_region.width - TIME_WIDTH)
+        y, x = self.scroll_offset.y, self.scroll_offset.x
+        if row < y:
+            y = row
+        elif row >= y + rows_shown:
+            y = row - rows_shown + 1
+        left = column * CELL_WIDTH
+        if left < x:
+            x = left
+        elif left + CELL_WIDTH > x + width_shown:
+            x = left + CELL_WIDTH - width_shown
+        if (x, y) != (self.scroll_offset.x, self.scroll_offset.y):
+            self.scroll_to(x, y, animate=False, immediate=True)
+
+    def action_move(self, rows: int, columns: int) -> None:
+        """Move the cursor a cell."""
+        self.move_cursor(self.cursor[0] + rows, self.cursor[1] + columns)
+
+    def action_first_row(self) -> None:
+        """The first row of the day."""
+        self.move_cursor(0, self.cursor[1])
+
+    def action_last_row(self) -> None:
+        """The last row of the day."""
+        self.move_cursor(len(self.grid.rows) - 1 if self.grid else 0, self.cursor[1])
+
+    def action_choose(self) -> None:
+        """Open or book the cell under the cursor."""
+        if self.cell_under_cursor() is not None:
+            self.post_message(self.Chosen(*self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the cell (a second click chooses it)."""
+        if event.y < 1 or event.x < TIME_WIDTH:
+            return
+        row = event.y - 1 + self.scroll_offset.y
+        column = (event.x - TIME_WIDTH + self.scroll_offset.x) // CELL_WIDTH
+        again = (row, column) == self.cursor
+        self.move_cursor(row, column)
+        if again:
+            self.action_choose()
+
+    def notify_style_update(self) -> None:
+        """A new theme: draw every line again."""
+        super().notify_style_update()
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        """Line `y` of the widget: the header, or a row from where it is scrolled to."""
+        width = self.scrollable_content_region.width
+        if y == 0:
+            line = self._header()
+        else:
+            row = y - 1 + self.scroll_offset.y
+            if self.grid is None or row >= len(self.grid.rows):
+                return Strip.blank(width, self.rich_style)
+            line = self._row(row)
+        left = self.scroll_offset.x + TIME_WIDTH
+        body = line.crop(left, left + width - TIME_WIDTH)
+        return Strip.join([line.crop(0, TIME_WIDTH), body]).extend_cell_length(
+            width, self.rich_style
+        )
+
+    def _header(self) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("calendar-grid--header")
+        names = self.headings() or ["Time"]
+        return _strip(names, [style] * len(names))
+
+    def _row(self, row: int) -> Strip:
+        if row != self.cursor[0] and row in self._lines:
+            return self._lines[row]
+        assert self.grid is not None
+        base = self.rich_style
+        time_style = base + self.get_component_rich_style(
+            "calendar-grid--now" if row == self.now_row else "calendar-grid--time"
+        )
+        texts, styles = [row_label(self.grid.rows[row])], [time_style]
+        for column in range(len(self.grid.columns)):
+            words, look = cell_look(self.grid.cell(row, column))
+            texts.append(words)
+            styles.append(base + look)
+        if row == self.cursor[0] and self.grid.columns:
+            column = self.cursor[1] + 1
+            styles[column] += self.get_component_rich_style("calendar-grid--cursor")
+            return _strip(texts, styles)
+        self._lines[row] = _strip(texts, styles)
+        return self._lines[row]
+
+
+def _cell_words(cell: Cell) -> str:
+    return cell_look(cell)[0]
+
+
+def _strip(texts: list[str], styles: list[Style]) -> Strip:
+    """A line of cells: the time column, then each provider's cell padded to its width."""
+    segments = [Segment(set_cell_size(f" {texts[0]}", TIME_WIDTH), styles[0])]
+    segments += [
+        Segment(set_cell_size(f" {text}", CELL_WIDTH), style)
+        for text, style in zip(texts[1:], styles[1:], strict=True)
+    ]
+    return Strip(segments, TIME_WIDTH + CELL_WIDTH * (len(texts) - 1))
