@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from schedtui.cli import run
 from schedtui.core.access import Actor, PermissionDenied
 from schedtui.core.blocks import BlockRequest, add_block
 from schedtui.core.booking import BookingRequest, book
 from schedtui.core.clock import FrozenClock
-from schedtui.core.day_grid import day_grid, row_label
+from schedtui.core.day_grid import day_grid, row_label, week_grid
 from schedtui.core.errors import BadInput
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.stores import open_store
@@ -508,6 +508,116 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
     assert rows["09:00"][3] == "" and rows["09:00"][6] == ""  # the snow day, Saturday
     assert next_title.startswith("Week of Mon 16 March 2026")
     assert back.startswith("Monday 16 March 2026")
+
+
+def test_a_week_of_several_providers_puts_them_side_by_side_each_day(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 3, 9)
+    with sqlite_store.read() as session:
+        week = week_grid(session, [engine.okafor, engine.ortega], MONDAY, zoom=30)
+    heads = [c.name for c in week.columns]
+    at = {row_label(t): r for r, t in enumerate(week.rows)}
+    assert len(heads) == 14 and heads[:4] == [
+        "Mon09 Okafor, A.", "Mon09 Ortega, L.", "Tue10 Okafor, A.", "Tue10 Ortega, L."
+    ]  # fmt: skip
+    assert week.cell(at["09:00"], 0).text == "● Test P FU"
+    assert week.cell(at["13:00"], 1).kind == "open"  # Ortega works Monday afternoons
+    assert week.cell(at["13:00"], 3).kind == "off"  # and not on Tuesdays
+    assert {c.day for c in week.columns[4:6]} == {date(2026, 3, 11)}
+
+
+def test_the_day_command_shows_a_saved_list_or_a_week(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    engine = build_engine_clinic(store)
+    store.dispose()
+    config = tmp_path / "config.toml"
+    config.write_text(f"[provider_lists]\nafternoons = [{engine.ortega}]\n")
+    monkeypatch.setenv("SCHEDTUI_CONFIG", str(config))
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
+    link_first_admin(str(path), monkeypatch, capsys)
+    base = ["day", "--date", "2026-03-09", "--zoom", "30", "--db", str(path)]
+    assert run([*base, "--list", "afternoons", "--json"]) == 0
+    only = json.loads(capsys.readouterr().out)
+    assert run([*base, "--provider", str(engine.okafor), "--week"]) == 0
+    week = capsys.readouterr().out.splitlines()
+    assert [p["name"] for p in only["providers"]] == ["Ortega, L."]
+    assert week[0].startswith("Week of Mon 09 March 2026") and week[1].split()[:2] == [
+        "Mon",
+        "03/09",
+    ]
+    for argv, message in (
+        (
+            ["--list", "mornings"],
+            "There is no saved list of providers 'mornings'; saved lists: afternoons.",
+        ),
+        (["--specialty", "XX"], "There is no specialty 'XX'."),
+        (["--week"], "Choose the providers whose week to show."),
+    ):
+        assert run([*base, *argv]) == 2
+        assert message in capsys.readouterr().err
+
+
+async def test_choosing_whose_columns_and_their_week(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """`f` narrows the columns (a saved list here); `w` then shows those providers' week."""
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    app.settings = app.settings.model_copy(
+        update={"provider_lists": {"fm team": [engine.ortega, engine.okafor]}}
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("f")
+        await _settle(pilot)
+        offered = [
+            str(o.prompt) for o in app.screen.query_one("#reasons-list", OptionList)._options
+        ]
+        await pilot.press(*"team", "enter")
+        await _settle(pilot)
+        view = app.screen.query_one("#grid", CalendarGrid)
+        listed, title = view.headings(), str(app.screen.query_one("#grid-title", Static).render())
+        await pilot.press("w")
+        await _settle(pilot)
+        week = view.headings()
+        await pilot.press("w", "l", "f", *"only", "enter")  # back to the day; Ortega alone
+        await _settle(pilot)
+        alone = view.headings()
+    assert offered == [
+        "Everyone working (by site)", "Specialty: Family medicine", "List: fm team (2 providers)",
+        "Only Okafor, A.",
+    ]  # fmt: skip
+    assert listed == ["Time", "Ortega, L.", "Okafor, A."]  # in the list's order
+    assert "all sites · List: fm team (2 providers) · 2 providers" in title
+    assert len(week) == 15 and week[1:3] == ["Mon09 Ortega, L.", "Mon09 Okafor, A."]
+    assert alone == ["Time", "Okafor, A."]
+
+
+async def test_the_next_day_read_ahead_still_shows_what_changed_since(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """`]` shows the day read ahead at once, then the day as it is now."""
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        screen = app.screen
+        assert isinstance(screen, CalendarScreen) and screen.view is not None
+        ahead = {v.day for v in screen.ahead}
+        tuesday = BookingRequest(
+            engine.patients[4], engine.okafor, "FU", engine.at(date(2026, 3, 10), 8)
+        )
+        book(sqlite_store, staff.supervisor, tuesday, now=NOW)
+        await pilot.press("]")
+        await _settle(pilot)
+        shown = _grid_text(app)
+    assert {date(2026, 3, 8), date(2026, 3, 10)} <= ahead
+    assert shown[0][:2] == ["08:00", "● Test P FU"]
 
 
 async def test_a_block_from_the_grid_lists_the_visits_under_it_first(

@@ -19,8 +19,9 @@ from schedtui.commands.common import (
     signed_in,
 )
 from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone, templates
-from schedtui.core.day_grid import DayGrid, row_label, view_grid
+from schedtui.core.day_grid import DayGrid, row_label
 from schedtui.core.errors import BadInput
+from schedtui.core.grid_views import GridView, read_view, saved_list
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
 from schedtui.core.text import printable
@@ -44,6 +45,15 @@ def day(
     ] = "today",
     site: Annotated[str | None, typer.Option("--site", help="Site code.")] = None,
     specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
+    saved: Annotated[
+        str | None, typer.Option("--list", help="A saved list of providers (provider_lists).")
+    ] = None,
+    provider: Annotated[
+        list[int] | None, typer.Option("--provider", help="Provider id (repeat for several).")
+    ] = None,
+    week: Annotated[
+        bool, typer.Option("--week", help="The week (Monday on) of the providers chosen.")
+    ] = False,
     zoom: Annotated[int, typer.Option(help="Minutes a row: 5, 10, 15 or 30.")] = 15,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -51,16 +61,13 @@ def day(
     """A day's calendar: providers side by side, time running down (an audited view)."""
     invocation, opened, actor = signed_in(ctx, db)
     today = clinic_today(invocation.clock, settings().zone)
-    grid = view_grid(
-        opened.store,
-        actor,
-        spoken_day(when, today),
-        now=invocation.clock.now(),
-        record=True,
-        zoom=zoom,
-        site_code=site,
-        specialty_code=specialty,
+    chosen = tuple(provider or ())
+    if saved is not None:
+        chosen += saved_list(settings().provider_lists, saved)
+    view = GridView(
+        spoken_day(when, today), zoom, site, specialty, tuple(dict.fromkeys(chosen)), week
     )
+    grid = read_view(opened.store, actor, view, now=invocation.clock.now(), record=True)
     if as_json:
         print_json(grid.to_json())
         return
@@ -73,7 +80,8 @@ def grid_lines(grid: DayGrid) -> list[str]:
     if not grid.columns:
         return [f"{grid.day:%A %d %B %Y}: nobody works that day."]
     head = "      " + "".join(f"{c.name[: WIDTH - 1]:<{WIDTH}}" for c in grid.columns)
-    lines = [f"{grid.day:%A %d %B %Y} ({grid.zoom}-minute rows; · open)", head.rstrip()]
+    when = f"Week of {grid.day:%a %d %B %Y}" if grid.columns[0].day else f"{grid.day:%A %d %B %Y}"
+    lines = [f"{when} ({grid.zoom}-minute rows; · open)", head.rstrip()]
     for row, at in enumerate(grid.rows):
         cells = []
         for column in range(len(grid.columns)):

@@ -30,6 +30,8 @@ ZOOMS = (5, 10, 15, 30)
 #: Rows shown when nobody works that day.
 DEFAULT_HOURS = (time(8), time(17))
 HIDDEN = frozenset({"cancelled", "entered-in-error"})
+#: The most providers a week view puts side by side (seven columns each).
+WEEK_PROVIDERS = 6
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ def view_grid(
     zoom: int = 15,
     site_code: str | None = None,
     specialty_code: str | None = None,
+    provider_ids: list[int] | None = None,
 ) -> DayGrid:
     """The grid (permission-checked); with `record`, the look is written to the audit
     trail (once per day and filter, not per automatic refresh)."""
@@ -267,7 +270,14 @@ def view_grid(
     with store.read() as session:
         if site_code is not None and site_code not in site_codes(session):
             raise BadInput(f"There is no site '{site_code}'.")
-        grid = day_grid(session, day, zoom=zoom, site_code=site_code, specialty_code=specialty_code)
+        ref = load_reference(session)
+        specialty = specialty_code.upper() if specialty_code else None
+        if specialty is not None and specialty not in ref.specialty_codes:
+            raise BadInput(f"There is no specialty '{specialty_code}'.")
+        grid = day_grid(
+            session, day, zoom=zoom, site_code=site_code, specialty_code=specialty,
+            provider_ids=provider_ids or None, ref=ref,
+        )  # fmt: skip
     if record:
         audit.append(
             store,
@@ -276,50 +286,68 @@ def view_grid(
             now=now,
             entity="schedule",
             entity_id=day.isoformat(),
-            detail={"site": site_code or "all", "view": "grid", "providers": len(grid.columns)},
+            detail={
+                "site": site_code or "all",
+                "view": "grid",
+                "providers": len(grid.columns),
+            }
+            | ({"specialty": specialty_code} if specialty_code else {})
+            | ({"provider_ids": provider_ids} if provider_ids else {}),
         )
     return grid
 
 
-def week_grid(session: Session, provider_id: int, first_day: date, *, zoom: int = 15) -> DayGrid:
-    """One provider across seven days from `first_day`: a column a day."""
+def week_grid(
+    session: Session, provider_ids: list[int], first_day: date, *, zoom: int = 15
+) -> DayGrid:
+    """The providers across seven days from `first_day`: a column a day and provider
+    (headed by the day alone when there is one provider)."""
     ref = load_reference(session)
     days = [
         day_grid(
-            session, first_day + timedelta(days=n), zoom=zoom, provider_ids=[provider_id], ref=ref
+            session, first_day + timedelta(days=n), zoom=zoom, provider_ids=provider_ids, ref=ref
         )
         for n in range(7)
     ]
     rows = sorted({(at, at.fold) for grid in days for at in grid.rows})
-    columns = [
-        Column(c.provider_id, f"{grid.day:%a %m/%d}", c.site_code, c.zone, grid.day)
-        for grid in days
-        for c in grid.columns
-    ]
-    week = DayGrid(first_day, zoom, columns, [at for at, _ in rows])
-    for index, grid in enumerate(days):
-        for row, at in enumerate(grid.rows):
-            if grid.columns and (cell := grid.cells.get((row, 0))) is not None:
-                week.cells[(rows.index((at, at.fold)), index)] = cell
+    place = {key: index for index, key in enumerate(rows)}
+    week = DayGrid(first_day, zoom, [], [at for at, _ in rows])
+    for grid in days:
+        for index, column in enumerate(grid.columns):
+            name = (
+                f"{grid.day:%a %m/%d}"
+                if len(provider_ids) == 1
+                else f"{grid.day:%a%d} {column.name}"
+            )
+            week.columns.append(
+                Column(column.provider_id, name, column.site_code, column.zone, grid.day)
+            )
+            for row, at in enumerate(grid.rows):
+                if (cell := grid.cells.get((row, index))) is not None:
+                    week.cells[(place[(at, at.fold)], len(week.columns) - 1)] = cell
     return week
 
 
 def view_week(
     store: Store,
     actor: Actor,
-    provider_id: int,
+    provider_ids: list[int],
     first_day: date,
     *,
     now: datetime,
     record: bool,
     zoom: int = 15,
 ) -> DayGrid:
-    """A provider's week (permission-checked; with `record`, the look is audited)."""
+    """Providers' week (permission-checked; with `record`, the look is audited)."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="schedule")
+    if not provider_ids:
+        raise BadInput("Choose the providers whose week to show.")
+    if len(provider_ids) > WEEK_PROVIDERS:
+        raise BadInput(f"A week shows at most {WEEK_PROVIDERS} providers side by side.")
     with store.read() as session:
-        grid = week_grid(session, provider_id, first_day, zoom=zoom)
+        grid = week_grid(session, provider_ids, first_day, zoom=zoom)
     if not grid.columns:
-        raise BadInput(f"There is no active provider {provider_id}.")
+        raise BadInput(f"There is no active provider {', '.join(map(str, provider_ids))}.")
     if record:
         audit.append(
             store,
@@ -328,6 +356,6 @@ def view_week(
             now=now,
             entity="schedule",
             entity_id=first_day.isoformat(),
-            detail={"view": "week", "provider_id": provider_id},
+            detail={"view": "week", "provider_ids": provider_ids},
         )
     return grid

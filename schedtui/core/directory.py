@@ -62,6 +62,13 @@ def providers(
     return found
 
 
+def specialty_names(session: Session) -> dict[str, str]:
+    """Specialties by code: their names."""
+    return {
+        s.code: s.name for s in session.exec(select(m.Specialty).order_by(col(m.Specialty.name)))
+    }
+
+
 def appointment_types(session: Session) -> list[dict[str, Any]]:
     """Active appointment types."""
     return [

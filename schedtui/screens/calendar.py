@@ -6,8 +6,8 @@ seconds without a key pressed: the screen watches the store's event feed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -21,19 +21,20 @@ from textual.widgets import Footer, Header, Static
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
 from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
-from schedtui.core.day_grid import ZOOMS, Cell, DayGrid, view_grid, view_week
-from schedtui.core.directory import appointment_types
+from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, Cell, DayGrid
+from schedtui.core.directory import appointment_types, specialty_names
 from schedtui.core.errors import BadInput
+from schedtui.core.grid_views import GridView, provider_choices, read_view, saved_list
 from schedtui.core.readback import ReadBack
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.statuses import status_text
-from schedtui.core.today import clinic_today
+from schedtui.core.today import clinic_today, site_codes
 from schedtui.data import models as m
 from schedtui.screens.block_form import BlockForm
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.go_to_day import GoToDay
-from schedtui.screens.reasons import ReasonPicker
+from schedtui.screens.reasons import ChoicePicker, ReasonPicker
 from schedtui.screens.type_picker import TypePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.calendar_grid import CalendarGrid
@@ -41,6 +42,8 @@ from schedtui.widgets.sandbox_banner import SandboxBanner
 
 #: How often the event feed is looked at (seconds): changes show within about this long.
 WATCH_SECONDS = 1.0
+#: How many days read ahead are kept (older ones are read again when wanted).
+AHEAD_KEPT = 8
 
 
 class CalendarScreen(CardScreen):
@@ -60,6 +63,7 @@ class CalendarScreen(CardScreen):
         Binding("w", "week", "Week/day", id="calendar.week"),
         Binding("g", "go_to", "Go to day", id="calendar.goto"),
         Binding("s", "next_site", "Site", id="calendar.site"),
+        Binding("f", "providers", "Providers", id="calendar.providers"),
         Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="calendar.zoom_in"),
         Binding("minus", "zoom(1)", "Zoom out", id="calendar.zoom_out"),
         Binding("h", "move(0,-1)", "Left", show=False, id="calendar.h"),
@@ -78,24 +82,31 @@ class CalendarScreen(CardScreen):
 
     @dataclass
     class Loaded(Message):
-        """A grid arrived; `seen` is the event feed's position it reflects."""
+        """A grid arrived for `view`; `seen` is the event feed's position it reflects;
+        `ahead` marks a day read ahead, kept for when the scheduler gets there."""
 
+        view: GridView
         grid: DayGrid
-        sites: list[str]
         seen: int
-        live: bool
+        live: bool = False
+        ahead: bool = False
+        kept: bool = False  # shown from the days read ahead
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: date | None = None
-        self.site: str | None = None
-        self.zoom = 15
+        self.view: GridView | None = None
         self.sites: list[str] = []
         self.grid: DayGrid | None = None
         self.seen = -1
         self.types: dict[str, str] = {}
-        #: In the week view, whose week (None: the day view).
-        self.week_provider: tuple[int, str] | None = None
+        self.specialties: dict[str, str] = {}
+        #: The providers chosen for the day view (kept while a week is shown), and what
+        #: the choice is called in the title.
+        self.chosen: tuple[int, ...] = ()
+        self.chosen_name = ""
+        self.week_name = ""
+        #: Days read ahead (the one before and after), with the feed position they reflect.
+        self.ahead: dict[GridView, tuple[DayGrid, int]] = {}
         #: A visit cut with `x`, to be pasted (moved) with `p`.
         self.cut: VisitToMove | None = None
 
@@ -111,8 +122,7 @@ class CalendarScreen(CardScreen):
 
     def on_mount(self) -> None:
         app = self.sched_app
-        self.day = clinic_today(app.clock, app.settings.zone)
-        self.load(record=True)
+        self.show_view(GridView(clinic_today(app.clock, app.settings.zone)))
         self.load_types()
         self.set_interval(WATCH_SECONDS, self.watch_feed)
         self.follow_mask()
@@ -122,32 +132,36 @@ class CalendarScreen(CardScreen):
         """The grid widget."""
         return self.query_one("#grid", CalendarGrid)
 
-    @work(
-        thread=True,
-        exclusive=True,
-        group="grid",
-        exit_on_error=False,
-        description="Reading the day",
-    )
-    def load(self, record: bool, live: bool = False) -> None:
+    def show_view(self, view: GridView) -> None:
+        """Show another day, week or filter: at once when it was read ahead and nothing has
+        changed since, and read again (an audited look) either way."""
+        self.view = view
+        ready = self.ahead.get(view)
+        if ready is not None and ready[1] == self.seen:
+            self.show_grid(self.Loaded(view, ready[0], ready[1], kept=True))
+        self.load(view, record=True)
+
+    @work(thread=True, exclusive=True, group="grid", exit_on_error=False, description="Reading")
+    def load(self, view: GridView, record: bool, live: bool = False) -> None:
         """Read the grid off the event loop (a new day or filter is an audited look)."""
         app = self.sched_app
-        assert app.actor is not None and self.day is not None
+        assert app.actor is not None
         seen = self._feed_position()
-        if self.week_provider is not None:
-            monday = self.day - timedelta(days=self.day.weekday())
-            grid = view_week(
-                app.store, app.actor, self.week_provider[0], monday,
-                now=app.clock.now(), record=record, zoom=self.zoom,
-            )  # fmt: skip
-        else:
-            grid = view_grid(
-                app.store, app.actor, self.day,
-                now=app.clock.now(), record=record, zoom=self.zoom, site_code=self.site,
-            )  # fmt: skip
-        with app.store.read() as session:
-            sites = [s.code for s in session.exec(select(m.Site).where(m.Site.active))]
-        self.post_message(self.Loaded(grid, sites, seen, live))
+        grid = read_view(app.store, app.actor, view, now=app.clock.now(), record=record)
+        if not self.sites:
+            with app.store.read() as session:
+                self.sites = site_codes(session)
+        self.post_message(self.Loaded(view, grid, seen, live))
+
+    @work(thread=True, exclusive=True, group="ahead", exit_on_error=False, description="Ahead")
+    def read_ahead(self, view: GridView, seen: int) -> None:
+        """Read the day (or week) after and before, for `]` and `[` to show at once."""
+        app = self.sched_app
+        assert app.actor is not None
+        for step in (1, -1):
+            near = view.moved(step)
+            grid = read_view(app.store, app.actor, near, now=app.clock.now(), record=False)
+            self.post_message(self.Loaded(near, grid, seen, ahead=True))
 
     def _feed_position(self) -> int:
         with self.sched_app.store.read() as session:
@@ -156,14 +170,25 @@ class CalendarScreen(CardScreen):
     @work(thread=True, exclusive=True, group="feed", exit_on_error=False, description="Watching")
     def watch_feed(self) -> None:
         """Read the grid again when anyone has changed the schedule since it was read."""
-        if self.seen >= 0 and self._feed_position() != self.seen:
-            self.app.call_from_thread(self.load, False, True)
+        if self.seen >= 0 and self.view is not None and self._feed_position() != self.seen:
+            self.app.call_from_thread(self.load, self.view, False, True)
+
+    def refresh_grid(self) -> None:
+        """Read the grid again after a change made here (not an audited look)."""
+        if self.view is not None:
+            self.load(self.view, False)
 
     @on(Loaded)
     def show_grid(self, message: Loaded) -> None:
-        """Draw the grid, keeping the cursor where it was."""
+        """Draw the grid, keeping the cursor where it was (a day read ahead is kept)."""
+        if message.ahead:
+            kept = [(v, k) for v, k in self.ahead.items() if k[1] == message.seen]
+            self.ahead = dict(kept[-AHEAD_KEPT:]) | {message.view: (message.grid, message.seen)}
+            return
+        if message.view != self.view:
+            return  # the scheduler has moved on
         before = self._under_cursor()
-        self.grid, self.sites, self.seen = message.grid, message.sites, message.seen
+        self.grid, self.seen = message.grid, message.seen
         self.grid_view().show(message.grid, self._now_row(message.grid))
         self._title()
         after = self._under_cursor()
@@ -178,6 +203,8 @@ class CalendarScreen(CardScreen):
         )
         if message.live and taken:
             self.notify("The time under the cursor was just booked by someone else.")
+        if not message.kept:
+            self.read_ahead(message.view, message.seen)
 
     def _under_cursor(self) -> Cell | None:
         """The grid cell under the cursor."""
@@ -186,79 +213,119 @@ class CalendarScreen(CardScreen):
     def _now_row(self, grid: DayGrid) -> int | None:
         app = self.sched_app
         now = app.clock.now().astimezone(app.settings.zone)
-        if now.date() != grid.day:
+        if now.date() != grid.day or (self.view is not None and self.view.week):
             return None
         wall = now.time()
         before = [i for i, at in enumerate(grid.rows) if at <= wall]
         return before[-1] if before else None
 
     def _title(self) -> None:
-        grid = self.grid
-        if grid is None:
+        grid, view = self.grid, self.view
+        if grid is None or view is None:
             return
-        where = f"site {self.site}" if self.site else "all sites"
+        where = f"site {view.site}" if view.site else "all sites"
+        if self.chosen_name:
+            where += f" · {self.chosen_name}"
         count = len(grid.columns)
         who = f"{count} provider{'s' if count != 1 else ''}" if count else "nobody works this day"
         when = f"{grid.day:%A %d %B %Y} · {where} · {who}"
-        if self.week_provider is not None:
-            when = f"Week of {grid.day:%a %d %B %Y} · {self.week_provider[1]}"
+        if view.week:
+            names = sorted({c.name for c in grid.columns}) if len(view.providers) == 1 else []
+            whose = names[0] if names else f"{len(view.providers)} providers"
+            when = f"Week of {grid.day:%a %d %B %Y} · {self.week_name or whose}"
         self.query_one("#grid-title", Static).update(
             f"{when} · {grid.zoom}-minute rows · "
             "● booked → arrived ✓ seen ✗ no-show · open ░ block ! overbooked"
         )
 
-    def _move_to(self, day: date) -> None:
-        self.day = day
-        self.load(record=True)
-
     def action_day(self, step: int) -> None:
         """The day (in the week view, the week) before or after."""
-        if self.day is not None:
-            days = step * (7 if self.week_provider else 1)
-            self._move_to(date.fromordinal(self.day.toordinal() + days))
+        if self.view is not None:
+            self.show_view(self.view.moved(step))
 
     def action_week(self) -> None:
-        """The week of the provider under the cursor, or back to the day."""
-        if self.week_provider is not None:
-            self.week_provider = None
-        else:
-            if self.grid is None or not self.grid.columns:
-                return
-            place = self.grid.columns[self.grid_view().cursor[1]]
-            self.week_provider = (place.provider_id, place.name)
-        self.load(record=True)
+        """The week of the providers chosen (a list or specialty of a few), else of the
+        provider under the cursor; or back to the day."""
+        view = self.view
+        if view is None or self.grid is None:
+            return
+        if view.week:
+            self.week_name = ""
+            self.show_view(replace(view, week=False, providers=self.chosen))
+            return
+        few = self.grid.columns if len(self.grid.columns) <= WEEK_PROVIDERS else []
+        if not self.chosen_name or not few:
+            few = [self.grid.columns[self.grid_view().cursor[1]]] if self.grid.columns else []
+        if not few:
+            self.notify("Nobody works this day: choose a provider first (f).", severity="warning")
+            return
+        self.week_name = few[0].name if len(few) == 1 else self.chosen_name
+        ids = tuple(dict.fromkeys(c.provider_id for c in few))
+        self.show_view(replace(view, week=True, providers=ids))
 
     def action_today(self) -> None:
         """Back to today."""
         app = self.sched_app
-        self._move_to(clinic_today(app.clock, app.settings.zone))
+        if self.view is not None:
+            self.show_view(replace(self.view, day=clinic_today(app.clock, app.settings.zone)))
 
     def action_go_to(self) -> None:
         """Go to a day typed the way people say it."""
 
         def chosen(typed: str | None) -> None:
-            if not typed:
+            if not typed or self.view is None:
                 return
             app = self.sched_app
             try:
-                self._move_to(spoken_day(typed, clinic_today(app.clock, app.settings.zone)))
+                day = spoken_day(typed, clinic_today(app.clock, app.settings.zone))
             except BadInput as wrong:
                 self.notify(str(wrong), severity="warning", markup=False)
+                return
+            self.show_view(replace(self.view, day=day))
 
         self.app.push_screen(GoToDay(), chosen)
 
     def action_next_site(self) -> None:
         """Each site in turn, then all sites."""
+        if self.view is None:
+            return
         choices: list[str | None] = [None, *self.sites]
-        self.site = choices[(choices.index(self.site) + 1) % len(choices)]
-        self.load(record=True)
+        site = choices[(choices.index(self.view.site) + 1) % len(choices)]
+        self.show_view(replace(self.view, site=site))
 
     def action_zoom(self, step: int) -> None:
         """Finer or coarser rows (5, 10, 15, 30 minutes)."""
-        at = ZOOMS.index(self.zoom) + step
-        if 0 <= at < len(ZOOMS):
-            self.zoom = ZOOMS[at]
-            self.load(record=False)
+        at = ZOOMS.index(self.view.zoom) + step if self.view else -1
+        if self.view is not None and 0 <= at < len(ZOOMS):
+            self.show_view(replace(self.view, zoom=ZOOMS[at]))
+
+    def action_providers(self) -> None:
+        """Whose columns: everyone working, a specialty, a saved list, or one provider."""
+        if self.view is None:
+            return
+        choices = provider_choices(self.specialties, self.sched_app.settings.provider_lists)
+        if self.grid is not None and self.grid.columns:
+            place = self.grid.columns[self.grid_view().cursor[1]]
+            choices[f"one:{place.provider_id}"] = f"Only {place.name}"
+
+        def chosen(key: str | None) -> None:
+            if key is None or self.view is None:
+                return
+            self.chosen_name = "" if key == "all" else choices[key]
+            kind, _, value = key.partition(":")
+            ids = (
+                saved_list(self.sched_app.settings.provider_lists, value) if kind == "list" else ()
+            )
+            self.chosen = (int(value),) if kind == "one" else ids
+            specialty = value if kind == "specialty" else None
+            self.show_view(
+                replace(self.view, week=False, providers=self.chosen, specialty=specialty)
+            )
+
+        question = "Whose columns? Type a word of a specialty, a saved list or a name."
+        self.app.push_screen(
+            ChoicePicker(question, choices, "shows them", "keeps the view"), chosen
+        )
 
     def action_move(self, rows: int, columns: int) -> None:
         """hjkl move like the arrows."""
@@ -296,9 +363,10 @@ class CalendarScreen(CardScreen):
 
     @work(thread=True, exit_on_error=False, description="Reading the visit types")
     def load_types(self) -> None:
-        """The visit types, for booking here."""
+        """The visit types (for booking here) and specialties (for choosing columns)."""
         with self.sched_app.store.read() as session:
             self.types = {str(t["code"]): str(t["name"]) for t in appointment_types(session)}
+            self.specialties = specialty_names(session)
 
     @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
     def hold_at(
@@ -322,7 +390,7 @@ class CalendarScreen(CardScreen):
             if moving is not None:
                 self.cut = None
             self.notify(f"{'Moved' if moving else 'Booked'}: appointment {booked}.")
-            self.load(False)
+            self.refresh_grid()
 
         self.app.push_screen(ConfirmScreen(held, script, moving), decided)
 
@@ -352,7 +420,7 @@ class CalendarScreen(CardScreen):
         assert app.actor is not None
         change_status(app.store, app.actor, appointment_id, status, now=app.clock.now())
         app.call_from_thread(self.notify, f"Marked {status_text(status)}.")
-        app.call_from_thread(self.load, False)
+        app.call_from_thread(self.refresh_grid)
 
     def action_cancel_visit(self) -> None:
         """Cancel the visit under the cursor, after choosing why."""
@@ -376,7 +444,7 @@ class CalendarScreen(CardScreen):
             app.store, app.actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
         )
         app.call_from_thread(self.notify, "Cancelled" + (" (late)." if late else "."))
-        app.call_from_thread(self.load, False)
+        app.call_from_thread(self.refresh_grid)
 
     def action_cut(self) -> None:
         """Cut the visit under the cursor, to move it with `p` at the new time."""
@@ -434,7 +502,7 @@ class CalendarScreen(CardScreen):
         def added(block_id: int | None) -> None:
             if block_id is not None:
                 self.notify(f"Block {block_id} added.")
-                self.load(False)
+                self.refresh_grid()
 
         start = place.moment(self.grid, row)
         self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)

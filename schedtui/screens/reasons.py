@@ -25,33 +25,34 @@ def matching_reasons(typed: str, reasons: dict[str, str] = CANCELLATION_REASONS)
     ]
 
 
-class ReasonPicker(ModalScreen[str | None]):
-    """Pick the reason; Enter chooses the highlighted one, Esc changes nothing."""
+class ChoicePicker(ModalScreen[str | None]):
+    """Pick one of a few choices, narrowed by typing a word of them; Enter chooses the
+    highlighted one, Esc changes nothing."""
 
     DEFAULT_CSS = """
-    ReasonPicker { align: center middle; }
-    ReasonPicker #reasons { width: 72; max-width: 96%; height: auto; max-height: 90%;
+    ChoicePicker { align: center middle; }
+    ChoicePicker #reasons { width: 72; max-width: 96%; height: auto; max-height: 90%;
                             border: thick $warning; background: $surface; padding: 0 1; }
-    ReasonPicker OptionList { height: auto; max-height: 14; }
+    ChoicePicker OptionList { height: auto; max-height: 14; }
     """
     BINDINGS = [
-        Binding("escape", "keep", "Keep the visit", id="reasons.keep"),
-        Binding("down", "to_list", "Reasons", show=False, id="reasons.down"),
+        Binding("escape", "keep", "Change nothing", id="reasons.keep"),
+        Binding("down", "to_list", "Choices", show=False, id="reasons.down"),
     ]
 
-    def __init__(self, question: str, action: str) -> None:
+    def __init__(
+        self, question: str, choices: dict[str, str], enter_does: str, esc_does: str
+    ) -> None:
         super().__init__()
-        self.question, self.action = question, action
+        self.question, self.choices = question, choices
+        self.hint = f"Enter {enter_does}; Esc {esc_does}."
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reasons"):
             yield Static(printable(self.question), id="reasons-question", markup=False)
-            yield Input(id="reasons-filter", placeholder="Type a word of the reason")
+            yield Input(id="reasons-filter", placeholder="Type a word of it")
             yield OptionList(id="reasons-list")
-            yield Static(
-                f"Enter {self.action} with the highlighted reason; Esc keeps the visit.",
-                markup=False,
-            )
+            yield Static(self.hint, markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -59,30 +60,31 @@ class ReasonPicker(ModalScreen[str | None]):
 
     @on(Input.Changed, "#reasons-filter")
     def narrow(self, event: Input.Changed) -> None:
-        """Only the reasons with the words typed."""
+        """Only the choices with the words typed."""
         self._fill(event.value)
 
     def _fill(self, typed: str) -> None:
         options = self.query_one("#reasons-list", OptionList)
         options.clear_options()
         options.add_options(
-            Option(CANCELLATION_REASONS[code], id=code) for code in matching_reasons(typed)
+            Option(printable(self.choices[key]), id=key)
+            for key in matching_reasons(typed, self.choices)
         )
         if options.option_count:
             options.highlighted = 0
 
     @on(Input.Submitted, "#reasons-filter")
     def choose_highlighted(self) -> None:
-        """Enter in the box takes the highlighted reason."""
+        """Enter in the box takes the highlighted choice."""
         options = self.query_one("#reasons-list", OptionList)
         if options.highlighted is None:
-            self.notify("No reason has those words.", severity="warning")
+            self.notify("Nothing here has those words.", severity="warning")
             return
         self.dismiss(options.get_option_at_index(options.highlighted).id)
 
     @on(OptionList.OptionSelected, "#reasons-list")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        """Enter on a reason in the list."""
+        """Enter on a choice in the list."""
         self.dismiss(event.option.id)
 
     def action_to_list(self) -> None:
@@ -92,3 +94,17 @@ class ReasonPicker(ModalScreen[str | None]):
     def action_keep(self) -> None:
         """Change nothing."""
         self.dismiss(None)
+
+
+class ReasonPicker(ChoicePicker):
+    """Why a visit is cancelled or moved: the FHIR cancellation reasons in plain words."""
+
+    BINDINGS = [Binding("escape", "keep", "Keep the visit", id="reasons.keep")]
+
+    def __init__(self, question: str, action: str) -> None:
+        super().__init__(
+            question,
+            CANCELLATION_REASONS,
+            f"{action} with the highlighted reason",
+            "keeps the visit",
+        )

@@ -1,0 +1,71 @@
+"""What the calendar shows: a day or the week around it, which providers, how fine.
+
+One description serves the screen (its state, and the key of the days read ahead) and the
+`day` command, and one function reads it from the store, checked and audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from schedtui.core.access import Actor
+from schedtui.core.day_grid import DayGrid, view_grid, view_week
+from schedtui.core.errors import BadInput
+from schedtui.data.store import Store
+
+
+@dataclass(frozen=True)
+class GridView:
+    """A calendar view: everyone working (narrowed by site or specialty) or the providers
+    chosen; a day, or with `week` the seven days from that day's Monday."""
+
+    day: date
+    zoom: int = 15
+    site: str | None = None
+    specialty: str | None = None
+    providers: tuple[int, ...] = ()
+    week: bool = False
+
+    @property
+    def first_day(self) -> date:
+        """The day shown, or the Monday of the week shown."""
+        return self.day - timedelta(days=self.day.weekday()) if self.week else self.day
+
+    def moved(self, steps: int) -> GridView:
+        """The day (in a week view, the week) `steps` on."""
+        return replace(self, day=self.day + timedelta(days=steps * (7 if self.week else 1)))
+
+
+def read_view(
+    store: Store, actor: Actor, view: GridView, *, now: datetime, record: bool
+) -> DayGrid:
+    """The grid of `view` (permission-checked; with `record` the look is audited)."""
+    if view.week:
+        return view_week(
+            store, actor, list(view.providers), view.first_day,
+            now=now, record=record, zoom=view.zoom,
+        )  # fmt: skip
+    return view_grid(
+        store, actor, view.day,
+        now=now, record=record, zoom=view.zoom, site_code=view.site,
+        specialty_code=view.specialty, provider_ids=list(view.providers),
+    )  # fmt: skip
+
+
+def saved_list(lists: dict[str, list[int]], name: str) -> tuple[int, ...]:
+    """The providers of a saved list (the `provider_lists` setting), by name."""
+    if name not in lists:
+        known = ", ".join(sorted(lists)) or "none are set (provider_lists in the settings)"
+        raise BadInput(f"There is no saved list of providers '{name}'; saved lists: {known}.")
+    return tuple(lists[name])
+
+
+def provider_choices(specialties: dict[str, str], lists: dict[str, list[int]]) -> dict[str, str]:
+    """Whose columns the calendar can show, keyed "all", "specialty:CODE" or "list:NAME"."""
+    choices = {"all": "Everyone working (by site)"}
+    choices |= {f"specialty:{code}": f"Specialty: {name}" for code, name in specialties.items()}
+    for name, ids in sorted(lists.items()):
+        choices[f"list:{name}"] = (
+            f"List: {name} ({len(ids)} provider{'s' if len(ids) != 1 else ''})"
+        )
+    return choices
