@@ -7,7 +7,6 @@ seconds without a key pressed: the screen watches the store's event feed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -18,24 +17,15 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from schedtui.core.appointment_changes import cancel, change_status
-from schedtui.core.booking import release_hold
-from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
-from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, Cell, DayGrid
-from schedtui.core.directory import appointment_types, specialty_names
+from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import GridView, provider_choices, read_view, saved_list
-from schedtui.core.readback import ReadBack
 from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.statuses import status_text
 from schedtui.core.today import clinic_today, site_codes
 from schedtui.data import models as m
-from schedtui.screens.block_form import BlockForm
-from schedtui.screens.booking import ConfirmScreen, Holding, Moving
-from schedtui.screens.cards import CardScreen
+from schedtui.screens.calendar_visits import CalendarVisits
 from schedtui.screens.go_to_day import GoToDay
-from schedtui.screens.reasons import ChoicePicker, ReasonPicker
-from schedtui.screens.type_picker import TypePicker
+from schedtui.screens.reasons import ChoicePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.calendar_grid import CalendarGrid
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -46,7 +36,7 @@ WATCH_SECONDS = 1.0
 AHEAD_KEPT = 8
 
 
-class CalendarScreen(CardScreen):
+class CalendarScreen(CalendarVisits):
     """A day of the clinic, a column a provider."""
 
     DEFAULT_CSS = """
@@ -96,10 +86,7 @@ class CalendarScreen(CardScreen):
         super().__init__()
         self.view: GridView | None = None
         self.sites: list[str] = []
-        self.grid: DayGrid | None = None
         self.seen = -1
-        self.types: dict[str, str] = {}
-        self.specialties: dict[str, str] = {}
         #: The providers chosen for the day view (kept while a week is shown), and what
         #: the choice is called in the title.
         self.chosen: tuple[int, ...] = ()
@@ -107,8 +94,6 @@ class CalendarScreen(CardScreen):
         self.week_name = ""
         #: Days read ahead (the one before and after), with the feed position they reflect.
         self.ahead: dict[GridView, tuple[DayGrid, int]] = {}
-        #: A visit cut with `x`, to be pasted (moved) with `p`.
-        self.cut: VisitToMove | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -127,10 +112,6 @@ class CalendarScreen(CardScreen):
         self.set_interval(WATCH_SECONDS, self.watch_feed)
         self.follow_mask()
         self.grid_view().focus()
-
-    def grid_view(self) -> CalendarGrid:
-        """The grid widget."""
-        return self.query_one("#grid", CalendarGrid)
 
     def show_view(self, view: GridView) -> None:
         """Show another day, week or filter: at once when it was read ahead and nothing has
@@ -205,10 +186,6 @@ class CalendarScreen(CardScreen):
             self.notify("The time under the cursor was just booked by someone else.")
         if not message.kept:
             self.read_ahead(message.view, message.seen)
-
-    def _under_cursor(self) -> Cell | None:
-        """The grid cell under the cursor."""
-        return self.grid_view().cell_under_cursor() if self.grid is not None else None
 
     def _now_row(self, grid: DayGrid) -> int | None:
         app = self.sched_app
@@ -341,171 +318,6 @@ class CalendarScreen(CardScreen):
             self.load_card(cell.appointment_id)
         elif cell.kind == "open":
             self.book_here(event.row, event.column)
-
-    def book_here(self, row: int, column: int) -> None:
-        """Book the caller (open in the workspace) at this time: type, hold, read-back."""
-        caller = self.sched_app.caller
-        if caller is None or self.grid is None:
-            self.notify(
-                "Open the caller in the workspace (F4) first, then book here.",
-                severity="warning",
-            )
-            return
-        place = self.grid.columns[column]
-        start = place.moment(self.grid, row)
-        question = f"Book {caller[1]} with {place.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
-
-        def typed(code: str | None) -> None:
-            if code is not None:
-                self.hold_at(caller[0], place.provider_id, start, code, place.site_code)
-
-        self.app.push_screen(TypePicker(question, self.types), typed)
-
-    @work(thread=True, exit_on_error=False, description="Reading the visit types")
-    def load_types(self) -> None:
-        """The visit types (for booking here) and specialties (for choosing columns)."""
-        with self.sched_app.store.read() as session:
-            self.types = {str(t["code"]): str(t["name"]) for t in appointment_types(session)}
-            self.specialties = specialty_names(session)
-
-    @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
-    def hold_at(
-        self, patient_id: int, provider_id: int, start: datetime, code: str, site: str
-    ) -> None:
-        """Hold it through the engine (refusals name why), then the read-back."""
-        app = self.sched_app
-        assert app.actor is not None
-        slot, hold_id, script = hold_here(
-            app.store, app.actor, patient_id, provider_id, start, code, site,
-            now=app.clock.now(), settings=app.settings,
-        )  # fmt: skip
-        held = Holding(patient_id, slot, hold_id, "")
-        app.call_from_thread(self._confirm, held, script)
-
-    def _confirm(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
-        def decided(booked: int | None) -> None:
-            if booked is None:
-                self.let_go(held.hold_id)
-                return
-            if moving is not None:
-                self.cut = None
-            self.notify(f"{'Moved' if moving else 'Booked'}: appointment {booked}.")
-            self.refresh_grid()
-
-        self.app.push_screen(ConfirmScreen(held, script, moving), decided)
-
-    @work(thread=True, exit_on_error=False, description="Letting the held time go")
-    def let_go(self, hold_id: int) -> None:
-        """Give the held time back."""
-        app = self.sched_app
-        assert app.actor is not None
-        release_hold(app.store, app.actor, hold_id, now=app.clock.now())
-
-    def _visit_under_cursor(self) -> int | None:
-        cell = self._under_cursor()
-        if cell is None or cell.appointment_id is None:
-            self.notify("Put the cursor on a visit first.", severity="warning")
-            return None
-        return cell.appointment_id
-
-    def action_status(self, status: str) -> None:
-        """Mark the visit under the cursor arrived, checked in or a no-show."""
-        if (visit := self._visit_under_cursor()) is not None:
-            self.change_status(visit, status)
-
-    @work(thread=True, group="grid-change", exit_on_error=False, description="Changing the visit")
-    def change_status(self, appointment_id: int, status: str) -> None:
-        """Through core (the FHIR state machine, audited); the grid is read again."""
-        app = self.sched_app
-        assert app.actor is not None
-        change_status(app.store, app.actor, appointment_id, status, now=app.clock.now())
-        app.call_from_thread(self.notify, f"Marked {status_text(status)}.")
-        app.call_from_thread(self.refresh_grid)
-
-    def action_cancel_visit(self) -> None:
-        """Cancel the visit under the cursor, after choosing why."""
-        visit = self._visit_under_cursor()
-        if visit is None:
-            return
-
-        def chosen(reason: str | None) -> None:
-            if reason is not None:
-                self.cancel(visit, reason)
-
-        question = f"Cancel appointment {visit}? Why is it cancelled?"
-        self.app.push_screen(ReasonPicker(question, "cancels it"), chosen)
-
-    @work(thread=True, group="grid-change", exit_on_error=False, description="Cancelling")
-    def cancel(self, appointment_id: int, reason: str) -> None:
-        """Through core (reason code, late flag, audited); the grid is read again."""
-        app = self.sched_app
-        assert app.actor is not None
-        late = cancel(
-            app.store, app.actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
-        )
-        app.call_from_thread(self.notify, "Cancelled" + (" (late)." if late else "."))
-        app.call_from_thread(self.refresh_grid)
-
-    def action_cut(self) -> None:
-        """Cut the visit under the cursor, to move it with `p` at the new time."""
-        if (visit := self._visit_under_cursor()) is not None:
-            self.cut_visit(visit)
-
-    @work(thread=True, exit_on_error=False, description="Reading the visit")
-    def cut_visit(self, appointment_id: int) -> None:
-        """Remember the visit (only a booked one can move)."""
-        found = visit_to_move(self.sched_app.store, appointment_id)
-        self.app.call_from_thread(self._remember_cut, found)
-
-    def _remember_cut(self, found: VisitToMove) -> None:
-        self.cut = found
-        self.notify(f"Cut the {found.type_code} of {found.was}: go to the new time and press p.")
-
-    def action_paste(self) -> None:
-        """Move the cut visit to the time under the cursor: why, hold, read-back, moved."""
-        cell, cut = self._under_cursor(), self.cut
-        if cut is None or cell is None or cell.kind != "open" or self.grid is None:
-            self.notify("Cut a visit (x), then paste it (p) on open time.", severity="warning")
-            return
-        row, column = self.grid_view().cursor
-        place = self.grid.columns[column]
-        start = place.moment(self.grid, row)
-
-        def reason_chosen(reason: str | None) -> None:
-            if reason is not None:
-                moving = Moving(cut.appointment_id, cut.type_code, reason, cut.was)
-                self.hold_move(moving, cut.patient_id, place.provider_id, start, place.site_code)
-
-        question = f"Move the visit of {cut.was} to {start:%a %m/%d %H:%M %Z}. Why is it moving?"
-        self.app.push_screen(ReasonPicker(question, "goes on to the read-back"), reason_chosen)
-
-    @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
-    def hold_move(
-        self, moving: Moving, patient_id: int, provider_id: int, start: datetime, site: str
-    ) -> None:
-        """Hold the new time (the visit's own time is not in the way), then the read-back."""
-        app = self.sched_app
-        assert app.actor is not None
-        slot, hold_id, script = hold_here(
-            app.store, app.actor, patient_id, provider_id, start, moving.type_code, site,
-            now=app.clock.now(), settings=app.settings, moving=moving.appointment_id,
-        )  # fmt: skip
-        app.call_from_thread(self._confirm, Holding(patient_id, slot, hold_id, ""), script, moving)
-
-    def action_block(self) -> None:
-        """Block the provider's time from the cell under the cursor."""
-        row, column = self.grid_view().cursor
-        if self.grid is None or not self.grid.columns or not self.grid.rows:
-            return
-        place = self.grid.columns[column]
-
-        def added(block_id: int | None) -> None:
-            if block_id is not None:
-                self.notify(f"Block {block_id} added.")
-                self.refresh_grid()
-
-        start = place.moment(self.grid, row)
-        self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)
 
     def action_close(self) -> None:
         """Close the details, or go back."""
