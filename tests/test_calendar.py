@@ -441,6 +441,51 @@ async def test_book_the_caller_at_the_time_under_the_cursor(
     ]
 
 
+async def test_double_booking_from_the_grid_needs_a_reason_and_the_allowance(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """Okafor's template allows one overbooking an hour: the scheduler double-books Pat3
+    at 9:00 with a reason; a second in the same hour needs a supervisor."""
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 1, 9)
+    later = BookingRequest(engine.patients[2], engine.okafor, "FU", engine.at(MONDAY, 9, 40))
+    book(sqlite_store, staff.supervisor, later, now=NOW)
+    app = _app(sqlite_store, staff)  # a scheduler; the caller Pat3 is looked up
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter", "f10")  # open Pat3, then the calendar
+        await _open_monday(pilot)
+        await pilot.press("j", "j", "j", "j", "o", *"follow", "enter")  # 09:00, taken
+        await _settle(pilot)
+        await pilot.press("enter")  # no reason
+        await _settle(pilot)
+        await pilot.press("o", *"follow", "enter", *"urgent: chest pain", "enter")
+        await _settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        warning = str(app.screen.query_one("#confirm-overbook", Static).render())
+        await pilot.press(*"self-pay", "enter")
+        await _settle(pilot)
+        nine = _grid_text(app)[4][1]
+        await pilot.press("j", "j", "o", *"follow", "enter", *"asked", "enter")  # 09:30
+        await _settle(pilot)
+        notes = [n.message for n in app._notifications]
+    assert "The reason for the double-booking is required." in notes
+    assert "A double-booking: the time is already taken. Why: urgent: chest pain" in warning
+    assert nine.startswith("!● Test P FU +1")
+    assert any("overbook beyond a template's allowance" in n for n in notes), notes
+    with sqlite_store.read() as session:
+        pat3 = session.exec(
+            select(m.Appointment).where(m.Appointment.patient_id == engine.patients[3])
+        ).all()
+        refused = session.exec(
+            select(m.AuditEvent).where(m.AuditEvent.action == "permission-denied")
+        ).all()
+    assert [(a.overbooked, a.overbook_reason, a.start.replace(tzinfo=UTC)) for a in pat3] == [
+        (True, "urgent: chest pain", engine.at(MONDAY, 9))
+    ]
+    assert [json.loads(r.detail_json)["permission"] for r in refused] == ["appointments.overbook"]
+
+
 async def test_cut_and_paste_moves_a_visit(
     sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
 ) -> None:

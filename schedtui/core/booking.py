@@ -198,20 +198,25 @@ def _check_overbook(
         raise BadInput("An overbooking needs a reason.")
     if actor.can(Permission.OVERBOOK_BEYOND_ALLOWANCE):
         return
+    if not within_allowance(session, prepared, request.provider_id):
+        raise NeedsOverbookPermission()
+
+
+def within_allowance(session: Session, prepared: Prepared, provider_id: int) -> bool:
+    """Whether the template's overbookings an hour leave room for one more."""
     window = prepared.checker.window_for(prepared.candidate)
     allowance = window.template.overbook_per_hour if window else 0
     hour = prepared.candidate.start.replace(minute=0, second=0, microsecond=0)
     used = session.exec(
         select(func.count())
         .select_from(m.Appointment)
-        .where(col(m.Appointment.provider_id) == request.provider_id)
+        .where(col(m.Appointment.provider_id) == provider_id)
         .where(col(m.Appointment.overbooked))
         .where(col(m.Appointment.status).in_(("booked", "arrived", "checked-in")))
         .where(col(m.Appointment.start) >= hour)
         .where(col(m.Appointment.start) < hour + timedelta(hours=1))
     ).one()
-    if used >= allowance:
-        raise NeedsOverbookPermission()
+    return bool(used < allowance)
 
 
 #: The longest reason for a visit the store keeps.

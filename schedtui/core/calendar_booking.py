@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, hold_slot
+from schedtui.core.access import Actor, Permission
+from schedtui.core.booking import (
+    VISIT_REASON_LIMIT,
+    BookingRequest,
+    hold_slot,
+    prepare,
+    within_allowance,
+)
 from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
 from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot
 from schedtui.core.statuses import MOVABLE
+from schedtui.core.text import text_problem
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings
@@ -23,14 +31,29 @@ from schedtui.settings import Settings
 CHOSEN = ("chosen on the calendar",)
 
 
+@dataclass(frozen=True)
+class Here:
+    """A time picked on the calendar for a patient: whose visit, with whom, where, when."""
+
+    patient_id: int
+    provider_id: int
+    site_code: str
+    start: datetime
+    type_code: str
+
+    def request(self, session: Session, *, overbook: bool = False) -> BookingRequest:
+        """The engine's request for it (in person, at the column's site)."""
+        site = session.exec(select(m.Site).where(col(m.Site.code) == self.site_code)).one()
+        return BookingRequest(
+            self.patient_id, self.provider_id, self.type_code, self.start, site.id,
+            "in-person", overbook=overbook,
+        )  # fmt: skip
+
+
 def hold_here(
     store: Store,
     actor: Actor,
-    patient_id: int,
-    provider_id: int,
-    start: datetime,
-    type_code: str,
-    site_code: str,
+    here: Here,
     *,
     now: datetime,
     settings: Settings,
@@ -39,18 +62,48 @@ def hold_here(
     """Hold the time for the caller and prepare the read-back (refusals name why).
     `moving`: the visit being moved there, whose own time is not in the way."""
     with store.read() as session:
-        site = session.exec(select(m.Site).where(col(m.Site.code) == site_code)).one()
-        kind = session.exec(
-            select(m.AppointmentType).where(col(m.AppointmentType.code) == type_code)
-        ).one()
-    assert site.id is not None
-    request = BookingRequest(patient_id, provider_id, type_code, start, site.id, "in-person")
+        request = here.request(session)
     held = hold_slot(store, actor, request, now=now, settings=settings, moving=moving)
-    end = start + timedelta(minutes=kind.duration_minutes)
-    slot = Slot(provider_id, site.id, start, end, type_code, "in-person", CHOSEN)
-    with store.read() as session:
-        script = readback(session, slot, patient_id, now=now, settings=settings)
+    slot, script = _read_back(store, request, now=now, settings=settings)
     return slot, held.hold_id, script
+
+
+def overbook_here(
+    store: Store, actor: Actor, here: Here, reason: str, *, now: datetime, settings: Settings
+) -> tuple[Slot, ReadBack]:
+    """Check a double-booking before the read-back: a reason, every rule but the time
+    being taken, and the template's allowance or the permission to go beyond it (a
+    refusal is audited). Nothing is held: the booking itself checks all of it again."""
+    require(store, actor, Permission.BOOK, now=now, what="appointment")
+    reason = reason.strip()
+    problem = "is required" if not reason else text_problem(reason, VISIT_REASON_LIMIT)
+    if problem:
+        raise BadInput(f"The reason for the double-booking {problem}.")
+    with store.read() as session:
+        request = here.request(session, overbook=True)
+        prepared = prepare(session, request, now=now)
+        if prepared.problems:
+            raise BadInput("Cannot double-book that time: " + "; ".join(prepared.problems) + ".")
+        beyond = not within_allowance(session, prepared, here.provider_id)
+    if beyond:
+        require(store, actor, Permission.OVERBOOK_BEYOND_ALLOWANCE, now=now, what="appointment")
+    return _read_back(store, request, now=now, settings=settings)
+
+
+def _read_back(
+    store: Store, request: BookingRequest, *, now: datetime, settings: Settings
+) -> tuple[Slot, ReadBack]:
+    with store.read() as session:
+        kind = session.exec(
+            select(m.AppointmentType).where(col(m.AppointmentType.code) == request.type_code)
+        ).one()
+        end = request.start + timedelta(minutes=kind.duration_minutes)
+        assert request.site_id is not None
+        slot = Slot(
+            request.provider_id, request.site_id, request.start, end, request.type_code,
+            "in-person", CHOSEN,
+        )  # fmt: skip
+        return slot, readback(session, slot, request.patient_id, now=now, settings=settings)
 
 
 @dataclass(frozen=True)

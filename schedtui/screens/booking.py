@@ -288,12 +288,14 @@ class BookingScreen(WorkScreen[int | None]):
 
 @dataclass(frozen=True)
 class Holding:
-    """A held time waiting for the caller's yes: whose, which, the hold, the visit reason."""
+    """A held time waiting for the caller's yes: whose, which, the hold, the visit reason.
+    A double-booking holds nothing (`hold_id` None) and says why it is one."""
 
     patient_id: int
     slot: Slot
-    hold_id: int
+    hold_id: int | None
     reason: str
+    overbook_reason: str = ""
 
 
 class ConfirmScreen(ModalScreen[int | None]):
@@ -340,8 +342,17 @@ class ConfirmScreen(ModalScreen[int | None]):
                     placeholder="Why book despite the open items? (required; kept in the audit)",
                 )
             yield Static(printable(self.script.estimate), markup=False)
-            verb = "moves the visit" if self.moving else "books"
-            yield Static(f"Enter {verb}, Esc lets the held time go.", markup=False)
+            if self.held.overbook_reason:
+                yield Static(
+                    "A double-booking: the time is already taken. Why: "
+                    + printable(self.held.overbook_reason),
+                    id="confirm-overbook",
+                    markup=False,
+                )
+                yield Static("Enter double-books, Esc books nothing.", markup=False)
+            else:
+                verb = "moves the visit" if self.moving else "books"
+                yield Static(f"Enter {verb}, Esc lets the held time go.", markup=False)
 
     def on_mount(self) -> None:
         for override in self.query("#confirm-override").results(Input):
@@ -371,6 +382,8 @@ class ConfirmScreen(ModalScreen[int | None]):
                 request_for(held.patient_id, held.slot, held.hold_id, held.reason),
                 open_items=items,
                 override_reason=override_reason,
+                overbook=bool(held.overbook_reason),
+                overbook_reason=held.overbook_reason,
             )
             booked = book(app.store, app.actor, request, now=now)
         else:

@@ -67,6 +67,7 @@ class CalendarScreen(CalendarVisits):
         Binding("x", "cut", "Cut (move)", id="calendar.cut"),
         Binding("b", "block", "Block", id="calendar.block"),
         Binding("p", "paste", "Paste here", id="calendar.paste"),
+        Binding("o", "double_book", "Double-book", id="calendar.double_book"),
         Binding("escape", "close", "Back", id="calendar.close"),
     ]
 

@@ -10,11 +10,18 @@ from textual import work
 
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
-from schedtui.core.calendar_booking import VisitToMove, hold_here, visit_to_move
-from schedtui.core.day_grid import Cell, DayGrid
+from schedtui.core.calendar_booking import (
+    Here,
+    VisitToMove,
+    hold_here,
+    overbook_here,
+    visit_to_move,
+)
+from schedtui.core.day_grid import Cell, Column, DayGrid
 from schedtui.core.directory import appointment_types, specialty_names
 from schedtui.core.readback import ReadBack
 from schedtui.core.statuses import status_text
+from schedtui.screens.ask_line import AskLine
 from schedtui.screens.block_form import BlockForm
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
@@ -61,9 +68,58 @@ class CalendarVisits(CardScreen):
 
         def typed(code: str | None) -> None:
             if code is not None:
-                self.hold_at(caller[0], place.provider_id, start, code, place.site_code)
+                self.hold_at(Here(caller[0], place.provider_id, place.site_code, start, code))
 
         self.app.push_screen(TypePicker(question, self.types), typed)
+
+    def action_double_book(self) -> None:
+        """Book the caller at the time under the cursor even though it is taken: which
+        visit, why, then the read-back (within the template's allowance, or with the
+        permission to go beyond it)."""
+        caller, place = self.sched_app.caller, self._place()
+        if caller is None or place is None:
+            self.notify(
+                "Open the caller in the workspace (F4) first, then double-book here.",
+                severity="warning",
+            )
+            return
+        column, start = place
+        question = (
+            f"Double-book {caller[1]} with {column.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
+        )
+
+        def why(code: str | None) -> None:
+            if code is None:
+                return
+
+            def answered(reason: str | None) -> None:
+                if reason is not None:
+                    here = Here(caller[0], column.provider_id, column.site_code, start, code)
+                    self.overbook_at(here, reason)
+
+            ask = f"Why double-book {caller[1]} at {start:%H:%M}? (kept with the visit)"
+            self.app.push_screen(AskLine(ask, "urgent, provider asked, ..."), answered)
+
+        self.app.push_screen(TypePicker(question, self.types), why)
+
+    @work(thread=True, group="book-here", exit_on_error=False, description="Checking the time")
+    def overbook_at(self, here: Here, reason: str) -> None:
+        """Check it through the engine (refusals name why), then the read-back."""
+        app = self.sched_app
+        assert app.actor is not None
+        slot, script = overbook_here(
+            app.store, app.actor, here, reason, now=app.clock.now(), settings=app.settings
+        )
+        held = Holding(here.patient_id, slot, None, "", reason.strip())
+        app.call_from_thread(self._confirm, held, script)
+
+    def _place(self) -> tuple[Column, datetime] | None:
+        """The provider's column and the time under the cursor."""
+        grid = self.grid
+        if grid is None or not grid.columns or not grid.rows:
+            return None
+        row, column = self.grid_view().cursor
+        return grid.columns[column], grid.columns[column].moment(grid, row)
 
     @work(thread=True, exit_on_error=False, description="Reading the visit types")
     def load_types(self) -> None:
@@ -73,23 +129,23 @@ class CalendarVisits(CardScreen):
             self.specialties = specialty_names(session)
 
     @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
-    def hold_at(
-        self, patient_id: int, provider_id: int, start: datetime, code: str, site: str
-    ) -> None:
-        """Hold it through the engine (refusals name why), then the read-back."""
+    def hold_at(self, here: Here, moving: Moving | None = None) -> None:
+        """Hold it through the engine (refusals name why; the time of a visit being moved
+        is not in the way), then the read-back."""
         app = self.sched_app
         assert app.actor is not None
         slot, hold_id, script = hold_here(
-            app.store, app.actor, patient_id, provider_id, start, code, site,
-            now=app.clock.now(), settings=app.settings,
+            app.store, app.actor, here, now=app.clock.now(), settings=app.settings,
+            moving=moving.appointment_id if moving else None,
         )  # fmt: skip
-        held = Holding(patient_id, slot, hold_id, "")
-        app.call_from_thread(self._confirm, held, script)
+        held = Holding(here.patient_id, slot, hold_id, "")
+        app.call_from_thread(self._confirm, held, script, moving)
 
     def _confirm(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
         def decided(booked: int | None) -> None:
             if booked is None:
-                self.let_go(held.hold_id)
+                if held.hold_id is not None:
+                    self.let_go(held.hold_id)
                 return
             if moving is not None:
                 self.cut = None
@@ -167,46 +223,33 @@ class CalendarVisits(CardScreen):
 
     def action_paste(self) -> None:
         """Move the cut visit to the time under the cursor: why, hold, read-back, moved."""
-        cell, cut = self._under_cursor(), self.cut
-        if cut is None or cell is None or cell.kind != "open" or self.grid is None:
+        cell, cut, spot = self._under_cursor(), self.cut, self._place()
+        if cut is None or cell is None or cell.kind != "open" or spot is None:
             self.notify("Cut a visit (x), then paste it (p) on open time.", severity="warning")
             return
-        row, column = self.grid_view().cursor
-        place = self.grid.columns[column]
-        start = place.moment(self.grid, row)
+        place, start = spot
 
         def reason_chosen(reason: str | None) -> None:
             if reason is not None:
                 moving = Moving(cut.appointment_id, cut.type_code, reason, cut.was)
-                self.hold_move(moving, cut.patient_id, place.provider_id, start, place.site_code)
+                here = Here(
+                    cut.patient_id, place.provider_id, place.site_code, start, cut.type_code
+                )
+                self.hold_at(here, moving)
 
         question = f"Move the visit of {cut.was} to {start:%a %m/%d %H:%M %Z}. Why is it moving?"
         self.app.push_screen(ReasonPicker(question, "goes on to the read-back"), reason_chosen)
 
-    @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
-    def hold_move(
-        self, moving: Moving, patient_id: int, provider_id: int, start: datetime, site: str
-    ) -> None:
-        """Hold the new time (the visit's own time is not in the way), then the read-back."""
-        app = self.sched_app
-        assert app.actor is not None
-        slot, hold_id, script = hold_here(
-            app.store, app.actor, patient_id, provider_id, start, moving.type_code, site,
-            now=app.clock.now(), settings=app.settings, moving=moving.appointment_id,
-        )  # fmt: skip
-        app.call_from_thread(self._confirm, Holding(patient_id, slot, hold_id, ""), script, moving)
-
     def action_block(self) -> None:
         """Block the provider's time from the cell under the cursor."""
-        row, column = self.grid_view().cursor
-        if self.grid is None or not self.grid.columns or not self.grid.rows:
+        spot = self._place()
+        if spot is None:
             return
-        place = self.grid.columns[column]
+        place, start = spot
 
         def added(block_id: int | None) -> None:
             if block_id is not None:
                 self.notify(f"Block {block_id} added.")
                 self.refresh_grid()
 
-        start = place.moment(self.grid, row)
         self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)
