@@ -111,6 +111,25 @@ def test_a_day_that_cannot_be_read_says_what_works() -> None:
         spoken_day("the day after never", date(2026, 11, 27))
 
 
+def test_a_visit_outside_anyones_hours_still_shows(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """A visit a template change left at 18:00 on a Saturday: Okafor gets a column and the
+    rows reach it, so it can be seen and moved."""
+    engine, staff = clinic
+    visit = _book(sqlite_store, engine, staff, 3, 9)
+    saturday = date(2026, 3, 14)
+    with sqlite_store.write() as session:
+        moved = session.get(m.Appointment, visit)
+        assert moved is not None
+        moved.start, moved.end = engine.at(saturday, 18), engine.at(saturday, 18, 20)
+    with sqlite_store.read() as session:
+        grid = day_grid(session, saturday, zoom=15)
+    at = {row_label(t): r for r, t in enumerate(grid.rows)}
+    assert [c.name for c in grid.columns] == ["Okafor, A."]
+    assert grid.cell(at["18:00"], 0).text == "● Test P FU"
+
+
 def test_the_day_command_prints_the_grid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -122,14 +122,16 @@ def day_grid(
         if window.template.site_id in site_ids:
             working[window.template.provider_id].append(window)
     specialty = ref.specialty_codes.get(specialty_code or "", None)
+    visits = [v for v in day_schedule(session, day, site_code).rows if v.status not in HIDDEN]
+    # a visit outside anyone's hours still shows: its provider gets a column
+    present = set(working) | {v.provider_id for v in visits if v.provider_id in ref.providers}
     chosen = [
         pid
-        for pid in (provider_ids or sorted(working, key=lambda p: _name(ref.providers[p])))
+        for pid in (provider_ids or sorted(present, key=lambda p: _name(ref.providers[p])))
         if pid in ref.providers and (specialty is None or specialty in ref.specialties[pid])
     ]
-    visits = [v for v in day_schedule(session, day, site_code).rows if v.status not in HIDDEN]
     columns = [_column(ref, pid, working.get(pid, []), visits) for pid in chosen]
-    grid = DayGrid(day, zoom, columns, _rows(working, chosen, ref, zoom, day))
+    grid = DayGrid(day, zoom, columns, _rows(working, chosen, ref, zoom, day, visits))
     for index, column in enumerate(columns):
         _fill(grid, index, column, working.get(column.provider_id, []), visits)
     return grid
@@ -172,17 +174,28 @@ def _repeats(day: date, at: time, zone: ZoneInfo) -> bool:
 
 
 def _rows(
-    working: dict[int, list[Any]], chosen: list[int], ref: Any, zoom: int, day: date
+    working: dict[int, list[Any]],
+    chosen: list[int],
+    ref: Any,
+    zoom: int,
+    day: date,
+    visits: list[TodayRow],
 ) -> list[time]:
-    """Wall-clock rows over everyone's hours. On the day the clocks change, skipped times
-    have no row and the hour that repeats has two (the second marked with fold=1)."""
+    """Wall-clock rows over everyone's hours (and any visit outside them). On the day the
+    clocks change, skipped times have no row and the hour that repeats has two (the second
+    marked with fold=1)."""
     starts, ends, zones = [], [], set()
-    for pid in chosen:
-        for window in working.get(pid, []):
-            zone = ref.zones[window.template.site_id]
-            zones.add(zone)
-            starts.append(window.start.astimezone(zone).time())
-            ends.append(window.end.astimezone(zone).time())
+    spans = [
+        (window.start, window.end, ref.zones[window.template.site_id])
+        for pid in chosen
+        for window in working.get(pid, [])
+    ]
+    spans += [(v.start, v.end, ZoneInfo(v.site_zone)) for v in visits if v.provider_id in chosen]
+    for start, end, zone in spans:
+        zones.add(zone)
+        starts.append(start.astimezone(zone).time())
+        last = end.astimezone(zone)
+        ends.append(last.time() if last.date() == start.astimezone(zone).date() else time.max)
     first, last = (min(starts), max(ends)) if starts else DEFAULT_HOURS
     minute = first.hour * 60 + first.minute
     minute -= minute % zoom

@@ -23,7 +23,7 @@ from schedtui.core.grid_views import GridView, provider_choices, read_view, save
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.today import clinic_today, site_codes
 from schedtui.data import models as m
-from schedtui.screens.calendar_visits import CalendarVisits
+from schedtui.screens.calendar_setup import CalendarSetup
 from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ChoicePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
@@ -36,7 +36,7 @@ WATCH_SECONDS = 1.0
 AHEAD_KEPT = 8
 
 
-class CalendarScreen(CalendarVisits):
+class CalendarScreen(CalendarSetup):
     """A day of the clinic, a column a provider."""
 
     DEFAULT_CSS = """
@@ -66,6 +66,7 @@ class CalendarScreen(CalendarVisits):
         Binding("c", "cancel_visit", "Cancel", id="calendar.cancel"),
         Binding("x", "cut", "Cut (move)", id="calendar.cut"),
         Binding("b", "block", "Block", id="calendar.block"),
+        Binding("e", "edit_template", "Template", id="calendar.template"),
         Binding("p", "paste", "Paste here", id="calendar.paste"),
         Binding("o", "double_book", "Double-book", id="calendar.double_book"),
         Binding("escape", "close", "Back", id="calendar.close"),

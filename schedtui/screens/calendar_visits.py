@@ -1,6 +1,6 @@
-"""What a scheduler does to visits on the calendar grid: book the caller here, mark
-arrived, checked in or no-show, cancel, cut and paste to move, and block time. Everything
-goes through core (the engine, the FHIR state machine, the audit)."""
+"""What a scheduler does to visits on the calendar grid: book the caller here (or
+double-book), mark arrived, checked in or no-show, cancel, cut and paste to move.
+Everything goes through core (the engine, the FHIR state machine, the audit)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from schedtui.core.directory import appointment_types, specialty_names
 from schedtui.core.readback import ReadBack
 from schedtui.core.statuses import status_text
 from schedtui.screens.ask_line import AskLine
-from schedtui.screens.block_form import BlockForm
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.reasons import ReasonPicker
@@ -239,17 +238,3 @@ class CalendarVisits(CardScreen):
 
         question = f"Move the visit of {cut.was} to {start:%a %m/%d %H:%M %Z}. Why is it moving?"
         self.app.push_screen(ReasonPicker(question, "goes on to the read-back"), reason_chosen)
-
-    def action_block(self) -> None:
-        """Block the provider's time from the cell under the cursor."""
-        spot = self._place()
-        if spot is None:
-            return
-        place, start = spot
-
-        def added(block_id: int | None) -> None:
-            if block_id is not None:
-                self.notify(f"Block {block_id} added.")
-                self.refresh_grid()
-
-        self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)

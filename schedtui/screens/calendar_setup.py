@@ -1,0 +1,84 @@
+"""What supervisors change on the calendar grid: block a provider's time (b), edit the
+provider's template (e) and close a site for a holiday (H). Each goes through core
+(permission, checks, audit, the event feed that redraws every open grid)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+
+from schedtui.core.blocks import templates
+from schedtui.core.today import clinic_today
+from schedtui.screens.block_form import BlockForm
+from schedtui.screens.calendar_visits import CalendarVisits
+from schedtui.screens.reasons import ChoicePicker
+from schedtui.screens.template_form import TemplateForm
+
+
+def template_choice(row: dict[str, Any]) -> str:
+    """A template in one line: days, hours, site, dates."""
+    until = row["effective_to"] or "on"
+    return (
+        f"{row['rrule'].removeprefix('FREQ=WEEKLY;BYDAY=')} {row['from']}-{row['to']} "
+        f"at {row['site']} ({row['effective_from']} to {until})"
+    )
+
+
+class CalendarSetup(CalendarVisits):
+    """Blocks, templates and closures from the grid."""
+
+    def action_block(self) -> None:
+        """Block the provider's time from the cell under the cursor."""
+        spot = self._place()
+        if spot is None:
+            return
+        place, start = spot
+
+        def added(block_id: int | None) -> None:
+            if block_id is not None:
+                self.notify(f"Block {block_id} added.")
+                self.refresh_grid()
+
+        self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)
+
+    def action_edit_template(self) -> None:
+        """Edit the template of the provider under the cursor (supervisors)."""
+        spot = self._place()
+        if spot is not None:
+            self.read_templates(spot[0].provider_id, spot[0].name)
+
+    @work(thread=True, exit_on_error=False, description="Reading the templates")
+    def read_templates(self, provider_id: int, name: str) -> None:
+        """The provider's templates, then the one to edit."""
+        with self.sched_app.store.read() as session:
+            rows = templates(session, provider_id)
+        self.app.call_from_thread(self._choose_template, rows, name)
+
+    def _choose_template(self, rows: list[dict[str, Any]], name: str) -> None:
+        if not rows:
+            self.notify(f"{name} has no template yet.", severity="warning", markup=False)
+            return
+        if len(rows) == 1:
+            self._edit(rows[0])
+            return
+        by_id = {str(row["id"]): row for row in rows}
+        choices = {key: template_choice(row) for key, row in by_id.items()}
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self._edit(by_id[key])
+
+        question = f"Which of {name}'s templates?"
+        self.app.push_screen(ChoicePicker(question, choices, "edits it", "leaves them"), chosen)
+
+    def _edit(self, row: dict[str, Any]) -> None:
+        app = self.sched_app
+        today = clinic_today(app.clock, app.settings.zone)
+
+        def saved(done: bool | None) -> None:
+            if done:
+                self.notify(f"Template {row['id']} saved.")
+                self.refresh_grid()
+
+        self.app.push_screen(TemplateForm(row, today), saved)

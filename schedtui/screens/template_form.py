@@ -1,0 +1,134 @@
+"""Editing a provider's template from the calendar (e, supervisors): days, every other
+week, hours, site, visit types, overbookings and dates; Ctrl+R previews the coming weeks
+(open hours, the first days, visits it would leave outside); Ctrl+S saves. A change that
+strands booked visits lists them, and a second Ctrl+S saves it and puts those patients on
+the waitlist to be called."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+from textual.worker import Worker
+
+from schedtui.core.errors import FieldErrors
+from schedtui.core.template_form import TEMPLATE_FIELDS, change_from_form, form_values
+from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
+from schedtui.core.text import printable
+from schedtui.screens.base import report_failure
+from schedtui.widgets.field_form import field_rows, show_errors, typed_values
+
+
+def preview_lines(preview: Preview) -> list[str]:
+    """What a change does, as the form shows it."""
+    lines = [
+        f"Next {PREVIEW_WEEKS} weeks: {preview.hours_before:.1f} open hours now, "
+        f"{preview.hours_after:.1f} after the change.",
+        "First days after: " + ("; ".join(preview.days_after) or "none"),
+    ]
+    if preview.stranded:
+        lines.append("Booked visits it would leave outside the template (patients to call):")
+        lines += [
+            f"  {when}  {mrn}  (appointment {visit})" for visit, mrn, when in preview.stranded
+        ]
+    return lines
+
+
+class TemplateForm(ModalScreen[bool | None]):
+    """The template's fields and what the change would do."""
+
+    DEFAULT_CSS = """
+    TemplateForm { align: center middle; }
+    TemplateForm #template-form { width: 90; max-width: 100%; height: auto; max-height: 95%;
+                                  border: thick $warning; background: $surface; padding: 0 2; }
+    TemplateForm .error { color: $error; height: auto; }
+    TemplateForm #template-preview { color: $text-muted; height: auto; margin-top: 1; }
+    TemplateForm #template-preview.stranding { color: $warning; }
+    TemplateForm Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    TemplateForm Input:focus { background: $primary 40%; }
+    """
+    BINDINGS = [
+        Binding("ctrl+r", "preview", "Preview", id="template.preview"),
+        Binding("ctrl+s", "save", "Save", id="template.save"),
+        Binding("escape", "cancel", "Cancel", id="template.cancel"),
+    ]
+
+    def __init__(self, row: dict[str, Any], today: date) -> None:
+        super().__init__()
+        self.row, self.today = row, today
+        #: The change the scheduler was told strands visits: saving it again confirms.
+        self.armed: TemplateChange | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="template-form"):
+            yield Static(
+                printable(f"Template {self.row['id']} of {self.row['provider']}"), markup=False
+            )
+            yield from field_rows("template", TEMPLATE_FIELDS, form_values(self.row))
+            yield Static(
+                "Ctrl+R previews the coming weeks; Ctrl+S saves.",
+                id="template-preview",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#template-days", Input).focus()
+
+    def _change(self) -> TemplateChange | None:
+        typed = typed_values(self, "template", (name for name, _ in TEMPLATE_FIELDS))
+        try:
+            return change_from_form(typed, self.today)
+        except FieldErrors as wrong:
+            show_errors(self, "template", wrong.errors)
+            return None
+
+    def action_preview(self) -> None:
+        """What the change would do, saving nothing."""
+        if (change := self._change()) is not None:
+            self.run_change(change, save=False, confirm=False)
+
+    def action_save(self) -> None:
+        """Save it (a second time, over the visits it strands)."""
+        if (change := self._change()) is not None:
+            self.run_change(change, save=True, confirm=change == self.armed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, description="Checking the change")
+    def run_change(self, change: TemplateChange, save: bool, confirm: bool) -> None:
+        """Through core: permission, checks, preview; saved with audit and event."""
+        from schedtui.app import SchedApp
+
+        app = self.app
+        assert isinstance(app, SchedApp) and app.actor is not None
+        preview = change_template(
+            app.store, app.actor, self.row["id"], change,
+            now=app.clock.now(), today=self.today, save=save, confirm=confirm,
+        )  # fmt: skip
+        app.call_from_thread(self._answered, change, preview, save)
+
+    def _answered(self, change: TemplateChange, preview: Preview, save: bool) -> None:
+        if preview.saved:
+            self.dismiss(True)
+            return
+        lines = preview_lines(preview)
+        if save and preview.stranded:
+            self.armed = change
+            lines.append(
+                "Ctrl+S again saves it anyway and puts them on the waitlist; Esc leaves it."
+            )
+        shown = self.query_one("#template-preview", Static)
+        shown.update("\n".join(map(printable, lines)))
+        shown.set_class(bool(preview.stranded), "stranding")
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def action_cancel(self) -> None:
+        """Change nothing."""
+        self.dismiss(None)
