@@ -328,7 +328,14 @@ def test_a_block_over_booked_visits_lists_them_and_waits_for_confirmation(
         )
     assert run([*block, "--confirm"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Block ") and "Call these patients to move their visits:" in out
+    assert out.startswith("Block ") and "Call these patients to move their visits" in out
+    with open_store(str(path), now=NOW).store.read() as session:
+        [to_call] = session.exec(select(m.WaitlistEntry)).all()
+    assert to_call.current_appointment_id == visit and to_call.priority == 10
+    assert to_call.notes == (
+        "Call to move the visit of Mon 03/09/2026 09:00 EDT: "
+        "the provider's time is blocked (meeting)."
+    )
     assert run(["day", "--date", "2026-03-09", "--db", str(path)]) == 0
     grid = capsys.readouterr().out
     assert any(line.startswith("08:30 meeting: Staff me") for line in grid.splitlines())

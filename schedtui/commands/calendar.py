@@ -165,7 +165,7 @@ def _say_block(result: BlockResult) -> None:
         return
     typer.echo(f"Block {result.block_id} added.")
     if visits:
-        typer.echo("Call these patients to move their visits:")
+        typer.echo("Call these patients to move their visits (they are on the waitlist):")
         for line in visits:
             typer.echo(line)
 

@@ -1,6 +1,7 @@
 """Blocking a provider's time (admin, lunch, vacation, on-call, meeting), once or
 recurring. A block over booked visits lists them and is only added once the scheduler
-confirms; the visits are never silently orphaned."""
+confirms; the visits are never silently orphaned: their patients go on the waitlist, first
+in line, to be called and moved."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
+from schedtui.core.call_list import put_on_call_list
 from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
 from schedtui.core.statuses import NOT_YET_SEEN
@@ -132,6 +134,9 @@ def add_block(
         assert block.id is not None
         stranded = [visit.appointment_id for visit in in_the_way]
         _record(session, actor, block, stranded, now)
+        visits = ((v.appointment_id, f"{v.local_start:%a %m/%d/%Y %H:%M %Z}") for v in in_the_way)
+        why = f"the provider's time is blocked ({block.kind})"
+        put_on_call_list(session, actor, visits, why, now=now, today=now.astimezone(zone).date())
         return BlockResult(block.id, in_the_way)
 
     return in_write(store, work)

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
+from schedtui.core.call_list import put_on_call_list
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.statuses import MOVABLE
@@ -26,8 +27,6 @@ from schedtui.data.store import Store
 
 #: How far ahead a change is previewed and checked for stranded visits.
 PREVIEW_WEEKS = 8
-#: Waitlist priority of a patient whose visit a template change stranded.
-STRANDED_PRIORITY = 10
 
 
 #: How many of the coming working days the preview spells out.
@@ -218,7 +217,9 @@ def change_template(
         _works_at(session, template)
         _accept(session, template, after.type_ids)
         session.flush()
-        _to_call(session, actor, preview, template, now, today)
+        visits = ((visit, when) for visit, _, when in preview.stranded)
+        why = "the provider's template changed"
+        put_on_call_list(session, actor, visits, why, now=now, today=today)
         _record(session, actor, template, before, preview, now)
         return replace(preview, saved=True)
 
@@ -262,34 +263,6 @@ def _described(session: Session, template: m.ScheduleTemplate) -> dict[str, str]
     return {k: str(v) for k, v in template.model_dump().items()} | {
         "types": ",".join(types) or "any"
     }
-
-
-def _to_call(
-    session: Session,
-    actor: Actor,
-    preview: Preview,
-    template: m.ScheduleTemplate,
-    now: datetime,
-    today: date,
-) -> None:
-    """Each stranded visit's patient goes on the waitlist, first in line."""
-    for appointment_id, _, when in preview.stranded:
-        visit = session.get(m.Appointment, appointment_id)
-        assert visit is not None
-        session.add(
-            m.WaitlistEntry(
-                patient_id=visit.patient_id,
-                appointment_type_id=visit.appointment_type_id,
-                provider_id=template.provider_id,
-                site_id=template.site_id,
-                current_appointment_id=appointment_id,
-                earliest_date=today,
-                priority=STRANDED_PRIORITY,
-                notes=f"Call to move the visit of {when}: the provider's template changed.",
-                created_at=now,
-                created_by_id=actor.user_id,
-            )
-        )
 
 
 def _record(

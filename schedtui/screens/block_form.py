@@ -84,7 +84,7 @@ class BlockForm(ModalScreen[int | None]):
         lines = [
             "Booked visits lie under this block:",
             *(f"  {v.local_start:%a %m/%d %H:%M}  {v.mrn}  {v.patient}" for v in result.in_the_way),
-            "Ctrl+S again adds it anyway (then call these patients); Esc leaves it.",
+            "Ctrl+S again adds it anyway; they go on the waitlist to be called. Esc leaves it.",
         ]
         warning = self.query_one("#block-in-the-way", Static)
         warning.update("\n".join(map(printable, lines)))

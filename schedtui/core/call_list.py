@@ -1,0 +1,46 @@
+"""Patients to call: when a block, a template change or a closure leaves booked visits
+where the provider no longer sees patients, each patient goes on the waitlist, first in
+line, linked to the visit, with a note saying why. The waitlist is the callers' worklist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from schedtui.core.access import Actor
+from schedtui.data import models as m
+
+#: Waitlist priority of a patient whose visit was stranded (the highest).
+STRANDED_PRIORITY = 10
+
+
+def put_on_call_list(
+    session: Session,
+    actor: Actor,
+    visits: Iterable[tuple[int, str]],
+    why: str,
+    *,
+    now: datetime,
+    today: date,
+) -> None:
+    """Each (appointment id, when it is, as the site reads it): its patient goes on the
+    waitlist to be called and moved, in the caller's transaction."""
+    for appointment_id, when in visits:
+        visit = session.get(m.Appointment, appointment_id)
+        assert visit is not None
+        session.add(
+            m.WaitlistEntry(
+                patient_id=visit.patient_id,
+                appointment_type_id=visit.appointment_type_id,
+                provider_id=visit.provider_id,
+                site_id=visit.site_id,
+                current_appointment_id=appointment_id,
+                earliest_date=today,
+                priority=STRANDED_PRIORITY,
+                notes=f"Call to move the visit of {when}: {why}.",
+                created_at=now,
+                created_by_id=actor.user_id,
+            )
+        )
