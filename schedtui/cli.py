@@ -15,6 +15,7 @@ from schedtui import __version__
 from schedtui.commands import appointments as appointment_commands
 from schedtui.commands import audit as audit_commands
 from schedtui.commands import calendar as calendar_commands
+from schedtui.commands import closures as closure_commands
 from schedtui.commands import config as config_commands
 from schedtui.commands import directory as directory_commands
 from schedtui.commands import eligibility as eligibility_commands
@@ -47,6 +48,7 @@ app.add_typer(directory_commands.providers_app, name="providers")
 app.add_typer(directory_commands.types_app, name="types")
 scheduling_commands.register(app)
 calendar_commands.register(app)
+app.add_typer(closure_commands.app, name="closures")
 app.add_typer(appointment_commands.app, name="appointments")
 app.add_typer(waitlist_commands.app, name="waitlist")
 app.add_typer(eligibility_commands.app, name="eligibility")

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import time
-from typing import Annotated
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time
+from typing import Annotated, Protocol
 
 import typer
 
@@ -18,7 +19,7 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core.blocks import BlockRequest, BlockResult, add_block, home_zone, templates
+from schedtui.core.blocks import BlockRequest, add_block, home_zone, templates
 from schedtui.core.day_grid import DayGrid, row_label
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import GridView, read_view, saved_list
@@ -129,44 +130,69 @@ def block_add(
         parse_day(until, "--until"),
     )
     result = add_block(opened.store, actor, request, now=invocation.clock.now(), confirm=confirm)
+    report_in_the_way(
+        ("Block", "block_id", "visits_under_it"), result.block_id, result.in_the_way,
+        "booked visits lie under this block", as_json=as_json,
+    )  # fmt: skip
+
+
+class VisitInTheWay(Protocol):
+    """A booked visit a block or closure would leave: the patient to call."""
+
+    @property
+    def appointment_id(self) -> int: ...
+    @property
+    def mrn(self) -> str: ...
+    @property
+    def patient(self) -> str: ...
+    @property
+    def local_start(self) -> datetime: ...
+
+
+def report_in_the_way(
+    names: tuple[str, str, str],
+    added: int | None,
+    visits: Sequence[VisitInTheWay],
+    why_not: str,
+    *,
+    as_json: bool,
+) -> None:
+    """What a block or closure did: added (and the patients to call), or not added and
+    why, exit 3. `names`: what it is, its id's JSON key, the visits' JSON key."""
+    what, id_key, visits_key = names
     if as_json:
-        print_json(
-            {
-                "block_id": result.block_id,
-                "visits_under_it": [
-                    {
-                        "appointment_id": v.appointment_id,
-                        "mrn": v.mrn,
-                        "start": v.local_start.isoformat(),
-                    }
-                    for v in result.in_the_way
-                ],
-            }
-        )
+        listed = [
+            {"appointment_id": v.appointment_id, "mrn": v.mrn, "start": v.local_start.isoformat()}
+            for v in visits
+        ]
+        print_json({id_key: added, visits_key: listed})
     else:
-        _say_block(result)
-    if result.block_id is None:
+        _say_in_the_way(f"{what} {added}", added, visits, why_not)
+    if added is None:
         raise typer.Exit(3)
 
 
-def _say_block(result: BlockResult) -> None:
-    visits = [
+def _say_in_the_way(
+    what: str, added: int | None, visits: Iterable[VisitInTheWay], why_not: str
+) -> None:
+    """Added (and the patients to call), or not added yet and why (on stderr)."""
+    lines = [
         printable(
             f"  {v.local_start:%a %m/%d/%Y %H:%M %Z}  {v.mrn}  {v.patient}"
             f"  (appointment {v.appointment_id})"
         )
-        for v in result.in_the_way
+        for v in visits
     ]
-    if result.block_id is None:
-        typer.echo("Not added: booked visits lie under this block:", err=True)
-        for line in visits:
+    if added is None:
+        typer.echo(f"Not added: {why_not}:", err=True)
+        for line in lines:
             typer.echo(line, err=True)
         typer.echo("Move them first, or add it anyway with --confirm.", err=True)
         return
-    typer.echo(f"Block {result.block_id} added.")
-    if visits:
+    typer.echo(f"{what} added.")
+    if lines:
         typer.echo("Call these patients to move their visits (they are on the waitlist):")
-        for line in visits:
+        for line in lines:
             typer.echo(line)
 
 

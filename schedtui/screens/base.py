@@ -39,16 +39,21 @@ def report_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
 ResultType = TypeVar("ResultType")
 
 
+def typed_app(screen: Screen[Any]) -> SchedApp:
+    """The app a screen belongs to, typed (its settings, store, clock and signed-in actor)."""
+    from schedtui.app import SchedApp
+
+    assert isinstance(screen.app, SchedApp)
+    return screen.app
+
+
 class WorkScreen(Screen[ResultType]):
     """A screen of the schedtui app; its thread workers report failures as a notification."""
 
     @property
     def sched_app(self) -> SchedApp:
         """The app, typed (its settings, store, clock and signed-in actor)."""
-        from schedtui.app import SchedApp
-
-        assert isinstance(self.app, SchedApp)
-        return self.app
+        return typed_app(self)
 
     @on(Worker.StateChanged)
     def _report_worker_failure(self, event: Worker.StateChanged) -> None:

@@ -25,7 +25,7 @@ from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.text import printable
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
-from schedtui.screens.base import WorkScreen, report_failure
+from schedtui.screens.base import WorkScreen, report_failure, typed_app
 
 PARTS = ("any", "morning", "afternoon")
 MODES = ("in-person", "telehealth")
@@ -372,10 +372,8 @@ class ConfirmScreen(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="confirm", exit_on_error=False, description="Booking")
     def book(self, override_reason: str) -> None:
         """Through the engine (locks, re-checks, DomainEvent, audit)."""
-        from schedtui.app import SchedApp
-
-        app = self.app
-        assert isinstance(app, SchedApp) and app.actor is not None
+        app = typed_app(self)
+        assert app.actor is not None
         held, now, items = self.held, app.clock.now(), self.script.open_items
         if self.moving is None:
             request = replace(

@@ -67,6 +67,7 @@ class CalendarScreen(CalendarSetup):
         Binding("x", "cut", "Cut (move)", id="calendar.cut"),
         Binding("b", "block", "Block", id="calendar.block"),
         Binding("e", "edit_template", "Template", id="calendar.template"),
+        Binding("H", "close_days", "Holiday", id="calendar.holiday"),
         Binding("p", "paste", "Paste here", id="calendar.paste"),
         Binding("o", "double_book", "Double-book", id="calendar.double_book"),
         Binding("escape", "close", "Back", id="calendar.close"),

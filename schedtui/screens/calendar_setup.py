@@ -12,6 +12,7 @@ from schedtui.core.blocks import templates
 from schedtui.core.today import clinic_today
 from schedtui.screens.block_form import BlockForm
 from schedtui.screens.calendar_visits import CalendarVisits
+from schedtui.screens.closure_form import ClosureForm
 from schedtui.screens.reasons import ChoicePicker
 from schedtui.screens.template_form import TemplateForm
 
@@ -82,3 +83,20 @@ class CalendarSetup(CalendarVisits):
                 self.refresh_grid()
 
         self.app.push_screen(TemplateForm(row, today), saved)
+
+    def action_close_days(self) -> None:
+        """Close the site under the cursor (or every site) from the day shown (supervisors)."""
+        spot, grid = self._place(), self.grid
+        if grid is None:
+            return
+        app = self.sched_app
+        site = spot[0].site_code if spot else "all"
+        day = spot[0].day or grid.day if spot else grid.day
+
+        def added(closure_id: int | None) -> None:
+            if closure_id is not None:
+                self.notify(f"Closure {closure_id} added.")
+                self.refresh_grid()
+
+        today = clinic_today(app.clock, app.settings.zone)
+        self.app.push_screen(ClosureForm(site, day, today), added)

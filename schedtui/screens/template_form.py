@@ -21,7 +21,7 @@ from schedtui.core.errors import FieldErrors
 from schedtui.core.template_form import TEMPLATE_FIELDS, change_from_form, form_values
 from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
 from schedtui.core.text import printable
-from schedtui.screens.base import report_failure
+from schedtui.screens.base import report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
@@ -101,10 +101,8 @@ class TemplateForm(ModalScreen[bool | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, description="Checking the change")
     def run_change(self, change: TemplateChange, save: bool, confirm: bool) -> None:
         """Through core: permission, checks, preview; saved with audit and event."""
-        from schedtui.app import SchedApp
-
-        app = self.app
-        assert isinstance(app, SchedApp) and app.actor is not None
+        app = typed_app(self)
+        assert app.actor is not None
         preview = change_template(
             app.store, app.actor, self.row["id"], change,
             now=app.clock.now(), today=self.today, save=save, confirm=confirm,
