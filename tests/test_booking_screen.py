@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rich.text import Text
@@ -19,6 +20,7 @@ from schedtui.core.session import SessionStart
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import BookingScreen, ConfirmScreen
+from schedtui.screens.calendar import CalendarScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings
@@ -447,3 +449,35 @@ async def test_open_insurance_items_need_a_reason_which_the_audit_keeps(
     assert override["reason"] == SELF_PAY
     assert override["open_items"][0].startswith("Coverage: none on file")
     assert row.entity_id == str(booked.id)
+
+
+async def test_an_open_time_shows_in_the_calendar_and_back(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """Ctrl+G on an offered time opens the calendar on that day with the cursor on the
+    provider's time; Esc comes back to the open times."""
+    app = _app(sqlite_store, clinic[1])
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_booking(pilot)
+        await pilot.press(*"follow", "enter")
+        await _settle(pilot)
+        booking = app.screen
+        assert isinstance(booking, BookingScreen)
+        await pilot.press("down", "down", "ctrl+g")
+        await _settle(pilot)
+        offered = booking.slots[2]
+        calendar = app.screen
+        assert isinstance(calendar, CalendarScreen) and calendar.grid is not None
+        row, column = calendar.grid_view().cursor
+        shown = (
+            calendar.grid.day,
+            calendar.grid.columns[column].provider_id,
+            calendar.grid.rows[row],
+        )
+        await pilot.press("escape")
+        await _settle(pilot)
+        back_on = app.screen
+    local = offered.start.astimezone(ZoneInfo("America/New_York"))
+    floor = local.replace(minute=local.minute - local.minute % 15).time()
+    assert shown == (local.date(), offered.provider_id, floor)
+    assert back_on is booking

@@ -6,7 +6,7 @@ One description serves the screen (its state, and the key of the days read ahead
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from schedtui.core.access import Actor
 from schedtui.core.day_grid import DayGrid, view_grid, view_week
@@ -34,6 +34,28 @@ class GridView:
     def moved(self, steps: int) -> GridView:
         """The day (in a week view, the week) `steps` on."""
         return replace(self, day=self.day + timedelta(days=steps * (7 if self.week else 1)))
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A provider's time to show on the calendar (e.g. an open time offered in booking),
+    in the wall time of the provider's site."""
+
+    day: date
+    provider_id: int
+    at: time
+
+    def cell(self, grid: DayGrid) -> tuple[int, int] | None:
+        """The (row, column) of the spot in `grid`, if the provider has a column."""
+        columns = [i for i, c in enumerate(grid.columns) if c.provider_id == self.provider_id]
+        if not columns or not grid.rows:
+            return None
+        rows = [
+            i
+            for i, at in enumerate(grid.rows)
+            if (at.hour, at.minute) <= (self.at.hour, self.at.minute)
+        ]
+        return (rows[-1] if rows else 0), columns[0]
 
 
 def read_view(

@@ -20,6 +20,7 @@ from textual.worker import Worker
 from schedtui.core.appointment_changes import reschedule
 from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold, visit_reason
 from schedtui.core.directory import appointment_types, best_type
+from schedtui.core.grid_views import Spot
 from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.text import printable
@@ -70,6 +71,7 @@ class BookingScreen(WorkScreen[int | None]):
         Binding("escape", "close", "Back", id="booking.close"),
         Binding("ctrl+d", "next_part", "Morning/afternoon", show=True, id="booking.part"),
         Binding("ctrl+t", "next_mode", "In person/video", id="booking.mode"),
+        Binding("ctrl+g", "show_in_calendar", "In calendar", id="booking.calendar"),
     ]
 
     @dataclass
@@ -78,6 +80,7 @@ class BookingScreen(WorkScreen[int | None]):
 
         slots: list[Slot]
         rows: list[tuple[str, str, str]]
+        zones: dict[int, str]
 
     @dataclass
     class Held(Message):
@@ -97,6 +100,7 @@ class BookingScreen(WorkScreen[int | None]):
         self.type_code: str | None = None
         self.part, self.mode = "any", "in-person"
         self.slots: list[Slot] = []
+        self.zones: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -197,12 +201,13 @@ class BookingScreen(WorkScreen[int | None]):
             )
             for s in slots
         ]
-        self.post_message(self.Found(slots, rows))
+        zones = {site_id: site.timezone for site_id, site in sites.items() if site_id is not None}
+        self.post_message(self.Found(slots, rows, zones))
 
     @on(Found)
     def show_slots(self, message: Found) -> None:
         """One open time a row, with why it fits."""
-        self.slots = message.slots
+        self.slots, self.zones = message.slots, message.zones
         table = self.query_one("#booking-rows", DataTable)
         table.clear(columns=True)
         named = 16 if self.size.width < 100 else 20
@@ -280,6 +285,19 @@ class BookingScreen(WorkScreen[int | None]):
         app = self.sched_app
         assert app.actor is not None
         release_hold(app.store, app.actor, hold_id, now=app.clock.now())
+
+    def action_show_in_calendar(self) -> None:
+        """The open time under the cursor on the calendar, among the provider's day (Esc
+        comes back here; Enter there books the caller too)."""
+        from schedtui.screens.calendar import CalendarScreen
+
+        row = self.query_one("#booking-rows", DataTable).cursor_row
+        if not 0 <= row < len(self.slots):
+            self.notify("Choose the visit type first, then an open time.", severity="warning")
+            return
+        slot = self.slots[row]
+        local = slot.start.astimezone(ZoneInfo(self.zones[slot.site_id]))
+        self.app.push_screen(CalendarScreen(Spot(local.date(), slot.provider_id, local.time())))
 
     def action_close(self) -> None:
         """Back to the workspace without booking."""

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Static
 
 from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid
 from schedtui.core.errors import BadInput
-from schedtui.core.grid_views import GridView, provider_choices, read_view, saved_list
+from schedtui.core.grid_views import GridView, Spot, provider_choices, read_view, saved_list
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.today import clinic_today, site_codes
 from schedtui.data import models as m
@@ -85,8 +85,10 @@ class CalendarScreen(CalendarSetup):
         ahead: bool = False
         kept: bool = False  # shown from the days read ahead
 
-    def __init__(self) -> None:
+    def __init__(self, spot: Spot | None = None) -> None:
         super().__init__()
+        #: A provider's time to put the cursor on once its day is drawn ("show in calendar").
+        self.spot = spot
         self.view: GridView | None = None
         self.sites: list[str] = []
         self.seen = -1
@@ -110,7 +112,8 @@ class CalendarScreen(CalendarSetup):
 
     def on_mount(self) -> None:
         app = self.sched_app
-        self.show_view(GridView(clinic_today(app.clock, app.settings.zone)))
+        day = self.spot.day if self.spot else clinic_today(app.clock, app.settings.zone)
+        self.show_view(GridView(day))
         self.load_types()
         self.set_interval(WATCH_SECONDS, self.watch_feed)
         self.follow_mask()
@@ -174,6 +177,9 @@ class CalendarScreen(CalendarSetup):
         before = self._under_cursor()
         self.grid, self.seen = message.grid, message.seen
         self.grid_view().show(message.grid, self._now_row(message.grid))
+        if self.spot is not None and (cell := self.spot.cell(message.grid)) is not None:
+            self.spot = None
+            self.grid_view().move_cursor(*cell)
         self._title()
         after = self._under_cursor()
         taken = (
