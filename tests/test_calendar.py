@@ -289,6 +289,54 @@ def test_calendar_snapshot(
     assert snap_compare(_app(sqlite_store, staff), terminal_size=(120, 40), run_before=_open_monday)
 
 
+def test_week_snapshot(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
+) -> None:
+    """Okafor's week at 160x40: Monday's visit and overbooking, Thursday's visit, the daily
+    admin block, the snow day (Wednesday) and the weekend off."""
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 1, 9)
+    _book(sqlite_store, engine, staff, 2, 9, overbook=True, overbook_reason="urgent")
+    thursday = BookingRequest(
+        engine.patients[4], engine.okafor, "FU", engine.at(date(2026, 3, 12), 11)
+    )
+    book(sqlite_store, staff.supervisor, thursday, now=NOW)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _open_monday(pilot)
+        await pilot.press("w")
+        await _settle(pilot)
+
+    assert snap_compare(_app(sqlite_store, staff), terminal_size=(160, 40), run_before=run_before)
+
+
+async def test_the_current_time_runs_across_the_day_as_a_line(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """Friday 10:10 in Boston: the 10:00 row is underlined across every provider; after the
+    day's last row, no row is."""
+    staff = clinic[1]
+    app = _app(sqlite_store, staff)
+    app.clock = FrozenClock(datetime(2026, 3, 6, 15, 10, tzinfo=UTC))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f10")
+        await _settle(pilot)
+        view = app.screen.query_one("#grid", CalendarGrid)
+        at = {row[0]: r for r, row in enumerate(view.row_texts())}
+        line = list(view.render_line(at["10:00"] + 1))
+        other = list(view.render_line(at["09:45"] + 1))
+        now_row = view.now_row
+        app.clock = FrozenClock(datetime(2026, 3, 6, 21, 0, tzinfo=UTC))  # 16:00, closed
+        await pilot.press("t")
+        await _settle(pilot)
+        after_hours = view.now_row
+    assert at["10:00"] == now_row
+    assert all(seg.style and seg.style.underline for seg in line[1:] if seg.text.strip())
+    assert not any(seg.style and seg.style.underline for seg in other)
+    assert after_hours is None
+
+
 def _blocks_cli(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[Path, EngineClinic, int]:

@@ -322,7 +322,9 @@ def week_grid(
         )
         for n in range(7)
     ]
-    rows = sorted({(at, at.fold) for grid in days for at in grid.rows})
+    # a day nobody works has default hours: they do not stretch the week
+    worked = [grid for grid in days if grid.cells] or days
+    rows = sorted({(at, at.fold) for grid in worked for at in grid.rows})
     place = {key: index for index, key in enumerate(rows)}
     week = DayGrid(first_day, zoom, [], [at for at, _ in rows])
     for grid in days:
@@ -336,7 +338,7 @@ def week_grid(
                 Column(column.provider_id, name, column.site_code, column.zone, grid.day)
             )
             for row, at in enumerate(grid.rows):
-                if (cell := grid.cells.get((row, index))) is not None:
+                if (cell := grid.cells.get((row, index))) is not None and (at, at.fold) in place:
                     week.cells[(place[(at, at.fold)], len(week.columns) - 1)] = cell
     return week
 

@@ -201,9 +201,13 @@ class CalendarScreen(CalendarSetup):
         now = app.clock.now().astimezone(app.settings.zone)
         if now.date() != grid.day or (self.view is not None and self.view.week):
             return None
-        wall = now.time()
-        before = [i for i, at in enumerate(grid.rows) if at <= wall]
-        return before[-1] if before else None
+        wall = (now.hour, now.minute)
+        before = [i for i, at in enumerate(grid.rows) if (at.hour, at.minute) <= wall]
+        if not before:
+            return None
+        row = grid.rows[before[-1]]
+        ends = row.hour * 60 + row.minute + grid.zoom
+        return before[-1] if now.hour * 60 + now.minute < ends else None  # past the day's end
 
     def _title(self) -> None:
         grid, view = self.grid, self.view

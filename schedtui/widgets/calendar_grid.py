@@ -31,6 +31,7 @@ class CalendarGrid(ScrollView, can_focus=True):
         "calendar-grid--header",
         "calendar-grid--cursor",
         "calendar-grid--now",
+        "calendar-grid--now-line",
         "calendar-grid--time",
     }
     DEFAULT_CSS = """
@@ -38,6 +39,7 @@ class CalendarGrid(ScrollView, can_focus=True):
     CalendarGrid > .calendar-grid--header { text-style: bold; background: $panel; }
     CalendarGrid > .calendar-grid--time { color: $text-muted; }
     CalendarGrid > .calendar-grid--now { text-style: bold reverse; }
+    CalendarGrid > .calendar-grid--now-line { text-style: underline; }
     CalendarGrid > .calendar-grid--cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
@@ -193,6 +195,8 @@ class CalendarGrid(ScrollView, can_focus=True):
             "calendar-grid--now" if row == self.now_row else "calendar-grid--time"
         )
         texts, styles = [row_label(self.grid.rows[row])], [time_style]
+        if row == self.now_row:  # the current time runs across the day as a line
+            base += self.get_component_rich_style("calendar-grid--now-line")
         for column in range(len(self.grid.columns)):
             words, look = cell_look(self.grid.cell(row, column))
             texts.append(words)
