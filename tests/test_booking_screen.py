@@ -47,9 +47,13 @@ def _app(store: Store, staff: Staff) -> SchedApp:
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
+    """Let the screen finish its work (not the calendar's PostgreSQL listener, which runs
+    as long as the calendar is open)."""
     for _ in range(4):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        busy = [w for w in pilot.app.workers if w.group != "listen"]
+        if busy:  # (an empty list would mean every worker)
+            await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()
 
 

@@ -249,6 +249,19 @@ def book_elsewhere(path: str, hour: int) -> None:
     store.dispose()
 
 
+async def _book_in_another_process(target: str) -> subprocess.CompletedProcess[str]:
+    """Another scheduler's process books Okafor at 8:00 on Monday in the store `target`."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", ELSEWHERE, target],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+    )
+
+
 async def test_another_schedulers_booking_shows_within_two_seconds(
     sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
 ) -> None:
@@ -257,15 +270,7 @@ async def test_another_schedulers_booking_shows_within_two_seconds(
     async with app.run_test(size=(120, 40)) as pilot:
         await _open_monday(pilot)
         before = _grid_text(app)[0][1]  # 08:00, Okafor: the cursor starts here
-        other = await asyncio.to_thread(
-            subprocess.run,
-            [sys.executable, "-c", ELSEWHERE, str(sqlite_store.path)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=Path(__file__).parent.parent,
-        )
+        other = await _book_in_another_process(str(sqlite_store.path))
         booked_at = time.monotonic()
         while _grid_text(app)[0][1] == before and time.monotonic() - booked_at < 5:
             await pilot.pause(0.1)
@@ -276,6 +281,29 @@ async def test_another_schedulers_booking_shows_within_two_seconds(
     assert before == "·" and after.startswith("● ") and after.endswith(" FU")
     assert waited < 2.0, f"the grid took {waited:.1f} s"
     assert "The time under the cursor was just booked by someone else." in notes
+
+
+async def test_on_postgresql_a_change_shows_at_once_without_waiting_to_poll(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LISTEN/NOTIFY: with the feed looked at only every 30 s, another process's booking
+    still shows within 2 s, because its commit announces the change."""
+    monkeypatch.setattr("schedtui.screens.calendar.WATCH_SECONDS", 30.0)
+    build_engine_clinic(pg_store)
+    app = _app(pg_store, add_staff(pg_store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.pause(0.5)  # the listening connection is up
+        before = _grid_text(app)[0][1]
+        other = await _book_in_another_process(pg_store.url.render_as_string(False))
+        booked_at = time.monotonic()
+        while _grid_text(app)[0][1] == before and time.monotonic() - booked_at < 5:
+            await pilot.pause(0.1)
+        waited = time.monotonic() - booked_at
+        after = _grid_text(app)[0][1]
+    assert other.returncode == 0, other.stderr
+    assert before == "·" and after.endswith(" FU")
+    assert waited < 2.0, f"the grid took {waited:.1f} s"
 
 
 def test_calendar_snapshot(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
+from schedtui.data.change_feed import notify_on_new_events
 from schedtui.data.errors import StoreError
 from schedtui.data.keys import new_store_key, store_key
 
@@ -177,8 +178,11 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            if not self.is_sqlite:
+                notify_on_new_events(session)
+            with session.begin():
+                yield session
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -1,11 +1,13 @@
 """The calendar grid (F10): providers side by side, time running down, always current.
 
-Other schedulers' bookings, moves, cancellations and blocks show within a couple of
-seconds without a key pressed: the screen watches the store's event feed.
+Other schedulers' bookings, moves, cancellations and blocks show without a key pressed:
+the screen looks at the store's event feed every second, and on PostgreSQL also the
+moment a change is announced (LISTEN/NOTIFY).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func
@@ -16,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid
 from schedtui.core.errors import BadInput
@@ -23,6 +26,7 @@ from schedtui.core.grid_views import GridView, Spot, provider_choices, read_view
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.today import clinic_today, site_codes
 from schedtui.data import models as m
+from schedtui.data.change_feed import listen_for_changes
 from schedtui.screens.calendar_setup import CalendarSetup
 from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ChoicePicker
@@ -89,6 +93,7 @@ class CalendarScreen(CalendarSetup):
         super().__init__()
         #: A provider's time to put the cursor on once its day is drawn ("show in calendar").
         self.spot = spot
+        self.stop_listening = threading.Event()
         self.view: GridView | None = None
         self.sites: list[str] = []
         self.seen = -1
@@ -116,6 +121,8 @@ class CalendarScreen(CalendarSetup):
         self.show_view(GridView(day))
         self.load_types()
         self.set_interval(WATCH_SECONDS, self.watch_feed)
+        if not app.store.is_sqlite:
+            self.listen()
         self.follow_mask()
         self.grid_view().focus()
 
@@ -159,6 +166,19 @@ class CalendarScreen(CalendarSetup):
         """Read the grid again when anyone has changed the schedule since it was read."""
         if self.seen >= 0 and self.view is not None and self._feed_position() != self.seen:
             self.app.call_from_thread(self.load, self.view, False, True)
+
+    @work(thread=True, group="listen", exit_on_error=False, description="Listening")
+    def listen(self) -> None:
+        """On PostgreSQL, look at the feed the moment another scheduler changes it."""
+        worker = get_current_worker()
+        listen_for_changes(
+            self.sched_app.store.url,
+            lambda: self.app.call_from_thread(self.watch_feed),
+            lambda: self.stop_listening.is_set() or worker.is_cancelled,
+        )
+
+    def on_unmount(self) -> None:
+        self.stop_listening.set()
 
     def refresh_grid(self) -> None:
         """Read the grid again after a change made here (not an audited look)."""
