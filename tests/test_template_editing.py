@@ -3,12 +3,15 @@ the coming weeks (site, visit types, every other week), and the form on the cale
 
 from __future__ import annotations
 
+import json
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
+from schedtui.cli import run
 from schedtui.core.errors import FieldErrors
 from schedtui.core.template_form import change_from_form, form_values
 from schedtui.core.templates import OPEN_ENDED, TemplateChange, change_template
@@ -18,7 +21,7 @@ from schedtui.screens.template_form import TemplateForm
 from tests.builders import Staff, add_staff
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 from tests.test_booking_screen import NOW, _app, _settle
-from tests.test_calendar import _book, _grid_text, _open_monday
+from tests.test_calendar import _blocks_cli, _book, _grid_text, _open_monday
 
 TODAY = date(2026, 3, 6)
 ROW = {
@@ -137,7 +140,7 @@ async def test_a_supervisor_edits_the_template_from_the_calendar(
     app.actor = staff.supervisor
     async with app.run_test(size=(120, 50)) as pilot:
         await _open_monday(pilot)
-        await pilot.press("e")
+        await pilot.press("e", "enter")  # her template (the first choice; then a new one)
         await _settle(pilot)
         form = app.screen
         assert isinstance(form, TemplateForm)
@@ -163,3 +166,62 @@ async def test_a_supervisor_edits_the_template_from_the_calendar(
     with sqlite_store.read() as session:
         [to_call] = session.exec(select(m.WaitlistEntry)).all()
     assert to_call.current_appointment_id == tuesday
+
+
+def test_a_new_template_is_previewed_then_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, engine, _visit = _blocks_cli(tmp_path, monkeypatch, capsys)
+    add = [
+        "templates", "add", "--provider", str(engine.ortega), "--site", "s1",
+        "--days", "tue thu", "--from", "09:00", "--to", "12:00", "--types", "FU",
+        "--db", str(path),
+    ]  # fmt: skip
+    assert run(add) == 0
+    preview = capsys.readouterr().out
+    assert run([*add, "--save", "--json"]) == 0
+    saved = json.loads(capsys.readouterr().out)
+    assert run(["day", "--date", "2026-03-10", "--json", "--db", str(path)]) == 0
+    tuesday = json.loads(capsys.readouterr().out)
+    assert "0.0 open hours now" in preview and "Preview only" in preview
+    assert "First days after: Tue 03/10 09:00-12:00 S1; Thu 03/12 09:00-12:00 S1" in preview
+    assert saved["saved"] and saved["template_id"] and saved["stranded"] == []
+    assert [p["name"] for p in tuesday["providers"]] == ["Okafor, A.", "Ortega, L."]
+    for argv, message in (
+        (["--days", "funday"], "days: 'funday' is not a day"),
+        (["--to", "08:00"], "closes: after it opens (09:00)"),
+        (["--types", "XX"], "There is no visit type XX."),
+        (["--provider", "999"], "There is no active provider 999."),
+    ):
+        assert run([*add, *argv]) == 2
+        assert message in capsys.readouterr().err
+
+
+async def test_a_supervisor_adds_a_template_from_the_calendar(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """e on Ortega (who has a template) offers it or a new one; the new one opens her
+    Tuesday mornings."""
+    staff = clinic[1]
+    app = _app(sqlite_store, staff)
+    app.actor = staff.supervisor
+    async with app.run_test(size=(120, 50)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("l", "e")
+        await _settle(pilot)
+        offered = [
+            str(o.prompt) for o in app.screen.query_one("#reasons-list", OptionList)._options
+        ]
+        await pilot.press(*"new", "enter")
+        await _settle(pilot)
+        form = app.screen
+        assert isinstance(form, TemplateForm)
+        form.query_one("#template-days", Input).value = "tue"
+        form.query_one("#template-closes", Input).value = "12:00"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        await pilot.press("]")
+        await _settle(pilot)
+        tuesday = _grid_text(app)
+    assert offered == ["MO,WE 13:00-17:00 at S1 (2025-12-29 to on)", "A new template"]
+    assert [row[2] for row in tuesday[:2]] == ["·", "·"]  # Ortega open from 08:00

@@ -24,7 +24,14 @@ from schedtui.core.day_grid import DayGrid, row_label
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import GridView, read_view, saved_list
 from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
+from schedtui.core.template_form import change_from_form
+from schedtui.core.templates import (
+    PREVIEW_WEEKS,
+    Preview,
+    TemplateChange,
+    add_template,
+    change_template,
+)
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 
@@ -281,11 +288,47 @@ def templates_set(
         raise typer.Exit(3)
 
 
+@templates_app.command("add")
+def templates_add(
+    ctx: typer.Context,
+    provider: Annotated[int, typer.Option("--provider", help="Provider id.")],
+    site: Annotated[str, typer.Option(help="Site code.")],
+    days: Annotated[str, typer.Option(help="'mon wed fri', 'weekdays' or an RRULE.")],
+    start: Annotated[str, typer.Option("--from", help="Opens at HH:MM (site time).")],
+    end: Annotated[str, typer.Option("--to", help="Closes at HH:MM (site time).")],
+    every: Annotated[int, typer.Option(help="Every how many weeks (2: every other week).")] = 1,
+    types: Annotated[str, typer.Option(help="Visit types it takes, e.g. 'FU NEW' (all).")] = "",
+    overbook: Annotated[int, typer.Option(help="Overbookings allowed an hour.")] = 0,
+    effective_from: Annotated[str, typer.Option(help="Takes effect (a date).")] = "today",
+    effective_to: Annotated[str, typer.Option(help="Stops after (a date; none).")] = "",
+    save: Annotated[bool, typer.Option("--save", help="Add it (else: preview only).")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A new template for a provider: preview the weeks it opens; --save adds it."""
+    invocation, opened, actor = signed_in(ctx, db)
+    today = clinic_today(invocation.clock, settings().zone)
+    typed = {
+        "days": days, "every": str(every), "opens": start, "closes": end, "site": site,
+        "types": types, "overbook": str(overbook), "effective_from": effective_from,
+        "effective_to": effective_to,
+    }  # fmt: skip
+    change = change_from_form(typed, today)
+    preview = add_template(
+        opened.store, actor, provider, change, now=invocation.clock.now(), today=today, save=save
+    )
+    if as_json:
+        print_json(preview.__dict__)
+    else:
+        _say_preview(preview, save)
+
+
 def _say_preview(preview: Preview, save: bool) -> None:
     typer.echo(
         f"Next {PREVIEW_WEEKS} weeks: {preview.hours_before:.1f} open hours now, "
         f"{preview.hours_after:.1f} after the change."
     )
+    typer.echo("First days after: " + ("; ".join(preview.days_after) or "none"))
     if preview.stranded:
         typer.echo(f"{len(preview.stranded)} booked visits would fall outside it:")
         for appointment_id, mrn, when in preview.stranded:
@@ -296,7 +339,7 @@ def _say_preview(preview: Preview, save: bool) -> None:
             if preview.stranded
             else ""
         )
-        typer.echo("Saved." + put)
+        typer.echo(f"Saved (template {preview.template_id})." + put)
     elif save:
         typer.echo("Not saved: move those visits first, or save with --confirm.", err=True)
     else:

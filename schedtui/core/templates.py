@@ -69,6 +69,8 @@ class Preview:
     saved: bool = False
     #: The first working days after the change: "Mon 11/30 08:00-12:00 S1".
     days_after: tuple[str, ...] = ()
+    #: The template's id (a new one's, once saved).
+    template_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,60 @@ def change_template(
         why = "the provider's template changed"
         put_on_call_list(session, actor, visits, why, now=now, today=today)
         _record(session, actor, template, before, preview, now)
-        return replace(preview, saved=True)
+        return replace(preview, saved=True, template_id=template.id)
+
+    return in_write(store, work)
+
+
+#: What a new template cannot do without.
+NEEDED = {
+    "rrule": "the days",
+    "start_time": "when it opens",
+    "end_time": "when it closes",
+    "effective_from": "the day it takes effect",
+    "site_code": "the site",
+}
+
+
+def add_template(
+    store: Store,
+    actor: Actor,
+    provider_id: int,
+    change: TemplateChange,
+    *,
+    now: datetime,
+    today: date,
+    save: bool,
+) -> Preview:
+    """A new template for the provider: preview the weeks it opens; with `save`, add it
+    (audited, on the event feed). It takes away no time, so it strands no visit."""
+    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="template")
+    if missing := [words for name, words in NEEDED.items() if getattr(change, name) is None]:
+        raise BadInput("A new template needs " + ", ".join(missing) + ".")
+    opens, closes, starts = change.start_time, change.end_time, change.effective_from
+    assert opens is not None and closes is not None and starts is not None
+
+    def work(session: Session) -> Preview:
+        provider = session.get(m.Provider, provider_id)
+        if provider is None or not provider.active:
+            raise BadInput(f"There is no active provider {provider_id}.")
+        lock_rows(session, "provider", [provider_id])
+        base = m.ScheduleTemplate(
+            provider_id=provider_id, site_id=0, rrule=change.rrule or "",
+            start_time=opens, end_time=closes, effective_from=starts,
+        )  # fmt: skip
+        after = _changed(session, base, change)
+        opened = _preview(session, after.template, after, today)
+        preview = replace(opened, hours_before=0.0, stranded=())
+        if not save:
+            return preview
+        template = after.template
+        session.add(template)
+        session.flush()
+        _works_at(session, template)
+        _accept(session, template, after.type_ids)
+        _record(session, actor, template, {}, preview, now)
+        return replace(preview, saved=True, template_id=template.id)
 
     return in_write(store, work)
 
@@ -278,7 +333,7 @@ def _record(
     session.add(
         m.DomainEvent(
             occurred_at=now,
-            kind="template.changed",
+            kind="template.changed" if before else "template.added",
             aggregate="schedule_template",
             aggregate_id=template.id or 0,
             provider_id=template.provider_id,
@@ -289,7 +344,7 @@ def _record(
     audit.record(
         session,
         actor=actor,
-        action="update",
+        action="update" if before else "create",
         now=now,
         entity="schedule-template",
         entity_id=template.id,

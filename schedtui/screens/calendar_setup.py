@@ -9,12 +9,13 @@ from typing import Any
 from textual import work
 
 from schedtui.core.blocks import templates
+from schedtui.core.day_grid import Column
 from schedtui.core.today import clinic_today
 from schedtui.screens.block_form import BlockForm
 from schedtui.screens.calendar_visits import CalendarVisits
 from schedtui.screens.closure_form import ClosureForm
 from schedtui.screens.reasons import ChoicePicker
-from schedtui.screens.template_form import TemplateForm
+from schedtui.screens.template_form import TemplateForm, new_template_row
 
 
 def template_choice(row: dict[str, Any]) -> str:
@@ -47,24 +48,26 @@ class CalendarSetup(CalendarVisits):
         """Edit the template of the provider under the cursor (supervisors)."""
         spot = self._place()
         if spot is not None:
-            self.read_templates(spot[0].provider_id, spot[0].name)
+            self.read_templates(spot[0])
 
     @work(thread=True, exit_on_error=False, description="Reading the templates")
-    def read_templates(self, provider_id: int, name: str) -> None:
-        """The provider's templates, then the one to edit."""
+    def read_templates(self, place: Column) -> None:
+        """The provider's templates, then the one to edit (or a new one)."""
         with self.sched_app.store.read() as session:
-            rows = templates(session, provider_id)
-        self.app.call_from_thread(self._choose_template, rows, name)
+            rows = templates(session, place.provider_id)
+        self.app.call_from_thread(self._choose_template, rows, place)
 
-    def _choose_template(self, rows: list[dict[str, Any]], name: str) -> None:
+    def _choose_template(self, rows: list[dict[str, Any]], place: Column) -> None:
+        app, name = self.sched_app, place.name
+        fresh = new_template_row(
+            place.provider_id, name, place.site_code, clinic_today(app.clock, app.settings.zone)
+        )
         if not rows:
-            self.notify(f"{name} has no template yet.", severity="warning", markup=False)
+            self._edit(fresh)
             return
-        if len(rows) == 1:
-            self._edit(rows[0])
-            return
-        by_id = {str(row["id"]): row for row in rows}
+        by_id = {str(row["id"]): row for row in rows} | {"new": fresh}
         choices = {key: template_choice(row) for key, row in by_id.items()}
+        choices["new"] = "A new template"
 
         def chosen(key: str | None) -> None:
             if key is not None:
@@ -79,7 +82,9 @@ class CalendarSetup(CalendarVisits):
 
         def saved(done: bool | None) -> None:
             if done:
-                self.notify(f"Template {row['id']} saved.")
+                self.notify(
+                    "Template saved." if row["id"] is None else f"Template {row['id']} saved."
+                )
                 self.refresh_grid()
 
         self.app.push_screen(TemplateForm(row, today), saved)

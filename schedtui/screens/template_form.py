@@ -19,10 +19,26 @@ from textual.worker import Worker
 
 from schedtui.core.errors import FieldErrors
 from schedtui.core.template_form import TEMPLATE_FIELDS, change_from_form, form_values
-from schedtui.core.templates import PREVIEW_WEEKS, Preview, TemplateChange, change_template
+from schedtui.core.templates import (
+    PREVIEW_WEEKS,
+    Preview,
+    TemplateChange,
+    add_template,
+    change_template,
+)
 from schedtui.core.text import printable
 from schedtui.screens.base import report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
+
+
+def new_template_row(provider_id: int, name: str, site: str, today: date) -> dict[str, Any]:
+    """What the form starts from for a new template: weekdays, 8 to 5, from today."""
+    return {
+        "id": None, "provider_id": provider_id, "provider": name, "site": site,
+        "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "from": "08:00", "to": "17:00",
+        "effective_from": today.isoformat(), "effective_to": None, "overbook_per_hour": 0,
+        "types": ["any"],
+    }  # fmt: skip
 
 
 def preview_lines(preview: Preview) -> list[str]:
@@ -67,9 +83,8 @@ class TemplateForm(ModalScreen[bool | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="template-form"):
-            yield Static(
-                printable(f"Template {self.row['id']} of {self.row['provider']}"), markup=False
-            )
+            which = f"Template {self.row['id']}" if self.row["id"] else "A new template"
+            yield Static(printable(f"{which} of {self.row['provider']}"), markup=False)
             yield from field_rows("template", TEMPLATE_FIELDS, form_values(self.row))
             yield Static(
                 "Ctrl+R previews the coming weeks; Ctrl+S saves.",
@@ -103,10 +118,17 @@ class TemplateForm(ModalScreen[bool | None]):
         """Through core: permission, checks, preview; saved with audit and event."""
         app = typed_app(self)
         assert app.actor is not None
-        preview = change_template(
-            app.store, app.actor, self.row["id"], change,
-            now=app.clock.now(), today=self.today, save=save, confirm=confirm,
-        )  # fmt: skip
+        now, today = app.clock.now(), self.today
+        if self.row["id"] is None:
+            preview = add_template(
+                app.store, app.actor, self.row["provider_id"], change,
+                now=now, today=today, save=save,
+            )  # fmt: skip
+        else:
+            preview = change_template(
+                app.store, app.actor, self.row["id"], change,
+                now=now, today=today, save=save, confirm=confirm,
+            )  # fmt: skip
         app.call_from_thread(self._answered, change, preview, save)
 
     def _answered(self, change: TemplateChange, preview: Preview, save: bool) -> None:
