@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -10,7 +11,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -252,3 +253,54 @@ def test_sandbox_opens_with_its_banner(terminal_env: dict[str, str]) -> None:
         assert "Prev day" in terminal.wait_for("Prev day")
     finally:
         terminal.close()
+
+
+def test_scheduler_checks_an_offered_time_in_the_calendar_and_reads_a_specialty_week(
+    clinic_today: tuple[Path, datetime], terminal_env: dict[str, str]
+) -> None:
+    """From the open times, Ctrl+G shows the offered time in the calendar and Esc comes
+    back; F10 then narrows the columns to cardiology and shows their week."""
+    store, today = clinic_today
+    _add_users(store, {**os.environ, **terminal_env})
+    with sqlite3.connect(store) as db:
+        first, last = db.execute(
+            "SELECT first_name, last_name FROM patient ORDER BY id LIMIT 1"
+        ).fetchone()
+    terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
+    try:
+        terminal.wait_for("sign in")
+        terminal.type("ava.sched")
+        terminal.type("correct-horse-1")
+        terminal.wait_for("Type a name")
+        terminal.write(f"{last.lower()} {first.lower()}")
+        terminal.wait_for("match")
+        terminal.press("Enter")
+        terminal.wait_for(f"{last}, {first}")
+        terminal.press("C-b")
+        terminal.wait_for("Booking for")
+        terminal.type("follow-up")
+        offered = terminal.wait_for("open times: Enter")
+        terminal.press("C-g")
+        calendar = terminal.wait_for("-minute rows")
+        terminal.press("Escape")
+        back = terminal.wait_for("open times: Enter")
+        terminal.press("Escape")
+        terminal.wait_for(f"{last}, {first}")
+        terminal.press("F10")
+        terminal.wait_for("-minute rows")
+        terminal.press("f")
+        terminal.wait_for("Whose columns?")
+        terminal.type("cardiology")
+        narrowed = terminal.wait_for("Specialty: Cardiology")
+        terminal.press("w")
+        week = terminal.wait_for("Week of")
+    finally:
+        terminal.close()
+    found = re.search(r"\b[A-Z][a-z]{2} (\d{2})/(\d{2}) \d{2}:\d{2} [AP]M", offered)
+    assert found, offered
+    day = date(today.year, int(found.group(1)), int(found.group(2)))
+    if day < today.date():  # offered in January, seen in December
+        day = day.replace(year=today.year + 1)
+    assert f"{day:%A %d %B %Y}" in calendar  # the calendar opened on the offered day
+    assert "open times: Enter" in back
+    assert "Specialty: Cardiology" in narrowed and "Week of" in week
