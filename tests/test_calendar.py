@@ -306,6 +306,32 @@ async def test_on_postgresql_a_change_shows_at_once_without_waiting_to_poll(
     assert waited < 2.0, f"the grid took {waited:.1f} s"
 
 
+async def test_only_the_days_looked_at_are_in_the_audit_trail(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """Each day or week shown is one audited look; the days read ahead, a zoom and the
+    redraws after changes are not looks (the workspace's own look at today has no view)."""
+    app = _app(sqlite_store, clinic[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)  # today (Friday), then Monday
+        await pilot.press("]", "plus", "w")
+        await _settle(pilot)
+    with sqlite_store.read() as session:
+        looks = session.exec(
+            select(m.AuditEvent)
+            .where(col(m.AuditEvent.entity) == "schedule")
+            .order_by(col(m.AuditEvent.id))
+        ).all()
+    shown = [(v.entity_id, json.loads(v.detail_json).get("view")) for v in looks]
+    assert [look for look in shown if look[1]] == [
+        ("2026-03-06", "grid"),
+        ("2026-03-09", "grid"),
+        ("2026-03-10", "grid"),
+        ("2026-03-09", "week"),
+    ]
+    assert all(v.username == "ava.jensen" for v in looks)
+
+
 def test_calendar_snapshot(
     sqlite_store: Store, clinic: tuple[EngineClinic, Staff], snap_compare: Any
 ) -> None:

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
@@ -269,14 +268,12 @@ def view_grid(
     day: date,
     *,
     now: datetime,
-    record: bool,
     zoom: int = 15,
     site_code: str | None = None,
     specialty_code: str | None = None,
     provider_ids: list[int] | None = None,
 ) -> DayGrid:
-    """The grid (permission-checked); with `record`, the look is written to the audit
-    trail (once per day and filter, not per automatic refresh)."""
+    """The grid (permission-checked; the caller records the look in the audit trail)."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="schedule")
     if zoom not in ZOOMS:
         raise BadInput(f"Zoom {zoom} is not one of {', '.join(map(str, ZOOMS))} minutes.")
@@ -287,27 +284,10 @@ def view_grid(
         specialty = specialty_code.upper() if specialty_code else None
         if specialty is not None and specialty not in ref.specialty_codes:
             raise BadInput(f"There is no specialty '{specialty_code}'.")
-        grid = day_grid(
+        return day_grid(
             session, day, zoom=zoom, site_code=site_code, specialty_code=specialty,
             provider_ids=provider_ids or None, ref=ref,
         )  # fmt: skip
-    if record:
-        audit.append(
-            store,
-            actor=actor,
-            action="view",
-            now=now,
-            entity="schedule",
-            entity_id=day.isoformat(),
-            detail={
-                "site": site_code or "all",
-                "view": "grid",
-                "providers": len(grid.columns),
-            }
-            | ({"specialty": specialty_code} if specialty_code else {})
-            | ({"provider_ids": provider_ids} if provider_ids else {}),
-        )
-    return grid
 
 
 def week_grid(
@@ -350,10 +330,9 @@ def view_week(
     first_day: date,
     *,
     now: datetime,
-    record: bool,
     zoom: int = 15,
 ) -> DayGrid:
-    """Providers' week (permission-checked; with `record`, the look is audited)."""
+    """Providers' week (permission-checked; the caller records the look)."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="schedule")
     if not provider_ids:
         raise BadInput("Choose the providers whose week to show.")
@@ -363,14 +342,4 @@ def view_week(
         grid = week_grid(session, provider_ids, first_day, zoom=zoom)
     if not grid.columns:
         raise BadInput(f"There is no active provider {', '.join(map(str, provider_ids))}.")
-    if record:
-        audit.append(
-            store,
-            actor=actor,
-            action="view",
-            now=now,
-            entity="schedule",
-            entity_id=first_day.isoformat(),
-            detail={"view": "week", "provider_ids": provider_ids},
-        )
     return grid

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from schedtui.core import audit
 from schedtui.core.access import Actor
 from schedtui.core.day_grid import DayGrid, view_grid, view_week
 from schedtui.core.errors import BadInput
@@ -63,14 +65,34 @@ def read_view(
 ) -> DayGrid:
     """The grid of `view` (permission-checked; with `record` the look is audited)."""
     if view.week:
-        return view_week(
-            store, actor, list(view.providers), view.first_day,
-            now=now, record=record, zoom=view.zoom,
+        grid = view_week(
+            store, actor, list(view.providers), view.first_day, now=now, zoom=view.zoom
+        )
+    else:
+        grid = view_grid(
+            store, actor, view.day,
+            now=now, zoom=view.zoom, site_code=view.site,
+            specialty_code=view.specialty, provider_ids=list(view.providers),
         )  # fmt: skip
-    return view_grid(
-        store, actor, view.day,
-        now=now, record=record, zoom=view.zoom, site_code=view.site,
-        specialty_code=view.specialty, provider_ids=list(view.providers),
+    if record:
+        record_look(store, actor, view, grid, now=now)
+    return grid
+
+
+def record_look(
+    store: Store, actor: Actor, view: GridView, grid: DayGrid, *, now: datetime
+) -> None:
+    """A look at the schedule, in the audit trail (once per day and filter; not for the
+    automatic redraws after others' changes, nor the days read ahead)."""
+    if view.week:
+        detail: dict[str, Any] = {"view": "week", "provider_ids": list(view.providers)}
+    else:
+        detail = {"site": view.site or "all", "view": "grid", "providers": len(grid.columns)}
+        detail |= {"specialty": view.specialty} if view.specialty else {}
+        detail |= {"provider_ids": list(view.providers)} if view.providers else {}
+    audit.append(
+        store, actor=actor, action="view", now=now, entity="schedule",
+        entity_id=view.first_day.isoformat(), detail=detail,
     )  # fmt: skip
 
 

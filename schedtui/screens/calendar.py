@@ -22,7 +22,14 @@ from textual.worker import get_current_worker
 
 from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid
 from schedtui.core.errors import BadInput
-from schedtui.core.grid_views import GridView, Spot, provider_choices, read_view, saved_list
+from schedtui.core.grid_views import (
+    GridView,
+    Spot,
+    provider_choices,
+    read_view,
+    record_look,
+    saved_list,
+)
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.today import clinic_today, site_codes
 from schedtui.data import models as m
@@ -126,26 +133,29 @@ class CalendarScreen(CalendarSetup):
         self.follow_mask()
         self.grid_view().focus()
 
-    def show_view(self, view: GridView) -> None:
+    def show_view(self, view: GridView, record: bool = True) -> None:
         """Show another day, week or filter: at once when it was read ahead and nothing has
-        changed since, and read again (an audited look) either way."""
+        changed since, and read again either way (an audited look, unless `record` is
+        False: the same day and providers, only finer or coarser)."""
         self.view = view
         ready = self.ahead.get(view)
         if ready is not None and ready[1] == self.seen:
             self.show_grid(self.Loaded(view, ready[0], ready[1], kept=True))
-        self.load(view, record=True)
+        self.load(view, record=record)
 
     @work(thread=True, exclusive=True, group="grid", exit_on_error=False, description="Reading")
     def load(self, view: GridView, record: bool, live: bool = False) -> None:
         """Read the grid off the event loop (a new day or filter is an audited look)."""
         app = self.sched_app
         assert app.actor is not None
-        seen = self._feed_position()
-        grid = read_view(app.store, app.actor, view, now=app.clock.now(), record=record)
+        seen, now = self._feed_position(), app.clock.now()
+        grid = read_view(app.store, app.actor, view, now=now, record=False)
+        self.post_message(self.Loaded(view, grid, seen, live))
+        if record:  # audited once drawn: writing the trail does not hold up the screen
+            record_look(app.store, app.actor, view, grid, now=now)
         if not self.sites:
             with app.store.read() as session:
                 self.sites = site_codes(session)
-        self.post_message(self.Loaded(view, grid, seen, live))
 
     @work(thread=True, exclusive=True, group="ahead", exit_on_error=False, description="Ahead")
     def read_ahead(self, view: GridView, seen: int) -> None:
@@ -307,7 +317,7 @@ class CalendarScreen(CalendarSetup):
         """Finer or coarser rows (5, 10, 15, 30 minutes)."""
         at = ZOOMS.index(self.view.zoom) + step if self.view else -1
         if self.view is not None and 0 <= at < len(ZOOMS):
-            self.show_view(replace(self.view, zoom=ZOOMS[at]))
+            self.show_view(replace(self.view, zoom=ZOOMS[at]), record=False)
 
     def action_providers(self) -> None:
         """Whose columns: everyone working, a specialty, a saved list, or one provider."""
