@@ -18,23 +18,28 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
+from schedtui.app import create_app
 from schedtui.cli import run
+from schedtui.core import users
 from schedtui.core.access import Actor, PermissionDenied
 from schedtui.core.blocks import BlockRequest, add_block
 from schedtui.core.booking import BookingRequest, book
 from schedtui.core.clock import FrozenClock
-from schedtui.core.day_grid import day_grid, row_label, week_grid
+from schedtui.core.day_grid import Column, DayGrid, day_grid, now_rows, row_label, week_grid
 from schedtui.core.errors import BadInput
+from schedtui.core.session import SessionStart
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.stores import open_store
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import ConfirmScreen
 from schedtui.screens.calendar import CalendarScreen
+from schedtui.settings import load_settings
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.calendar_grid import CalendarGrid
 from tests.builders import Staff, add_staff
 from tests.cli_helpers import link_first_admin
+from tests.conftest import SEED_NOW
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 from tests.test_booking_screen import NOW, _app, _settle
 
@@ -128,6 +133,20 @@ def test_a_visit_outside_anyones_hours_still_shows(
     at = {row_label(t): r for r, t in enumerate(grid.rows)}
     assert [c.name for c in grid.columns] == ["Okafor, A."]
     assert grid.cell(at["18:00"], 0).text == "● Test P FU"
+
+
+def test_the_current_time_falls_in_each_columns_own_site_time() -> None:
+    """10:10 in Boston is 9:10 in Chicago: the line crosses the 10:00 row of a Boston
+    column and the 09:00 row of a Chicago one; another day's column has none."""
+    rows = [clock_time(h, m) for h in range(8, 12) for m in (0, 15, 30, 45)]
+    columns = [
+        Column(1, "Boston", "BOS", "America/New_York"),
+        Column(2, "Chicago", "CHI", "America/Chicago"),
+        Column(3, "Tomorrow", "BOS", "America/New_York", date(2026, 3, 7)),
+    ]
+    grid = DayGrid(date(2026, 3, 6), 15, columns, rows)
+    found = now_rows(grid, datetime(2026, 3, 6, 15, 10, tzinfo=UTC))
+    assert {c: row_label(rows[r]) for c, r in found.items()} == {0: "10:00", 1: "09:00"}
 
 
 def test_the_day_command_prints_the_grid(
@@ -389,6 +408,28 @@ async def test_the_current_time_runs_across_the_day_as_a_line(
     assert all(seg.style and seg.style.underline for seg in line[1:] if seg.text.strip())
     assert not any(seg.style and seg.style.underline for seg in other)
     assert after_hours is None
+
+
+def test_seeded_clinic_day_snapshot(seeded_store: Store, snap_compare: Any) -> None:
+    """The seeded clinic on its Friday at 10:00 in Boston, 160x45: many providers, lunch
+    and admin blocks, the current time as a line, each column in its site's time."""
+    with seeded_store.read() as session:
+        scheduler = session.exec(select(m.User).where(col(m.User.role) == "scheduler")).first()
+        assert scheduler is not None
+    start = SessionStart(users.actor_of(scheduler), False, "os_account")
+    app = create_app(
+        load_settings(clinic_name="Seeded Clinic", first_screen="today"),
+        seeded_store,
+        FrozenClock(SEED_NOW),
+        start=start,
+    )
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        await pilot.press("f10")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)
 
 
 def _blocks_cli(

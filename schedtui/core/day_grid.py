@@ -153,6 +153,22 @@ def _column(ref: Any, pid: int, spans: list[Any], visits: list[TodayRow]) -> Col
     return Column(pid, _name(ref.providers[pid]), site.code if site else "", zone)
 
 
+def now_rows(grid: DayGrid, now: datetime) -> dict[int, int]:
+    """For each column whose day is today where it is, the row the current time falls in
+    (in that column's own site time): {column: row}."""
+    found = {}
+    for index, column in enumerate(grid.columns):
+        local = now.astimezone(ZoneInfo(column.zone))
+        if local.date() != (column.day or grid.day):
+            continue
+        minute = local.hour * 60 + local.minute
+        for row, at in enumerate(grid.rows):
+            start = at.hour * 60 + at.minute
+            if start <= minute < start + grid.zoom and at.fold == local.fold:
+                found[index] = row
+    return found
+
+
 def row_label(at: time) -> str:
     """'01:30', or '01:30+' for the hour that comes round again when clocks go back."""
     return f"{at:%H:%M}" + ("+" if at.fold else "")

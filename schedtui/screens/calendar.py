@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid
+from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid, now_rows
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import (
     GridView,
@@ -206,7 +206,8 @@ class CalendarScreen(CalendarSetup):
             return  # the scheduler has moved on
         before = self._under_cursor()
         self.grid, self.seen = message.grid, message.seen
-        self.grid_view().show(message.grid, self._now_row(message.grid))
+        grid, now = message.grid, self.sched_app.clock.now()
+        self.grid_view().show(grid, self._now_row(grid), now_rows(grid, now))
         if self.spot is not None and (cell := self.spot.cell(message.grid)) is not None:
             self.spot = None
             self.grid_view().move_cursor(*cell)

@@ -66,14 +66,17 @@ class CalendarGrid(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.grid: DayGrid | None = None
+        #: The row of the current time in the call center's timezone (its label stands out)
+        #: and, per column, the row it falls in where that provider works.
         self.now_row: int | None = None
+        self.now_by_column: dict[int, int] = {}
         #: (row, column) in the grid: column 0 is the first provider, not the time.
         self.cursor = (0, 0)
         self._lines: dict[int, Strip] = {}
 
-    def show(self, grid: DayGrid, now_row: int | None) -> None:
+    def show(self, grid: DayGrid, now_row: int | None, now_by_column: dict[int, int]) -> None:
         """Draw another grid (a day, a week, a change), keeping the cursor where it was."""
-        self.grid, self.now_row = grid, now_row
+        self.grid, self.now_row, self.now_by_column = grid, now_row, now_by_column
         self._lines.clear()
         width = TIME_WIDTH + CELL_WIDTH * len(grid.columns)
         self.virtual_size = Size(width, len(grid.rows) + 1)
@@ -195,12 +198,12 @@ class CalendarGrid(ScrollView, can_focus=True):
             "calendar-grid--now" if row == self.now_row else "calendar-grid--time"
         )
         texts, styles = [row_label(self.grid.rows[row])], [time_style]
-        if row == self.now_row:  # the current time runs across the day as a line
-            base += self.get_component_rich_style("calendar-grid--now-line")
+        line = base + self.get_component_rich_style("calendar-grid--now-line")
         for column in range(len(self.grid.columns)):
             words, look = cell_look(self.grid.cell(row, column))
             texts.append(words)
-            styles.append(base + look)
+            # the current time runs across the day as a line, in each column's own time
+            styles.append((line if self.now_by_column.get(column) == row else base) + look)
         if row == self.cursor[0] and self.grid.columns:
             column = self.cursor[1] + 1
             styles[column] += self.get_component_rich_style("calendar-grid--cursor")
