@@ -22,6 +22,7 @@ from schedtui.commands import eligibility as eligibility_commands
 from schedtui.commands import insurance as insurance_commands
 from schedtui.commands import notes as note_commands
 from schedtui.commands import patients as patient_commands
+from schedtui.commands import provider_lists as list_commands
 from schedtui.commands import scheduling as scheduling_commands
 from schedtui.commands import store as store_commands
 from schedtui.commands import users as users_commands
@@ -49,6 +50,7 @@ app.add_typer(directory_commands.types_app, name="types")
 scheduling_commands.register(app)
 calendar_commands.register(app)
 app.add_typer(closure_commands.app, name="closures")
+app.add_typer(list_commands.app, name="provider-lists")
 app.add_typer(appointment_commands.app, name="appointments")
 app.add_typer(waitlist_commands.app, name="waitlist")
 app.add_typer(eligibility_commands.app, name="eligibility")

@@ -124,11 +124,6 @@ class Settings(BaseSettings):
         description="Keyring backend for encrypted stores' keys on a headless server, e.g. "
         "keyrings.alt.file.PlaintextKeyring (never one that prompts).",
     )
-    provider_lists: dict[str, list[int]] = Field(
-        default_factory=dict,
-        description="Saved lists of providers for the calendar, by name: provider ids, e.g. "
-        "cardiology-team = [3, 4, 7] under [provider_lists].",
-    )
 
     @field_validator("region")
     @classmethod
@@ -143,16 +138,6 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         if value not in available_timezones():
             raise ValueError(f"unknown timezone '{value}' (use an IANA name like America/Chicago)")
-        return value
-
-    @field_validator("provider_lists")
-    @classmethod
-    def _sensible_lists(cls, value: dict[str, list[int]]) -> dict[str, list[int]]:
-        for name, ids in value.items():
-            if not name.strip() or len(name) > 40:
-                raise ValueError(f"a list name must be 1 to 40 characters, not '{name}'")
-            if not ids or any(i < 1 for i in ids):
-                raise ValueError(f"list '{name}' must hold provider ids (1 or more)")
         return value
 
     @property

@@ -27,6 +27,7 @@ from schedtui.core.booking import BookingRequest, book
 from schedtui.core.clock import FrozenClock
 from schedtui.core.day_grid import Column, DayGrid, day_grid, now_rows, row_label, week_grid
 from schedtui.core.errors import BadInput
+from schedtui.core.provider_lists import provider_lists, save_provider_list
 from schedtui.core.session import SessionStart
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.stores import open_store
@@ -749,11 +750,25 @@ def test_the_day_command_shows_a_saved_list_or_a_week(
     store = open_store(str(path), now=NOW).store
     engine = build_engine_clinic(store)
     store.dispose()
-    config = tmp_path / "config.toml"
-    config.write_text(f"[provider_lists]\nafternoons = [{engine.ortega}]\n")
-    monkeypatch.setenv("SCHEDTUI_CONFIG", str(config))
     monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
     link_first_admin(str(path), monkeypatch, capsys)
+    lists = ["provider-lists", "--db", str(path)]
+    assert run(["provider-lists", "save", "afternoons", "--provider", str(engine.ortega),
+                "--db", str(path)]) == 0  # fmt: skip
+    assert run(["provider-lists", "save", "gone", "--provider", str(engine.okafor),
+                "--db", str(path)]) == 0  # fmt: skip
+    assert run(["provider-lists", "delete", "gone", "--db", str(path)]) == 0
+    capsys.readouterr()
+    assert run(["provider-lists", "show", "--json", "--db", str(path)]) == 0
+    saved = json.loads(capsys.readouterr().out)
+    assert saved == {"afternoons": [engine.ortega]}
+    for argv, message in (
+        (["save", " ", "--provider", "1"], "The list's name is required."),
+        (["save", "x", "--provider", "999"], "There is no active provider 999."),
+        (["delete", "nope"], "There is no saved list of providers 'nope'."),
+    ):
+        assert run([*lists[:1], *argv, *lists[1:]]) == 2
+        assert message in capsys.readouterr().err
     base = ["day", "--date", "2026-03-09", "--zoom", "30", "--db", str(path)]
     assert run([*base, "--list", "afternoons", "--json"]) == 0
     only = json.loads(capsys.readouterr().out)
@@ -781,10 +796,9 @@ async def test_choosing_whose_columns_and_their_week(
 ) -> None:
     """`f` narrows the columns (a saved list here); `w` then shows those providers' week."""
     engine, staff = clinic
+    fm_team = [engine.ortega, engine.okafor]
+    save_provider_list(sqlite_store, staff.supervisor, "fm team", fm_team, now=NOW)
     app = _app(sqlite_store, staff)
-    app.settings = app.settings.model_copy(
-        update={"provider_lists": {"fm team": [engine.ortega, engine.okafor]}}
-    )
     async with app.run_test(size=(160, 40)) as pilot:
         await _open_monday(pilot)
         await pilot.press("f")
@@ -804,12 +818,42 @@ async def test_choosing_whose_columns_and_their_week(
         alone = view.headings()
     assert offered == [
         "Everyone working (by site)", "Specialty: Family medicine", "List: fm team (2 providers)",
-        "Only Okafor, A.",
+        "Only Okafor, A.", "Save the columns shown as a list (supervisors)",
     ]  # fmt: skip
     assert listed == ["Time", "Ortega, L.", "Okafor, A."]  # in the list's order
     assert "all sites · List: fm team (2 providers) · 2 providers" in title
     assert len(week) == 15 and week[1:3] == ["Mon09 Ortega, L.", "Mon09 Okafor, A."]
     assert alone == ["Time", "Okafor, A."]
+
+
+async def test_a_supervisor_saves_the_columns_shown_as_a_list(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """f, "save", a name: the providers shown become a list every scheduler can choose;
+    a scheduler may not save one (refused and audited)."""
+    engine, staff = clinic
+    app = _app(sqlite_store, staff)
+    app.actor = staff.supervisor
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("f", *"save", "enter")
+        await _settle(pilot)
+        await pilot.press(*"Monday team", "enter")
+        await _settle(pilot)
+        app.actor = staff.scheduler
+        await pilot.press("f", *"save", "enter")
+        await _settle(pilot)
+        await pilot.press(*"mine", "enter")
+        await _settle(pilot)
+        await pilot.press("f", *"monday", "enter")
+        await _settle(pilot)
+        title = str(app.screen.query_one("#grid-title", Static).render())
+        notes = [n.message for n in app._notifications]
+    with sqlite_store.read() as session:
+        assert provider_lists(session) == {"Monday team": [engine.okafor, engine.ortega]}
+    assert "Saved the list 'Monday team' (2 providers)." in notes
+    assert any("may not" in n and "templates" in n for n in notes), notes
+    assert "List: Monday team (2 providers)" in title
 
 
 async def test_the_next_day_read_ahead_still_shows_what_changed_since(

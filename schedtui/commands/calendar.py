@@ -23,6 +23,7 @@ from schedtui.core.blocks import BlockRequest, add_block, home_zone, templates
 from schedtui.core.day_grid import DayGrid, row_label
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import GridView, read_view, saved_list
+from schedtui.core.provider_lists import provider_lists
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.template_form import change_from_form
 from schedtui.core.templates import (
@@ -54,7 +55,7 @@ def day(
     site: Annotated[str | None, typer.Option("--site", help="Site code.")] = None,
     specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
     saved: Annotated[
-        str | None, typer.Option("--list", help="A saved list of providers (provider_lists).")
+        str | None, typer.Option("--list", help="A saved list of providers (provider-lists show).")
     ] = None,
     provider: Annotated[
         list[int] | None, typer.Option("--provider", help="Provider id (repeat for several).")
@@ -71,7 +72,8 @@ def day(
     today = clinic_today(invocation.clock, settings().zone)
     chosen = tuple(provider or ())
     if saved is not None:
-        chosen += saved_list(settings().provider_lists, saved)
+        with opened.store.read() as session:
+            chosen += saved_list(provider_lists(session), saved)
     view = GridView(
         spoken_day(when, today), zoom, site, specialty, tuple(dict.fromkeys(chosen)), week
     )

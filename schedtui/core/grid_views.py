@@ -97,9 +97,9 @@ def record_look(
 
 
 def saved_list(lists: dict[str, list[int]], name: str) -> tuple[int, ...]:
-    """The providers of a saved list (the `provider_lists` setting), by name."""
+    """The providers of a saved list, by name."""
     if name not in lists:
-        known = ", ".join(sorted(lists)) or "none are set (provider_lists in the settings)"
+        known = ", ".join(sorted(lists)) or "none yet (schedtui provider-lists save)"
         raise BadInput(f"There is no saved list of providers '{name}'; saved lists: {known}.")
     return tuple(lists[name])
 

@@ -324,19 +324,21 @@ class CalendarScreen(CalendarSetup):
         """Whose columns: everyone working, a specialty, a saved list, or one provider."""
         if self.view is None:
             return
-        choices = provider_choices(self.specialties, self.sched_app.settings.provider_lists)
+        choices = provider_choices(self.specialties, self.lists)
         if self.grid is not None and self.grid.columns:
             place = self.grid.columns[self.grid_view().cursor[1]]
             choices[f"one:{place.provider_id}"] = f"Only {place.name}"
+            choices["save"] = "Save the columns shown as a list (supervisors)"
 
         def chosen(key: str | None) -> None:
             if key is None or self.view is None:
                 return
+            if key == "save":
+                self.save_columns()
+                return
             self.chosen_name = "" if key == "all" else choices[key]
             kind, _, value = key.partition(":")
-            ids = (
-                saved_list(self.sched_app.settings.provider_lists, value) if kind == "list" else ()
-            )
+            ids = saved_list(self.lists, value) if kind == "list" else ()
             self.chosen = (int(value),) if kind == "one" else ids
             specialty = value if kind == "specialty" else None
             self.show_view(

@@ -10,7 +10,9 @@ from textual import work
 
 from schedtui.core.blocks import templates
 from schedtui.core.day_grid import Column
+from schedtui.core.provider_lists import provider_lists, save_provider_list
 from schedtui.core.today import clinic_today
+from schedtui.screens.ask_line import AskLine
 from schedtui.screens.block_form import BlockForm
 from schedtui.screens.calendar_visits import CalendarVisits
 from schedtui.screens.closure_form import ClosureForm
@@ -88,6 +90,33 @@ class CalendarSetup(CalendarVisits):
                 self.refresh_grid()
 
         self.app.push_screen(TemplateForm(row, today), saved)
+
+    def save_columns(self) -> None:
+        """Save the providers shown as a list the whole clinic can choose (f)."""
+        grid = self.grid
+        if grid is None or not grid.columns:
+            return
+        ids = list(dict.fromkeys(c.provider_id for c in grid.columns))
+        names = ", ".join(dict.fromkeys(c.name for c in grid.columns if not c.day)) or "shown"
+
+        def named(name: str | None) -> None:
+            if name is not None:
+                self.save_list(name, ids)
+
+        question = f"Save the {len(ids)} providers shown ({names}) as a list named:"
+        self.app.push_screen(AskLine(question, "cardiology team, Tuesday walk-ins, ..."), named)
+
+    @work(thread=True, exit_on_error=False, description="Saving the list")
+    def save_list(self, name: str, ids: list[int]) -> None:
+        """Through core (supervisors; audited); the lists are read again."""
+        app = self.sched_app
+        assert app.actor is not None
+        saved = save_provider_list(app.store, app.actor, name, ids, now=app.clock.now())
+        with app.store.read() as session:
+            self.lists = provider_lists(session)
+        app.call_from_thread(
+            self.notify, f"Saved the list '{name.strip()}' ({len(saved)} providers)."
+        )
 
     def action_close_days(self) -> None:
         """Close the site under the cursor (or every site) from the day shown (supervisors)."""

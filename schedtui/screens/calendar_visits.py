@@ -19,6 +19,7 @@ from schedtui.core.calendar_booking import (
 )
 from schedtui.core.day_grid import Cell, Column, DayGrid
 from schedtui.core.directory import appointment_types, specialty_names
+from schedtui.core.provider_lists import provider_lists
 from schedtui.core.readback import ReadBack
 from schedtui.core.statuses import status_text
 from schedtui.screens.ask_line import AskLine
@@ -37,6 +38,8 @@ class CalendarVisits(CardScreen):
         self.grid: DayGrid | None = None
         self.types: dict[str, str] = {}
         self.specialties: dict[str, str] = {}
+        #: The clinic's saved lists of providers, by name.
+        self.lists: dict[str, list[int]] = {}
         #: A visit cut with `x`, to be pasted (moved) with `p`.
         self.cut: VisitToMove | None = None
 
@@ -126,6 +129,7 @@ class CalendarVisits(CardScreen):
         with self.sched_app.store.read() as session:
             self.types = {str(t["code"]): str(t["name"]) for t in appointment_types(session)}
             self.specialties = specialty_names(session)
+            self.lists = provider_lists(session)
 
     @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
     def hold_at(self, here: Here, moving: Moving | None = None) -> None:

@@ -91,6 +91,26 @@ class ProviderSite(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", primary_key=True)
 
 
+class ProviderList(SQLModel, table=True):
+    """A saved list of providers the calendar can show side by side ("cardiology team"),
+    shared by every scheduler of the clinic."""
+
+    __tablename__ = "provider_list"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class ProviderListMember(SQLModel, table=True):
+    """A provider on a saved list, in the list's order."""
+
+    __tablename__ = "provider_list_member"
+    list_id: int = Field(foreign_key="provider_list.id", primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", primary_key=True)
+    position: int = 0
+
+
 class ProviderSpecialty(SQLModel, table=True):
     """A specialty a provider practises."""
 
