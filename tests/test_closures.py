@@ -115,3 +115,25 @@ async def test_a_supervisor_closes_a_day_from_the_calendar(
     assert "Visits are booked on those days:" in warning and "E0003  Test, Pat3" in warning
     assert all(row[1] != "·" for row in grid)  # nothing open on a closed day
     assert any(row[1] == "● Test P FU" for row in grid)  # the visit still shows, to be moved
+
+
+async def test_a_scheduler_is_told_at_once_that_blocks_templates_and_closures_need_a_supervisor(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """b, e and H refuse before any form opens (each refusal audited)."""
+    app = _app(sqlite_store, clinic[1])  # a scheduler
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        screens = []
+        for key in ("b", "e", "H"):
+            await pilot.press(key)
+            await _settle(pilot)
+            screens.append(type(app.screen).__name__)
+        notes = [n.message for n in app._notifications]
+    with sqlite_store.read() as session:
+        refused = session.exec(
+            select(m.AuditEvent).where(m.AuditEvent.action == "permission-denied")
+        ).all()
+    assert screens == ["CalendarScreen"] * 3
+    assert sum("may not edit schedule templates" in n for n in notes) == 3
+    assert [r.entity for r in refused] == ["block", "template", "closure"]

@@ -4,12 +4,15 @@ provider's template (e) and close a site for a holiday (H). Each goes through co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import work
 
+from schedtui.core.access import Permission
 from schedtui.core.blocks import templates
 from schedtui.core.day_grid import Column
+from schedtui.core.guard import require
 from schedtui.core.provider_lists import provider_lists, save_provider_list
 from schedtui.core.today import clinic_today
 from schedtui.screens.ask_line import AskLine
@@ -32,6 +35,15 @@ def template_choice(row: dict[str, Any]) -> str:
 class CalendarSetup(CalendarVisits):
     """Blocks, templates and closures from the grid."""
 
+    @work(thread=True, exit_on_error=False, description="Checking your role")
+    def supervising(self, what: str, then: Callable[[], object]) -> None:
+        """Open a supervisor's form only for someone who may use it (a refusal is said
+        at once, and audited, rather than after filling the form in)."""
+        app = self.sched_app
+        assert app.actor is not None
+        require(app.store, app.actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what=what)
+        app.call_from_thread(then)
+
     def action_block(self) -> None:
         """Block the provider's time from the cell under the cursor."""
         spot = self._place()
@@ -44,7 +56,8 @@ class CalendarSetup(CalendarVisits):
                 self.notify(f"Block {block_id} added.")
                 self.refresh_grid()
 
-        self.app.push_screen(BlockForm(place.provider_id, place.name, start), added)
+        form = BlockForm(place.provider_id, place.name, start)
+        self.supervising("block", lambda: self.app.push_screen(form, added))
 
     def action_edit_template(self) -> None:
         """Edit the template of the provider under the cursor (supervisors)."""
@@ -55,6 +68,11 @@ class CalendarSetup(CalendarVisits):
     @work(thread=True, exit_on_error=False, description="Reading the templates")
     def read_templates(self, place: Column) -> None:
         """The provider's templates, then the one to edit (or a new one)."""
+        app = self.sched_app
+        assert app.actor is not None
+        require(
+            app.store, app.actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what="template"
+        )
         with self.sched_app.store.read() as session:
             rows = templates(session, place.provider_id)
         self.app.call_from_thread(self._choose_template, rows, place)
@@ -104,7 +122,8 @@ class CalendarSetup(CalendarVisits):
                 self.save_list(name, ids)
 
         question = f"Save the {len(ids)} providers shown ({names}) as a list named:"
-        self.app.push_screen(AskLine(question, "cardiology team, Tuesday walk-ins, ..."), named)
+        ask = AskLine(question, "cardiology team, Tuesday walk-ins, ...")
+        self.supervising("provider-list", lambda: self.app.push_screen(ask, named))
 
     @work(thread=True, exit_on_error=False, description="Saving the list")
     def save_list(self, name: str, ids: list[int]) -> None:
@@ -133,4 +152,5 @@ class CalendarSetup(CalendarVisits):
                 self.refresh_grid()
 
         today = clinic_today(app.clock, app.settings.zone)
-        self.app.push_screen(ClosureForm(site, day, today), added)
+        form = ClosureForm(site, day, today)
+        self.supervising("closure", lambda: self.app.push_screen(form, added))
