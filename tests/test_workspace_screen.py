@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.cli import caller_digits
+from schedtui.core import users
 from schedtui.core.access import Actor
 from schedtui.core.clock import FrozenClock
 from schedtui.core.errors import BadInput
@@ -124,3 +125,35 @@ def test_workspace_snapshot(sqlite_store: Store, staff: Staff, snap_compare: Any
     assert snap_compare(
         _app(sqlite_store, staff.scheduler, caller="garcia"), terminal_size=SIZE, run_before=look_up
     )
+
+
+async def test_a_long_panel_scrolls_from_the_keyboard_on_a_small_terminal(
+    seeded_store: Store,
+) -> None:
+    """At 80x24 a seeded patient's panel is longer than its space: Tab reaches the panel
+    and PgDn scrolls it."""
+    with seeded_store.read() as session:
+        scheduler = session.exec(select(m.User).where(col(m.User.role) == "scheduler")).first()
+        patient_id = session.exec(
+            select(m.Appointment.patient_id).order_by(col(m.Appointment.patient_id))
+        ).first()
+        assert scheduler is not None and patient_id is not None
+        mrn = session.get(m.Patient, patient_id).mrn  # type: ignore[union-attr]
+    app = _app(seeded_store, users.actor_of(scheduler), caller=mrn)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        panel = app.screen.query_one("#panel-scroll")
+        for _ in range(6):
+            if app.screen.focused is panel:
+                break
+            await pilot.press("tab")
+        assert app.screen.focused is panel
+        assert panel.max_scroll_y > 0  # longer than the panel
+        await pilot.press("pagedown")
+        await _settle(pilot)
+        scrolled = panel.scroll_y
+        await pilot.press("up")
+        await _settle(pilot)
+    assert scrolled > 0 and panel.scroll_y == scrolled - 1

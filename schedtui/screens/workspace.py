@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 from textual.worker import get_current_worker
@@ -67,6 +67,8 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen.-narrow.-patient-open #matches { display: none; }
     WorkspaceScreen.-short #call-bar { height: 4; }
     WorkspaceScreen #patient-side { width: 1fr; border-left: vkey $primary; }
+    WorkspaceScreen #panel-scroll { height: 1fr; }
+    WorkspaceScreen #panel-scroll:focus { background: $boost; }
     WorkspaceScreen #visits-title { height: 1; padding: 0 1; text-style: bold; }
     WorkspaceScreen #visits { height: auto; max-height: 9; }
     WorkspaceScreen #call-bar { height: 7; }
@@ -130,7 +132,8 @@ class WorkspaceScreen(WorkScreen[None]):
                 table: DataTable[Text] = DataTable(id="match-rows", cursor_type="row")
                 yield table
             with Vertical(id="patient-side"):
-                yield PatientPanelView(id="panel")
+                with VerticalScroll(id="panel-scroll"):  # Tab reaches it; arrows scroll
+                    yield PatientPanelView(id="panel")
                 yield Static("", id="visits-title", markup=False)
                 yield VisitTable(id="visits")
         with Horizontal(id="call-bar"):

@@ -64,7 +64,7 @@ class PatientPanelView(Static):
     """Shows one `PatientPanel` (nothing until one is handed down)."""
 
     DEFAULT_CSS = """
-    PatientPanelView { height: 1fr; padding: 0 1; overflow-y: auto; }
+    PatientPanelView { height: auto; padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
