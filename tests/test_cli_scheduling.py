@@ -64,6 +64,8 @@ def test_find_then_book_then_list(capsys: pytest.CaptureFixture[str], db: str) -
     code, out, err = _cli(
         capsys,
         "book",
+        "--override-reason",
+        "self-pay",
         "--patient",
         "E0001",
         "--provider",
@@ -100,6 +102,8 @@ def test_a_time_without_zone_is_read_in_the_sites_zone(
     code, out, err = _cli(
         capsys,
         "book",
+        "--override-reason",
+        "self-pay",
         "--patient",
         "E0002",
         "--provider",
@@ -151,6 +155,8 @@ def test_cancel_reschedule_and_status(capsys: pytest.CaptureFixture[str], db: st
     _, out, _ = _cli(
         capsys,
         "book",
+        "--override-reason",
+        "self-pay",
         "--patient",
         "E0001",
         "--provider",
@@ -228,6 +234,7 @@ def test_patients_show_is_the_panel_and_an_audited_view(
     slots = _json(capsys, "slots", "find", "--type", "FU", "--after", "2026-03-09", "--db", db)
     assert isinstance(slots, list)
     booked = ["--provider", str(slots[0]["provider_id"]), "--start", slots[0]["start"]]
+    booked += ["--override-reason", "self-pay"]
     assert _cli(capsys, "book", "--patient", "E0001", *booked, "--type", "FU", "--db", db)[0] == 0
     panel = _json(capsys, "patients", "show", "E0001", "--db", db)
     assert isinstance(panel, dict)
@@ -313,3 +320,25 @@ def test_patients_add_names_the_bad_option_and_adds_nobody(
     assert code == 2 and err.startswith("schedtui: ") and message in err, err
     assert "Traceback" not in err
     assert _patients(db) == before
+
+
+def test_booking_despite_open_insurance_items_needs_a_reason(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    """As on the booking screen: no coverage on file is an open item; without a reason
+    nothing is booked, with one the reason and the items go into the audit."""
+    when = ["--patient", "E0002", "--provider", "1", "--start", "2026-03-09T09:00-04:00"]
+    code, _, err = _cli(capsys, "book", *when, "--type", "FU", "--db", db)
+    assert code == 2 and err.count("\n") == 1
+    assert "The reason for booking despite open insurance items is required: Coverage:" in err
+    assert "Book anyway with --override-reason TEXT." in err
+    assert _json(capsys, "appointments", "list", "--db", db) == []
+    code, _, err = _cli(
+        capsys, "book", *when, "--type", "FU", "--override-reason", "self-pay", "--db", db
+    )
+    assert code == 0 and "Booked despite: Coverage: none on file" in err
+    rows = _json(capsys, "audit", "show", "--patient", "E0002", "--db", db)
+    assert isinstance(rows, list)
+    [created] = [row for row in rows if row["action"] == "create"]
+    override = json.loads(created["detail"])["insurance_override"]
+    assert override["reason"] == "self-pay" and override["open_items"][0].startswith("Coverage")

@@ -20,7 +20,7 @@ from schedtui.commands.common import (
 )
 from schedtui.core import directory
 from schedtui.core.access_kpis import third_next_available
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.booking import BookingRequest, OpenItemsNeedReason, book
 from schedtui.core.checklist import Proposal, booking_warnings
 from schedtui.core.errors import BadInput
 from schedtui.core.slots import SlotRequest, find_open_slots
@@ -122,38 +122,40 @@ def book_command(
     note: Annotated[str, typer.Option(help="Reason for the visit.")] = "",
     overbook: Annotated[bool, typer.Option("--overbook", help="Book over a taken slot.")] = False,
     reason: Annotated[str, typer.Option(help="Why the overbooking (required with it).")] = "",
+    override_reason: Annotated[
+        str,
+        typer.Option(
+            help="Why book despite open insurance items (required when there are any; "
+            "kept in the audit), e.g. 'self-pay'."
+        ),
+    ] = "",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Book an appointment (through the same checks as every booking); print its id."""
+    """Book an appointment (through the same checks as every booking); print its id.
+    Open insurance items (no coverage, no authorization...) need --override-reason, as
+    they need a reason on the booking screen."""
     invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
         zone = directory.zone_for(session, provider, site)
-    request = BookingRequest(
-        patient_id,
-        provider,
-        type_code,
-        parse_moment(start, "--start", zone),
-        site,
-        mode,
-        note,
-        overbook,
-        reason,
-    )
+    moment = parse_moment(start, "--start", zone)
     now = invocation.clock.now()
-    appointment_id = book(opened.store, actor, request, now=now)
     with opened.store.read() as session:
-        warnings = booking_warnings(
-            session,
-            Proposal(
-                patient_id, type_code, provider, request.start.astimezone(ZoneInfo(zone)).date()
-            ),
-            now=now,
-            settings=settings(),
+        proposal = Proposal(
+            patient_id, type_code, provider, moment.astimezone(ZoneInfo(zone)).date()
         )
+        warnings = booking_warnings(session, proposal, now=now, settings=settings())
+    request = BookingRequest(
+        patient_id, provider, type_code, moment, site, mode, note, overbook, reason,
+        open_items=tuple(warnings), override_reason=override_reason,
+    )  # fmt: skip
+    try:
+        appointment_id = book(opened.store, actor, request, now=now)
+    except OpenItemsNeedReason as wrong:
+        raise BadInput(f"{wrong}. Book anyway with --override-reason TEXT.") from None
     for warning in warnings:
-        typer.echo(f"Warning: {warning}", err=True)
+        typer.echo(f"Booked despite: {warning}", err=True)
     if as_json:
         print_json({"id": appointment_id, "warnings": warnings})
     else:

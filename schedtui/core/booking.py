@@ -48,6 +48,10 @@ class BookingRequest:
     override_reason: str = ""
 
 
+class OpenItemsNeedReason(BadInput):
+    """Insurance items are open and no (fit) reason was given for booking anyway."""
+
+
 def insurance_override(open_items: tuple[str, ...], reason: str) -> dict[str, Any]:
     """What the audit row keeps of an insurance override (nothing when none was needed);
     open items without a reason are refused."""
@@ -56,7 +60,7 @@ def insurance_override(open_items: tuple[str, ...], reason: str) -> dict[str, An
     reason = reason.strip()
     problem = "is required" if not reason else text_problem(reason, VISIT_REASON_LIMIT)
     if problem:
-        raise BadInput(
+        raise OpenItemsNeedReason(
             f"The reason for booking despite open insurance items {problem}: "
             + "; ".join(open_items)
         )
@@ -287,10 +291,11 @@ def insert_booking(
 def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) -> int:
     """Book an appointment; return its id. Refusals name every reason."""
     require(store, actor, Permission.BOOK, now=now, what="appointment")
-    override = insurance_override(request.open_items, request.override_reason)
 
     def work(session: Session) -> int:
         appointment = insert_booking(session, actor, request, now=now)
+        # after the time's own checks, so those are named first; a refusal rolls back
+        override = insurance_override(request.open_items, request.override_reason)
         record_booking(
             session, actor, appointment, now, overbooked=appointment.overbooked, **override
         )
