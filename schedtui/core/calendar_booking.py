@@ -4,11 +4,12 @@ the engine like any booking; and the visit cut on the calendar to be moved."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.booking import (
     VISIT_REASON_LIMIT,
@@ -23,6 +24,7 @@ from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot
 from schedtui.core.statuses import MOVABLE
 from schedtui.core.text import text_problem
+from schedtui.core.waitlist import OpenTime, offers_for
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings
@@ -129,3 +131,60 @@ def visit_to_move(store: Store, appointment_id: int) -> VisitToMove:
     return VisitToMove(
         appointment_id, visit.patient_id, kind.code, f"{local:%a %m/%d/%Y %I:%M %p %Z}"
     )
+
+
+@dataclass(frozen=True)
+class WaitlistOffer:
+    """A waitlist patient who fits a time on the calendar, as the picker shows them."""
+
+    entry_id: int
+    patient: str
+    type_code: str
+    priority: int
+    waited_days: int
+    why: tuple[str, ...]
+
+
+def waitlist_offers(
+    store: Store,
+    actor: Actor,
+    provider_id: int,
+    site_code: str,
+    span: tuple[datetime, datetime],
+    *,
+    now: datetime,
+) -> tuple[OpenTime, list[WaitlistOffer]]:
+    """Who on the waitlist could take this open time, most urgent and longest waiting
+    first (permission-checked; looking is audited, as it shows patients' names)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
+    with store.read() as session:
+        site = session.exec(select(m.Site).where(col(m.Site.code) == site_code)).one()
+        assert site.id is not None
+        opened = OpenTime(provider_id, site.id, span[0].astimezone(UTC), span[1].astimezone(UTC))
+        offers = offers_for(session, opened, now=now)
+        ids = [o.patient_id for o in offers]
+        names = {
+            p.id: f"{p.last_name}, {p.first_name}"
+            for p in session.exec(select(m.Patient).where(col(m.Patient.id).in_(ids)))
+        }
+    audit.append(
+        store, actor=actor, action="view", now=now, entity="waitlist",
+        detail={"offers_for": {"provider_id": provider_id, "start": opened.start.isoformat()},
+                "entries": [o.entry_id for o in offers]},
+    )  # fmt: skip
+    return opened, [
+        WaitlistOffer(
+            o.entry_id, names[o.patient_id], o.type_code, o.priority, o.waited_days, o.why
+        )
+        for o in offers
+    ]
+
+
+def waitlist_fits(store: Store, appointment_id: int, *, now: datetime) -> int:
+    """How many waitlist patients could take the time a cancelled visit freed."""
+    with store.read() as session:
+        visit = session.get(m.Appointment, appointment_id)
+        if visit is None:
+            return 0
+        freed = OpenTime(visit.provider_id, visit.site_id, visit.start, visit.end)
+        return len(offers_for(session, freed, now=now))

@@ -80,6 +80,15 @@ class DayGrid:
         """The cell at (row, column); off when nothing is there."""
         return self.cells.get((row, column), OFF)
 
+    def open_run(self, row: int, column: int) -> tuple[datetime, datetime]:
+        """The open time from (row, column) down to the next thing in that column."""
+        last = row
+        while last + 1 < len(self.rows) and self.cell(last + 1, column).kind == "open":
+            last += 1
+        place = self.columns[column]
+        end = place.moment(self, last).astimezone(UTC) + timedelta(minutes=self.zoom)
+        return place.moment(self, row), end
+
     def to_json(self) -> dict[str, Any]:
         """The grid for supervisors' scripts."""
         return {

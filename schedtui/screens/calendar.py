@@ -81,6 +81,7 @@ class CalendarScreen(CalendarSetup):
         Binding("H", "close_days", "Holiday", id="calendar.holiday"),
         Binding("p", "paste", "Paste here", id="calendar.paste"),
         Binding("o", "double_book", "Double-book", id="calendar.double_book"),
+        Binding("W", "waitlist", "Waitlist", id="calendar.waitlist"),
         Binding("escape", "close", "Back", id="calendar.close"),
     ]
 

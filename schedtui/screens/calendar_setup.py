@@ -17,7 +17,7 @@ from schedtui.core.provider_lists import provider_lists, save_provider_list
 from schedtui.core.today import clinic_today
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.block_form import BlockForm
-from schedtui.screens.calendar_visits import CalendarVisits
+from schedtui.screens.calendar_waitlist import CalendarWaitlist
 from schedtui.screens.closure_form import ClosureForm
 from schedtui.screens.reasons import ChoicePicker
 from schedtui.screens.template_form import TemplateForm, new_template_row
@@ -32,7 +32,7 @@ def template_choice(row: dict[str, Any]) -> str:
     )
 
 
-class CalendarSetup(CalendarVisits):
+class CalendarSetup(CalendarWaitlist):
     """Blocks, templates and closures from the grid."""
 
     @work(thread=True, exit_on_error=False, description="Checking your role")

@@ -16,6 +16,7 @@ from schedtui.core.calendar_booking import (
     hold_here,
     overbook_here,
     visit_to_move,
+    waitlist_fits,
 )
 from schedtui.core.day_grid import Cell, Column, DayGrid
 from schedtui.core.directory import appointment_types, specialty_names
@@ -206,7 +207,11 @@ class CalendarVisits(CardScreen):
         late = cancel(
             app.store, app.actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
         )
-        app.call_from_thread(self.notify, "Cancelled" + (" (late)." if late else "."))
+        said = "Cancelled" + (" (late)." if late else ".")
+        if fits := waitlist_fits(app.store, appointment_id, now=app.clock.now()):
+            who = "patient fits" if fits == 1 else "patients fit"
+            said += f" {fits} waitlist {who} the freed time: W there offers it."
+        app.call_from_thread(self.notify, said)
         app.call_from_thread(self.refresh_grid)
 
     def action_cut(self) -> None:
