@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from schedtui.app import SchedApp, create_app
 from schedtui.core.booking import BookingRequest, book
 from schedtui.core.clock import FrozenClock
 from schedtui.core.session import SessionStart
+from schedtui.core.waitlist import WaitlistRequest, add_to_waitlist
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import BookingScreen, ConfirmScreen
@@ -239,6 +240,25 @@ async def test_cancel_from_the_panel_asks_why_in_plain_words(
     assert not row.late_cancel  # Friday noon for Monday 9:00 is more than 24 hours ahead
     assert "Cancelled Mon 03/09/2026 09:00 AM EDT." in notes
     assert title == "No upcoming visits (Ctrl+B books one)"
+
+
+async def test_cancelling_from_the_panel_says_who_on_the_waitlist_fits(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _booked_for_pat3(sqlite_store, engine, staff)
+    wish = WaitlistRequest(engine.patients[5], "FU", date(2026, 3, 6), provider_id=engine.okafor)
+    add_to_waitlist(sqlite_store, staff.supervisor, wish, now=NOW)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_visits(pilot)
+        await pilot.press("c", *"transport", "enter")
+        await _settle(pilot)
+        notes = [n.message for n in app._notifications]
+    assert (
+        "Cancelled Mon 03/09/2026 09:00 AM EDT. 1 waitlist patient fits the freed time: "
+        "W on the calendar (F10) offers it." in notes
+    )
 
 
 async def test_escape_in_the_reason_picker_keeps_the_visit(

@@ -57,7 +57,7 @@ async def test_a_cancellation_is_offered_to_the_waitlist_from_the_grid(
     assert "Put the cursor on open time to offer it to the waitlist." in notes
     assert any(
         n.startswith("Cancelled")
-        and "1 waitlist patient fits the freed time: W there offers it." in n
+        and "1 waitlist patient fits the freed time: W on the calendar (F10) offers it." in n
         for n in notes
     ), notes
     assert len(offered) == 1 and offered[0].startswith("Test, Pat4 · FU · priority 3")

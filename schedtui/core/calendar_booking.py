@@ -180,6 +180,16 @@ def waitlist_offers(
     ]
 
 
+def waitlist_note(store: Store, appointment_id: int, *, now: datetime) -> str:
+    """After a cancellation: how many waitlist patients could take the freed time
+    (empty when nobody could), said the same way wherever the visit was cancelled."""
+    fits = waitlist_fits(store, appointment_id, now=now)
+    if not fits:
+        return ""
+    who = "patient fits" if fits == 1 else "patients fit"
+    return f" {fits} waitlist {who} the freed time: W on the calendar (F10) offers it."
+
+
 def waitlist_fits(store: Store, appointment_id: int, *, now: datetime) -> int:
     """How many waitlist patients could take the time a cancelled visit freed."""
     with store.read() as session:

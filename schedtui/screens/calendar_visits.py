@@ -16,7 +16,7 @@ from schedtui.core.calendar_booking import (
     hold_here,
     overbook_here,
     visit_to_move,
-    waitlist_fits,
+    waitlist_note,
 )
 from schedtui.core.day_grid import Cell, Column, DayGrid
 from schedtui.core.directory import appointment_types, specialty_names
@@ -208,9 +208,7 @@ class CalendarVisits(CardScreen):
             app.store, app.actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
         )
         said = "Cancelled" + (" (late)." if late else ".")
-        if fits := waitlist_fits(app.store, appointment_id, now=app.clock.now()):
-            who = "patient fits" if fits == 1 else "patients fit"
-            said += f" {fits} waitlist {who} the freed time: W there offers it."
+        said += waitlist_note(app.store, appointment_id, now=app.clock.now())
         app.call_from_thread(self.notify, said)
         app.call_from_thread(self.refresh_grid)
 

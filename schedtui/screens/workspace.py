@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 from textual.worker import get_current_worker
 
 from schedtui.core.appointment_changes import cancel
+from schedtui.core.calendar_booking import waitlist_note
 from schedtui.core.call_notes import finish_note, open_drafts, save_draft, start_note
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
@@ -449,6 +450,7 @@ class WorkspaceScreen(WorkScreen[None]):
             settings=app.settings,
         )
         said = f"Cancelled {visit_when(visit)}" + (" (a late cancellation)." if late else ".")
+        said += waitlist_note(app.store, visit.appointment_id, now=app.clock.now())
         self.app.call_from_thread(setattr, self, "appointment_id", visit.appointment_id)
         self.app.call_from_thread(self.notify, said)
         if patient_id is not None:
