@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time
-from typing import Annotated, Protocol
+from datetime import time
+from typing import Annotated
 
 import typer
 
@@ -20,6 +20,7 @@ from schedtui.commands.common import (
     signed_in,
 )
 from schedtui.core.blocks import BlockRequest, add_block, home_zone, templates
+from schedtui.core.call_list import InTheWay
 from schedtui.core.day_grid import DayGrid, row_label
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import GridView, read_view, saved_list
@@ -145,23 +146,10 @@ def block_add(
     )  # fmt: skip
 
 
-class VisitInTheWay(Protocol):
-    """A booked visit a block or closure would leave: the patient to call."""
-
-    @property
-    def appointment_id(self) -> int: ...
-    @property
-    def mrn(self) -> str: ...
-    @property
-    def patient(self) -> str: ...
-    @property
-    def local_start(self) -> datetime: ...
-
-
 def report_in_the_way(
     names: tuple[str, str, str],
     added: int | None,
-    visits: Sequence[VisitInTheWay],
+    visits: Sequence[InTheWay],
     why_not: str,
     *,
     as_json: bool,
@@ -181,15 +169,10 @@ def report_in_the_way(
         raise typer.Exit(3)
 
 
-def _say_in_the_way(
-    what: str, added: int | None, visits: Iterable[VisitInTheWay], why_not: str
-) -> None:
+def _say_in_the_way(what: str, added: int | None, visits: Iterable[InTheWay], why_not: str) -> None:
     """Added (and the patients to call), or not added yet and why (on stderr)."""
     lines = [
-        printable(
-            f"  {v.local_start:%a %m/%d/%Y %H:%M %Z}  {v.mrn}  {v.patient}"
-            f"  (appointment {v.appointment_id})"
-        )
+        printable(f"  {v.when}  {v.mrn}  {v.patient}  (appointment {v.appointment_id})")
         for v in visits
     ]
     if added is None:

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.call_list import put_on_call_list
+from schedtui.core.call_list import InTheWay, put_on_call_list
 from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
 from schedtui.core.statuses import NOT_YET_SEEN
@@ -42,16 +42,6 @@ class BlockRequest:
     reason: str = ""
     rrule: str | None = None
     repeat_until: date | None = None
-
-
-@dataclass(frozen=True)
-class InTheWay:
-    """A booked visit the block would cover: the patient to call."""
-
-    appointment_id: int
-    mrn: str
-    patient: str
-    local_start: datetime
 
 
 @dataclass(frozen=True)
@@ -96,7 +86,7 @@ def _in_the_way(
         .order_by(col(m.Appointment.start))
     ).all()
     return [
-        InTheWay(a.id or 0, p.mrn, f"{p.last_name}, {p.first_name}", a.start.astimezone(zone))
+        InTheWay.of(a, p, zone)
         for a, p in rows
         if any(a.start < end and a.end > start for start, end in spans)
     ]
@@ -134,7 +124,7 @@ def add_block(
         assert block.id is not None
         stranded = [visit.appointment_id for visit in in_the_way]
         _record(session, actor, block, stranded, now)
-        visits = ((v.appointment_id, f"{v.local_start:%a %m/%d/%Y %H:%M %Z}") for v in in_the_way)
+        visits = ((v.appointment_id, v.when) for v in in_the_way)
         why = f"the provider's time is blocked ({block.kind})"
         put_on_call_list(session, actor, visits, why, now=now, today=now.astimezone(zone).date())
         return BlockResult(block.id, in_the_way)

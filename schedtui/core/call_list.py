@@ -5,7 +5,8 @@ line, linked to the visit, with a note saying why. The waitlist is the callers' 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session
 
@@ -14,6 +15,27 @@ from schedtui.data import models as m
 
 #: Waitlist priority of a patient whose visit was stranded (the highest).
 STRANDED_PRIORITY = 10
+
+
+@dataclass(frozen=True)
+class InTheWay:
+    """A booked visit a block or a closure would leave stranded: the patient to call."""
+
+    appointment_id: int
+    mrn: str
+    patient: str
+    local_start: datetime  # in the visit's site time
+
+    @classmethod
+    def of(cls, visit: m.Appointment, patient: m.Patient, zone: tzinfo) -> InTheWay:
+        """The visit of the patient, its start read in `zone` (its site's)."""
+        name = f"{patient.last_name}, {patient.first_name}"
+        return cls(visit.id or 0, patient.mrn, name, visit.start.astimezone(zone))
+
+    @property
+    def when(self) -> str:
+        """When it is, as the site reads it: "Mon 03/09/2026 09:00 EDT"."""
+        return f"{self.local_start:%a %m/%d/%Y %H:%M %Z}"
 
 
 def put_on_call_list(

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.call_list import put_on_call_list
+from schedtui.core.call_list import InTheWay, put_on_call_list
 from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
 from schedtui.core.spoken_dates import spoken_day
@@ -41,21 +41,11 @@ class ClosureRequest:
 
 
 @dataclass(frozen=True)
-class VisitOnClosedDay:
-    """A booked visit on a day the closure takes: the patient to call."""
-
-    appointment_id: int
-    mrn: str
-    patient: str
-    local_start: datetime
-
-
-@dataclass(frozen=True)
 class ClosureResult:
     """The new closure's id (None while it waits for confirmation) and the visits in it."""
 
     closure_id: int | None
-    in_the_way: tuple[VisitOnClosedDay, ...]
+    in_the_way: tuple[InTheWay, ...]
 
 
 def _checked(request: ClosureRequest) -> None:
@@ -80,9 +70,7 @@ def _sites(session: Session, code: str | None) -> list[m.Site]:
     return chosen
 
 
-def _in_the_way(
-    session: Session, sites: list[m.Site], first: date, last: date
-) -> list[VisitOnClosedDay]:
+def _in_the_way(session: Session, sites: list[m.Site], first: date, last: date) -> list[InTheWay]:
     zones = {s.id: ZoneInfo(s.timezone) for s in sites}
     rows = session.exec(
         select(m.Appointment, m.Patient)
@@ -93,11 +81,8 @@ def _in_the_way(
         .where(col(m.Appointment.start) < datetime.combine(last + timedelta(days=2), time(), UTC))
         .order_by(col(m.Appointment.start))
     ).all()
-    return [
-        VisitOnClosedDay(a.id or 0, p.mrn, f"{p.last_name}, {p.first_name}", local)
-        for a, p in rows
-        if first <= (local := a.start.astimezone(zones[a.site_id])).date() <= last
-    ]
+    visits = (InTheWay.of(a, p, zones[a.site_id]) for a, p in rows)
+    return [v for v in visits if first <= v.local_start.date() <= last]
 
 
 def add_closure(
@@ -123,7 +108,7 @@ def add_closure(
         session.add(closure)
         session.flush()
         _record(session, actor, closure, "create", [v.appointment_id for v in in_the_way], now)
-        visits = ((v.appointment_id, f"{v.local_start:%a %m/%d/%Y %H:%M %Z}") for v in in_the_way)
+        visits = ((v.appointment_id, v.when) for v in in_the_way)
         why = f"the site is closed ({closure.name})"
         today = now.astimezone(ZoneInfo(sites[0].timezone)).date()
         put_on_call_list(session, actor, visits, why, now=now, today=today)

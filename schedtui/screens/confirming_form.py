@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from schedtui.core.call_list import InTheWay
 from schedtui.core.errors import FieldErrors
 from schedtui.core.text import printable
 from schedtui.screens.base import report_failure, typed_app
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from schedtui.app import SchedApp
 
 
-def in_the_way_lines(visits: Iterable[Any]) -> list[str]:
+def in_the_way_lines(visits: Iterable[InTheWay]) -> list[str]:
     """Each visit in the way: when (in its site's time), MRN, patient."""
     return [f"  {v.local_start:%a %m/%d %H:%M}  {v.mrn}  {v.patient}" for v in visits]
 
