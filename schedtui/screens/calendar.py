@@ -364,7 +364,7 @@ class CalendarScreen(CalendarSetup):
         if cell.appointment_id is not None:
             self.load_card(cell.appointment_id)
         elif cell.kind == "open":
-            self.book_here(event.row, event.column)
+            self.book_here()  # the cursor is on the cell chosen
 
     def action_close(self) -> None:
         """Close the details, or go back."""

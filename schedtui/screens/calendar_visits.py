@@ -56,17 +56,17 @@ class CalendarVisits(CardScreen):
         """Read the grid again after a change made here."""
         raise NotImplementedError
 
-    def book_here(self, row: int, column: int) -> None:
-        """Book the caller (open in the workspace) at this time: type, hold, read-back."""
-        caller = self.sched_app.caller
-        if caller is None or self.grid is None:
+    def book_here(self) -> None:
+        """Book the caller (open in the workspace) at the time under the cursor: type,
+        hold, read-back."""
+        caller, spot = self.sched_app.caller, self._place()
+        if caller is None or spot is None:
             self.notify(
                 "Open the caller in the workspace (F4) first, then book here.",
                 severity="warning",
             )
             return
-        place = self.grid.columns[column]
-        start = place.moment(self.grid, row)
+        place, start = spot
         question = f"Book {caller[1]} with {place.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
 
         def typed(code: str | None) -> None:
