@@ -31,7 +31,7 @@ from schedtui.core.grid_views import (
     saved_list,
 )
 from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.today import clinic_today, site_codes
+from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.data.change_feed import listen_for_changes
 from schedtui.screens.calendar_setup import CalendarSetup
@@ -103,7 +103,6 @@ class CalendarScreen(CalendarSetup):
         self.spot = spot
         self.stop_listening = threading.Event()
         self.view: GridView | None = None
-        self.sites: list[str] = []
         self.seen = -1
         #: The providers chosen for the day view (kept while a week is shown), and what
         #: the choice is called in the title.
@@ -154,9 +153,6 @@ class CalendarScreen(CalendarSetup):
         self.post_message(self.Loaded(view, grid, seen, live))
         if record:  # audited once drawn: writing the trail does not hold up the screen
             record_look(app.store, app.actor, view, grid, now=now)
-        if not self.sites:
-            with app.store.read() as session:
-                self.sites = site_codes(session)
 
     @work(thread=True, exclusive=True, group="ahead", exit_on_error=False, description="Ahead")
     def read_ahead(self, view: GridView, seen: int) -> None:

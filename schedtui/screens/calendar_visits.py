@@ -23,6 +23,7 @@ from schedtui.core.directory import appointment_types, specialty_names
 from schedtui.core.provider_lists import provider_lists
 from schedtui.core.readback import ReadBack
 from schedtui.core.statuses import status_text
+from schedtui.core.today import site_codes
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
@@ -39,6 +40,7 @@ class CalendarVisits(CardScreen):
         self.grid: DayGrid | None = None
         self.types: dict[str, str] = {}
         self.specialties: dict[str, str] = {}
+        self.sites: list[str] = []
         #: The clinic's saved lists of providers, by name.
         self.lists: dict[str, list[int]] = {}
         #: A visit cut with `x`, to be pasted (moved) with `p`.
@@ -126,10 +128,12 @@ class CalendarVisits(CardScreen):
 
     @work(thread=True, exit_on_error=False, description="Reading the visit types")
     def load_types(self) -> None:
-        """The visit types (for booking here) and specialties (for choosing columns)."""
+        """The clinic's reference lists: visit types (for booking here), specialties,
+        sites and saved lists (for choosing columns)."""
         with self.sched_app.store.read() as session:
             self.types = {str(t["code"]): str(t["name"]) for t in appointment_types(session)}
             self.specialties = specialty_names(session)
+            self.sites = site_codes(session)
             self.lists = provider_lists(session)
 
     @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
