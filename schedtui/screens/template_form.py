@@ -9,15 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
-from textual.worker import Worker
 
-from schedtui.core.errors import FieldErrors
 from schedtui.core.template_form import TEMPLATE_FIELDS, change_from_form, form_values
 from schedtui.core.templates import (
     PREVIEW_WEEKS,
@@ -26,9 +20,7 @@ from schedtui.core.templates import (
     add_template,
     change_template,
 )
-from schedtui.core.text import printable
-from schedtui.screens.base import report_failure, typed_app
-from schedtui.widgets.field_form import field_rows, show_errors, typed_values
+from schedtui.screens.fields_modal import FieldsModal
 
 
 def new_template_row(provider_id: int, name: str, site: str, today: date) -> dict[str, Any]:
@@ -56,52 +48,40 @@ def preview_lines(preview: Preview) -> list[str]:
     return lines
 
 
-class TemplateForm(ModalScreen[bool | None]):
+class TemplateForm(FieldsModal[bool | None]):
     """The template's fields and what the change would do."""
 
     DEFAULT_CSS = """
-    TemplateForm { align: center middle; }
-    TemplateForm #template-form { width: 90; max-width: 100%; height: auto; max-height: 95%;
-                                  border: thick $warning; background: $surface; padding: 0 2; }
-    TemplateForm .error { color: $error; height: auto; }
-    TemplateForm #template-preview { color: $text-muted; height: auto; margin-top: 1; }
+    TemplateForm .form-box { width: 90; max-height: 95%; }
+    TemplateForm #template-preview { color: $text-muted; margin-top: 1; }
     TemplateForm #template-preview.stranding { color: $warning; }
-    TemplateForm Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    TemplateForm Input:focus { background: $primary 40%; }
     """
     BINDINGS = [
         Binding("ctrl+r", "preview", "Preview", id="template.preview"),
         Binding("ctrl+s", "save", "Save", id="template.save"),
         Binding("escape", "cancel", "Cancel", id="template.cancel"),
     ]
+    FORM = "template"
+    FIELDS = TEMPLATE_FIELDS
+    NOTE = "preview"
+    NOTE_ON_TOP = False
 
     def __init__(self, row: dict[str, Any], today: date) -> None:
-        super().__init__()
+        which = f"Template {row['id']}" if row["id"] else "A new template"
+        super().__init__(
+            f"{which} of {row['provider']}",
+            form_values(row),
+            "Ctrl+R previews the coming weeks; Ctrl+S saves.",
+        )
         self.row, self.today = row, today
         #: The change the scheduler was told strands visits: saving it again confirms.
         self.armed: TemplateChange | None = None
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="template-form"):
-            which = f"Template {self.row['id']}" if self.row["id"] else "A new template"
-            yield Static(printable(f"{which} of {self.row['provider']}"), markup=False)
-            yield from field_rows("template", TEMPLATE_FIELDS, form_values(self.row))
-            yield Static(
-                "Ctrl+R previews the coming weeks; Ctrl+S saves.",
-                id="template-preview",
-                markup=False,
-            )
-
-    def on_mount(self) -> None:
-        self.query_one("#template-days", Input).focus()
-
     def _change(self) -> TemplateChange | None:
-        typed = typed_values(self, "template", (name for name, _ in TEMPLATE_FIELDS))
-        try:
-            return change_from_form(typed, self.today)
-        except FieldErrors as wrong:
-            show_errors(self, "template", wrong.errors)
-            return None
+        change: TemplateChange | None = self.read_fields(
+            lambda typed: change_from_form(typed, self.today)
+        )
+        return change
 
     def action_preview(self) -> None:
         """What the change would do, saving nothing."""
@@ -116,7 +96,7 @@ class TemplateForm(ModalScreen[bool | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, description="Checking the change")
     def run_change(self, change: TemplateChange, save: bool, confirm: bool) -> None:
         """Through core: permission, checks, preview; saved with audit and event."""
-        app = typed_app(self)
+        app = self.sched_app
         assert app.actor is not None
         now, today = app.clock.now(), self.today
         if self.row["id"] is None:
@@ -141,14 +121,5 @@ class TemplateForm(ModalScreen[bool | None]):
             lines.append(
                 "Ctrl+S again saves it anyway and puts them on the waitlist; Esc leaves it."
             )
-        shown = self.query_one("#template-preview", Static)
-        shown.update("\n".join(map(printable, lines)))
-        shown.set_class(bool(preview.stranded), "stranding")
-
-    @on(Worker.StateChanged)
-    def _failed(self, event: Worker.StateChanged) -> None:
-        report_failure(self, event)
-
-    def action_cancel(self) -> None:
-        """Change nothing."""
-        self.dismiss(None)
+        self.say(lines)
+        self.query_one("#template-preview").set_class(bool(preview.stranded), "stranding")

@@ -1,0 +1,99 @@
+"""What the calendar's supervisor forms share (blocks, closures, templates): a box of
+labelled fields with a note line, the fields read and checked where they are wrong, a
+worker's refusal shown as a message, and Esc that changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.worker import Worker
+
+from schedtui.core.errors import FieldErrors
+from schedtui.core.text import printable
+from schedtui.screens.base import report_failure, typed_app
+from schedtui.widgets.field_form import field_rows, show_errors, typed_values
+
+if TYPE_CHECKING:
+    from schedtui.app import SchedApp
+
+ResultType = TypeVar("ResultType")
+
+
+class FieldsModal(ModalScreen[ResultType]):
+    """Subclasses name the form (`FORM`, the id prefix) and its `FIELDS`; the note line
+    `#FORM-NOTE` sits above the fields or below them."""
+
+    DEFAULT_CSS = """
+    FieldsModal { align: center middle; }
+    FieldsModal .form-box { width: 72; max-width: 100%; height: auto; max-height: 90%;
+                            border: thick $warning; background: $surface; padding: 0 2; }
+    FieldsModal .error { color: $error; height: auto; }
+    FieldsModal .form-note { height: auto; }
+    FieldsModal Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    FieldsModal Input:focus { background: $primary 40%; }
+    """
+    FORM: ClassVar[str] = "form"
+    FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: The note line's id after the prefix, and whether it sits above the fields.
+    NOTE: ClassVar[str] = "note"
+    NOTE_ON_TOP: ClassVar[bool] = True
+
+    def __init__(self, title: str, prefill: dict[str, str], note: str = "") -> None:
+        super().__init__()
+        self.title_text, self.prefill, self.note_text = title, prefill, note
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id=f"{self.FORM}-form", classes="form-box"):
+            yield Static(printable(self.title_text), markup=False)
+            note = Static(
+                self.note_text, id=f"{self.FORM}-{self.NOTE}", classes="form-note", markup=False
+            )
+            note.display = bool(self.note_text)
+            yield from self._around(note)
+
+    def _around(self, note: Static) -> Iterator[Widget]:
+        fields = field_rows(self.FORM, self.FIELDS, self.prefill)
+        if self.NOTE_ON_TOP:
+            yield note
+        yield from fields
+        if not self.NOTE_ON_TOP:
+            yield note
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.FORM}-{self.FIELDS[0][0]}", Input).focus()
+
+    @property
+    def sched_app(self) -> SchedApp:
+        """The app, typed."""
+        return typed_app(self)
+
+    def read_fields(self, read: Callable[[dict[str, str]], Any]) -> Any | None:
+        """What `read` makes of the typed fields; None (and each wrong field's message
+        under it) when `read` raises `FieldErrors`."""
+        typed = typed_values(self, self.FORM, (name for name, _ in self.FIELDS))
+        try:
+            return read(typed)
+        except FieldErrors as wrong:
+            show_errors(self, self.FORM, wrong.errors)
+            return None
+
+    def say(self, lines: list[str]) -> None:
+        """Show `lines` in the note line."""
+        note = self.query_one(f"#{self.FORM}-{self.NOTE}", Static)
+        note.update("\n".join(map(printable, lines)))
+        note.display = True
+
+    @on(Worker.StateChanged)
+    def _failed(self, event: Worker.StateChanged) -> None:
+        report_failure(self, event)
+
+    def action_cancel(self) -> None:
+        """Change nothing."""
+        self.dismiss(None)
