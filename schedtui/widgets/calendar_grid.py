@@ -99,7 +99,7 @@ class CalendarGrid(ScrollView, can_focus=True):
         if grid is None:
             return []
         return [
-            [row_label(at), *(_cell_words(grid.cell(r, c)) for c in range(len(grid.columns)))]
+            [row_label(at), *(cell_look(grid.cell(r, c))[0] for c in range(len(grid.columns)))]
             for r, at in enumerate(grid.rows)
         ]
 
@@ -210,10 +210,6 @@ class CalendarGrid(ScrollView, can_focus=True):
             return _strip(texts, styles)
         self._lines[row] = _strip(texts, styles)
         return self._lines[row]
-
-
-def _cell_words(cell: Cell) -> str:
-    return cell_look(cell)[0]
 
 
 def _strip(texts: list[str], styles: list[Style]) -> Strip:
