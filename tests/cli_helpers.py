@@ -12,9 +12,9 @@ PASSWORD = "correct-horse-1"
 
 
 def as_os(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
-    """The next commands run as this OS account."""
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, login)
+    """The next commands (in this process) run as this OS account: schedtui reads the
+    account from the real uid, so the test stands in for that lookup."""
+    monkeypatch.setattr("schedtui.core.os_identity.current_os_login", lambda: login)
 
 
 def link_first_admin(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import shutil
 import sqlite3
@@ -175,10 +176,10 @@ def test_scheduler_signs_in_after_a_wrong_password(
 
 
 def _add_users(store: Path, env: dict[str, str]) -> None:
-    """Amy the admin (signed in as her OS account) adds Ava the scheduler."""
-    as_amy = {**env, "USER": "amy_os", "LOGNAME": "amy_os"}
+    """Amy the admin (linked to the OS account running the tests) adds Ava the scheduler."""
+    me = pwd.getpwuid(os.getuid()).pw_name
     for extra in (
-        ["amy.admin", "--role", "admin", "--os-account", "amy_os"],
+        ["amy.admin", "--role", "admin", "--os-account", me],
         ["ava.sched", "--role", "scheduler"],
     ):
         subprocess.run(
@@ -187,7 +188,7 @@ def _add_users(store: Path, env: dict[str, str]) -> None:
             text=True,
             check=True,
             capture_output=True,
-            env=as_amy,
+            env=env,
         )
 
 

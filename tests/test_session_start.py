@@ -16,8 +16,7 @@ from tests.builders import NOW, add_staff
 
 @pytest.fixture
 def as_os(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.setenv(name, "ava_os")
+    monkeypatch.setattr("schedtui.core.os_identity.current_os_login", lambda: "ava_os")
 
 
 def test_empty_store_starts_with_the_first_admin(sqlite_store: Store, as_os: None) -> None:

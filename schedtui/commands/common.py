@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from schedtui.core import os_identity
 from schedtui.core.access import Actor
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
@@ -76,16 +76,11 @@ def _report_upgrade(opened: OpenedStore) -> None:
         )
 
 
-def os_login() -> str:
-    """The OS account running this command (the SSH login name over SSH)."""
-    return getpass.getuser()
-
-
 def command_actor(opened: OpenedStore, invocation: Invocation) -> Actor:
     """The schedtui user linked to the OS account running the command (audited sign-in)."""
     return sign_in_as_os_account(
         opened.store,
-        os_login(),
+        os_identity.current_os_login(),
         now=invocation.clock.now(),
         method="os-account (command line)",
         sandbox=invocation.sandbox,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 import re
 from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from schedtui.core import audit
+from schedtui.core import audit, os_identity
 from schedtui.core.access import Actor
 from schedtui.core.clock import Clock
 from schedtui.core.signin import os_account_user, sign_in_as_os_account
@@ -16,11 +15,6 @@ from schedtui.core.users import actor_of, needs_first_admin
 from schedtui.data.models import User
 from schedtui.data.store import Store
 from schedtui.settings import Settings
-
-
-def current_os_login() -> str:
-    """The OS account at this terminal (the SSH login name over SSH)."""
-    return getpass.getuser()
 
 
 @dataclass(frozen=True)
@@ -38,7 +32,7 @@ class SessionStart:
 
 def start_session(store: Store, settings: Settings, clock: Clock, *, sandbox: bool) -> SessionStart:
     """Decide the first screen; sign in now when the OS account is trusted (or in the sandbox)."""
-    login = current_os_login()
+    login = os_identity.current_os_login()
     now = clock.now()
     if sandbox:
         actor = sandbox_trainee(store, login, clock)

@@ -10,6 +10,7 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
+from schedtui.core import os_identity
 from schedtui.core.errors import USER_ERRORS, AccountLocked
 from schedtui.core.signin import check_password
 from schedtui.screens.signin import FormScreen, Refused
@@ -77,9 +78,7 @@ class LockScreen(FormScreen):
 
     def recheck_os_account(self) -> None:
         """OS-account sessions unlock when the same OS account is still at the keyboard."""
-        from schedtui.core.session import current_os_login
-
-        if current_os_login() == self.os_account:
+        if os_identity.current_os_login() == self.os_account:
             self.post_message(Unlocked())
         else:
             self.post_message(
