@@ -29,8 +29,9 @@ from schedtui.themes import THEMES
 
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
-#: Actions that work before sign-in and under the lock: nothing that shows patient data.
-_ALLOWED_SIGNED_OUT = frozenset({"quit", "help"})
+#: Actions that work before sign-in and under the lock: nothing that shows patient data
+#: (Tab and Shift+Tab move between the fields, so a password never lands in the user name).
+_ALLOWED_SIGNED_OUT = frozenset({"quit", "help", "focus_next", "focus_previous"})
 
 
 class SchedApp(App[None]):

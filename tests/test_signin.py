@@ -119,7 +119,44 @@ def test_wrong_password_and_unknown_user_read_the_same(
     with pytest.raises(SignInRefused) as unknown:
         sign_in_with_password(sqlite_store, "nobody", "nope-nope-nope", now=NOW, settings=settings)
     assert str(wrong.value) == str(unknown.value) == "Wrong user name or password."
-    assert _audit(sqlite_store)[-2:] == [("login-failed", "ava"), ("login-failed", "nobody")]
+    assert _audit(sqlite_store)[-2:] == [
+        ("login-failed", "ava"),
+        ("login-failed", "(unknown user)"),
+    ]
+
+
+def test_an_unknown_user_name_is_never_written_down(
+    sqlite_store: Store, admin: Actor, settings: Settings
+) -> None:
+    """Regression test for a password typed into the user-name box landing in the trail."""
+    typed = "Secret-Pass-77"
+    with pytest.raises(SignInRefused):
+        sign_in_with_password(sqlite_store, typed, "", now=NOW, settings=settings)
+    with sqlite_store.read() as session:
+        last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+    assert last is not None and last.username == "(unknown user)"
+    assert typed.lower() not in last.detail_json.lower()
+    assert '"typed_length": 14' in last.detail_json
+
+
+@pytest.mark.parametrize("setup", ["disabled", "locked", "trainee"])
+def test_an_account_state_is_told_only_after_its_correct_password(
+    sqlite_store: Store, admin: Actor, settings: Settings, setup: str
+) -> None:
+    name = "tia" if setup == "trainee" else "ava"
+    if setup == "disabled":
+        users.set_active(sqlite_store, admin, "ava", active=False, now=NOW)
+    if setup == "locked":
+        for _ in range(5):
+            with pytest.raises(SignInRefused):
+                sign_in_with_password(sqlite_store, "ava", "bad-pass-1", now=NOW, settings=settings)
+    with pytest.raises(SignInRefused) as guess:
+        sign_in_with_password(sqlite_store, name, "a-wrong-guess", now=NOW, settings=settings)
+    assert str(guess.value) == "Wrong user name or password."
+    assert not isinstance(guess.value, AccountLocked)
+    with pytest.raises(SignInRefused) as right:
+        sign_in_with_password(sqlite_store, name, PASSWORD, now=NOW, settings=settings)
+    assert str(right.value) != "Wrong user name or password."
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(

@@ -6,20 +6,30 @@ the user name exists.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import AccountLocked, SignInRefused
-from schedtui.core.passwords import password_matches
+from schedtui.core.passwords import hash_password, password_matches
 from schedtui.core.users import actor_of
 from schedtui.data.models import User
 from schedtui.data.store import Store
 from schedtui.settings import Settings
 
 WRONG_CREDENTIALS = "Wrong user name or password."
+#: What the audit trail says for a user name that matches no account (never the text typed).
+UNKNOWN_USER = "(unknown user)"
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash to check against when the user is unknown, so both answers take as long."""
+    return hash_password(secrets.token_hex(16))
 
 
 def _refuse(
@@ -31,6 +41,7 @@ def _refuse(
     now: datetime,
     reason: str,
     action: str = "login-failed",
+    detail: dict[str, object] | None = None,
 ) -> SignInRefused:
     actor = actor_of(user) if user else None
     audit.append(
@@ -40,9 +51,10 @@ def _refuse(
         action=action,
         now=now,
         entity="session",
-        detail={"reason": reason},
+        detail={"reason": reason, **(detail or {})},
     )
-    return AccountLocked(message) if reason == "locked" else SignInRefused(message)
+    locked_out = reason == "locked" and message != WRONG_CREDENTIALS
+    return AccountLocked(message) if locked_out else SignInRefused(message)
 
 
 def _lockout_message(user: User) -> str:
@@ -96,17 +108,33 @@ def sign_in_with_password(
     settings: Settings,
     sandbox: bool = False,
 ) -> Actor:
-    """The signed-in actor, or `SignInRefused` with a message for the login screen."""
+    """The signed-in actor, or `SignInRefused` with a message for the login screen.
+
+    Whether an account is disabled, locked or a trainee's is said only after its correct
+    password, so a guess learns nothing about the account. A user name that matches no
+    account is never written down (it may be a password typed in the wrong box).
+    """
     username = username.strip().lower()
     with store.read() as session:
         user = _user(session, username)
     if user is None:
+        password_matches(_stand_in_hash(), password)  # the same time as a real check
         raise _refuse(
-            store, WRONG_CREDENTIALS, username=username, user=None, now=now, reason="unknown user"
+            store,
+            WRONG_CREDENTIALS,
+            username=UNKNOWN_USER,
+            user=None,
+            now=now,
+            reason="unknown user",
+            detail={"typed_length": len(username)},
         )
-    actor = _usable(store, user, now, sandbox=sandbox)
     if not password_matches(user.password_hash, password):
+        if user.locked_until and user.locked_until > now:
+            raise _refuse(
+                store, WRONG_CREDENTIALS, username=username, user=user, now=now, reason="locked"
+            )
         raise _failed_password(store, username, now, settings)
+    actor = _usable(store, user, now, sandbox=sandbox)
     _signed_in(store, username, now, method="password")
     return actor
 
