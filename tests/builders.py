@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,8 +10,10 @@ from sqlmodel import select
 
 from schedtui.core import users
 from schedtui.core.access import Actor
+from schedtui.core.booking import BookingRequest, book
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from schedtui.settings import Settings, load_settings
 
 NOW = datetime(2026, 3, 9, 15, 30, tzinfo=UTC)  # Monday; 11:30 in Boston (EDT), 10:30 Chicago
 DAY = date(2026, 3, 9)
@@ -162,3 +164,28 @@ def add_staff(store: Store) -> Staff:
     with store.read() as session:
         found = {u.username: users.actor_of(u) for u in session.exec(select(m.User)).all()}
     return Staff(admin, found["sue.super"], found["ava.jensen"])
+
+
+#: Why a test about the schedule books a patient with open insurance items anyway.
+SELF_PAY = "self-pay (test of the schedule)"
+
+
+def book_self_pay(
+    store: Store,
+    actor: Actor,
+    request: BookingRequest,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+) -> int:
+    """Book through the one door for a test about the schedule, not insurance: the
+    tiny clinic's patients have no coverage on file, so the booking says why it goes
+    ahead anyway, as a scheduler must."""
+    reason = request.override_reason or SELF_PAY
+    return book(
+        store,
+        actor,
+        replace(request, override_reason=reason),
+        now=now,
+        settings=settings or load_settings(),
+    )

@@ -9,12 +9,13 @@ from sqlmodel import col, select
 
 from schedtui.core import appointment_changes as changes
 from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, book, hold_slot
+from schedtui.core.booking import BookingRequest, hold_slot
 from schedtui.core.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.codes import APPOINTMENT_STATUSES
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
+from tests.builders import SELF_PAY, book_self_pay
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 BOOKED_AT = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -29,7 +30,7 @@ def clinic(sqlite_store: Store) -> EngineClinic:
 
 
 def _appointment(store: Store, clinic: EngineClinic, status: str = "booked", hour: int = 9) -> int:
-    appointment_id = book(
+    appointment_id = book_self_pay(
         store,
         ACTOR,
         BookingRequest(clinic.patients[0], clinic.okafor, "FU", clinic.at(MONDAY, hour)),
@@ -146,7 +147,7 @@ def test_cancel_refuses_unknown_reasons_and_final_states(
 def test_a_cancelled_slot_opens_again(sqlite_store: Store, clinic: EngineClinic) -> None:
     appointment_id = _appointment(sqlite_store, clinic)
     changes.cancel(sqlite_store, ACTOR, appointment_id, "pat-fb", now=BOOKED_AT, settings=SETTINGS)
-    assert book(
+    assert book_self_pay(
         sqlite_store,
         ACTOR,
         BookingRequest(clinic.patients[1], clinic.okafor, "FU", clinic.at(MONDAY, 9)),
@@ -164,9 +165,16 @@ def test_reschedule_links_old_and_new(sqlite_store: Store, clinic: EngineClinic)
         now=BOOKED_AT,
         settings=SETTINGS,
         reason="pat-cpp",
+        override_reason=SELF_PAY,
     )
     again = changes.reschedule(
-        sqlite_store, ACTOR, moved.new_id, clinic.at(MONDAY, 11), now=BOOKED_AT, settings=SETTINGS
+        sqlite_store,
+        ACTOR,
+        moved.new_id,
+        clinic.at(MONDAY, 11),
+        now=BOOKED_AT,
+        settings=SETTINGS,
+        override_reason=SELF_PAY,
     )
     with sqlite_store.read() as session:
         first = session.get(m.Appointment, old)
@@ -190,7 +198,13 @@ def test_a_failed_reschedule_leaves_the_old_appointment_intact(
     monkeypatch.setattr(changes, "_between_steps", crash)
     with pytest.raises(RuntimeError):
         changes.reschedule(
-            sqlite_store, ACTOR, old, clinic.at(MONDAY, 11), now=BOOKED_AT, settings=SETTINGS
+            sqlite_store,
+            ACTOR,
+            old,
+            clinic.at(MONDAY, 11),
+            now=BOOKED_AT,
+            settings=SETTINGS,
+            override_reason=SELF_PAY,
         )
     with sqlite_store.read() as session:
         rows = session.exec(select(m.Appointment)).all()
@@ -203,7 +217,7 @@ def test_reschedule_to_a_taken_time_changes_nothing(
     sqlite_store: Store, clinic: EngineClinic
 ) -> None:
     old = _appointment(sqlite_store, clinic)
-    book(
+    book_self_pay(
         sqlite_store,
         ACTOR,
         BookingRequest(clinic.patients[1], clinic.okafor, "FU", clinic.at(MONDAY, 11)),
@@ -211,7 +225,13 @@ def test_reschedule_to_a_taken_time_changes_nothing(
     )
     with pytest.raises(BadInput, match="already booked"):
         changes.reschedule(
-            sqlite_store, ACTOR, old, clinic.at(MONDAY, 11), now=BOOKED_AT, settings=SETTINGS
+            sqlite_store,
+            ACTOR,
+            old,
+            clinic.at(MONDAY, 11),
+            now=BOOKED_AT,
+            settings=SETTINGS,
+            override_reason=SELF_PAY,
         )
     assert _status(sqlite_store, old) == "booked"
 
@@ -234,6 +254,7 @@ def test_a_held_time_overlapping_the_old_one_moves_the_visit(
         settings=SETTINGS,
         reason="pat-lt",
         hold_id=held.hold_id,
+        override_reason=SELF_PAY,
     )
     with sqlite_store.read() as session:
         new = session.get(m.Appointment, moved.new_id)

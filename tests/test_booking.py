@@ -9,12 +9,13 @@ import pytest
 from sqlmodel import col, select
 
 from schedtui.core.access import Actor, PermissionDenied
-from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold
+from schedtui.core.booking import BookingRequest, hold_slot, release_hold
 from schedtui.core.errors import BadInput
 from schedtui.core.slots import SlotRequest, find_open_slots
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
+from tests.builders import book_self_pay
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)  # Friday
@@ -42,7 +43,7 @@ def _book(
     request = BookingRequest(
         clinic.patients[patient], clinic.okafor, code, clinic.at(day, hour, minute), **extra
     )  # type: ignore[arg-type]
-    return book(store, actor, request, now=NOW)
+    return book_self_pay(store, actor, request, now=NOW)
 
 
 def test_booking_writes_the_appointment_a_domain_event_and_an_audit_row(
@@ -88,7 +89,7 @@ def test_same_patient_cannot_be_in_two_places_at_once(
     any_store: Store, clinic: EngineClinic
 ) -> None:
     monday_afternoon = clinic.at(MONDAY, 13)
-    book(
+    book_self_pay(
         any_store,
         SCHEDULER,
         BookingRequest(clinic.patients[0], clinic.ortega, "FU", monday_afternoon),
@@ -98,7 +99,7 @@ def test_same_patient_cannot_be_in_two_places_at_once(
         clinic.patients[0], clinic.ortega, "FU", monday_afternoon + timedelta(minutes=10)
     )
     with pytest.raises(BadInput, match="overlapping time"):
-        book(any_store, SCHEDULER, request, now=NOW)
+        book_self_pay(any_store, SCHEDULER, request, now=NOW)
 
 
 def test_the_scanner_cannot_be_in_two_places_at_once(sqlite_store: Store) -> None:
@@ -124,16 +125,16 @@ def test_the_scanner_cannot_be_in_two_places_at_once(sqlite_store: Store) -> Non
         clinic.patients[1], clinic.ortega, "MRI", clinic.at(MONDAY, 8, 30)
     )
     with pytest.raises(BadInput, match="no equipment free for MRI then"):
-        book(sqlite_store, SCHEDULER, scan_with_ortega, now=NOW)
+        book_self_pay(sqlite_store, SCHEDULER, scan_with_ortega, now=NOW)
     later = BookingRequest(clinic.patients[1], clinic.ortega, "MRI", clinic.at(MONDAY, 9))
-    assert book(sqlite_store, SCHEDULER, later, now=NOW)
+    assert book_self_pay(sqlite_store, SCHEDULER, later, now=NOW)
 
 
 def test_a_type_the_block_does_not_take_is_refused(sqlite_store: Store) -> None:
     clinic = build_engine_clinic(sqlite_store)
     request = BookingRequest(clinic.patients[0], clinic.ortega, "MRI", clinic.at(MONDAY, 13))
     with pytest.raises(BadInput, match="this block does not take MRI"):
-        book(sqlite_store, SCHEDULER, request, now=NOW)
+        book_self_pay(sqlite_store, SCHEDULER, request, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +160,7 @@ def test_bad_requests_say_what_is_wrong(
     }
     fields.update(change)
     with pytest.raises(BadInput, match=re.escape(message)):
-        book(sqlite_store, SCHEDULER, BookingRequest(**fields), now=NOW)  # type: ignore[arg-type]
+        book_self_pay(sqlite_store, SCHEDULER, BookingRequest(**fields), now=NOW)  # type: ignore[arg-type]
 
 
 def test_overbooking_needs_a_reason_then_an_allowance_or_a_supervisor(
@@ -206,7 +207,7 @@ def test_a_hold_hides_the_slot_from_others_then_expires(sqlite_store: Store) -> 
     with pytest.raises(BadInput, match="held by another scheduler"):
         _book(sqlite_store, clinic, 1, 8)
     assert clinic.at(MONDAY, 8) in open_starts(NOW + timedelta(minutes=6))
-    book(
+    book_self_pay(
         sqlite_store,
         SCHEDULER,
         BookingRequest(**{**request.__dict__, "hold_id": hold.hold_id}),

@@ -10,10 +10,11 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.booking import BookingRequest
 from schedtui.core.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from tests.builders import book_self_pay
 from tests.engine_clinic import build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ def _race(
             patients[(worker * SLOTS + number) % len(patients)], provider, "FU", start
         )
         try:
-            book(store, actor, request, now=NOW)
+            book_self_pay(store, actor, request, now=NOW)
             won.append(start.isoformat())
         except BadInput:
             refused += 1

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.booking import BookingRequest
 from schedtui.core.clock import FrozenClock
 from schedtui.core.session import SessionStart
 from schedtui.core.waitlist import WaitlistRequest, add_to_waitlist
@@ -26,7 +26,7 @@ from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.visit_table import VisitTable
-from tests.builders import Staff, add_staff
+from tests.builders import Staff, add_staff, book_self_pay
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)  # Friday noon in Boston
@@ -186,7 +186,9 @@ async def test_a_time_taken_meanwhile_is_refused_plainly_and_nothing_is_held(
         await _settle(pilot)
         first = engine.at(datetime(2026, 3, 9).date(), 8)
         other = BookingRequest(engine.patients[5], engine.okafor, "FU", first)
-        book(sqlite_store, staff.supervisor, other, now=NOW)  # another scheduler, meanwhile
+        book_self_pay(
+            sqlite_store, staff.supervisor, other, now=NOW
+        )  # another scheduler, meanwhile
         await pilot.press("enter")
         await _settle(pilot)
         screen = app.screen
@@ -200,7 +202,7 @@ async def test_a_time_taken_meanwhile_is_refused_plainly_and_nothing_is_held(
 def _booked_for_pat3(store: Store, engine: EngineClinic, staff: Staff, hour: int = 9) -> int:
     monday = datetime(2026, 3, 9).date()
     request = BookingRequest(engine.patients[3], engine.okafor, "FU", engine.at(monday, hour))
-    return book(store, staff.scheduler, request, now=NOW)
+    return book_self_pay(store, staff.scheduler, request, now=NOW)
 
 
 async def _to_visits(pilot: Pilot[Any]) -> None:

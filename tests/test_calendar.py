@@ -23,7 +23,7 @@ from schedtui.cli import run
 from schedtui.core import users
 from schedtui.core.access import Actor, PermissionDenied
 from schedtui.core.blocks import BlockRequest, add_block
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.booking import BookingRequest
 from schedtui.core.clock import FrozenClock
 from schedtui.core.day_grid import Column, DayGrid, day_grid, now_rows, row_label, week_grid
 from schedtui.core.errors import BadInput
@@ -38,7 +38,7 @@ from schedtui.screens.calendar import CalendarScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.calendar_grid import CalendarGrid
-from tests.builders import Staff, add_staff
+from tests.builders import Staff, add_staff, book_self_pay
 from tests.cli_helpers import link_first_admin
 from tests.conftest import SEED_NOW
 from tests.engine_clinic import EngineClinic, build_engine_clinic
@@ -58,7 +58,7 @@ def _book(
     request = BookingRequest(
         engine.patients[patient], engine.okafor, "FU", engine.at(MONDAY, hour), **extra
     )
-    return book(store, staff.supervisor, request, now=NOW)
+    return book_self_pay(store, staff.supervisor, request, now=NOW)
 
 
 def test_the_grid_reads_like_an_appointment_book(
@@ -158,7 +158,7 @@ def test_the_day_command_prints_the_grid(
     engine = build_engine_clinic(store)
     someone = Actor(None, "sue", "supervisor")
     request = BookingRequest(engine.patients[1], engine.okafor, "FU", engine.at(MONDAY, 9))
-    book(store, someone, request, now=NOW)
+    book_self_pay(store, someone, request, now=NOW)
     store.dispose()
     monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
     link_first_admin(str(path), monkeypatch, capsys)
@@ -265,7 +265,7 @@ def book_elsewhere(path: str, hour: int) -> None:
         okafor = session.exec(select(m.Provider).where(m.Provider.last_name == "Okafor")).one()
     start = datetime(2026, 3, 9, hour + 4, tzinfo=UTC)  # EDT is UTC-4
     request = BookingRequest(patient.id or 0, okafor.id or 0, "FU", start)
-    book(store, Actor(None, "other.scheduler", "supervisor"), request, now=NOW)
+    book_self_pay(store, Actor(None, "other.scheduler", "supervisor"), request, now=NOW)
     store.dispose()
 
 
@@ -387,7 +387,7 @@ def test_week_snapshot(
     thursday = BookingRequest(
         engine.patients[4], engine.okafor, "FU", engine.at(date(2026, 3, 12), 11)
     )
-    book(sqlite_store, staff.supervisor, thursday, now=NOW)
+    book_self_pay(sqlite_store, staff.supervisor, thursday, now=NOW)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await _open_monday(pilot)
@@ -453,7 +453,7 @@ def _blocks_cli(
     store = open_store(str(path), now=NOW).store
     engine = build_engine_clinic(store)
     someone = Actor(None, "sue", "supervisor")
-    visit = book(
+    visit = book_self_pay(
         store,
         someone,
         BookingRequest(engine.patients[4], engine.okafor, "FU", engine.at(MONDAY, 9)),
@@ -632,7 +632,7 @@ async def test_double_booking_from_the_grid_needs_a_reason_and_the_allowance(
     engine, staff = clinic
     _book(sqlite_store, engine, staff, 1, 9)
     later = BookingRequest(engine.patients[2], engine.okafor, "FU", engine.at(MONDAY, 9, 40))
-    book(sqlite_store, staff.supervisor, later, now=NOW)
+    book_self_pay(sqlite_store, staff.supervisor, later, now=NOW)
     app = _app(sqlite_store, staff)  # a scheduler; the caller Pat3 is looked up
     async with app.run_test(size=(120, 40)) as pilot:
         await _settle(pilot)
@@ -712,7 +712,7 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
     thursday = BookingRequest(
         engine.patients[4], engine.okafor, "FU", engine.at(date(2026, 3, 12), 11)
     )
-    book(sqlite_store, staff.supervisor, thursday, now=NOW)
+    book_self_pay(sqlite_store, staff.supervisor, thursday, now=NOW)
     app = _app(sqlite_store, staff)
     async with app.run_test(size=(160, 40)) as pilot:
         await _open_monday(pilot)
@@ -883,7 +883,7 @@ async def test_the_next_day_read_ahead_still_shows_what_changed_since(
         tuesday = BookingRequest(
             engine.patients[4], engine.okafor, "FU", engine.at(date(2026, 3, 10), 8)
         )
-        book(sqlite_store, staff.supervisor, tuesday, now=NOW)
+        book_self_pay(sqlite_store, staff.supervisor, tuesday, now=NOW)
         await pilot.press("]")
         await _settle(pilot)
         shown = _grid_text(app)

@@ -347,9 +347,14 @@ def test_booking_links_the_covering_authorization_and_warns_without_one(
         sqlite_store,
         ACTOR,
         BookingRequest(
-            clinic.patients["ann"], clinic.okafor, "FU", local(DAY, 9, 0, "America/New_York")
+            clinic.patients["ann"],
+            clinic.okafor,
+            "FU",
+            local(DAY, 9, 0, "America/New_York"),
+            override_reason="the referral comes by fax today",
         ),
         now=NOW,
+        settings=load_settings(),
     )
     with sqlite_store.read() as session:
         booked = session.get(m.Appointment, appointment_id)

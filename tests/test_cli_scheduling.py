@@ -169,17 +169,12 @@ def test_cancel_reschedule_and_status(capsys: pytest.CaptureFixture[str], db: st
         db,
     )
     first = out.strip()
+    move = ["appointments", "reschedule", first, "--start", "2026-03-09T11:00-04:00"]
+    code, _, err = _cli(capsys, *move, "--reason", "pat-cpp", "--db", db)
+    assert code == 2 and "open insurance items is required: Coverage" in err
+    assert "Move anyway with --override-reason TEXT." in err
     code, out, _ = _cli(
-        capsys,
-        "appointments",
-        "reschedule",
-        first,
-        "--start",
-        "2026-03-09T11:00-04:00",
-        "--reason",
-        "pat-cpp",
-        "--db",
-        db,
+        capsys, *move, "--reason", "pat-cpp", "--override-reason", "self-pay", "--db", db
     )
     assert code == 0
     second = out.strip()

@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, book, hold_slot
+from schedtui.core.booking import BookingRequest, hold_slot
 from schedtui.core.slots import SlotRequest, find_open_slots
 from schedtui.core.stores import open_store
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
+from tests.builders import book_self_pay
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 NOW = datetime(2026, 2, 27, 12, 0, tzinfo=UTC)
@@ -35,11 +36,11 @@ def _busy_clinic(
             request = BookingRequest(
                 clinic.patients[offset % 5], clinic.okafor, "FU", clinic.at(day, hour, minute)
             )
-            book(store, ACTOR, request, now=NOW)
+            book_self_pay(store, ACTOR, request, now=NOW)
             taken.append((request.start, request.start + timedelta(minutes=20), clinic.okafor))
         monday = week + timedelta(days=7)
         scan = BookingRequest(clinic.patients[6], clinic.okafor, "MRI", clinic.at(monday, 10, 30))
-        book(store, ACTOR, scan, now=NOW)
+        book_self_pay(store, ACTOR, scan, now=NOW)
         taken.append((scan.start, scan.start + timedelta(minutes=60), clinic.okafor))
         held = BookingRequest(clinic.patients[7], clinic.ortega, "FU", clinic.at(monday, 14))
         hold_slot(store, ACTOR, held, now=NOW, settings=load_settings(hold_minutes=60))
@@ -157,7 +158,7 @@ def test_every_offered_slot_can_be_booked(
     with store.read() as session:
         slots = find_open_slots(session, request, now=NOW)
     for number, slot in enumerate(slots):
-        book(
+        book_self_pay(
             store,
             ACTOR,
             BookingRequest(clinic.patients[8 + number], slot.provider_id, code, slot.start),

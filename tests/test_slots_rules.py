@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, time
 from sqlmodel import col, select
 
 from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.booking import BookingRequest
 from schedtui.core.slots import SlotRequest, find_open_slots
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from tests.builders import book_self_pay
 from tests.engine_clinic import build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -68,7 +69,7 @@ def test_minimum_notice_and_per_day_cap(sqlite_store: Store) -> None:
     assert slots[0].start.astimezone(clinic.zone).date() == date(2026, 3, 10)  # Mon is too soon
     monday = date(2026, 3, 12)
     for hour, patient in ((8, 0), (9, 1)):
-        book(
+        book_self_pay(
             sqlite_store,
             ACTOR,
             BookingRequest(clinic.patients[patient], clinic.okafor, "FU", clinic.at(monday, hour)),

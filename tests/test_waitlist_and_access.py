@@ -10,7 +10,7 @@ from sqlmodel import select
 from schedtui.core.access import Actor
 from schedtui.core.access_kpis import third_next_available
 from schedtui.core.appointment_changes import cancel
-from schedtui.core.booking import BookingRequest, book, hold_slot
+from schedtui.core.booking import BookingRequest, hold_slot
 from schedtui.core.errors import BadInput
 from schedtui.core.waitlist import (
     OpenTime,
@@ -22,6 +22,7 @@ from schedtui.core.waitlist import (
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
+from tests.builders import SELF_PAY, book_self_pay
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -73,7 +74,7 @@ def test_a_patient_already_busy_then_is_not_offered(
     sqlite_store: Store, clinic: EngineClinic
 ) -> None:
     _wait(sqlite_store, clinic, 1)
-    book(
+    book_self_pay(
         sqlite_store,
         ACTOR,
         BookingRequest(clinic.patients[1], clinic.ortega, "FU", clinic.at(MONDAY, 13)),
@@ -90,14 +91,14 @@ def test_a_patient_already_busy_then_is_not_offered(
 def test_booking_from_the_waitlist_closes_it_and_cancels_the_later_visit(
     sqlite_store: Store, clinic: EngineClinic
 ) -> None:
-    later = book(
+    later = book_self_pay(
         sqlite_store,
         ACTOR,
         BookingRequest(clinic.patients[1], clinic.okafor, "FU", clinic.at(date(2026, 3, 20), 9)),
         now=NOW,
     )
     entry = _wait(sqlite_store, clinic, 1)
-    taken = book(
+    taken = book_self_pay(
         sqlite_store,
         ACTOR,
         BookingRequest(clinic.patients[2], clinic.okafor, "FU", clinic.at(MONDAY, 9)),
@@ -105,7 +106,9 @@ def test_booking_from_the_waitlist_closes_it_and_cancels_the_later_visit(
     )
     cancel(sqlite_store, ACTOR, taken, "pat-fb", now=NOW, settings=SETTINGS)
     opened = OpenTime(clinic.okafor, clinic.site, clinic.at(MONDAY, 9), clinic.at(MONDAY, 9, 20))
-    new = book_from_waitlist(sqlite_store, ACTOR, entry, opened, now=NOW, settings=SETTINGS)
+    new = book_from_waitlist(
+        sqlite_store, ACTOR, entry, opened, now=NOW, settings=SETTINGS, override_reason=SELF_PAY
+    )
     with sqlite_store.read() as session:
         old = session.get(m.Appointment, later)
         waiting = session.get(m.WaitlistEntry, entry)
@@ -114,7 +117,9 @@ def test_booking_from_the_waitlist_closes_it_and_cancels_the_later_visit(
     assert (old.status, old.cancellation_reason) == ("cancelled", "pat-swl")
     assert waiting.status == "booked" and booked.start == clinic.at(MONDAY, 9)
     with pytest.raises(BadInput, match="not active"):
-        book_from_waitlist(sqlite_store, ACTOR, entry, opened, now=NOW, settings=SETTINGS)
+        book_from_waitlist(
+            sqlite_store, ACTOR, entry, opened, now=NOW, settings=SETTINGS, override_reason=SELF_PAY
+        )
 
 
 def test_bad_waitlist_entries_are_refused(sqlite_store: Store, clinic: EngineClinic) -> None:
@@ -142,7 +147,7 @@ def test_third_next_available_counts_days_and_ignores_holds(
         request = BookingRequest(
             clinic.patients[hour], clinic.okafor, "MRI", clinic.at(MONDAY, hour)
         )
-        book(sqlite_store, ACTOR, request, now=NOW)
+        book_self_pay(sqlite_store, ACTOR, request, now=NOW)
     # ...and the third (10:30, after the admin block) only held.
     hold_slot(
         sqlite_store,

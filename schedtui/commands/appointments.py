@@ -18,6 +18,7 @@ from schedtui.commands.common import (
 from schedtui.core import appointment_changes as changes
 from schedtui.core import audit, directory
 from schedtui.core.access import Permission
+from schedtui.core.booking import OpenItemsNeedReason
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.data import models as m
@@ -92,27 +93,39 @@ def reschedule(
     provider: Annotated[int | None, typer.Option("--provider", help="New provider id.")] = None,
     site: Annotated[int | None, typer.Option("--site", help="New site id.")] = None,
     reason: Annotated[str, typer.Option(help="Reason code for cancelling the old time.")] = "pat",
+    override_reason: Annotated[
+        str,
+        typer.Option(
+            help="Why move despite open insurance items (required when there are any; "
+            "kept in the audit)."
+        ),
+    ] = "",
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Move an appointment: the new time is booked and the old cancelled, together."""
+    """Move an appointment: the new time is booked and the old cancelled, together.
+    Open insurance items need --override-reason, as a new booking does."""
     invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         old = session.get(m.Appointment, appointment_id)
         if old is None:
             raise BadInput(f"There is no appointment {appointment_id}.")
         zone = directory.zone_for(session, provider or old.provider_id, site or old.site_id)
-    moved = changes.reschedule(
-        opened.store,
-        actor,
-        appointment_id,
-        parse_moment(start, "--start", zone),
-        now=invocation.clock.now(),
-        settings=settings(),
-        provider_id=provider,
-        site_id=site,
-        reason=reason,
-    )
+    try:
+        moved = changes.reschedule(
+            opened.store,
+            actor,
+            appointment_id,
+            parse_moment(start, "--start", zone),
+            now=invocation.clock.now(),
+            settings=settings(),
+            provider_id=provider,
+            site_id=site,
+            reason=reason,
+            override_reason=override_reason,
+        )
+    except OpenItemsNeedReason as wrong:
+        raise BadInput(f"{wrong}. Move anyway with --override-reason TEXT.") from None
     if as_json:
         print_json(
             {

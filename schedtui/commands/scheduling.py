@@ -20,8 +20,12 @@ from schedtui.commands.common import (
 )
 from schedtui.core import directory
 from schedtui.core.access_kpis import third_next_available
-from schedtui.core.booking import BookingRequest, OpenItemsNeedReason, book
-from schedtui.core.checklist import Proposal, booking_warnings
+from schedtui.core.booking import (
+    BookingRequest,
+    OpenItemsNeedReason,
+    book,
+    open_insurance_items,
+)
 from schedtui.core.errors import BadInput
 from schedtui.core.slots import SlotRequest, find_open_slots
 
@@ -141,17 +145,14 @@ def book_command(
         zone = directory.zone_for(session, provider, site)
     moment = parse_moment(start, "--start", zone)
     now = invocation.clock.now()
-    with opened.store.read() as session:
-        proposal = Proposal(
-            patient_id, type_code, provider, moment.astimezone(ZoneInfo(zone)).date()
-        )
-        warnings = booking_warnings(session, proposal, now=now, settings=settings())
     request = BookingRequest(
         patient_id, provider, type_code, moment, site, mode, note, overbook, reason,
-        open_items=tuple(warnings), override_reason=override_reason,
+        override_reason=override_reason,
     )  # fmt: skip
+    current = settings()
+    warnings = open_insurance_items(opened.store, request, now=now, settings=current)
     try:
-        appointment_id = book(opened.store, actor, request, now=now)
+        appointment_id = book(opened.store, actor, request, now=now, settings=current)
     except OpenItemsNeedReason as wrong:
         raise BadInput(f"{wrong}. Book anyway with --override-reason TEXT.") from None
     for warning in warnings:

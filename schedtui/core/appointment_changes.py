@@ -18,7 +18,6 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.booking import (
     BookingRequest,
     insert_booking,
-    insurance_override,
     record_booking,
     record_event,
     snapshot,
@@ -204,7 +203,6 @@ def reschedule(
     reason: str = "pat",
     hold_id: int | None = None,
     visit_mode: str | None = None,
-    open_items: tuple[str, ...] = (),
     override_reason: str = "",
 ) -> Rescheduled:
     """Move an appointment in one transaction: book the new time (converting `hold_id`, the
@@ -213,7 +211,6 @@ def reschedule(
     If anything fails, the old appointment stays exactly as it was.
     """
     require(store, actor, Permission.CANCEL, now=now, what="appointment")
-    override = insurance_override(open_items, override_reason)
 
     def work(session: Session) -> Rescheduled:
         old = _load(session, appointment_id)
@@ -232,20 +229,29 @@ def reschedule(
             visit_mode or old.visit_mode,
             old.reason,
             hold_id=hold_id,
+            override_reason=override_reason,
         )
-        new = insert_booking(
+        booked = insert_booking(
             session,
             actor,
             request,
             now=now,
+            settings=settings,
             ignore_appointment=old.id,
             previous_appointment_id=old.id,
             originating_appointment_id=old.originating_appointment_id or old.id,
         )
+        new = booked.appointment
         _between_steps()
         cancel_in(session, actor, old, reason, now, settings.late_cancel_hours)
         record_booking(
-            session, actor, new, now, "appointment.rescheduled", previous_id=old.id, **override
+            session,
+            actor,
+            new,
+            now,
+            "appointment.rescheduled",
+            previous_id=old.id,
+            **booked.override,
         )
         assert new.id is not None
         return Rescheduled(new.id, old.late_cancel)

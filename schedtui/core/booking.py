@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.availability import Candidate, Checker, Scope, load_occupancy
-from schedtui.core.checklist import covering_authorization
+from schedtui.core.checklist import Proposal, booking_warnings, covering_authorization
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.reference import Reference, load_reference
@@ -43,8 +43,8 @@ class BookingRequest:
     overbook: bool = False
     overbook_reason: str = ""
     hold_id: int | None = None
-    #: Insurance checklist items still open when the scheduler booked anyway, and why.
-    open_items: tuple[str, ...] = ()
+    #: Why book despite open insurance items; the items themselves are worked out inside
+    #: the booking's transaction, so no path can skip them.
     override_reason: str = ""
 
 
@@ -236,17 +236,31 @@ def visit_reason(text: str) -> str:
     return reason
 
 
+@dataclass(frozen=True)
+class NewBooking:
+    """An appointment inserted (not yet committed), and what its audit row must keep."""
+
+    appointment: m.Appointment
+    #: The insurance override (reason and open items), empty when nothing was open.
+    override: dict[str, Any]
+
+
 def insert_booking(
     session: Session,
     actor: Actor,
     request: BookingRequest,
     *,
     now: datetime,
+    settings: Settings,
     ignore_appointment: int | None = None,
     **links: Any,
-) -> m.Appointment:
+) -> NewBooking:
     """Check and insert one booking in the caller's transaction; raise `BadInput` with every
-    reason it cannot be booked."""
+    reason it cannot be booked.
+
+    Every path onto the schedule comes through here, so the insurance checklist is read
+    here, in the same transaction: open items are refused unless the request says why.
+    """
     reason = visit_reason(request.reason)
     lock_rows(session, "provider", [request.provider_id])
     lock_rows(session, "patient", [request.patient_id])
@@ -255,6 +269,9 @@ def insert_booking(
         raise BadInput("Cannot book that time: " + "; ".join(prepared.problems) + ".")
     _check_overbook(session, prepared, request, actor)
     c = prepared.candidate
+    local_day = c.start.astimezone(prepared.checker.ref.zones[c.site_id]).date()
+    # after the time's own checks, so those are named first; a refusal rolls back
+    override = _insurance_override(session, request, local_day, now, settings)
     resource = prepared.checker.free_resource(c) if prepared.kind.resource_kind else None
     appointment = m.Appointment(
         patient_id=request.patient_id,
@@ -276,7 +293,6 @@ def insert_booking(
         **links,
     )
     if "prior_authorization_id" not in links:
-        local_day = c.start.astimezone(prepared.checker.ref.zones[c.site_id]).date()
         covering = covering_authorization(session, request.patient_id, c.type_id, local_day)
         appointment.prior_authorization_id = covering.id if covering else None
     session.add(appointment)
@@ -285,19 +301,42 @@ def insert_booking(
         if hold is not None:
             session.delete(hold)
     session.flush()
-    return appointment
+    return NewBooking(appointment, override)
 
 
-def book(store: Store, actor: Actor, request: BookingRequest, *, now: datetime) -> int:
+def _insurance_override(
+    session: Session, request: BookingRequest, day: date, now: datetime, settings: Settings
+) -> dict[str, Any]:
+    proposal = Proposal(request.patient_id, request.type_code, request.provider_id, day)
+    open_items = booking_warnings(session, proposal, now=now, settings=settings)
+    return insurance_override(tuple(open_items), request.override_reason)
+
+
+def open_insurance_items(
+    store: Store, request: BookingRequest, *, now: datetime, settings: Settings
+) -> list[str]:
+    """The insurance items a booking of `request` would find open (to show before booking;
+    the booking itself reads them again in its own transaction)."""
+    with store.read() as session:
+        ref = load_reference(session)
+        _known(session, ref, request)
+        site_id = request.site_id or _site_at(ref, request.provider_id, request.start)
+        day = request.start.astimezone(ref.zones[site_id]).date()
+        proposal = Proposal(request.patient_id, request.type_code, request.provider_id, day)
+        return booking_warnings(session, proposal, now=now, settings=settings)
+
+
+def book(
+    store: Store, actor: Actor, request: BookingRequest, *, now: datetime, settings: Settings
+) -> int:
     """Book an appointment; return its id. Refusals name every reason."""
     require(store, actor, Permission.BOOK, now=now, what="appointment")
 
     def work(session: Session) -> int:
-        appointment = insert_booking(session, actor, request, now=now)
-        # after the time's own checks, so those are named first; a refusal rolls back
-        override = insurance_override(request.open_items, request.override_reason)
+        new = insert_booking(session, actor, request, now=now, settings=settings)
+        appointment = new.appointment
         record_booking(
-            session, actor, appointment, now, overbooked=appointment.overbooked, **override
+            session, actor, appointment, now, overbooked=appointment.overbooked, **new.override
         )
         assert appointment.id is not None
         return appointment.id

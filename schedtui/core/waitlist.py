@@ -208,9 +208,11 @@ def book_from_waitlist(
     *,
     now: datetime,
     settings: Settings,
+    override_reason: str = "",
 ) -> int:
     """Book the entry into the opened time, close it, and cancel the later appointment it
-    replaces (reason pat-swl); all or nothing. Return the new appointment id."""
+    replaces (reason pat-swl); all or nothing. Return the new appointment id. Open
+    insurance items refuse it (`OpenItemsNeedReason`) unless `override_reason` says why."""
     require(store, actor, Permission.BOOK, now=now, what="waitlist")
 
     def work(session: Session) -> int:
@@ -226,10 +228,12 @@ def book_from_waitlist(
             opened.start,
             opened.site_id,
             reason="From the waitlist",
+            override_reason=override_reason,
         )
-        new = insert_booking(session, actor, request, now=now)
+        booked = insert_booking(session, actor, request, now=now, settings=settings)
+        new = booked.appointment
         entry.status = "booked"
-        record_booking(session, actor, new, now, waitlist_entry=entry_id)
+        record_booking(session, actor, new, now, waitlist_entry=entry_id, **booked.override)
         for later in _replaced(session, entry, new):
             cancel_in(session, actor, later, "pat-swl", now, settings.late_cancel_hours)
         assert new.id is not None

@@ -392,16 +392,15 @@ class ConfirmScreen(ModalScreen[int | None]):
         """Through the engine (locks, re-checks, DomainEvent, audit)."""
         app = typed_app(self)
         assert app.actor is not None
-        held, now, items = self.held, app.clock.now(), self.script.open_items
+        held, now = self.held, app.clock.now()
         if self.moving is None:
             request = replace(
                 request_for(held.patient_id, held.slot, held.hold_id, held.reason),
-                open_items=items,
                 override_reason=override_reason,
                 overbook=bool(held.overbook_reason),
                 overbook_reason=held.overbook_reason,
             )
-            booked = book(app.store, app.actor, request, now=now)
+            booked = book(app.store, app.actor, request, now=now, settings=app.settings)
         else:
             booked = reschedule(
                 app.store,
@@ -415,7 +414,6 @@ class ConfirmScreen(ModalScreen[int | None]):
                 reason=self.moving.reason,
                 hold_id=held.hold_id,
                 visit_mode=held.slot.visit_mode,
-                open_items=items,
                 override_reason=override_reason,
             ).new_id
         app.call_from_thread(self.dismiss, booked)

@@ -9,11 +9,17 @@ from zoneinfo import ZoneInfo
 
 from textual import work
 
+from schedtui.core.booking import OpenItemsNeedReason
 from schedtui.core.calendar_booking import WaitlistOffer, waitlist_offers
 from schedtui.core.day_grid import Column
 from schedtui.core.waitlist import OpenTime, book_from_waitlist
+from schedtui.screens.ask_line import AskLine
 from schedtui.screens.calendar_visits import CalendarVisits
 from schedtui.screens.reasons import ChoicePicker
+
+
+def _override_question(refusal: str) -> str:
+    return f"{refusal}. Why book anyway (self-pay, authorization requested...)?"
 
 
 def offer_line(offer: WaitlistOffer) -> str:
@@ -67,12 +73,35 @@ class CalendarWaitlist(CalendarVisits):
         self.app.push_screen(ChoicePicker(question, choices, does, "offers it to nobody"), chosen)
 
     @work(thread=True, group="grid-change", exit_on_error=False, description="Booking")
-    def book_offer(self, entry_id: int, opened: OpenTime) -> None:
-        """Through core: booked, the entry closed, the later visit cancelled, at once."""
+    def book_offer(self, entry_id: int, opened: OpenTime, override_reason: str = "") -> None:
+        """Through core: booked, the entry closed, the later visit cancelled, at once. Open
+        insurance items ask why book anyway, then try again with the answer."""
         app = self.sched_app
         assert app.actor is not None
-        booked = book_from_waitlist(
-            app.store, app.actor, entry_id, opened, now=app.clock.now(), settings=app.settings
-        )
+        try:
+            booked = book_from_waitlist(
+                app.store,
+                app.actor,
+                entry_id,
+                opened,
+                now=app.clock.now(),
+                settings=app.settings,
+                override_reason=override_reason,
+            )
+        except OpenItemsNeedReason as refused:
+            if override_reason.strip():
+                raise
+            app.call_from_thread(self.ask_override, entry_id, opened, str(refused))
+            return
         app.call_from_thread(self.notify, f"Booked from the waitlist: appointment {booked}.")
         app.call_from_thread(self.refresh_grid)
+
+    def ask_override(self, entry_id: int, opened: OpenTime, refusal: str) -> None:
+        """The waitlist patient has open insurance items: say which, and ask why book."""
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self.book_offer(entry_id, opened, reason.strip() or " ")
+
+        ask = AskLine(_override_question(refusal), "self-pay, authorization requested, ...")
+        self.app.push_screen(ask, answered)
