@@ -157,3 +157,65 @@ async def test_a_long_panel_scrolls_from_the_keyboard_on_a_small_terminal(
         await pilot.press("up")
         await _settle(pilot)
     assert scrolled > 0 and panel.scroll_y == scrolled - 1
+
+
+def _searches(store: Store) -> list[tuple[str, str]]:
+    with store.read() as session:
+        rows = session.exec(
+            select(m.AuditEvent).where(col(m.AuditEvent.entity) == "patient-search")
+        ).all()
+    return [(row.username, row.detail_json) for row in rows]
+
+
+async def test_a_search_that_shows_patients_is_audited_when_one_is_opened(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    """Regression test for lookups in the TUI leaving no audit row (the CLI's did)."""
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f4")
+        await _settle(pilot)
+        await pilot.press(*"garc")
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+    searches = _searches(sqlite_store)
+    assert len(searches) == 1  # one row for the search, not one per keystroke
+    user, detail = searches[0]
+    assert user == "ava.jensen"
+    assert '"query": "garc"' in detail and "MRN0002" in detail
+
+
+async def test_a_search_is_audited_once_the_typing_pauses(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f4")
+        await _settle(pilot)
+        await pilot.press(*"garc")
+        await _settle(pilot)
+        for _ in range(400):  # the settle timer runs on real time: wait for its row
+            if _searches(sqlite_store):
+                break
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+    assert len(_searches(sqlite_store)) == 1
+    assert "MRN0002" in _searches(sqlite_store)[0][1]
+
+
+async def test_a_search_not_yet_audited_is_written_when_the_app_closes(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f4")
+        await _settle(pilot)
+        await pilot.press(*"garc")
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WorkspaceScreen) and screen.trail.shown
+    assert len(_searches(sqlite_store)) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from schedtui.core import os_identity
+from schedtui.core import audit, os_identity
 from schedtui.core.access import Actor
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
@@ -93,6 +94,30 @@ def signed_in(ctx: typer.Context, db: str | None) -> tuple[Invocation, OpenedSto
     invocation: Invocation = ctx.obj
     opened = opened_store(invocation, db)
     return invocation, opened, command_actor(opened, invocation)
+
+
+def record_view(
+    opened: OpenedStore,
+    actor: Actor,
+    now: datetime,
+    entity: str,
+    *,
+    as_json: bool,
+    patients: Iterable[str | int] = (),
+    patient_id: int | None = None,
+    **detail: object,
+) -> None:
+    """Audit what a command is about to show of patients: a view, or an export with --json
+    (output a script keeps). `patients` names whom (MRNs or ids)."""
+    audit.append(
+        opened.store,
+        actor=actor,
+        action="export" if as_json else "view",
+        now=now,
+        entity=entity,
+        patient_id=patient_id,
+        detail={**detail, "patients": list(patients)},
+    )
 
 
 def parse_day(text: str | None, option: str) -> date | None:

@@ -13,6 +13,7 @@ from schedtui.commands.common import (
     opened_store,
     parse_day,
     print_json,
+    record_view,
     settings,
     signed_in,
 )
@@ -253,12 +254,21 @@ def auth_list(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Services needing authorization, overdue follow-ups first."""
+    """Services needing authorization, overdue follow-ups first (an audited view)."""
     invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
     with opened.store.read() as session:
         rows = insurance.authorizations(session, today=now.date(), status=status)
+    record_view(
+        opened,
+        actor,
+        now,
+        "authorizations",
+        as_json=as_json,
+        patients=[row["patient_mrn"] for row in rows],
+        status=status,
+    )
     if as_json:
         print_json(rows)
         return

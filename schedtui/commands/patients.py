@@ -15,12 +15,12 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core import audit
 from schedtui.core.access import Permission
 from schedtui.core.directory import patient_id_for
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.lookup.service import find_patients, refresh
+from schedtui.core.lookup.trail import record_patient_search
 from schedtui.core.money import dollars
 from schedtui.core.patient_panel import patient_panel
 from schedtui.core.registration import (
@@ -60,14 +60,7 @@ def find(
             region=current.region,
             limit=limit,
         )
-    audit.append(
-        opened.store,
-        actor=actor,
-        action="view",
-        now=now,
-        entity="patient-search",
-        detail={"query": query, "results": [m.mrn for m in matches]},
-    )
+    record_patient_search(opened.store, actor, now=now, query=query, shown=[m.mrn for m in matches])
     if as_json:
         print_json([match.to_json() for match in matches])
         return

@@ -15,10 +15,12 @@ from schedtui.commands.common import (
     parse_day,
     parse_moment,
     print_json,
+    record_view,
     settings,
     signed_in,
 )
 from schedtui.core import directory
+from schedtui.core.access import Actor, Permission
 from schedtui.core.access_kpis import third_next_available
 from schedtui.core.booking import (
     BookingRequest,
@@ -27,7 +29,9 @@ from schedtui.core.booking import (
     open_insurance_items,
 )
 from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
 from schedtui.core.slots import SlotRequest, find_open_slots
+from schedtui.core.stores import OpenedStore
 
 slots_app = typer.Typer(help="Open slots.", add_completion=False)
 access_app = typer.Typer(help="Access measures.", add_completion=False)
@@ -41,6 +45,19 @@ def _weekdays(text: str | None) -> frozenset[int] | None:
     if not text or any(ch not in "0123456" for ch in text):
         raise BadInput("--days takes digits 0 (Monday) to 6 (Sunday), e.g. 024.")
     return frozenset(int(ch) for ch in text)
+
+
+def _open_for_search(
+    ctx: typer.Context, db: str | None, patient: str | None
+) -> tuple[OpenedStore, Actor | None]:
+    """The store for a slot search; signed in (with the right to see patients) when the
+    search reads a patient's record."""
+    if not patient:
+        return opened_store(ctx.obj, db), None
+    invocation, opened, actor = signed_in(ctx, db)
+    now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
+    return opened, actor
 
 
 @slots_app.command("find")
@@ -62,13 +79,16 @@ def find(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The best open slots for a visit, each with why it fits."""
+    """The best open slots for a visit, each with why it fits. With --patient the search
+    reads the patient's record (language, visits): the user must be signed in, and it is
+    an audited view."""
     if mode not in (None, "telehealth", "in-person"):
         raise BadInput("--mode is telehealth or in-person.")
     if part not in ("any", "morning", "afternoon", "evening"):
         raise BadInput("--part is any, morning, afternoon or evening.")
     invocation: Invocation = ctx.obj
-    store = opened_store(invocation, db).store
+    opened, actor = _open_for_search(ctx, db, patient)
+    store = opened.store
     with store.read() as session:
         patient_id = directory.patient_id_for(session, patient) if patient else None
         request = SlotRequest(
@@ -88,6 +108,17 @@ def find(
         )
         slots = find_open_slots(session, request, now=invocation.clock.now())
         zones = {row["id"]: row["timezone"] for row in directory.sites(session)}
+    if actor is not None:
+        record_view(
+            opened,
+            actor,
+            invocation.clock.now(),
+            "slot-search",
+            as_json=as_json,
+            patients=[patient or ""],
+            patient_id=patient_id,
+            type_code=type_code,
+        )
     if as_json:
         print_json(
             [

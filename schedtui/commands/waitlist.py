@@ -14,10 +14,13 @@ from schedtui.commands.common import (
     parse_day,
     parse_moment,
     print_json,
+    record_view,
     signed_in,
 )
 from schedtui.core import directory
+from schedtui.core.access import Permission
 from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
 from schedtui.core.waitlist import OpenTime, WaitlistRequest, add_to_waitlist, offers_for
 from schedtui.data import models as m
 
@@ -69,8 +72,10 @@ def add(
 
 @app.command("list")
 def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Active entries, most urgent and longest waiting first."""
-    _, opened, _ = signed_in(ctx, db)
+    """Active entries, most urgent and longest waiting first (an audited view)."""
+    invocation, opened, actor = signed_in(ctx, db)
+    now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
     with opened.store.read() as session:
         rows = session.exec(
             select(m.WaitlistEntry, m.Patient.mrn, m.AppointmentType.code)
@@ -96,6 +101,9 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         }
         for e, mrn, code in rows
     ]
+    record_view(
+        opened, actor, now, "waitlist", as_json=as_json, patients=[mrn for _, mrn, _ in rows]
+    )
     if as_json:
         print_json(found)
         return
@@ -115,12 +123,13 @@ def offers(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Who on the waitlist could take this opened time, best first."""
+    """Who on the waitlist could take this opened time, best first (an audited view)."""
     provider_text, _, start_text = slot.partition("@")
     if not provider_text.isdigit() or not start_text:
         raise BadInput(f"'{slot}' is not PROVIDER@START, e.g. 3@2026-03-09T09:00.")
-    invocation, opened, _ = signed_in(ctx, db)
+    invocation, opened, actor = signed_in(ctx, db)
     now = invocation.clock.now()
+    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
     with opened.store.read() as session:
         provider = int(provider_text)
         zone = directory.zone_for(session, provider, site)
@@ -129,6 +138,15 @@ def offers(
         found = offers_for(
             session, OpenTime(provider, site_id, start, start + timedelta(minutes=minutes)), now=now
         )
+    record_view(
+        opened,
+        actor,
+        now,
+        "waitlist-offers",
+        as_json=as_json,
+        patients=[o.patient_id for o in found],
+        slot=slot,
+    )
     if as_json:
         print_json(
             [

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.call_list import InTheWay, put_on_call_list
+from schedtui.core.call_list import InTheWay, put_on_call_list, record_listed
 from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
 from schedtui.core.statuses import NOT_YET_SEEN
@@ -118,6 +118,7 @@ def add_block(
         last = request.repeat_until or (request.start + timedelta(days=HORIZON_DAYS)).date()
         in_the_way = tuple(_in_the_way(session, block, zone, last))
         if in_the_way and not confirm:
+            record_listed(session, actor, (v.mrn for v in in_the_way), what="block", now=now)
             return BlockResult(None, in_the_way)
         session.add(block)
         session.flush()

@@ -10,6 +10,7 @@ from datetime import date, datetime, tzinfo
 
 from sqlmodel import Session
 
+from schedtui.core import audit
 from schedtui.core.access import Actor
 from schedtui.data import models as m
 
@@ -36,6 +37,23 @@ class InTheWay:
     def when(self) -> str:
         """When it is, as the site reads it: "Mon 03/09/2026 09:00 EDT"."""
         return f"{self.local_start:%a %m/%d/%Y %H:%M %Z}"
+
+
+def record_listed(
+    session: Session, actor: Actor, mrns: Iterable[str], *, what: str, now: datetime
+) -> None:
+    """A preview that names the patients of visits in the way is a view of them: audit it
+    (in the caller's transaction; nothing when nobody is named)."""
+    named = list(dict.fromkeys(mrns))
+    if named:
+        audit.record(
+            session,
+            actor=actor,
+            action="view",
+            now=now,
+            entity=what,
+            detail={"preview": "visits in the way", "patients": named},
+        )
 
 
 def put_on_call_list(

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.call_list import InTheWay, put_on_call_list
+from schedtui.core.call_list import InTheWay, put_on_call_list, record_listed
 from schedtui.core.errors import BadInput, FieldErrors
 from schedtui.core.guard import require
 from schedtui.core.spoken_dates import spoken_day
@@ -97,6 +97,7 @@ def add_closure(
         sites = _sites(session, request.site_code)
         in_the_way = tuple(_in_the_way(session, sites, request.first_day, request.last_day))
         if in_the_way and not confirm:
+            record_listed(session, actor, (v.mrn for v in in_the_way), what="closure", now=now)
             return ClosureResult(None, in_the_way)
         closure = m.Closure(
             site_id=sites[0].id if request.site_code else None,

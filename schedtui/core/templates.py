@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
-from schedtui.core.call_list import put_on_call_list
+from schedtui.core.call_list import put_on_call_list, record_listed
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.statuses import MOVABLE
@@ -211,6 +211,8 @@ def change_template(
         after = _changed(session, template, change)
         preview = _preview(session, template, after, today)
         if not save or (preview.stranded and not confirm):
+            mrns = (mrn for _, mrn, _ in preview.stranded)
+            record_listed(session, actor, mrns, what="template", now=now)
             return preview
         before = _described(session, template)
         for key in COLUMNS:

@@ -13,14 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
 from textual.worker import get_current_worker
 
+from schedtui.core.access import Actor
 from schedtui.core.appointment_changes import cancel
 from schedtui.core.calendar_booking import waitlist_note
 from schedtui.core.call_notes import finish_note, open_drafts, save_draft, start_note
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
+from schedtui.core.lookup.trail import SearchTrail, record_patient_search
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
@@ -46,6 +49,9 @@ COLUMNS = (
 REFRESH_SECONDS = 10.0
 #: The call note's draft is saved this often (seconds): a crash loses at most this much.
 DRAFT_SECONDS = 3.0
+#: A search is written to the audit trail once the typing has paused this long (seconds),
+#: or at once when a patient is opened or the screen is left.
+SEARCH_SETTLE_SECONDS = 2.0
 
 
 class LookupIndex:
@@ -121,6 +127,9 @@ class WorkspaceScreen(WorkScreen[None]):
         self.patient_id: int | None = None
         #: The visit this call booked, moved or cancelled: the call note is linked to it.
         self.appointment_id: int | None = None
+        #: Patients the lookup showed, not yet in the audit trail.
+        self.trail = SearchTrail()
+        self._settle: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -228,6 +237,7 @@ class WorkspaceScreen(WorkScreen[None]):
                 ", ".join(match.alerts),
             )
             table.add_row(*(Text(printable(c)) for c in cells), key=str(match.patient_id))
+        self._shown(message.query, [match.mrn for match in message.matches])
         count = len(message.matches)
         if count:
             noun = "match" if count == 1 else "matches"
@@ -238,16 +248,52 @@ class WorkspaceScreen(WorkScreen[None]):
             status = "Type a name, date of birth, phone or MRN."
         self.query_one("#lookup-status", Static).update(status)
 
+    def _shown(self, query: str, mrns: list[str]) -> None:
+        """Patients are on screen: audit them once the typing settles."""
+        if not mrns:
+            return
+        self.trail.saw(query, mrns)
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SEARCH_SETTLE_SECONDS, self.record_search)
+
+    def record_search(self) -> None:
+        """Write what the lookup showed to the audit trail (off the event loop)."""
+        taken = self.trail.take()
+        actor = self.sched_app.actor
+        if taken is not None and actor is not None:
+            self._record_search(actor, *taken)
+
+    @work(thread=True, group="search-trail", exit_on_error=False, description="Auditing a search")
+    def _record_search(self, actor: Actor, query: str, shown: list[str]) -> None:
+        app = self.sched_app
+        record_patient_search(app.store, actor, now=app.clock.now(), query=query, shown=shown)
+
+    def on_screen_suspend(self) -> None:
+        self.record_search()
+
+    def on_unmount(self) -> None:
+        # The screen's workers are cancelled as it goes: write the last search here, once.
+        taken = self.trail.take()
+        app = self.sched_app
+        if taken is not None and app.actor is not None:
+            query, shown = taken
+            record_patient_search(
+                app.store, app.actor, now=app.clock.now(), query=query, shown=shown
+            )
+
     @on(Input.Submitted, "#lookup")
     def open_top_match(self) -> None:
         """Enter in the lookup opens the top match."""
         if self.matches:
+            self.record_search()
             self.load_panel(self.matches[0].patient_id)
 
     @on(DataTable.RowSelected, "#match-rows")
     def open_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row opens that patient."""
         if event.row_key.value is not None:
+            self.record_search()
             self.load_panel(int(event.row_key.value))
 
     @work(
