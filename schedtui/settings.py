@@ -14,7 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
 import phonenumbers
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -119,6 +119,24 @@ class Settings(BaseSettings):
         max_length=15,
         description="Our interchange sender id (ISA06/GS02), as the clearinghouse knows us.",
     )
+    audit_checkpoints: str | None = Field(
+        default=None,
+        description="File outside the store where the audit chain's head is checkpointed, "
+        "so a rewritten trail is caught (default: audit-checkpoints in the state folder; "
+        "best on another disk or host, append-only).",
+    )
+    audit_checkpoint_every: int = Field(
+        default=100,
+        ge=0,
+        le=1_000_000,
+        description="Checkpoint the audit chain every this many rows (0: only when audit "
+        "verify or audit checkpoint runs).",
+    )
+    audit_checkpoint_syslog: bool = Field(
+        default=False,
+        description="Also send each audit checkpoint to syslog (authpriv), for a log "
+        "server that keeps them beyond this host.",
+    )
     keyring_backend: str | None = Field(
         default=None,
         description="Keyring backend for encrypted stores' keys on a headless server, e.g. "
@@ -159,6 +177,12 @@ class Settings(BaseSettings):
         for part in ("outbox", "inbox", "processed", "errors"):
             (folder / part).mkdir(parents=True, exist_ok=True)
         return folder
+
+    def audit_checkpoint_path(self) -> Path:
+        """The audit checkpoint file (its folder is made when the first one is written)."""
+        if self.audit_checkpoints:
+            return Path(self.audit_checkpoints).expanduser().absolute()
+        return user_state_path(APP_NAME) / "audit-checkpoints"
 
     def sandbox_target(self) -> str:
         """Where the sandbox store lives (path or URL); the default folder is created."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,7 +20,8 @@ from schedtui.commands.common import (
     signed_in,
 )
 from schedtui.core import audit
-from schedtui.core.audit_review import check_chain, review
+from schedtui.core.audit import ChainReport
+from schedtui.core.audit_review import check_chain, checkpoint_now, review
 from schedtui.core.text import printable, spreadsheet_safe
 
 app = typer.Typer(
@@ -38,10 +40,24 @@ COLUMNS = (
 
 
 @app.command("verify")
-def verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Check the whole hash chain; exit 1 and name the first bad row if it was tampered with."""
+def verify(
+    ctx: typer.Context,
+    checkpoints: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoints",
+            help="Another checkpoint file to hold the trail against (repeat for several).",
+        ),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check the whole hash chain, and hold it against the checkpoints kept outside the
+    store; exit 1 and name the first bad row if it was tampered with."""
     invocation, opened, actor = signed_in(ctx, db)
-    report = check_chain(opened.store, actor, now=invocation.clock.now())
+    report = check_chain(
+        opened.store, actor, now=invocation.clock.now(), extra_checkpoints=checkpoints or ()
+    )
     if as_json:
         print_json(
             {
@@ -50,18 +66,41 @@ def verify(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False)
                 "first_bad_id": report.first_bad_id,
                 "problem": report.problem or None,
                 "head_hash": report.head_hash,
+                "checkpoints": report.checkpoints,
+                "last_checkpoint": report.last_checkpoint or None,
             }
         )
     elif report.intact:
         typer.echo(f"Audit trail intact: {report.rows:,} rows; head hash {report.head_hash}.")
+        typer.echo(_checkpoints_line(report))
     else:
         typer.echo(
             f"Audit trail BROKEN at row {report.first_bad_id}: {report.problem} "
-            f"({report.rows:,} rows before it are intact).",
+            f"({report.checkpoints} checkpoints checked).",
             err=True,
         )
     if not report.intact:
         raise typer.Exit(1)
+
+
+def _checkpoints_line(report: ChainReport) -> str:
+    if not report.checkpoints:
+        return (
+            "No checkpoint of this store outside it yet: until one is written, whoever "
+            "holds the store could rewrite the trail unseen. One was written now."
+        )
+    return (
+        f"Checked against {report.checkpoints} checkpoints outside the store (the newest: "
+        f"{report.last_checkpoint}); a new one was written at the head."
+    )
+
+
+@app.command("checkpoint")
+def checkpoint(ctx: typer.Context, db: DbOption = None) -> None:
+    """Write the trail's head to the checkpoint file now (run it from cron, hourly)."""
+    invocation, opened, actor = signed_in(ctx, db)
+    written = checkpoint_now(opened.store, actor, now=invocation.clock.now())
+    typer.echo(f"Checkpoint: row {written.row_id}, hash {written.row_hash}.")
 
 
 @app.command("show")

@@ -14,6 +14,7 @@ import typer
 
 from schedtui.core import audit, os_identity
 from schedtui.core.access import Actor
+from schedtui.core.audit_anchor import Anchoring, anchor
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
 from schedtui.core.signin import sign_in_as_os_account
@@ -60,7 +61,17 @@ def opened_store(
     target = store_target(current, db=db, sandbox=False)
     opened = open_store(target, now=invocation.clock.now(), encrypt=encrypt)
     _report_upgrade(opened)
+    anchor(opened.store, anchoring_for(current))
     return opened
+
+
+def anchoring_for(current: Settings) -> Anchoring:
+    """Where and how often the clinic store's audit chain is checkpointed."""
+    return Anchoring(
+        current.audit_checkpoint_path(),
+        current.audit_checkpoint_every,
+        current.audit_checkpoint_syslog,
+    )
 
 
 def _announce_sandbox() -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from schedtui.core.access import Actor
+from schedtui.core.audit_anchor import checkpoint_on_commit
 from schedtui.data.models import AuditEvent, Patient
 from schedtui.data.store import Store
 
@@ -81,6 +82,8 @@ def record(
     event.hash = row_hash(event)
     session.add(event)
     session.flush()
+    assert event.id is not None
+    checkpoint_on_commit(session, event.id, event.hash, now)
     return event
 
 
@@ -98,6 +101,9 @@ class ChainReport:
     first_bad_id: int | None
     problem: str
     head_hash: str
+    #: How many checkpoints kept outside the store were checked, and the newest of them.
+    checkpoints: int = 0
+    last_checkpoint: str = ""
 
     @property
     def intact(self) -> bool:
@@ -123,6 +129,24 @@ def verify(session: Session, batch: int = 2000) -> ChainReport:
             return ChainReport(rows, event.id, "altered after it was written", previous_hash)
         previous_id, previous_hash, rows = event.id, event.hash, rows + 1
     return ChainReport(rows, None, "", previous_hash)
+
+
+def hashes_of(session: Session, row_ids: list[int]) -> dict[int, str]:
+    """The stored hash of each of these rows that still exists."""
+    found: dict[int, str] = {}
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start : start + 500]
+        rows = session.exec(
+            select(AuditEvent.id, AuditEvent.hash).where(col(AuditEvent.id).in_(chunk))
+        ).all()
+        found.update({row_id: row_hash for row_id, row_hash in rows if row_id is not None})
+    return found
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """The last row's id and hash (None for an empty trail)."""
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    return (last.id, last.hash) if last is not None and last.id is not None else None
 
 
 def _in_order(session: Session, batch: int) -> Iterator[AuditEvent]:

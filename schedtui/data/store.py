@@ -26,6 +26,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: How long to wait for a PostgreSQL server to answer before calling it down, in seconds.
 POSTGRES_CONNECT_TIMEOUT_S = 5
 _WRITE_OPTION = "schedtui_write"
+#: The key under which a write session's `info` names its `Store`.
+STORE_KEY = "schedtui.store"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -179,6 +181,7 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
         with Session(self._write_engine, expire_on_commit=False) as session:
+            session.info[STORE_KEY] = self
             if not self.is_sqlite:
                 notify_on_new_events(session)
             with session.begin():
