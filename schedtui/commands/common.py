@@ -141,8 +141,8 @@ def parse_day(text: str | None, option: str) -> date | None:
         raise BadInput(f"{option} '{text}' is not a date like 2026-03-04.") from None
 
 
-def read_password(from_stdin: bool, *, confirm: bool = True) -> str:
-    """A password from one line of stdin, or typed twice at a hidden prompt."""
+def read_password(from_stdin: bool, *, confirm: bool = True, prompt: str = "Password") -> str:
+    """A password (or PIN) from one line of stdin, or typed twice at a hidden prompt."""
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
@@ -150,7 +150,7 @@ def read_password(from_stdin: bool, *, confirm: bool = True) -> str:
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         raise BadInput("No terminal to ask for a password: use --password-stdin.")
-    password: str = typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
+    password: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     return password
 
 

@@ -154,6 +154,23 @@ def passwd(
     typer.echo(f"Password of '{username}' changed.")
 
 
+@app.command("pin")
+def pin(
+    ctx: typer.Context,
+    pin_stdin: Annotated[
+        bool, typer.Option("--pin-stdin", help="Read the PIN from one line of stdin.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Set your own unlock PIN (6-12 digits): what the idle lock asks for when you signed
+    in as your OS account (trust_os_accounts), so a passer-by cannot open it."""
+    invocation, opened = _context(ctx, db)
+    actor = command_actor(opened, invocation)
+    secret = read_password(pin_stdin, prompt="Unlock PIN").strip()
+    users.set_unlock_pin(opened.store, actor, secret, now=invocation.clock.now())
+    typer.echo(f"Unlock PIN of '{actor.username}' set.")
+
+
 @app.command("role")
 def role(
     ctx: typer.Context,

@@ -233,3 +233,36 @@ def check_password(
         if str(refused) == WRONG_CREDENTIALS:
             raise SignInRefused("Wrong password.") from None
         raise
+
+
+#: Said when an OS-account session has nothing to unlock it with.
+NO_UNLOCK_SECRET = (
+    "You have no unlock PIN or password, so the lock cannot open: signed out (your work "
+    "is kept). Set a PIN with: schedtui users pin"
+)
+
+
+def check_unlock_secret(
+    store: Store, actor: Actor, secret: str, *, now: datetime, settings: Settings
+) -> None:
+    """Re-check the user of an OS-account session at the lock: their unlock PIN or their
+    password. Failures count towards the lockout (`AccountLocked` signs them out); a user
+    with neither is refused with `AccountLocked` at once: nothing lets a passer-by in."""
+    with store.read() as session:
+        user = _user(session, actor.username)
+    if user is None:
+        raise AccountLocked("Your account is gone; signed out.")
+    if user.unlock_pin_hash is None and user.password_hash is None:
+        raise _refuse(
+            store, NO_UNLOCK_SECRET, username=user.username, user=user, now=now, reason="locked"
+        )
+    matches = password_matches(user.unlock_pin_hash, secret) or password_matches(
+        user.password_hash, secret
+    )
+    if not matches:
+        failed = _failed_password(store, user.username, now, settings)
+        if isinstance(failed, AccountLocked):
+            raise failed
+        raise SignInRefused("Wrong PIN or password.")
+    _usable(store, user, now, sandbox=True)
+    _signed_in(store, user.username, now, method="unlock (PIN or password)")

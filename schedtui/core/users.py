@@ -22,6 +22,10 @@ from schedtui.data.models import User
 from schedtui.data.store import Store
 
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+#: Columns whose values never go into the audit trail.
+_SECRETS = frozenset({"password_hash", "unlock_pin_hash"})
+#: An unlock PIN: digits only, long enough that five tries before sign-out guess nothing.
+PIN = re.compile(r"^[0-9]{6,12}$")
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ def _change(
             setattr(user, key, value)
         if needs_first_admin(session):
             raise BadInput("That would leave the store without an active admin.")
-        shown = {k: v for k, v in changes.items() if k != "password_hash"}
+        shown = {k: v for k, v in changes.items() if k not in _SECRETS}
         audit.record(
             session,
             actor=actor,
@@ -229,6 +233,16 @@ def set_password(
         failed_logins=0,
         locked_until=None,
     )
+
+
+def set_unlock_pin(store: Store, actor: Actor, pin: str, *, now: datetime) -> None:
+    """Set your own unlock PIN: what the idle lock asks for when you signed in as your OS
+    account (no password typed). 6 to 12 digits, not one digit repeated or a run."""
+    if not PIN.match(pin):
+        raise BadInput("The PIN must be 6 to 12 digits.")
+    if len(set(pin)) == 1 or pin in "01234567890123" or pin in "98765432109876":
+        raise BadInput("That PIN is too easy to guess (one digit repeated, or a run).")
+    _change(store, actor, actor.username, now, "unlock PIN", unlock_pin_hash=hash_password(pin))
 
 
 def unlock(store: Store, actor: Actor, username: str, *, now: datetime) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from schedtui.core import os_identity
 from schedtui.core.errors import USER_ERRORS, AccountLocked
-from schedtui.core.signin import check_password
+from schedtui.core.signin import check_password, check_unlock_secret
 from schedtui.screens.signin import FormScreen, Refused
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -23,7 +23,8 @@ class Unlocked(Message):
 
 
 class LockScreen(FormScreen):
-    """Shown after the idle time or on Ctrl+L; only the signed-in user can unlock."""
+    """Shown after the idle time or on Ctrl+L; only the signed-in user can unlock: with
+    their password, or, signed in as their OS account, with their unlock PIN (or password)."""
 
     BUTTON = "Unlock"
 
@@ -43,44 +44,47 @@ class LockScreen(FormScreen):
             yield Static("", id="form-message", markup=False)
             yield Button(self.BUTTON, variant="primary", id="form-submit")
 
+    @property
+    def _practice(self) -> bool:
+        """The sandbox's trainee (synthetic patients only): Enter unlocks."""
+        return self.sched_app.sandbox and self.os_account is not None
+
     def fields(self) -> ComposeResult:
-        if self.os_account:
-            yield Label(f"Press Enter to unlock as the OS account '{self.os_account}'.")
+        if self._practice:
+            yield Label("The sandbox holds synthetic patients only: Enter unlocks.")
             return
-        yield Label("Password")
+        if self.os_account:
+            yield Label("Your unlock PIN (schedtui users pin) or your password")
+        else:
+            yield Label("Password")
         yield Input(id="password", password=True)
 
     def on_mount(self) -> None:
-        if not self.os_account:
-            self.query_one("#password", Input).focus()
-        else:
+        for field in self.query("#password").results(Input):
+            field.focus()
+        if self._practice:
             self.query_one("#form-submit", Button).focus()
 
     def submit(self) -> None:
-        if self.os_account:
-            self.recheck_os_account()
+        if self.os_account and os_identity.current_os_login() != self.os_account:
+            self.post_message(
+                Refused("This terminal now belongs to another OS account.", locked_out=True)
+            )
+        elif self._practice:
+            self.post_message(Unlocked())
         else:
             self.check(self.value("password"))
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False, description="Unlocking")
     def check(self, password: str) -> None:
-        """Check the password off the event loop; too many failures sign the user out."""
+        """Check the password (an OS-account session: the unlock PIN or the password) off
+        the event loop; too many failures sign the user out."""
         app = self.sched_app
         assert app.actor is not None
+        check = check_unlock_secret if self.os_account else check_password
         try:
-            check_password(
-                app.store, app.actor, password, now=app.clock.now(), settings=app.settings
-            )
+            check(app.store, app.actor, password, now=app.clock.now(), settings=app.settings)
         except USER_ERRORS as refused:
             self.post_message(Refused(str(refused), locked_out=isinstance(refused, AccountLocked)))
             return
         self.post_message(Unlocked())
-
-    def recheck_os_account(self) -> None:
-        """OS-account sessions unlock when the same OS account is still at the keyboard."""
-        if os_identity.current_os_login() == self.os_account:
-            self.post_message(Unlocked())
-        else:
-            self.post_message(
-                Refused("This terminal now belongs to another OS account.", locked_out=True)
-            )

@@ -21,6 +21,9 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=120)
     role: str = Field(max_length=12)
     password_hash: str | None = Field(default=None, max_length=200, description="argon2id")
+    unlock_pin_hash: str | None = Field(
+        default=None, max_length=200, description="argon2id of the PIN that unlocks the lock"
+    )
     os_account: str | None = Field(default=None, max_length=64, unique=True)
     active: bool = True
     failed_logins: int = 0
