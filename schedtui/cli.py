@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input (one line on stderr), 1 an unexpected fault.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Annotated, Any
 
@@ -130,6 +131,7 @@ def _fail(message: str, code: int) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
+    keep_files_from_other_accounts()
     command = typer.main.get_command(app)
     try:
         result: Any = command.main(args=argv, prog_name=APP_NAME, standalone_mode=False)
@@ -145,6 +147,12 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:
         return _fail(f"unexpected fault: {describe_fault(exc)}", 1)
     return result if isinstance(result, int) else 0
+
+
+def keep_files_from_other_accounts() -> None:
+    """Nothing this process creates is readable or writable by other accounts (the
+    user's own umask may take more away, never less)."""
+    os.umask(os.umask(0) | 0o007)
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ def data_dir() -> Path:
 def _in_data_dir(name: str) -> str:
     folder = data_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise SettingsError(f"Cannot create the data folder {folder}: {exc.strerror}.") from None
     return str(folder / name)
@@ -175,7 +175,7 @@ class Settings(BaseSettings):
             else Path(_in_data_dir("eligibility"))
         )
         for part in ("outbox", "inbox", "processed", "errors"):
-            (folder / part).mkdir(parents=True, exist_ok=True)
+            (folder / part).mkdir(mode=0o770, parents=True, exist_ok=True)
         return folder
 
     def audit_checkpoint_path(self) -> Path:

@@ -32,7 +32,12 @@ def request(
     ] = None,
     service_type: Annotated[str, typer.Option(help="X12 service type code, e.g. 30, 98.")] = "30",
     provider: Annotated[int | None, typer.Option("--provider", help="Provider id.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Write the 270 here, not to the outbox.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the 270 to this new file, not to the outbox.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing (ordinary) --out file.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -41,8 +46,6 @@ def request(
     now = invocation.clock.now()
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
-    if out is not None and not out.parent.is_dir():
-        raise BadInput(f"The folder {out.parent} does not exist.")
     done = request_eligibility(
         opened.store,
         actor,
@@ -53,6 +56,7 @@ def request(
         settings=settings(),
         provider_id=provider,
         out=out,
+        replace_out=force,
     )
     if as_json:
         print_json({"check_id": done.check_id, "trace": done.trace, "path": str(done.path)})

@@ -9,7 +9,7 @@ PostgreSQL stores are backed up with the server's own tools (pg_dump).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +18,13 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.data import migrate
-from schedtui.data.sqlite_files import connect_file, copy_file_store
+from schedtui.data.sqlite_files import (
+    connect_file,
+    copy_file_store,
+    copy_to_partial,
+    discard,
+    publish,
+)
 from schedtui.data.store import Store
 
 PG_DUMP_ADVICE = (
@@ -53,17 +59,23 @@ def backup_store(store: Store, actor: Actor, target: Path, *, now: datetime) -> 
         raise BadInput(f"{target} already exists; choose a new file for the backup.")
     if not target.parent.is_dir():
         raise BadInput(f"The folder {target.parent} does not exist.")
-    copy_file_store(source, target, store.key)
-    facts = inspect_backup(target, store.key)
-    audit.append(
-        store,
-        actor=actor,
-        action="export",
-        now=now,
-        entity="store",
-        detail={"backup_to": str(target), "bytes": facts.size_bytes},
-    )
-    return facts
+    partial = copy_to_partial(source, target, store.key)
+    try:
+        facts = inspect_backup(partial, store.key)
+        # The export is audited before the copy has its name: no finished copy is unaudited.
+        audit.append(
+            store,
+            actor=actor,
+            action="export",
+            now=now,
+            entity="store",
+            detail={"backup_to": str(target), "bytes": facts.size_bytes},
+        )
+    except BaseException:
+        discard(partial)
+        raise
+    publish(partial, target)
+    return replace(facts, path=target)
 
 
 def inspect_backup(path: Path, key: str | None = None) -> BackupFacts:
@@ -72,6 +84,8 @@ def inspect_backup(path: Path, key: str | None = None) -> BackupFacts:
     path = path.expanduser().absolute()
     if not path.is_file():
         raise BadInput(f"{path} is not a file.")
+    if Path(f"{path}-journal").exists() or Path(f"{path}-wal").exists():
+        raise BadInput(f"{path} has an unfinished write beside it (-journal or -wal); not used.")
     with path.open("rb") as handle:
         plain = handle.read(len(_HEADER)) == _HEADER
     if plain and key is not None:

@@ -9,7 +9,6 @@ a file that cannot be read or matched goes to errors/ whole, nothing applied.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +21,7 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.private_files import check_target, write_file
 from schedtui.core.writes import in_write
 from schedtui.core.x12.tokens import X12Error
 from schedtui.core.x12.x270 import Envelope, Inquiry, Person, build_270
@@ -51,20 +51,12 @@ class FileDropGateway:
 
     def send(self, name: str, text: str) -> Path:
         """Write the 270 into outbox/ atomically (a half-written file is never picked up)."""
-        return write_atomically(self.folder / "outbox" / name, text)
+        return write_file(self.folder / "outbox" / name, text)
 
     def waiting(self) -> list[Path]:
         """Files in inbox/, oldest first."""
         inbox = self.folder / "inbox"
         return sorted((p for p in inbox.iterdir() if p.is_file()), key=lambda p: p.stat().st_mtime)
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write via a temporary file and a rename."""
-    temporary = path.with_name(f".{path.name}.part")
-    temporary.write_text(text, encoding="ascii", errors="replace")
-    os.replace(temporary, path)
-    return path
 
 
 @dataclass(frozen=True)
@@ -156,9 +148,13 @@ def request_eligibility(
     gateway: EligibilityGateway | None = None,
     provider_id: int | None = None,
     out: Path | None = None,
+    replace_out: bool = False,
 ) -> Requested:
-    """Write a 270 for the patient's coverage on `day`; the disclosure is audited."""
+    """Write a 270 for the patient's coverage on `day`; the disclosure is audited. `out`
+    (a file instead of the outbox) must be new unless `replace_out`, and ordinary."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="eligibility")
+    if out is not None:
+        out = check_target(out, replace=replace_out, option="--out")
     if not service_type.isalnum() or len(service_type) > 2:
         raise BadInput(f"'{service_type}' is not an X12 service type code (e.g. 30, 98, MH).")
 
@@ -200,7 +196,7 @@ def request_eligibility(
     check_id, trace, text = in_write(store, work)
     name = f"270-{trace}.x12"
     path = (
-        write_atomically(out, text)
+        write_file(out, text, replace=replace_out)
         if out
         else (gateway or FileDropGateway(settings.eligibility_folder())).send(name, text)
     )

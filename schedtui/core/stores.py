@@ -14,6 +14,7 @@ from schedtui.core.errors import BadInput
 from schedtui.data import migrate
 from schedtui.data.keys import forget_store_key, use_backend
 from schedtui.data.models import Site, StoreInfo
+from schedtui.data.sqlite_files import create_private_file
 from schedtui.data.store import Store, resolve_url
 from schedtui.settings import Settings
 
@@ -48,6 +49,8 @@ def open_store(
     url = resolve_url(target, encrypt_new=encrypt)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
     try:
+        if new_file and path is not None:
+            create_private_file(path)  # owner and group only; SQLite's -wal/-shm follow it
         store = Store(url)
         store.ping()
         result = migrate.upgrade(store)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from schedtui.data.errors import StoreError
-from schedtui.data.sqlite_files import copy_file_store
+from schedtui.data.sqlite_files import copy_to_partial, publish
 from schedtui.data.store import Store
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def copy_aside(path: Path, label: str, now: datetime, *, key: str | None = None)
     """Copy an SQLite store next to itself (online backup API); return the copy's path."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{label}.{stamp}.bak")
-    copy_file_store(path, target, key)
+    publish(copy_to_partial(path, target, key), target)
     return target
 
 

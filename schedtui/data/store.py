@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,6 +71,12 @@ def _sqlite_url_for_path(path: Path, *, encrypt_new: bool = False) -> URL:
     folder = path.parent
     if not folder.is_dir():
         raise StoreError(f"The folder {folder} does not exist; create it or choose another --db.")
+    if folder.stat().st_mode & stat.S_IWOTH:
+        raise StoreError(
+            f"The folder {folder} is writable by every account on this machine, so anyone "
+            "could replace the store or its journal: keep the store in a folder only its "
+            f"users can write (chmod o-w {folder})."
+        )
     if path.exists():
         if encrypt_new:
             raise StoreError(f"{path} already exists; --encrypt only creates a new store.")
