@@ -37,6 +37,15 @@ def isolated_home(
     return home
 
 
+@pytest.fixture(autouse=True)
+def notices_stay_until_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read the notices the app showed once their steps are done; on a slow, loaded
+    machine those steps can outlast a notice's few seconds, so in tests they stay."""
+    from schedtui.app import SchedApp
+
+    monkeypatch.setattr(SchedApp, "NOTIFICATION_TIMEOUT", 600.0)
+
+
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     """A fresh clinic store on SQLite, opened the way the program opens one."""
