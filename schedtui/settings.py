@@ -117,6 +117,7 @@ class Settings(BaseSettings):
         default="SCHEDTUI",
         min_length=2,
         max_length=15,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9 ]*$",
         description="Our interchange sender id (ISA06/GS02), as the clearinghouse knows us.",
     )
     audit_checkpoints: str | None = Field(

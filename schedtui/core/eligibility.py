@@ -180,7 +180,10 @@ def request_eligibility(
             session, patient, coverage, payer, provider, check.trace_number, day, service_type
         )
         envelope = Envelope(settings.x12_sender_id, payer.x12_payer_id, check.id, now)
-        check.request_raw = build_270(inquiry, envelope)
+        try:
+            check.request_raw = build_270(inquiry, envelope)
+        except X12Error as refused:
+            raise BadInput(f"{refused}.") from None
         audit.record(
             session,
             actor=actor,

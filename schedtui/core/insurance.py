@@ -14,7 +14,9 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.text import text_problem
 from schedtui.core.writes import in_write
+from schedtui.core.x12.elements import printable_id
 from schedtui.data import models as m
 from schedtui.data.codes import AUTHORIZATION_STATUSES, SUBSCRIBER_RELATIONSHIPS
 from schedtui.data.store import Store
@@ -251,6 +253,10 @@ def authorization_worklist(
     return rows
 
 
+#: An X12 payer id as entered: it becomes the receiver of the payer's inquiries (ISA08).
+PAYER_ID = re.compile(r"^[A-Za-z0-9]{1,15}$")
+
+
 def add_payer(
     store: Store, actor: Actor, *, name: str, x12_payer_id: str, phone: str = "", now: datetime
 ) -> int:
@@ -258,6 +264,14 @@ def add_payer(
     require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
     if not name.strip() or not x12_payer_id.strip():
         raise BadInput("A payer needs a name and its X12 payer id.")
+    if not PAYER_ID.match(x12_payer_id.strip()):
+        raise BadInput(
+            f"The X12 payer id '{printable_id(x12_payer_id)}' must be 1 to 15 letters and "
+            "digits (it addresses the payer in every eligibility inquiry)."
+        )
+    problem = text_problem(name.strip(), 60)
+    if problem:
+        raise BadInput(f"The payer's name: {problem}.")
 
     def work(session: Session) -> int:
         if session.exec(select(m.Payer).where(col(m.Payer.x12_payer_id) == x12_payer_id)).first():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from schedtui.core.x12.elements import element_text, routing_id
 from schedtui.core.x12.tokens import Delimiters
 
 VERSION = "005010X279A1"
@@ -49,16 +50,7 @@ class Envelope:
 
 
 def _clean(text: str, delimiters: Delimiters, limit: int) -> str:
-    """Upper-case, delimiter-free and within the element's length."""
-    banned = {
-        delimiters.element,
-        delimiters.component,
-        delimiters.repetition,
-        delimiters.segment,
-        "\r",
-        "\n",
-    }
-    return "".join(" " if ch in banned else ch for ch in text.upper()).strip()[:limit]
+    return element_text(text, delimiters, limit)
 
 
 def build_270(
@@ -69,6 +61,8 @@ def build_270(
 ) -> str:
     """The inquiry as one interchange with one group and one transaction set."""
     d = delimiters
+    sender = routing_id(envelope.sender_id, "The sender id (x12_sender_id)")
+    receiver = routing_id(envelope.receiver_id, "The payer's X12 id")
     control = f"{envelope.control_number % 1_000_000_000:09d}"
     set_control = f"{envelope.control_number % 10_000:04d}"
     when = envelope.created
@@ -81,9 +75,9 @@ def build_270(
             "00",
             " " * 10,
             "ZZ",
-            f"{envelope.sender_id[:15]:<15}",
+            f"{sender:<15}",
             "ZZ",
-            f"{envelope.receiver_id[:15]:<15}",
+            f"{receiver:<15}",
             f"{when:%y%m%d}",
             f"{when:%H%M}",
             d.repetition,
@@ -96,8 +90,8 @@ def build_270(
         [
             "GS",
             "HS",
-            envelope.sender_id,
-            envelope.receiver_id,
+            sender,
+            receiver,
             f"{when:%Y%m%d}",
             f"{when:%H%M}",
             str(envelope.control_number % 1_000_000_000),
