@@ -90,7 +90,9 @@ def _run_tui(invocation: Invocation, caller_query: str = "") -> None:
     from schedtui.core.session import start_session
 
     current = settings()
-    opened = opened_store(invocation)
+    # The first start on the default store creates it; a store named by --db, SCHEDTUI_DB
+    # or the settings must exist (a typo is not a new clinic).
+    opened = opened_store(invocation, create=invocation.db is None and current.db is None)
     start = start_session(opened.store, current, invocation.clock, sandbox=invocation.sandbox)
     start = replace(start, caller_query=caller_query)
     create_app(

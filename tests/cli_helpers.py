@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +24,10 @@ def link_first_admin(
     capsys: pytest.CaptureFixture[str],
     login: str = "amy_os",
 ) -> None:
-    """Create the store's first admin, linked to (and running as) `login`."""
+    """Create the store (if new) and its first admin, linked to (and running as) `login`."""
     as_os(monkeypatch, login)
+    if not Path(db).exists():
+        assert run(["init", "--db", db]) == 0, capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     code = run(
         [

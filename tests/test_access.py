@@ -29,6 +29,7 @@ EXPECTED = {
     Permission.MANAGE_PAYERS: {"supervisor", "admin"},
     Permission.MANAGE_USERS: {"admin"},
     Permission.BACKUP_STORE: {"admin"},
+    Permission.SEED_STORE: {"admin"},
     Permission.OPEN_CLINIC_STORE: {"scheduler", "supervisor", "admin"},
 }
 ROLES = ("trainee", "scheduler", "supervisor", "admin")

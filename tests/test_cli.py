@@ -11,7 +11,6 @@ import pytest
 
 from schedtui import __version__
 from schedtui.cli import run
-from schedtui.data import migrate
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -59,8 +58,9 @@ def test_schedtui_db_environment_variable_names_the_store(
 
 def test_db_upgrade_reports_the_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "clinic.db"
-    code, out, _ = _run(capsys, "db", "upgrade", "--db", str(path))
-    assert code == 0 and f"now at schema {migrate.head_revision()}" in out
+    code, _, err = _run(capsys, "db", "upgrade", "--db", str(path))
+    assert code == 2 and "There is no store at" in err and not path.exists()
+    assert _run(capsys, "init", "--db", str(path))[0] == 0
     code, out, _ = _run(capsys, "db", "upgrade", "--db", str(path))
     assert code == 0 and "already at schema" in out
 
@@ -144,9 +144,11 @@ def test_json_errors_also_go_to_stdout(
 
 def test_seed_prints_a_summary_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
+    assert _run(capsys, "init", "--db", str(path))[0] == 0
     code, out, _ = _run(
         capsys,
         "seed",
+        "--not-a-real-clinic",
         "--db",
         str(path),
         "--patients",
@@ -187,7 +189,9 @@ def test_sandbox_is_created_on_first_use_and_refuses_a_clinic_store(
     code, _, err = _run(capsys, "init", "--db", str(sandbox))
     assert code == 2 and "open it with --sandbox" in _one_line_error(err)
     clinic = tmp_path / "clinic.db"
-    assert _run(capsys, "seed", "--db", str(clinic), "--patients", "5")[0] == 0
+    assert _run(capsys, "init", "--db", str(clinic))[0] == 0
+    seeding = ["seed", "--not-a-real-clinic", "--db", str(clinic), "--patients", "5"]
+    assert _run(capsys, *seeding)[0] == 0
     monkeypatch.setenv("SCHEDTUI_SANDBOX_DB", str(clinic))
     code, _, err = _run(capsys, "--sandbox", "init")
     assert code == 2 and "the sandbox only ever opens a sandbox store" in _one_line_error(err)

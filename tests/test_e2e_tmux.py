@@ -108,10 +108,13 @@ def terminal_env(isolated_home: Path) -> dict[str, str]:
 def clinic_today(tmp_path: Path, terminal_env: dict[str, str]) -> Iterator[tuple[Path, datetime]]:
     today = datetime.now(ZoneInfo("America/New_York"))
     store = tmp_path / "clinic.db"
+    environment = {**os.environ, **terminal_env}
+    subprocess.run([*SCHEDTUI, "init", "--db", str(store)], check=True, env=environment)
     subprocess.run(
         [
             *SCHEDTUI,
             "seed",
+            "--not-a-real-clinic",
             "--db",
             str(store),
             "--patients",

@@ -58,7 +58,7 @@ def test_backup_restore_and_their_copies_are_not_for_other_accounts(
     backup = tmp_path / "backup.db"
     assert run(["backup", str(backup), "--db", str(clinic)]) == 0
     assert _mode(backup) & OTHERS == 0
-    assert run(["restore", str(backup), "--db", str(clinic)]) == 0
+    assert run(["restore", str(backup), "--confirm", "--db", str(clinic)]) == 0
     copies = list(tmp_path.glob("clinic.db.before-restore.*.bak"))
     assert copies and all(_mode(copy) & OTHERS == 0 for copy in copies)
     assert not list(tmp_path.glob(".*partial*")) and not list(tmp_path.glob("backup.db-*"))

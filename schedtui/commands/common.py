@@ -49,9 +49,15 @@ def settings() -> Settings:
 
 
 def opened_store(
-    invocation: Invocation, db: str | None = None, *, encrypt: bool = False
+    invocation: Invocation,
+    db: str | None = None,
+    *,
+    encrypt: bool = False,
+    create: bool = False,
 ) -> OpenedStore:
-    """Open (create, upgrade) the store the options name; `encrypt` creates it encrypted."""
+    """Open (and upgrade) the store the options name. Only `create` (init, and the TUI on
+    the default store) makes a new one: a mistyped --db is refused, not a new empty
+    clinic. `encrypt` creates it encrypted."""
     current = settings()
     prepare_keychain(current)
     db = db or invocation.db
@@ -59,7 +65,7 @@ def opened_store(
         store_target(current, db=db, sandbox=True)  # refuses --db with --sandbox
         return open_sandbox(current, invocation.clock, on_seed=_announce_sandbox)
     target = store_target(current, db=db, sandbox=False)
-    opened = open_store(target, now=invocation.clock.now(), encrypt=encrypt)
+    opened = open_store(target, now=invocation.clock.now(), encrypt=encrypt, create=create)
     _report_upgrade(opened)
     anchor(opened.store, anchoring_for(current))
     return opened

@@ -12,14 +12,20 @@ from schedtui.commands.common import (
     DbOption,
     Invocation,
     JsonOption,
+    command_actor,
     opened_store,
     parse_day,
     print_json,
     signed_in,
 )
-from schedtui.core.backup import backup_store, restore_store
+from schedtui.core import audit
+from schedtui.core.access import Actor, Permission
+from schedtui.core.backup import backup_store, plan_restore, restore_store
 from schedtui.core.clock import FrozenClock
 from schedtui.core.errors import BadInput
+from schedtui.core.guard import require
+from schedtui.core.stores import OpenedStore
+from schedtui.core.users import needs_first_admin
 
 db_app = typer.Typer(help="Look after the store's schema.", add_completion=False)
 
@@ -35,7 +41,7 @@ def init(
     invocation: Invocation = ctx.obj
     if encrypt and invocation.sandbox:
         raise BadInput("The sandbox holds only synthetic patients; it is never encrypted.")
-    opened = opened_store(invocation, db, encrypt=encrypt)
+    opened = opened_store(invocation, db, encrypt=encrypt, create=True)
     verb = "Created" if opened.created else "Opened"
     how = " encrypted" if opened.store.encrypted else ""
     typer.echo(
@@ -64,10 +70,19 @@ def seed(
     today: Annotated[
         str | None, typer.Option(help="Anchor the clinic on this date (YYYY-MM-DD), not today.")
     ] = None,
+    not_real: Annotated[
+        bool,
+        typer.Option(
+            "--not-a-real-clinic",
+            help="Seed a store that has no admin yet: say it is a demo or test store.",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Fill an empty store with a synthetic multi-site clinic (no real patient data)."""
+    """Fill an empty store with a synthetic multi-site clinic (no real patient data).
+    An admin seeds a clinic store; a store with no admin yet only with
+    --not-a-real-clinic. Audited."""
     from schedtui.data.seed import MAX_PATIENTS, seed_store  # Faker loads only when seeding
 
     if not 1 <= patients <= MAX_PATIENTS:
@@ -77,8 +92,18 @@ def seed(
     if anchor is not None:
         invocation.clock = FrozenClock(datetime.combine(anchor, time(14), UTC))
     opened = opened_store(invocation, db)
+    actor = _seeding_actor(opened, invocation, not_real=not_real)
     summary = seed_store(
         opened.store, patients=patients, seed=seed, now=invocation.clock.now(), providers=providers
+    )
+    audit.append(
+        opened.store,
+        actor=actor,
+        username=None if actor else "(no admin yet)",
+        action="create",
+        now=invocation.clock.now(),
+        entity="store",
+        detail={"seeded": {"patients": summary.patients, "seed": seed, "providers": providers}},
     )
     if as_json:
         print_json(
@@ -117,16 +142,47 @@ def backup(
 def restore(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="A backup made with 'schedtui backup'.")],
+    confirm: Annotated[
+        bool, typer.Option("--confirm", help="Replace the store (else: say what would change).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Replace the store with a checked backup; the current store is copied aside first."""
+    """Replace the store with a checked backup; the current store is copied aside first.
+    Without --confirm it only says what would change (exit 3)."""
     invocation, opened, actor = signed_in(ctx, db)
     kind = "sandbox" if invocation.sandbox else "clinic"
-    facts = restore_store(opened.store, actor, path, kind=kind, now=invocation.clock.now())
+    now = invocation.clock.now()
+    if not confirm:
+        plan = plan_restore(opened.store, actor, path, kind=kind, now=now)
+        typer.echo(f"Restoring {plan.backup.path} into {opened.store.describe()} would change:")
+        for line in plan.lines():
+            typer.echo(f"  {line}")
+        typer.echo("Nothing changed yet: add --confirm to restore.", err=True)
+        raise typer.Exit(3)
+    facts = restore_store(opened.store, actor, path, kind=kind, now=now)
+    for line in facts.plan.lines():
+        typer.echo(f"  {line}")
     typer.echo(
         f"Restored {opened.store.describe()} from {facts.restored_from}; the store as it "
         f"was is kept at {facts.previous_copy}."
     )
+
+
+def _seeding_actor(opened: OpenedStore, invocation: Invocation, *, not_real: bool) -> Actor | None:
+    """Who seeds: the store's admin (signed in by OS account), or nobody yet on a store
+    with no admin when the user said it is not a real clinic."""
+    with opened.store.read() as session:
+        first_run = needs_first_admin(session)
+    if first_run:
+        if not not_real:
+            raise BadInput(
+                f"{opened.store.describe()} has no admin yet. Seeding fills it with a synthetic "
+                "clinic: add --not-a-real-clinic if this is a demo or test store."
+            )
+        return None
+    actor = command_actor(opened, invocation)
+    require(opened.store, actor, Permission.SEED_STORE, now=invocation.clock.now(), what="store")
+    return actor
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE_PAYERS = "payers.manage"
     MANAGE_USERS = "users.manage"
     BACKUP_STORE = "store.backup"
+    SEED_STORE = "store.seed"
     OPEN_CLINIC_STORE = "store.open-clinic"
 
 
@@ -44,6 +45,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.MANAGE_PAYERS: "edit payers, networks and payer rules",
     Permission.MANAGE_USERS: "manage users",
     Permission.BACKUP_STORE: "back up or restore the store",
+    Permission.SEED_STORE: "fill the store with a synthetic clinic",
     Permission.OPEN_CLINIC_STORE: "open the clinic's store (trainees use the sandbox)",
 }
 

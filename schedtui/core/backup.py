@@ -91,7 +91,10 @@ def inspect_backup(path: Path, key: str | None = None) -> BackupFacts:
     if plain and key is not None:
         raise BadInput(f"{path} is not encrypted; this store is. Restore an encrypted backup.")
     if not plain and key is None:
-        raise BadInput(f"{path} is not a schedtui store (not an SQLite database).")
+        raise BadInput(
+            f"{path} is not a plain SQLite file: either an encrypted backup (it restores only "
+            "into the encrypted store it came from) or not a schedtui store at all."
+        )
     connection = connect_file(path, key, read_only=True)
     try:
         return _facts(connection, path)
@@ -121,6 +124,28 @@ def _facts(connection: sqlite3.Connection, path: Path) -> BackupFacts:
     return BackupFacts(path, revision[0], kind[0], path.stat().st_size)
 
 
+#: What a restore compares between the store and the backup, in the words it shows.
+_COUNTED = {
+    "patients": "SELECT count(*) FROM patient",
+    "appointments": "SELECT count(*) FROM appointment",
+    "users": "SELECT count(*) FROM app_user",
+    "active admins": "SELECT count(*) FROM app_user WHERE role = 'admin' AND active",
+}
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    """What a restore would change: each count now and after."""
+
+    backup: BackupFacts
+    before: dict[str, int]
+    after: dict[str, int]
+
+    def lines(self) -> list[str]:
+        """'patients: 5,000 -> 4,980', one line a count."""
+        return [f"{name}: {self.before[name]:,} -> {self.after[name]:,}" for name in _COUNTED]
+
+
 @dataclass(frozen=True)
 class RestoreFacts:
     """What a restore did."""
@@ -128,12 +153,15 @@ class RestoreFacts:
     restored_from: Path
     previous_copy: Path
     upgrade: migrate.UpgradeResult
+    plan: RestorePlan
 
 
-def restore_store(
+def plan_restore(
     store: Store, actor: Actor, source: Path, *, kind: str, now: datetime
-) -> RestoreFacts:
-    """Replace the store's content with the backup at `source`, keeping a copy of the old."""
+) -> RestorePlan:
+    """Check the backup and say what restoring it would change; refuse a backup that
+    would leave the clinic without an active admin (anyone could then make themselves
+    the "first admin")."""
     require(store, actor, Permission.BACKUP_STORE, now=now, what="store")
     live = _sqlite_path(store)
     facts = inspect_backup(source, store.key)
@@ -141,20 +169,50 @@ def restore_store(
         raise BadInput(f"{facts.path} is a {facts.kind} store; this is the {kind} store.")
     if facts.path == live.absolute():
         raise BadInput("That is the store itself, not a backup of it.")
+    after = _counts(connect_file(facts.path, store.key, read_only=True))
+    if after["active admins"] == 0:
+        raise BadInput(
+            f"{facts.path} has no active admin: restoring it would leave the clinic open to "
+            "anyone who makes themselves its first admin. Nothing was changed."
+        )
+    before = _counts(connect_file(live, store.key))
+    return RestorePlan(facts, before, after)
+
+
+def _counts(connection: sqlite3.Connection) -> dict[str, int]:
+    try:
+        return {name: int(connection.execute(sql).fetchone()[0]) for name, sql in _COUNTED.items()}
+    finally:
+        connection.close()
+
+
+def restore_store(
+    store: Store, actor: Actor, source: Path, *, kind: str, now: datetime
+) -> RestoreFacts:
+    """Replace the store's content with the backup at `source`, keeping a copy of the old.
+    Audited in the store before (so its copy keeps it) and in the restored store after."""
+    plan = plan_restore(store, actor, source, kind=kind, now=now)
+    live = _sqlite_path(store)
+    detail = {
+        "restored_from": str(plan.backup.path),
+        "schema": plan.backup.revision,
+        "before": plan.before,
+        "after": plan.after,
+    }
+    audit.append(store, actor=actor, action="update", now=now, entity="store", detail=detail)
     previous = migrate.copy_aside(live, "before-restore", now, key=store.key)
     store.dispose()
-    copy_file_store(facts.path, live, store.key)
+    copy_file_store(plan.backup.path, live, store.key)
     result = migrate.upgrade(store, now=now)
+    # The restored store may not know this user (or know another under its id): the row
+    # names them without a link to its users.
     audit.append(
         store,
-        actor=actor,
+        actor=None,
+        username=actor.username,
         action="update",
         now=now,
         entity="store",
-        detail={
-            "restored_from": str(facts.path),
-            "previous_copy": str(previous),
-            "schema": facts.revision,
-        },
+        detail={**detail, "previous_copy": str(previous), "by_role": actor.role},
     )
-    return RestoreFacts(facts.path, previous, result)
+    return RestoreFacts(plan.backup.path, previous, result, plan)

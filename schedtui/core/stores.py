@@ -37,7 +37,12 @@ def prepare_keychain(settings: Settings) -> None:
 
 
 def open_store(
-    target: str, *, now: datetime, kind: str = "clinic", encrypt: bool = False
+    target: str,
+    *,
+    now: datetime,
+    kind: str = "clinic",
+    encrypt: bool = False,
+    create: bool = True,
 ) -> OpenedStore:
     """Open (creating if needed) and upgrade the store at `target`, and check its kind.
 
@@ -46,6 +51,12 @@ def open_store(
     A new SQLite file that cannot be set up is removed again (with its key).
     """
     new_file = _names_new_file(target)
+    if new_file and not create:
+        where = Path(target).expanduser().absolute()
+        raise BadInput(
+            f"There is no store at {where}: check the path, or create one with "
+            f"'schedtui init --db {where}'."
+        )
     url = resolve_url(target, encrypt_new=encrypt)
     path = Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
     try:
@@ -65,9 +76,12 @@ def open_store(
 
 
 def _names_new_file(target: str) -> bool:
-    if "://" in target:
+    if "://" in target or not target.strip():
         return False
-    return not Path(target).expanduser().exists()
+    try:
+        return not Path(target).expanduser().exists()
+    except OSError as exc:
+        raise BadInput(f"--db '{target[:80]}' cannot name a store: {exc.strerror}.") from None
 
 
 def _claim_kind(store: Store, wanted: str, now: datetime) -> None:

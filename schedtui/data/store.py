@@ -66,8 +66,22 @@ def resolve_url(target: str, *, encrypt_new: bool = False) -> URL:
 
 def _sqlite_url_for_path(path: Path, *, encrypt_new: bool = False) -> URL:
     path = path.absolute()
+    try:
+        return _sqlite_url_checked(path, encrypt_new=encrypt_new)
+    except OSError as exc:
+        raise StoreError(f"Cannot use {_short(path)} as a store: {exc.strerror}.") from None
+
+
+def _short(path: Path) -> str:
+    text = str(path)
+    return text if len(text) <= 120 else text[:60] + "..." + text[-40:]
+
+
+def _sqlite_url_checked(path: Path, *, encrypt_new: bool) -> URL:
     if path.is_dir():
         raise StoreError(f"{path} is a folder; give the path of a store file inside it.")
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{_short(path)} is not an ordinary file (a device or a pipe?).")
     folder = path.parent
     if not folder.is_dir():
         raise StoreError(f"The folder {folder} does not exist; create it or choose another --db.")
