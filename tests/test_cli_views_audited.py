@@ -34,7 +34,7 @@ NEVER_LIST_PATIENTS = {
     "closures remove", "provider-lists save", "provider-lists delete", "appointments cancel",
     "appointments reschedule", "waitlist add", "eligibility ingest", "payers add",
     "payers network", "payers rule", "payers fee", "coverage add", "auth update",
-    "patients add", "book",
+    "patients add", "book", "users pin", "audit checkpoint",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

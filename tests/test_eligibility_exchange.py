@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -222,7 +223,57 @@ def test_cli_request_and_ingest(
     (inbox / "a.271").write_text(interchange(answer_body(trace)))
     (inbox / "b.271").write_text("garbage")
     code = run(["eligibility", "ingest", str(inbox), "--db", str(path)])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 2
     assert "a.271: 1 answer(s)" in out and "ACTIVE, SILVER PLAN" in out
-    assert "b.271: ERROR b.271: does not start with an ISA segment" in out
+    assert "b.271: not an X12 file, left where it is." in err
+    assert (inbox / "b.271").read_text() == "garbage"
+
+
+class TestIngestTouchesOnlyX12:
+    """Regression tests for `eligibility ingest` moving /etc/passwd, the current folder's
+    files (the store among them) and reading /dev/zero forever."""
+
+    def test_a_file_that_is_not_x12_is_refused_and_left_where_it_is(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], clinic_db: str
+    ) -> None:
+        notes = tmp_path / "notes.txt"
+        notes.write_text("root:x:0:0:root:/root:/bin/bash\n")
+        assert run(["eligibility", "ingest", str(notes), "--db", clinic_db]) == 2
+        assert "not an X12 file" in capsys.readouterr().err
+        assert notes.read_text().startswith("root:x")
+
+    @pytest.mark.parametrize("target", ["/dev/zero", "fifo", ""])
+    def test_devices_pipes_and_empty_paths_are_refused(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], clinic_db: str, target: str
+    ) -> None:
+        if target == "fifo":
+            target = str(tmp_path / "pipe")
+            os.mkfifo(target)
+        assert run(["eligibility", "ingest", target, "--db", clinic_db]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and ("not an ordinary file" in err or "empty" in err)
+
+    def test_a_folder_gives_up_only_its_x12_files_and_never_the_store(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], clinic_db: str
+    ) -> None:
+        folder = Path(clinic_db).parent
+        (folder / "letter.txt").write_text("Dear patient")
+        (folder / "odd.271").write_text(interchange(answer_body("NOT-OURS")))
+        before = {p.name for p in folder.iterdir()}
+        run(["eligibility", "ingest", str(folder), "--db", clinic_db])
+        after = {p.name for p in folder.iterdir()}
+        assert before - after == {"odd.271"}  # moved to errors/: recognised, not ours
+        assert Path(clinic_db).exists() and (folder / "letter.txt").exists()
+        assert "letter.txt: not an X12 file, left where it is." in capsys.readouterr().err
+
+
+@pytest.fixture
+def clinic_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    folder = tmp_path / "here"
+    folder.mkdir()
+    db = str(folder / "clinic.db")
+    link_first_admin(db, monkeypatch, capsys)
+    return db

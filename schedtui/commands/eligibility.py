@@ -16,9 +16,11 @@ from schedtui.commands.common import (
     signed_in,
 )
 from schedtui.core import directory
-from schedtui.core.eligibility import ingest_file, request_eligibility
+from schedtui.core.eligibility import ingest_file, request_eligibility, x12_text
 from schedtui.core.errors import BadInput
+from schedtui.core.text import printable
 from schedtui.core.x12.x271 import EligibilityAnswer
+from schedtui.data.store import Store
 
 app = typer.Typer(help="Eligibility (X12 270/271) by file exchange.", add_completion=False)
 
@@ -64,6 +66,22 @@ def request(
         typer.echo(done.path)
 
 
+def _x12_files(folder: Path, store: Store) -> tuple[list[Path], list[Path]]:
+    """The folder's files that look like X12 interchanges, and the ones passed over."""
+    taken: list[Path] = []
+    passed_over: list[Path] = []
+    for candidate in sorted(folder.iterdir()):
+        if candidate.is_dir() or candidate.name.startswith("."):
+            continue
+        try:
+            x12_text(candidate, store)
+        except BadInput:
+            passed_over.append(candidate)
+        else:
+            taken.append(candidate)
+    return taken, passed_over
+
+
 def _lines(answer: EligibilityAnswer) -> list[str]:
     who = f"{answer.member_last}, {answer.member_first}".strip(", ") or answer.level
     lines = [
@@ -92,17 +110,33 @@ def _lines(answer: EligibilityAnswer) -> list[str]:
 @app.command("ingest")
 def ingest(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A 271 file, or a folder of them (an inbox).")],
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="A 271 file, or a folder of them (default: the inbox).", show_default=False
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Read 271 answers, match each to its inquiry, and file them (errors go to errors/)."""
-    if not path.exists():
-        raise BadInput(f"{path} does not exist.")
+    """Read 271 answers, match each to its inquiry, and file them (errors go to errors/).
+    Only files that start like an X12 interchange are read and moved; anything else in a
+    folder is left where it is."""
+    if path is not None and not path.strip():
+        raise BadInput("The path to ingest is empty; give a 271 file or a folder.")
+    where = Path(path) if path is not None else settings().eligibility_folder() / "inbox"
+    if not where.exists():
+        raise BadInput(f"{where} does not exist.")
     invocation, opened, actor = signed_in(ctx, db)
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    if where.is_dir():
+        files, passed_over = _x12_files(where, opened.store)
+    else:
+        x12_text(where, opened.store)  # refuses, before anything moves, what is not X12
+        files, passed_over = [where], []
+    for skipped in passed_over:
+        typer.echo(f"{printable(skipped.name)}: not an X12 file, left where it is.", err=True)
     results: list[dict[str, Any]] = []
-    failed = False
+    failed = bool(passed_over)
     for file in files:
         done = ingest_file(
             opened.store, actor, file, now=invocation.clock.now(), settings=settings()

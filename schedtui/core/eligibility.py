@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -223,14 +224,52 @@ class Ingested:
     error: str = ""
 
 
+#: The largest answer file read (a 271 for one patient is a few kilobytes).
+MAX_ANSWER_BYTES = 20_000_000
+
+
+def x12_text(path: Path, store: Store | None = None) -> str:
+    """The text of a file that looks like an X12 interchange (an ordinary file, not the
+    store, starting with ISA); `BadInput` says why a file is not one, and it is left
+    where it is. Never reads a pipe or a device."""
+    try:
+        details = path.stat()
+    except OSError as exc:
+        raise BadInput(f"{path}: {exc.strerror}.") from None
+    if not stat.S_ISREG(details.st_mode):
+        raise BadInput(f"{path} is not an ordinary file; left where it is.")
+    if store is not None and store.path is not None and _same_file(path, store.path):
+        raise BadInput(f"{path} is the store itself; left where it is.")
+    if details.st_size > MAX_ANSWER_BYTES:
+        raise BadInput(f"{path} is larger than any eligibility answer; left where it is.")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_ANSWER_BYTES)
+    text = data.decode("utf-8", errors="replace")
+    if not text.lstrip("\ufeff \r\n\t").startswith("ISA"):
+        raise BadInput(f"{path} is not an X12 file (it does not start with ISA); left where it is.")
+    return text
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.samefile(other) or any(
+            path.samefile(Path(f"{other}{suffix}"))
+            for suffix in ("-wal", "-shm", "-journal")
+            if Path(f"{other}{suffix}").exists()
+        )
+    except OSError:
+        return False
+
+
 def ingest_file(
     store: Store, actor: Actor, path: Path, *, now: datetime, settings: Settings
 ) -> Ingested:
-    """Read one 271 file, apply every answer in one transaction, and file it away."""
+    """Read one 271 file, apply every answer in one transaction, and file it away. A file
+    that is not an X12 interchange is refused (`BadInput`) and never moved."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="eligibility")
+    text = x12_text(path, store)
     folder = settings.eligibility_folder()
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
         answers = read_271(text)
         if not answers:
             raise X12Error("holds no answer about anyone")
