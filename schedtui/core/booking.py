@@ -119,8 +119,15 @@ def prepare(
     *,
     now: datetime,
     ignore_appointment: int | None = None,
+    lock_shared: bool = False,
 ) -> Prepared:
-    """Check a request against a fresh read of the store (inside the caller's transaction)."""
+    """Check a request against a fresh read of the store (inside the caller's transaction).
+
+    `lock_shared` (a write that consumes the time) first locks the shared resources the
+    visit could use, the equipment serving its type and the interpreters of its language,
+    so two schedulers never both take the last one (PostgreSQL; SQLite's writer holds
+    the whole file already). The caller has locked the provider and patient rows before.
+    """
     ref = load_reference(session)
     kind, patient = _known(session, ref, request)
     start = request.start
@@ -147,6 +154,8 @@ def prepare(
         frozenset(ref.type_resources.get(kind.id, ())),
         interpreter,
     )
+    if lock_shared:
+        lock_rows(session, "resource", _shared_resources(ref, scope))
     occupancy = load_occupancy(
         session,
         ref,
@@ -159,6 +168,18 @@ def prepare(
     )
     checker = Checker(ref, occupancy, now)
     return Prepared(candidate, kind, checker, checker.problems(candidate))
+
+
+def _shared_resources(ref: Reference, scope: Scope) -> set[int]:
+    """The resource rows a booking in `scope` could consume (locked in one id order)."""
+    wanted = set(scope.resource_ids)
+    if scope.language:
+        wanted |= {
+            resource_id
+            for resource_id, resource in ref.resources.items()
+            if resource.kind == "interpreter" and resource.language == scope.language
+        }
+    return wanted
 
 
 def _known(
@@ -264,7 +285,9 @@ def insert_booking(
     reason = visit_reason(request.reason)
     lock_rows(session, "provider", [request.provider_id])
     lock_rows(session, "patient", [request.patient_id])
-    prepared = prepare(session, request, now=now, ignore_appointment=ignore_appointment)
+    prepared = prepare(
+        session, request, now=now, ignore_appointment=ignore_appointment, lock_shared=True
+    )
     if prepared.problems:
         raise BadInput("Cannot book that time: " + "; ".join(prepared.problems) + ".")
     _check_overbook(session, prepared, request, actor)
@@ -414,7 +437,7 @@ def hold_slot(
 
     def work(session: Session) -> Hold:
         lock_rows(session, "provider", [request.provider_id])
-        prepared = prepare(session, request, now=now, ignore_appointment=moving)
+        prepared = prepare(session, request, now=now, ignore_appointment=moving, lock_shared=True)
         if prepared.problems:
             raise BadInput("Cannot hold that time: " + "; ".join(prepared.problems) + ".")
         c = prepared.candidate
