@@ -183,7 +183,6 @@ class TestBadFiles:
             ),
             (interchange(["BHT*0022*11*T1*20260306*1700"]).split("SE*")[0], "is cut short"),
             (interchange(["AK1*HS*1"], kind="999"), "(999), not a 271"),
-            (sample("subscriber-health-benefit-check.270"), "holds a 270 transaction set"),
             (interchange([*answer_body("T1"), "EB*ZZ**30"]), "unknown benefit information code"),
             (interchange(answer_body("T1", benefits=("EB*B**98***27*ten",))), "is not a number"),
         ],
@@ -191,6 +190,10 @@ class TestBadFiles:
     def test_bad_files_name_what_is_wrong(self, text: str, message: str) -> None:
         with pytest.raises(X12Error, match=message.replace("(", r"\(").replace(")", r"\)")):
             read_271(text)
+
+    def test_a_270_is_not_an_answer(self) -> None:
+        with pytest.raises(X12Error, match="holds a 270 transaction set"):
+            read_271(sample("subscriber-health-benefit-check.270"))
 
     def test_ta1_acknowledgement_is_refused(self) -> None:
         text = interchange(["BHT*0022*11*T1"]).replace(
