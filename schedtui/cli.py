@@ -11,6 +11,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.exc import DataError
 
 from schedtui import __version__
 from schedtui.commands import appointments as appointment_commands
@@ -32,6 +33,7 @@ from schedtui.commands.common import DbOption, Invocation, opened_store, setting
 from schedtui.core.clock import SystemClock
 from schedtui.core.errors import USER_ERRORS, BadInput
 from schedtui.core.faults import describe_fault
+from schedtui.core.text import printable
 from schedtui.settings import APP_NAME
 
 app = typer.Typer(
@@ -124,10 +126,14 @@ def caller_digits(number: str, region: str) -> str:
     return str(parsed.national_number)
 
 
-def _fail(message: str, code: int) -> int:
-    typer.echo(f"schedtui: {message}", err=True)
-    if "--json" in sys.argv:
-        typer.echo(json.dumps({"error": message}))
+def _fail(message: str, code: int, argv: list[str] | None = None) -> int:
+    """One line on stderr (control characters and line breaks shown as symbols, so text
+    from the store or the command line never moves the terminal), and with --json one
+    JSON document on stdout."""
+    line = printable(message)
+    typer.echo(f"schedtui: {line}", err=True)
+    if "--json" in (sys.argv if argv is None else argv):
+        typer.echo(json.dumps({"error": line}))
     return code
 
 
@@ -141,14 +147,28 @@ def run(argv: list[str] | None = None) -> int:
         # Typer's (vendored click) usage errors: a bad option, a missing argument...
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        return _fail(f"{exc.format_message()}{hint}", getattr(exc, "exit_code", 2))
+        return _fail(f"{exc.format_message()}{hint}", getattr(exc, "exit_code", 2), argv)
     except (typer.Abort, KeyboardInterrupt):
         return _fail("interrupted.", 130)
     except USER_ERRORS as exc:
-        return _fail(str(exc), 2)
+        return _fail(str(exc), 2, argv)
+    except (OverflowError, DataError):
+        return _fail(
+            "a number given is too large for the store (ids stop at 9,223,372,036,854,775,807).",
+            2,
+            argv,
+        )
+    except OSError as exc:
+        if exc.filename is None:
+            return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
+        return _fail(f"{_shortened(str(exc.filename))}: {exc.strerror}.", 2, argv)
     except Exception as exc:
-        return _fail(f"unexpected fault: {describe_fault(exc)}", 1)
+        return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
     return result if isinstance(result, int) else 0
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 120 else text[:60] + "..." + text[-40:]
 
 
 def keep_files_from_other_accounts() -> None:

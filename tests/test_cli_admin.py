@@ -17,8 +17,12 @@ PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "clinic.db"
+def store_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A new, empty store (only `init` creates one)."""
+    path = tmp_path / "clinic.db"
+    assert run(["init", "--db", str(path)]) == 0
+    capsys.readouterr()
+    return path
 
 
 def _cli(

@@ -12,6 +12,7 @@ from schedtui.commands.common import (
     parse_day,
     parse_moment,
     print_json,
+    say,
     settings,
     signed_in,
 )
@@ -59,7 +60,7 @@ def list_(
         return
     for row in rows:
         reason = f" ({row['cancellation_reason']})" if row["cancellation_reason"] else ""
-        typer.echo(
+        say(
             f"{row['id']:>7}  {row['start']}  provider {row['provider_id']:>3}  "
             f"{row['patient_mrn']:<10} {row['type_code']:<7} {row['status']}{reason}"
         )
@@ -82,7 +83,7 @@ def cancel(
         now=invocation.clock.now(),
         settings=settings(),
     )
-    typer.echo(f"Cancelled {appointment_id}" + (" (late cancellation)." if late else "."))
+    say(f"Cancelled {appointment_id}" + (" (late cancellation)." if late else "."))
 
 
 @app.command("reschedule")
@@ -135,7 +136,7 @@ def reschedule(
             }
         )
     else:
-        typer.echo(moved.new_id)
+        say(moved.new_id)
 
 
 @app.command("status")
@@ -154,7 +155,7 @@ def status(
         new_status,
         now=invocation.clock.now(),
     )
-    typer.echo(f"Appointment {appointment_id} is now {new_status}.")
+    say(f"Appointment {appointment_id} is now {new_status}.")
 
 
 @app.command("reasons")
@@ -164,4 +165,4 @@ def reasons(as_json: JsonOption = False) -> None:
         print_json([{"code": code, "meaning": text} for code, text in CANCELLATION_REASONS.items()])
         return
     for code, text in CANCELLATION_REASONS.items():
-        typer.echo(f"{code:<10} {text}")
+        say(f"{code:<10} {text}")

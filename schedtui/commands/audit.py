@@ -17,6 +17,7 @@ from schedtui.commands.common import (
     opened_store,
     parse_day,
     print_json,
+    say,
     signed_in,
 )
 from schedtui.core import audit
@@ -71,10 +72,10 @@ def verify(
             }
         )
     elif report.intact:
-        typer.echo(f"Audit trail intact: {report.rows:,} rows; head hash {report.head_hash}.")
-        typer.echo(_checkpoints_line(report))
+        say(f"Audit trail intact: {report.rows:,} rows; head hash {report.head_hash}.")
+        say(_checkpoints_line(report))
     else:
-        typer.echo(
+        say(
             f"Audit trail BROKEN at row {report.first_bad_id}: {report.problem} "
             f"({report.checkpoints} checkpoints checked).",
             err=True,
@@ -100,7 +101,7 @@ def checkpoint(ctx: typer.Context, db: DbOption = None) -> None:
     """Write the trail's head to the checkpoint file now (run it from cron, hourly)."""
     invocation, opened, actor = signed_in(ctx, db)
     written = checkpoint_now(opened.store, actor, now=invocation.clock.now())
-    typer.echo(f"Checkpoint: row {written.row_id}, hash {written.row_hash}.")
+    say(f"Checkpoint: row {written.row_id}, hash {written.row_hash}.")
 
 
 @app.command("show")
@@ -146,4 +147,4 @@ def show(
         writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     else:
         for row in rows:
-            typer.echo(printable(" | ".join(str(cell) for cell in row)))
+            say(printable(" | ".join(str(cell) for cell in row)))

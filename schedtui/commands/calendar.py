@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     parse_day,
     parse_moment,
     print_json,
+    say,
     settings,
     signed_in,
 )
@@ -83,7 +84,7 @@ def day(
         print_json(grid.to_json())
         return
     for line in grid_lines(grid):
-        typer.echo(printable(line))
+        say(printable(line))
 
 
 def grid_lines(grid: DayGrid) -> list[str]:
@@ -176,16 +177,16 @@ def _say_in_the_way(what: str, added: int | None, visits: Iterable[InTheWay], wh
         for v in visits
     ]
     if added is None:
-        typer.echo(f"Not added: {why_not}:", err=True)
+        say(f"Not added: {why_not}:", err=True)
         for line in lines:
-            typer.echo(line, err=True)
-        typer.echo("Move them first, or add it anyway with --confirm.", err=True)
+            say(line, err=True)
+        say("Move them first, or add it anyway with --confirm.", err=True)
         return
-    typer.echo(f"{what} added.")
+    say(f"{what} added.")
     if lines:
-        typer.echo("Call these patients to move their visits (they are on the waitlist):")
+        say("Call these patients to move their visits (they are on the waitlist):")
         for line in lines:
-            typer.echo(line)
+            say(line)
 
 
 templates_app = typer.Typer(help="Providers' recurring availability.", add_completion=False)
@@ -206,10 +207,10 @@ def templates_show(
         print_json(rows)
         return
     if not rows:
-        typer.echo("No templates.")
+        say("No templates.")
     for row in rows:
         until = row["effective_to"] or "on"
-        typer.echo(
+        say(
             printable(
                 f"{row['id']:>4}  {row['provider']:<24} {row['site']:<5} {row['rrule']:<32} "
                 f"{row['from']}-{row['to']}  {row['effective_from']}..{until}  "
@@ -309,23 +310,23 @@ def templates_add(
 
 
 def _say_preview(preview: Preview, save: bool) -> None:
-    typer.echo(
+    say(
         f"Next {PREVIEW_WEEKS} weeks: {preview.hours_before:.1f} open hours now, "
         f"{preview.hours_after:.1f} after the change."
     )
-    typer.echo("First days after: " + ("; ".join(preview.days_after) or "none"))
+    say("First days after: " + ("; ".join(preview.days_after) or "none"))
     if preview.stranded:
-        typer.echo(f"{len(preview.stranded)} booked visits would fall outside it:")
+        say(f"{len(preview.stranded)} booked visits would fall outside it:")
         for appointment_id, mrn, when in preview.stranded:
-            typer.echo(printable(f"  {when}  {mrn}  (appointment {appointment_id})"))
+            say(printable(f"  {when}  {mrn}  (appointment {appointment_id})"))
     if preview.saved:
         put = (
             " Their patients are on the waitlist, first in line, to be called."
             if preview.stranded
             else ""
         )
-        typer.echo(f"Saved (template {preview.template_id})." + put)
+        say(f"Saved (template {preview.template_id})." + put)
     elif save:
-        typer.echo("Not saved: move those visits first, or save with --confirm.", err=True)
+        say("Not saved: move those visits first, or save with --confirm.", err=True)
     else:
-        typer.echo("Preview only: add --save to apply it.")
+        say("Preview only: add --save to apply it.")

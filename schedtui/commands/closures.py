@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from schedtui.commands.calendar import report_in_the_way
-from schedtui.commands.common import DbOption, JsonOption, print_json, settings, signed_in
+from schedtui.commands.common import DbOption, JsonOption, print_json, say, settings, signed_in
 from schedtui.core.closures import (
     add_closure,
     closure_from_form,
@@ -39,12 +39,12 @@ def closures_list(
         print_json(rows)
         return
     if not rows:
-        typer.echo("No closures.")
+        say("No closures.")
     for row in rows:
         days = row["first_day"] + (
             "" if row["last_day"] == row["first_day"] else f"..{row['last_day']}"
         )
-        typer.echo(
+        say(
             printable(f"{row['id']:>4}  {days:<22} {row['site']:<5} {row['kind']:<8} {row['name']}")
         )
 
@@ -86,4 +86,4 @@ def closures_remove(
     """Open the site(s) again on those days."""
     invocation, opened, actor = signed_in(ctx, db)
     remove_closure(opened.store, actor, closure_id, now=invocation.clock.now())
-    typer.echo(f"Closure {closure_id} removed.")
+    say(f"Closure {closure_id} removed.")

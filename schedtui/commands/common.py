@@ -18,6 +18,7 @@ from schedtui.core.audit_anchor import Anchoring, anchor
 from schedtui.core.clock import Clock
 from schedtui.core.errors import BadInput
 from schedtui.core.signin import sign_in_as_os_account
+from schedtui.core.spoken_dates import within_reach
 from schedtui.core.stores import (
     OpenedStore,
     open_sandbox,
@@ -25,6 +26,7 @@ from schedtui.core.stores import (
     prepare_keychain,
     store_target,
 )
+from schedtui.core.text import printable
 from schedtui.settings import Settings, load_settings
 
 DbOption = Annotated[
@@ -81,14 +83,14 @@ def anchoring_for(current: Settings) -> Anchoring:
 
 
 def _announce_sandbox() -> None:
-    typer.echo("Creating the sandbox clinic (synthetic patients), first use only...", err=True)
+    say("Creating the sandbox clinic (synthetic patients), first use only...", err=True)
 
 
 def _report_upgrade(opened: OpenedStore) -> None:
     result = opened.upgrade
     if result.changed and result.from_revision is not None:
         copy = f"; the old store was copied to {result.backup_path}" if result.backup_path else ""
-        typer.echo(
+        say(
             f"Upgraded the store from schema {result.from_revision} to {result.to_revision}{copy}.",
             err=True,
         )
@@ -142,9 +144,10 @@ def parse_day(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise BadInput(f"{option} '{text}' is not a date like 2026-03-04.") from None
+    return within_reach(day, f"{option} {text}")
 
 
 def read_password(from_stdin: bool, *, confirm: bool = True, prompt: str = "Password") -> str:
@@ -161,8 +164,15 @@ def read_password(from_stdin: bool, *, confirm: bool = True, prompt: str = "Pass
 
 
 def print_json(value: Any) -> None:
-    """One JSON document on stdout."""
-    typer.echo(json.dumps(value, default=str, ensure_ascii=False))
+    """One JSON document on stdout (every character past ASCII escaped, so no stored
+    control character reaches the terminal as itself)."""
+    typer.echo(json.dumps(value, default=str, ensure_ascii=True))
+
+
+def say(text: object = "", *, err: bool = False) -> None:
+    """Print a line (or lines) for a person: control characters from the store or the
+    command line are shown as symbols, never sent to the terminal."""
+    typer.echo("\n".join(printable(line) for line in str(text).split("\n")), err=err)
 
 
 def parse_moment(text: str, option: str, zone: str) -> datetime:
@@ -171,7 +181,8 @@ def parse_moment(text: str, option: str, zone: str) -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise BadInput(f"{option} '{text}' is not a time like 2026-03-09T09:00-05:00.") from None
+    within_reach(moment.date(), f"{option} {text}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
-        typer.echo(f"Note: {option} {text} has no timezone; read as {zone} time.", err=True)
+        say(f"Note: {option} {text} has no timezone; read as {zone} time.", err=True)
     return moment

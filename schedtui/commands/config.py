@@ -7,7 +7,7 @@ import json
 import typer
 from sqlalchemy import make_url
 
-from schedtui.commands.common import JsonOption, print_json, settings
+from schedtui.commands.common import JsonOption, print_json, say, settings
 from schedtui.settings import Settings, config_file_path
 
 app = typer.Typer(help="Show the effective settings.", add_completion=False)
@@ -25,7 +25,7 @@ def show(as_json: JsonOption = False) -> None:
     if as_json:
         print_json({"config_file": str(path), "settings": values})
         return
-    typer.echo(f"# config file: {path}{'' if path.is_file() else ' (not present)'}")
-    typer.echo(f"# store: {values['db'] or current.store_target()}")
+    say(f"# config file: {path}{'' if path.is_file() else ' (not present)'}")
+    say(f"# store: {values['db'] or current.store_target()}")
     for name, field in Settings.model_fields.items():
-        typer.echo(f"{name} = {json.dumps(values[name])}  # {field.description}")
+        say(f"{name} = {json.dumps(values[name])}  # {field.description}")

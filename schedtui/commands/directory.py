@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json
+from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json, say
 from schedtui.core import directory
 
 sites_app = typer.Typer(help="Sites.", add_completion=False)
@@ -29,7 +29,7 @@ def sites(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         print_json(rows)
         return
     for row in rows:
-        typer.echo(f"{row['id']:>3}  {row['code']:<5} {row['name']:<32} {row['timezone']}")
+        say(f"{row['id']:>3}  {row['code']:<5} {row['name']:<32} {row['timezone']}")
 
 
 @providers_app.command("list")
@@ -47,7 +47,7 @@ def providers(
         return
     for row in rows:
         extra = ", ".join(row["languages"])
-        typer.echo(
+        say(
             f"{row['id']:>3}  {row['name']:<24} {'/'.join(row['specialties']):<6} "
             f"sites {','.join(map(str, row['sites'])):<6} speaks {extra}"
         )
@@ -61,7 +61,7 @@ def types(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         print_json(rows)
         return
     for row in rows:
-        typer.echo(
+        say(
             f"{row['code']:<7} {row['duration_minutes']:>3} min  {row['category']:<10} "
             f"{row['name']}"
         )

@@ -12,6 +12,7 @@ from schedtui.commands.common import (
     JsonOption,
     parse_day,
     print_json,
+    say,
     settings,
     signed_in,
 )
@@ -63,7 +64,7 @@ def request(
     if as_json:
         print_json({"check_id": done.check_id, "trace": done.trace, "path": str(done.path)})
     else:
-        typer.echo(done.path)
+        say(done.path)
 
 
 def _x12_files(folder: Path, store: Store) -> tuple[list[Path], list[Path]]:
@@ -134,7 +135,7 @@ def ingest(
         x12_text(where, opened.store)  # refuses, before anything moves, what is not X12
         files, passed_over = [where], []
     for skipped in passed_over:
-        typer.echo(f"{printable(skipped.name)}: not an X12 file, left where it is.", err=True)
+        say(f"{printable(skipped.name)}: not an X12 file, left where it is.", err=True)
     results: list[dict[str, Any]] = []
     failed = bool(passed_over)
     for file in files:
@@ -151,12 +152,12 @@ def ingest(
             }
         )
         if not as_json:
-            typer.echo(
+            say(
                 f"{file.name}: "
                 + (f"ERROR {done.error}" if done.error else f"{len(done.answers)} answer(s)")
             )
             for _, answer in done.answers:
-                typer.echo("\n".join(_lines(answer)))
+                say("\n".join(_lines(answer)))
     if as_json:
         print_json(results)
     if failed:

@@ -14,6 +14,7 @@ from schedtui.commands.common import (
     parse_day,
     print_json,
     record_view,
+    say,
     settings,
     signed_in,
 )
@@ -40,7 +41,7 @@ def payers(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False)
         print_json(rows)
         return
     for row in rows:
-        typer.echo(f"{row['x12_payer_id']:<10} {row['name']}")
+        say(f"{row['x12_payer_id']:<10} {row['name']}")
 
 
 @payers_app.command("add")
@@ -61,7 +62,7 @@ def payer_add(
         phone=phone,
         now=invocation.clock.now(),
     )
-    typer.echo(payer_id)
+    say(payer_id)
 
 
 @payers_app.command("network")
@@ -82,7 +83,7 @@ def payer_network(
         in_network=not out,
         now=invocation.clock.now(),
     )
-    typer.echo(f"Provider {provider} is {'out of' if out else 'in'} network with {x12}.")
+    say(f"Provider {provider} is {'out of' if out else 'in'} network with {x12}.")
 
 
 @payers_app.command("rule")
@@ -107,7 +108,7 @@ def payer_rule(
         visit_limit=visit_limit,
         now=invocation.clock.now(),
     )
-    typer.echo(rule_id)
+    say(rule_id)
 
 
 @payers_app.command("fee")
@@ -128,7 +129,7 @@ def payer_fee(
         allowed=allowed,
         now=invocation.clock.now(),
     )
-    typer.echo(f"{x12} allows {allowed} for CPT {cpt.upper()}.")
+    say(f"{x12} allows {allowed} for CPT {cpt.upper()}.")
 
 
 @coverage_app.command("show")
@@ -191,14 +192,14 @@ def show(
         )
         return
     for row in rows:
-        typer.echo(
+        say(
             f"{row['rank']}. {row['payer']} {row['plan']}  member {row['member_id']}  "
             f"{row['effective_from']}..{row['effective_to'] or ''}"
         )
     for line in lines:
-        typer.echo(f"  {line.mark} {line.topic}: {line.reason}")
+        say(f"  {line.mark} {line.topic}: {line.reason}")
     if lines:
-        typer.echo(f"  {estimate(lines)}")
+        say(f"  {estimate(lines)}")
 
 
 def _coverages(patient_id: int) -> Any:
@@ -244,7 +245,7 @@ def add(
         relationship,
         copay=copay,
     )
-    typer.echo(insurance.add_coverage(opened.store, actor, entry, now=now))
+    say(insurance.add_coverage(opened.store, actor, entry, now=now))
 
 
 @auth_app.command("list")
@@ -274,7 +275,7 @@ def auth_list(
         return
     for row in rows:
         flag = "OVERDUE " if row["overdue"] else ""
-        typer.echo(
+        say(
             f"{row['id']:>5} {flag}{row['status']:<9} {row['patient_mrn']:<10} "
             f"{row['type_code'] or '':<7} {row['auth_number'] or '-':<12} "
             f"{row['valid_from'] or ''}..{row['valid_to'] or ''} "
@@ -311,7 +312,7 @@ def auth_update(
         note,
     )
     insurance.update_authorization(opened.store, actor, auth_id, change, now=invocation.clock.now())
-    typer.echo(f"Authorization {auth_id} updated.")
+    say(f"Authorization {auth_id} updated.")
 
 
 def register(app: typer.Typer) -> None:

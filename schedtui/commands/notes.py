@@ -10,6 +10,7 @@ from schedtui.commands.common import (
     DbOption,
     JsonOption,
     print_json,
+    say,
     signed_in,
 )
 from schedtui.core.call_notes import add_note
@@ -44,4 +45,4 @@ def add(
     if as_json:
         print_json({"note_id": note_id, "patient": patient})
         return
-    typer.echo(f"Note {note_id} filed for {patient}.")
+    say(f"Note {note_id} filed for {patient}.")

@@ -12,6 +12,7 @@ from schedtui.commands.common import (
     DbOption,
     JsonOption,
     print_json,
+    say,
     settings,
     signed_in,
 )
@@ -65,10 +66,10 @@ def find(
         print_json([match.to_json() for match in matches])
         return
     if not matches:
-        typer.echo("No patient matches.")
+        say("No patient matches.")
     for match in matches:
         upcoming = f"next {match.next_appointment:%Y-%m-%d}" if match.next_appointment else ""
-        typer.echo(
+        say(
             printable(
                 f"{match.mrn:<10} {match.name:<32} {match.dob:%m/%d/%Y} "
                 f"({match.age:>3})  {match.phone:<15} {upcoming:<16} "
@@ -104,7 +105,7 @@ def show(
         ),
     ]
     for line in lines:
-        typer.echo(printable(line))
+        say(printable(line))
 
 
 #: The form's field names as this command's options, so a message names what to fix.
@@ -175,7 +176,7 @@ def add(
     if as_json:
         print_json({"mrn": registered.mrn, "patient_id": registered.patient_id})
     else:
-        typer.echo(f"Registered {registered.mrn}.")
+        say(f"Registered {registered.mrn}.")
 
 
 def _refuse_duplicates(duplicates: tuple[Duplicate, ...], as_json: bool) -> None:
@@ -183,8 +184,8 @@ def _refuse_duplicates(duplicates: tuple[Duplicate, ...], as_json: bool) -> None
     if as_json:
         print_json({"mrn": None, "duplicates": [asdict(d) for d in duplicates]})
     else:
-        typer.echo("Not added: this may be a patient already registered.", err=True)
+        say("Not added: this may be a patient already registered.", err=True)
         for d in duplicates:
-            typer.echo(printable(f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})"), err=True)
-        typer.echo("Open the existing record, or add again with --force.", err=True)
+            say(printable(f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})"), err=True)
+        say("Open the existing record, or add again with --force.", err=True)
     raise typer.Exit(3)

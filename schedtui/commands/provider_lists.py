@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from schedtui.commands.common import DbOption, JsonOption, print_json, signed_in
+from schedtui.commands.common import DbOption, JsonOption, print_json, say, signed_in
 from schedtui.core.provider_lists import (
     delete_provider_list,
     provider_lists,
@@ -28,9 +28,9 @@ def lists_show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = Fa
         print_json(lists)
         return
     if not lists:
-        typer.echo("No saved lists.")
+        say("No saved lists.")
     for name, ids in lists.items():
-        typer.echo(printable(f"{name}: {', '.join(map(str, ids))}"))
+        say(printable(f"{name}: {', '.join(map(str, ids))}"))
 
 
 @app.command("save")
@@ -43,7 +43,7 @@ def lists_save(
     """Save (or replace) a list, in the order given (supervisors; audited)."""
     invocation, opened, actor = signed_in(ctx, db)
     saved = save_provider_list(opened.store, actor, name, provider, now=invocation.clock.now())
-    typer.echo(printable(f"Saved '{' '.join(name.split())}': {', '.join(map(str, saved))}."))
+    say(printable(f"Saved '{' '.join(name.split())}': {', '.join(map(str, saved))}."))
 
 
 @app.command("delete")
@@ -55,4 +55,4 @@ def lists_delete(
     """Delete a list (the providers stay as they are)."""
     invocation, opened, actor = signed_in(ctx, db)
     delete_provider_list(opened.store, actor, name, now=invocation.clock.now())
-    typer.echo(printable(f"Deleted '{name}'."))
+    say(printable(f"Deleted '{name}'."))

@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     parse_moment,
     print_json,
     record_view,
+    say,
     settings,
     signed_in,
 )
@@ -137,10 +138,10 @@ def find(
         )
         return
     if not slots:
-        typer.echo("No open slots match.")
+        say("No open slots match.")
     for s in slots:
         local = s.start.astimezone(ZoneInfo(zones[s.site_id]))
-        typer.echo(
+        say(
             f"{local:%a %Y-%m-%d %H:%M %Z}  provider {s.provider_id:>3} site {s.site_id}  "
             f"{s.type_code}  {'; '.join(s.why)}"
         )
@@ -187,11 +188,11 @@ def book_command(
     except OpenItemsNeedReason as wrong:
         raise BadInput(f"{wrong}. Book anyway with --override-reason TEXT.") from None
     for warning in warnings:
-        typer.echo(f"Booked despite: {warning}", err=True)
+        say(f"Booked despite: {warning}", err=True)
     if as_json:
         print_json({"id": appointment_id, "warnings": warnings})
     else:
-        typer.echo(appointment_id)
+        say(appointment_id)
 
 
 @access_app.command("tna")
@@ -217,7 +218,7 @@ def tna(
         return
     for r in rows:
         days = "none within the horizon" if r.days is None else f"{r.days} days"
-        typer.echo(f"provider {r.provider_id:>3}  {r.type_code:<7} {days}")
+        say(f"provider {r.provider_id:>3}  {r.type_code:<7} {days}")
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     opened_store,
     parse_day,
     print_json,
+    say,
     signed_in,
 )
 from schedtui.core import audit
@@ -44,7 +45,7 @@ def init(
     opened = opened_store(invocation, db, encrypt=encrypt, create=True)
     verb = "Created" if opened.created else "Opened"
     how = " encrypted" if opened.store.encrypted else ""
-    typer.echo(
+    say(
         f"{verb} the{how} store at {opened.store.describe()} (schema {opened.upgrade.to_revision})."
     )
 
@@ -55,7 +56,7 @@ def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
     opened = opened_store(ctx.obj, db)
     result, where = opened.upgrade, opened.store.describe()
     state = "now" if result.changed else "already"
-    typer.echo(f"The store at {where} is {state} at schema {result.to_revision}.")
+    say(f"The store at {where} is {state} at schema {result.to_revision}.")
 
 
 def seed(
@@ -118,7 +119,7 @@ def seed(
             }
         )
         return
-    typer.echo(
+    say(
         f"Seeded {opened.store.describe()}: {summary.patients:,} patients, {summary.providers} "
         f"providers at {summary.sites} sites, {summary.appointments:,} appointments "
         f"(next 8 weeks {summary.future_fill_rate:.0%} booked) in {summary.seconds:.1f} s."
@@ -133,7 +134,7 @@ def backup(
     """Copy the store to PATH while others keep working (admins; audited)."""
     invocation, opened, actor = signed_in(ctx, db)
     facts = backup_store(opened.store, actor, path, now=invocation.clock.now())
-    typer.echo(
+    say(
         f"Backed up {opened.store.describe()} to {facts.path} "
         f"({facts.size_bytes / 1e6:.1f} MB, schema {facts.revision}, checked intact)."
     )
@@ -154,15 +155,15 @@ def restore(
     now = invocation.clock.now()
     if not confirm:
         plan = plan_restore(opened.store, actor, path, kind=kind, now=now)
-        typer.echo(f"Restoring {plan.backup.path} into {opened.store.describe()} would change:")
+        say(f"Restoring {plan.backup.path} into {opened.store.describe()} would change:")
         for line in plan.lines():
-            typer.echo(f"  {line}")
-        typer.echo("Nothing changed yet: add --confirm to restore.", err=True)
+            say(f"  {line}")
+        say("Nothing changed yet: add --confirm to restore.", err=True)
         raise typer.Exit(3)
     facts = restore_store(opened.store, actor, path, kind=kind, now=now)
     for line in facts.plan.lines():
-        typer.echo(f"  {line}")
-    typer.echo(
+        say(f"  {line}")
+    say(
         f"Restored {opened.store.describe()} from {facts.restored_from}; the store as it "
         f"was is kept at {facts.previous_copy}."
     )

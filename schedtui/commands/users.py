@@ -14,6 +14,7 @@ from schedtui.commands.common import (
     opened_store,
     print_json,
     read_password,
+    say,
 )
 from schedtui.core import users
 from schedtui.core.errors import BadInput
@@ -61,7 +62,7 @@ def add(
             os_account=os_account,
             now=now,
         )
-        typer.echo(f"Created '{username}', the first admin of {opened.store.describe()}.")
+        say(f"Created '{username}', the first admin of {opened.store.describe()}.")
         return
     if first:
         raise BadInput("This store has no admin yet: add the first one with --role admin.")
@@ -76,7 +77,7 @@ def add(
         os_account=os_account,
         now=now,
     )
-    typer.echo(f"Added {role} '{username}'.")
+    say(f"Added {role} '{username}'.")
 
 
 @app.command("list")
@@ -107,7 +108,7 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         if u.locked_until and u.locked_until > invocation.clock.now():
             state = f"locked until {u.locked_until:%H:%M} UTC"
         login = f"os:{u.os_account}" if u.os_account else "-"
-        typer.echo(f"{u.username:<20} {u.role:<11} {state:<24} {login:<16} {u.display_name}")
+        say(f"{u.username:<20} {u.role:<11} {state:<24} {login:<16} {u.display_name}")
 
 
 @app.command("disable")
@@ -121,7 +122,7 @@ def disable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
         active=False,
         now=invocation.clock.now(),
     )
-    typer.echo(f"Disabled '{username}'.")
+    say(f"Disabled '{username}'.")
 
 
 @app.command("enable")
@@ -135,7 +136,7 @@ def enable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
         active=True,
         now=invocation.clock.now(),
     )
-    typer.echo(f"Enabled '{username}'.")
+    say(f"Enabled '{username}'.")
 
 
 @app.command("passwd")
@@ -151,7 +152,7 @@ def passwd(
     users.set_password(
         opened.store, actor, username, read_password(password_stdin), now=invocation.clock.now()
     )
-    typer.echo(f"Password of '{username}' changed.")
+    say(f"Password of '{username}' changed.")
 
 
 @app.command("pin")
@@ -168,7 +169,7 @@ def pin(
     actor = command_actor(opened, invocation)
     secret = read_password(pin_stdin, prompt="Unlock PIN").strip()
     users.set_unlock_pin(opened.store, actor, secret, now=invocation.clock.now())
-    typer.echo(f"Unlock PIN of '{actor.username}' set.")
+    say(f"Unlock PIN of '{actor.username}' set.")
 
 
 @app.command("role")
@@ -187,7 +188,7 @@ def role(
         new_role,
         now=invocation.clock.now(),
     )
-    typer.echo(f"'{username}' is now a {new_role}.")
+    say(f"'{username}' is now a {new_role}.")
 
 
 @app.command("unlock")
@@ -197,4 +198,4 @@ def unlock(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
     users.unlock(
         opened.store, command_actor(opened, invocation), username, now=invocation.clock.now()
     )
-    typer.echo(f"Unlocked '{username}'.")
+    say(f"Unlocked '{username}'.")

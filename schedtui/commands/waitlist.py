@@ -15,6 +15,7 @@ from schedtui.commands.common import (
     parse_moment,
     print_json,
     record_view,
+    say,
     signed_in,
 )
 from schedtui.core import directory
@@ -67,7 +68,7 @@ def add(
         parse_day(expires, "--expires"),
         note,
     )
-    typer.echo(add_to_waitlist(opened.store, actor, request, now=now))
+    say(add_to_waitlist(opened.store, actor, request, now=now))
 
 
 @app.command("list")
@@ -108,7 +109,7 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         print_json(found)
         return
     for row in found:
-        typer.echo(
+        say(
             f"{row['id']:>5}  {row['patient_mrn']:<10} {row['type_code']:<7} "
             f"priority {row['priority']}  {row['earliest']}..{row['latest'] or ''}"
         )
@@ -163,9 +164,9 @@ def offers(
         )
         return
     if not found:
-        typer.echo("Nobody on the waitlist fits this time.")
+        say("Nobody on the waitlist fits this time.")
     for o in found:
-        typer.echo(
+        say(
             f"entry {o.entry_id:>5}  {o.type_code:<7} priority {o.priority}  waited "
             f"{o.waited_days} days  {'; '.join(o.why)}"
         )

@@ -12,6 +12,7 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.text import BIDI_CONTROLS
 from schedtui.core.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -119,6 +120,10 @@ def add_note(
     """File a note in one step (for scripts): checked first, written whole or not at all."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="call note")
     text = _filed_text(body)
+    if any(not (ch.isprintable() or ch in "\n\t") or ch in BIDI_CONTROLS for ch in text):
+        raise BadInput(
+            "A call note holds text and line breaks only, not control characters (ESC, NUL...)."
+        )
 
     def work(session: Session) -> int:
         visit = session.get(m.Appointment, appointment_id) if appointment_id is not None else None

@@ -14,12 +14,17 @@ from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
-from schedtui.core.text import text_problem
+from schedtui.core.text import check_lines, text_problem
 from schedtui.core.writes import in_write
 from schedtui.core.x12.elements import printable_id
 from schedtui.data import models as m
 from schedtui.data.codes import AUTHORIZATION_STATUSES, SUBSCRIBER_RELATIONSHIPS
 from schedtui.data.store import Store
+
+#: The most units an authorization counts.
+MAX_UNITS = 100_000
+#: The largest amount a clinic's desk deals in.
+MAX_AMOUNT = Decimal("10000000")
 
 
 def cents(text: str | None, what: str) -> int | None:
@@ -30,6 +35,8 @@ def cents(text: str | None, what: str) -> int | None:
         value = Decimal(text.strip().lstrip("$").replace(",", ""))
     except InvalidOperation:
         raise BadInput(f"{what} '{text}' is not an amount like 25.00.") from None
+    if not value.is_finite() or value > MAX_AMOUNT:
+        raise BadInput(f"{what} '{text}' is not an amount like 25.00 (at most $10,000,000).")
     if value < 0 or value != value.quantize(Decimal("0.01")):
         raise BadInput(f"{what} '{text}' must be a positive amount in dollars and cents.")
     return int(value * 100)
@@ -69,6 +76,15 @@ def add_coverage(store: Store, actor: Actor, entry: CoverageInput, *, now: datet
     require(store, actor, Permission.EDIT_PATIENTS, now=now, what="coverage")
     if not entry.member_id.strip():
         raise BadInput("The member id is empty; read it from the card.")
+    check_lines(
+        {
+            "The member id": (entry.member_id, 80),
+            "The group number": (entry.group_id, 80),
+            "The plan name": (entry.plan_name, 120),
+            "The subscriber's first name": (entry.subscriber_first, 80),
+            "The subscriber's last name": (entry.subscriber_last, 80),
+        }
+    )
     if entry.relationship not in SUBSCRIBER_RELATIONSHIPS:
         raise BadInput(
             f"Relationship '{entry.relationship}' is not one of "
@@ -192,8 +208,11 @@ def update_authorization(
             f"Status '{change.status}' is not one of {', '.join(AUTHORIZATION_STATUSES)}."
         )
     for number in (change.approved_units, change.used_units):
-        if number is not None and number < 0:
-            raise BadInput("Units cannot be negative.")
+        if number is not None and not 0 <= number <= MAX_UNITS:
+            raise BadInput(f"Units are a count from 0 to {MAX_UNITS:,}.")
+    check_lines(
+        {"The authorization number": (change.auth_number, 80), "The note": (change.note, 500)}
+    )
 
     def work(session: Session) -> None:
         auth = session.get(m.PriorAuthorization, auth_id)

@@ -12,6 +12,9 @@ from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, we
 
 from schedtui.core.errors import BadInput
 
+#: The longest day as said ("the second tuesday of december 2026" fits); the date
+#: parser's time grows faster than the text, so nothing longer reaches it.
+MAX_SPOKEN = 60
 _NAMED = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
@@ -21,6 +24,8 @@ _WEEKDAY = re.compile(r"^(next |this |last )?([a-z]{3})[a-z]*$")
 
 def spoken_day(text: str, today: date) -> date:
     """The day meant; `BadInput` says what was not understood and what works."""
+    if len(text) > MAX_SPOKEN:
+        raise BadInput(f"A day is said in fewer than {MAX_SPOKEN} characters, e.g. 'next tue'.")
     said = " ".join(text.strip().lower().split())
     if said in _NAMED:
         return today + timedelta(days=_NAMED[said])
@@ -32,11 +37,24 @@ def spoken_day(text: str, today: date) -> date:
     if (found := _WEEKDAY.match(said)) and found.group(2) in _DAY_NAMES:
         return _weekday(today, found.group(1), _WEEKDAYS[_DAY_NAMES.index(found.group(2))])
     try:
-        return parse_date(said, default=datetime.combine(today, time())).date()
+        meant = parse_date(said, default=datetime.combine(today, time())).date()
     except (ParserError, OverflowError, ValueError):
         raise BadInput(
             f"'{text}' is not a day I can read: try 'next tue', 'dec 3', '+2w' or 2026-12-03."
         ) from None
+    return within_reach(meant, text)
+
+
+#: The years a scheduler deals in (birth dates to far-off recalls), so no date sits so
+#: near year 1 or 9999 that adding a visit's length runs off the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def within_reach(day: date, text: str) -> date:
+    """`day` if its year is one a clinic deals in; `BadInput` naming the text otherwise."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise BadInput(f"'{text}' is not a date between {FIRST_YEAR} and {LAST_YEAR}.")
+    return day
 
 
 def _weekday(today: date, which: str | None, day: weekday) -> date:

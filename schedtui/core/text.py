@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from schedtui.core.errors import BadInput
+
 #: Bidirectional overrides and isolates: they can make text read differently than it is stored.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Cells starting with these are run as formulas by spreadsheet programs (OWASP CSV injection).
@@ -30,8 +32,12 @@ def _visible(char: str) -> str:
 
 
 def spreadsheet_safe(value: object) -> str:
-    """A cell value that a spreadsheet shows as text and never runs as a formula."""
+    """A cell value that a spreadsheet shows as text and never runs as a formula (nor
+    sends a control character to the terminal it is printed on)."""
     text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + printable(text)
+    text = printable(text)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -44,3 +50,14 @@ def text_problem(value: str, limit: int) -> str | None:
     if not value.isprintable() or BIDI_CONTROLS.intersection(value):
         return "contains control characters"
     return None
+
+
+def check_lines(fields: dict[str, tuple[str | None, int]]) -> None:
+    """Refuse, naming the field, a typed line that is too long or holds control
+    characters (ESC, NUL, a line break); fields given as None were not typed."""
+    for label, (value, limit) in fields.items():
+        if value is None:
+            continue
+        problem = text_problem(value.strip(), limit)
+        if problem:
+            raise BadInput(f"{label}: {problem}.")

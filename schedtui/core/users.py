@@ -17,6 +17,7 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.passwords import check_strength, hash_password
+from schedtui.core.text import check_lines
 from schedtui.data.codes import ROLES
 from schedtui.data.models import User
 from schedtui.data.store import Store
@@ -146,6 +147,7 @@ def _insert(
     os_account: str | None,
     now: datetime,
 ) -> User:
+    check_lines({"The display name": (display_name, 120), "The OS account": (os_account, 64)})
     user = User(
         username=username,
         display_name=display_name,

@@ -22,6 +22,7 @@ from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.reference import Reference, load_reference
 from schedtui.core.slots import DAY_PARTS
+from schedtui.core.text import text_problem
 from schedtui.core.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.codes import DAY_PARTS as DAY_PART_CODES
@@ -57,6 +58,9 @@ def add_to_waitlist(store: Store, actor: Actor, request: WaitlistRequest, *, now
         raise BadInput(f"Day part '{request.day_part}' is not one of {', '.join(DAY_PART_CODES)}.")
     if request.latest and request.latest < request.earliest:
         raise BadInput("The latest date is before the earliest.")
+    problem = text_problem(request.notes, WAITLIST_NOTE_LIMIT)
+    if problem:
+        raise BadInput(f"The waitlist note: {problem}.")
 
     def work(session: Session) -> int:
         ref = load_reference(session)
@@ -65,6 +69,7 @@ def add_to_waitlist(store: Store, actor: Actor, request: WaitlistRequest, *, now
             raise BadInput(f"There is no appointment type '{request.type_code}'.")
         if session.get(m.Patient, request.patient_id) is None:
             raise BadInput(f"There is no patient with id {request.patient_id}.")
+        _known_places(ref, request)
         specialty = (
             ref.specialty_codes.get(request.specialty.upper())
             if request.specialty
@@ -102,6 +107,20 @@ def add_to_waitlist(store: Store, actor: Actor, request: WaitlistRequest, *, now
         return entry.id
 
     return in_write(store, work)
+
+
+#: The longest note a waitlist entry keeps.
+WAITLIST_NOTE_LIMIT = 500
+
+
+def _known_places(ref: Reference, request: WaitlistRequest) -> None:
+    """The provider, site and specialty asked for exist (ids typed on a command line)."""
+    if request.provider_id is not None and request.provider_id not in ref.providers:
+        raise BadInput(f"There is no active provider with id {request.provider_id}.")
+    if request.site_id is not None and request.site_id not in ref.sites:
+        raise BadInput(f"There is no active site with id {request.site_id}.")
+    if request.specialty and request.specialty.upper() not in ref.specialty_codes:
+        raise BadInput(f"There is no specialty '{request.specialty}'.")
 
 
 @dataclass(frozen=True)

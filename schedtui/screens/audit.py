@@ -181,7 +181,8 @@ class AuditScreen(WorkScreen[None]):
             self.notify(text, title="Audit chain")
         else:
             text = f"Chain BROKEN at row {report.first_bad_id}: {report.problem}"
-            self.notify(text, title="Audit chain", severity="error", timeout=30)
+            timeout = 6 * self.app.NOTIFICATION_TIMEOUT  # a broken chain must be read
+            self.notify(text, title="Audit chain", severity="error", timeout=timeout)
         self.query_one("#audit-status", Static).update(text)
 
     def action_close(self) -> None:

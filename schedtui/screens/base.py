@@ -31,7 +31,8 @@ def report_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
             failure_message(event.worker),
             title="Something went wrong",
             severity="error",
-            timeout=10,
+            # a refusal stays twice as long as other notices: it says what to do next
+            timeout=2 * screen.app.NOTIFICATION_TIMEOUT,
             markup=False,
         )
 
