@@ -158,6 +158,10 @@ def run(argv: list[str] | None = None) -> int:
             2,
             argv,
         )
+    except ValueError as exc:
+        if "null byte" not in str(exc):
+            return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
+        return _fail("a path given holds a NUL character; give a plain path.", 2, argv)
     except OSError as exc:
         if exc.filename is None:
             return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)

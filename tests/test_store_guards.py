@@ -58,6 +58,12 @@ def test_a_device_or_pipe_is_never_opened_as_a_store(
     assert "not an ordinary file" in _err(capsys)
 
 
+def test_a_nul_in_a_store_path_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression test: the CLI fuzz found `init --db 'nul\\x00here'` exiting 1."""
+    assert run(["init", "--db", "nul\x00here"]) == 2
+    assert "control characters" in _err(capsys)
+
+
 def test_a_name_too_long_for_the_file_system_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

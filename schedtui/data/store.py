@@ -43,6 +43,8 @@ def resolve_url(target: str, *, encrypt_new: bool = False) -> URL:
     target = target.strip()
     if not target:
         raise StoreError("The store location is empty; give a file path or a database URL.")
+    if not target.isprintable():
+        raise StoreError("The store location holds control characters; give a plain path.")
     if "://" not in target:
         return _sqlite_url_for_path(Path(target).expanduser(), encrypt_new=encrypt_new)
     try:
