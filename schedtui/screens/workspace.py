@@ -24,6 +24,7 @@ from schedtui.core.call_notes import finish_note, open_drafts, save_draft, start
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
+from schedtui.core.masking import masked
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
@@ -223,20 +224,7 @@ class WorkspaceScreen(WorkScreen[None]):
         if message.query != self.query_one("#lookup", Input).value:
             return  # a stale answer to an older keystroke
         self.matches = message.matches
-        table = self.query_one("#match-rows", DataTable)
-        table.clear()
-        for match in message.matches:
-            upcoming = f"{match.next_appointment:%m/%d/%Y}" if match.next_appointment else ""
-            cells = (
-                match.name,
-                f"{match.dob:%m/%d/%Y}",
-                str(match.age),
-                match.phone,
-                match.mrn,
-                upcoming,
-                ", ".join(match.alerts),
-            )
-            table.add_row(*(Text(printable(c)) for c in cells), key=str(match.patient_id))
+        self._fill_matches()
         self._shown(message.query, [match.mrn for match in message.matches])
         count = len(message.matches)
         if count:
@@ -412,6 +400,28 @@ class WorkspaceScreen(WorkScreen[None]):
     def _mask_changed(self, mask: bool) -> None:
         view = self.query_one(PatientPanelView)
         view.show(view.panel, mask=mask, region=self.sched_app.settings.region)
+        self._fill_matches(keep_cursor=True)
+
+    def _fill_matches(self, *, keep_cursor: bool = False) -> None:
+        """The match rows; with the privacy mask on, birth dates and phones are hidden."""
+        mask = self.sched_app.masked
+        table = self.query_one("#match-rows", DataTable)
+        row = table.cursor_row if keep_cursor else 0
+        table.clear()
+        for match in self.matches:
+            upcoming = f"{match.next_appointment:%m/%d/%Y}" if match.next_appointment else ""
+            cells = (
+                match.name,
+                masked(f"{match.dob:%m/%d/%Y}", mask),
+                str(match.age),
+                masked(match.phone, mask),
+                match.mrn,
+                upcoming,
+                ", ".join(match.alerts),
+            )
+            table.add_row(*(Text(printable(c)) for c in cells), key=str(match.patient_id))
+        if self.matches:
+            table.move_cursor(row=min(row, len(self.matches) - 1))
 
     def action_register(self) -> None:
         """Register a new patient; open them when done."""
