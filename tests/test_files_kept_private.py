@@ -156,3 +156,30 @@ def test_a_backup_killed_at_any_moment_leaves_a_whole_audited_copy_or_none(
         assert not Path(f"{target}-journal").exists()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith("backup-")]
     assert all(name.endswith(".db") for name in leftovers), leftovers
+
+
+def test_checking_a_backup_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    """Regression test: checking a backup during restore left -wal and -shm beside it."""
+    from schedtui.core.stores import open_store
+    from tests.conftest import SEED_NOW
+
+    backup = tmp_path / "backup.db"
+    open_store(str(backup), now=SEED_NOW).store.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{backup}{suffix}").unlink(missing_ok=True)
+    assert inspect_backup(backup).kind == "clinic"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.db"]
+
+
+def test_an_upgrade_copy_is_written_whole_or_marked_partial(tmp_path: Path) -> None:
+    """The copy made before an upgrade appears under its name only once complete."""
+    from datetime import UTC, datetime
+
+    from schedtui.core.stores import open_store
+    from schedtui.data import migrate
+
+    path = tmp_path / "clinic.db"
+    open_store(str(path), now=datetime(2026, 11, 30, tzinfo=UTC)).store.dispose()
+    copy = migrate.copy_aside(path, "test", datetime(2026, 11, 30, tzinfo=UTC))
+    assert copy.exists() and _mode(copy) & OTHERS == 0
+    assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]
