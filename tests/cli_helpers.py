@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,21 @@ def link_first_admin(
     )
     assert code == 0, capsys.readouterr().err
     capsys.readouterr()
+
+
+def seeded_clinic_for_commands(
+    seeded_file: Path,
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> Path:
+    """A private copy of the seeded clinic whose admin is the OS account running the
+    commands, with the commands' clock frozen at the seed's "now"."""
+    from schedtui.core.clock import FrozenClock
+    from tests.conftest import SEED_NOW
+
+    path = folder / "clinic.db"
+    shutil.copyfile(seeded_file, path)
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(SEED_NOW))
+    link_first_admin(str(path), monkeypatch, capsys)
+    return path

@@ -8,16 +8,13 @@ names printed with their ESC bytes.
 from __future__ import annotations
 
 import io
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from schedtui.cli import run
-from schedtui.core.clock import FrozenClock
-from tests.cli_helpers import link_first_admin
-from tests.conftest import SEED_NOW
+from tests.cli_helpers import seeded_clinic_for_commands
 
 
 @pytest.fixture
@@ -27,10 +24,7 @@ def clinic(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> str:
-    path = tmp_path / "clinic.db"
-    shutil.copyfile(seeded_file, path)
-    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(SEED_NOW))
-    link_first_admin(str(path), monkeypatch, capsys)
+    path = seeded_clinic_for_commands(seeded_file, tmp_path, monkeypatch, capsys)
     return str(path)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import sqlite3
 from collections.abc import Iterator
@@ -24,9 +23,7 @@ import pytest
 import typer.main
 
 from schedtui.cli import app, run
-from schedtui.core.clock import FrozenClock
-from tests.cli_helpers import link_first_admin
-from tests.conftest import SEED_NOW
+from tests.cli_helpers import seeded_clinic_for_commands
 
 #: Commands that start the TUI: not for a fuzz on stdin-less runs.
 NOT_FUZZED = {"call"}
@@ -139,12 +136,9 @@ def clinic(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> tuple[str, str]:
-    path = tmp_path / "clinic.db"
-    shutil.copyfile(seeded_file, path)
-    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(SEED_NOW))
+    path = seeded_clinic_for_commands(seeded_file, tmp_path, monkeypatch, capsys)
     monkeypatch.setenv("SCHEDTUI_ELIGIBILITY_DIR", str(tmp_path / "x12"))
     monkeypatch.setenv("SCHEDTUI_AUDIT_CHECKPOINTS", str(tmp_path / "checkpoints"))
-    link_first_admin(str(path), monkeypatch, capsys)
     with sqlite3.connect(path) as db:
         (mrn,) = db.execute("SELECT mrn FROM patient ORDER BY id LIMIT 1").fetchone()
     return str(path), mrn

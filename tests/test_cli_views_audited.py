@@ -11,7 +11,6 @@ Regression tests for `waitlist list`, `waitlist offers`, `auth list` and
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,8 +21,7 @@ import pytest
 import typer.main
 
 from schedtui.cli import app, run
-from schedtui.core.clock import FrozenClock
-from tests.cli_helpers import link_first_admin
+from tests.cli_helpers import seeded_clinic_for_commands
 from tests.conftest import SEED_NOW
 
 #: Commands that change things or start the TUI; their own audit rows are tested where
@@ -63,10 +61,7 @@ def clinic(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> Clinic:
-    path = tmp_path / "clinic.db"
-    shutil.copyfile(seeded_file, path)
-    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(SEED_NOW))
-    link_first_admin(str(path), monkeypatch, capsys)
+    path = seeded_clinic_for_commands(seeded_file, tmp_path, monkeypatch, capsys)
     with sqlite3.connect(path) as db:
         mrn, last, provider, start, zone, template, code = db.execute(
             "SELECT p.mrn, p.last_name, a.provider_id, a.start, s.timezone, t.id, k.code"
