@@ -30,8 +30,14 @@ class NoteLine:
     body: str
 
 
+class NoteAlreadyFiled(BadInput):
+    """The draft was filed meanwhile (a last autosave racing Ctrl+S): nothing to save."""
+
+
 def _own_draft(session: Session, actor: Actor, note_id: int) -> m.CallNote:
     note = session.get(m.CallNote, note_id)
+    if note is not None and note.user_id == actor.user_id and not note.is_draft:
+        raise NoteAlreadyFiled(f"Note {note_id} is already filed.")
     if note is None or not note.is_draft or note.user_id != actor.user_id:
         raise BadInput(f"Note {note_id} is not an open draft of yours.")
     return note

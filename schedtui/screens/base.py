@@ -25,12 +25,14 @@ def failure_message(worker: Worker[object]) -> str:
 
 
 def report_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
-    """Tell the user a worker failed (their own mistake plainly, else the kind of fault)."""
+    """Tell the user a worker failed: a refusal plainly ("Not done", what to do next),
+    a fault as one ("Something went wrong", the kind of fault)."""
     if event.state == WorkerState.ERROR:
+        refused = isinstance(event.worker.error, USER_ERRORS)
         screen.notify(
             failure_message(event.worker),
-            title="Something went wrong",
-            severity="error",
+            title="Not done" if refused else "Something went wrong",
+            severity="warning" if refused else "error",
             # a refusal stays twice as long as other notices: it says what to do next
             timeout=2 * screen.app.NOTIFICATION_TIMEOUT,
             markup=False,

@@ -3,6 +3,7 @@ caller is still spelling; Enter opens their panel."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,13 @@ from textual.worker import get_current_worker
 from schedtui.core.access import Actor
 from schedtui.core.appointment_changes import cancel
 from schedtui.core.calendar_booking import waitlist_note
-from schedtui.core.call_notes import finish_note, open_drafts, save_draft, start_note
+from schedtui.core.call_notes import (
+    NoteAlreadyFiled,
+    finish_note,
+    open_drafts,
+    save_draft,
+    start_note,
+)
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
@@ -365,7 +372,11 @@ class WorkspaceScreen(WorkScreen[None]):
     def _save(self, note_id: int, text: str, patient_id: int | None) -> None:
         app = self.sched_app
         assert app.actor is not None
-        save_draft(app.store, app.actor, note_id, text, now=app.clock.now(), patient_id=patient_id)
+        # Ctrl+S filed the note (with everything typed) while this save was on its way.
+        with contextlib.suppress(NoteAlreadyFiled):
+            save_draft(
+                app.store, app.actor, note_id, text, now=app.clock.now(), patient_id=patient_id
+            )
 
     def action_focus_note(self) -> None:
         """Write in the call note."""
