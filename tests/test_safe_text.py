@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -47,11 +48,15 @@ def test_printable_leaves_no_control_character(text: str) -> None:
 
 
 @given(st.one_of(st.text(max_size=200), st.integers(), st.none()))
-def test_spreadsheet_cells_never_start_a_formula(value: object) -> None:
+def test_spreadsheet_cells_never_start_a_formula_nor_hold_control_characters(
+    value: object,
+) -> None:
     text = "" if value is None else str(value)
     cell = spreadsheet_safe(value)
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert cell in (text, "'" + text)  # nothing lost but the guard quote
+    # an ESC in a CSV printed on a terminal would act on it
+    assert not any(unicodedata.category(ch) == "Cc" for ch in cell)
+    assert cell in (printable(text), "'" + printable(text))  # shown, not lost
 
 
 def _card(text: str) -> AppointmentCard:
