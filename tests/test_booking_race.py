@@ -19,7 +19,7 @@ from tests.engine_clinic import build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
 PROCESSES = 8
-SLOTS = 200
+SLOTS = 120
 
 
 def _slot_starts(zone_first: datetime) -> list[datetime]:

@@ -49,6 +49,7 @@ def add(
 ) -> None:
     """Add a user. On a store without an admin, this creates the first admin."""
     invocation, opened = _context(ctx, db)
+    users.check_new_user(username, role, name, os_account)  # before asking for a password
     password = None if no_password else read_password(password_stdin)
     now = invocation.clock.now()
     with opened.store.read() as session:

@@ -138,6 +138,13 @@ def _require_free(session: Session, username: str, os_account: str | None) -> No
         raise BadInput(f"The OS account '{os_account}' is already linked to another user.")
 
 
+def check_new_user(username: str, role: str, display_name: str, os_account: str | None) -> None:
+    """Refuse a new user's name, role or text fields before anything else is asked."""
+    _check_username(username)
+    _check_role(role)
+    check_lines({"The display name": (display_name, 120), "The OS account": (os_account, 64)})
+
+
 def _insert(
     session: Session,
     username: str,
@@ -147,7 +154,7 @@ def _insert(
     os_account: str | None,
     now: datetime,
 ) -> User:
-    check_lines({"The display name": (display_name, 120), "The OS account": (os_account, 64)})
+    check_new_user(username, role, display_name, os_account)
     user = User(
         username=username,
         display_name=display_name,
