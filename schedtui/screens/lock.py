@@ -51,10 +51,10 @@ class LockScreen(FormScreen):
 
     def fields(self) -> ComposeResult:
         if self._practice:
-            yield Label("The sandbox holds synthetic patients only: Enter unlocks.")
+            yield Label("Sandbox (synthetic patients): Enter unlocks.")
             return
         if self.os_account:
-            yield Label("Your unlock PIN (schedtui users pin) or your password")
+            yield Label("Unlock PIN (schedtui users pin) or password")
         else:
             yield Label("Password")
         yield Input(id="password", password=True)
