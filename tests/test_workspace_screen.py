@@ -167,17 +167,22 @@ def _searches(store: Store) -> list[tuple[str, str]]:
     return [(row.username, row.detail_json) for row in rows]
 
 
+async def _look_up(pilot: Pilot[Any], query: str) -> None:
+    """From the start screen to the workspace, the query typed and its matches shown."""
+    await _settle(pilot)
+    await pilot.press("f4")
+    await _settle(pilot)
+    await pilot.press(*query)
+    await _settle(pilot)
+
+
 async def test_a_search_that_shows_patients_is_audited_when_one_is_opened(
     sqlite_store: Store, staff: Staff
 ) -> None:
     """Regression test for lookups in the TUI leaving no audit row (the CLI's did)."""
     app = _app(sqlite_store, staff.scheduler)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        await pilot.press("f4")
-        await _settle(pilot)
-        await pilot.press(*"garc")
-        await _settle(pilot)
+        await _look_up(pilot, "garc")
         await pilot.press("enter")
         await _settle(pilot)
     searches = _searches(sqlite_store)
@@ -192,11 +197,7 @@ async def test_a_search_is_audited_once_the_typing_pauses(
 ) -> None:
     app = _app(sqlite_store, staff.scheduler)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        await pilot.press("f4")
-        await _settle(pilot)
-        await pilot.press(*"garc")
-        await _settle(pilot)
+        await _look_up(pilot, "garc")
         for _ in range(400):  # the settle timer runs on real time: wait for its row
             if _searches(sqlite_store):
                 break
@@ -211,11 +212,7 @@ async def test_a_search_not_yet_audited_is_written_when_the_app_closes(
 ) -> None:
     app = _app(sqlite_store, staff.scheduler)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
-        await pilot.press("f4")
-        await _settle(pilot)
-        await pilot.press(*"garc")
-        await _settle(pilot)
+        await _look_up(pilot, "garc")
         screen = app.screen
         assert isinstance(screen, WorkspaceScreen) and screen.trail.shown
     assert len(_searches(sqlite_store)) == 1

@@ -431,8 +431,8 @@ class WorkspaceScreen(WorkScreen[None]):
                 ", ".join(match.alerts),
             )
             table.add_row(*(Text(printable(c)) for c in cells), key=str(match.patient_id))
-        if self.matches:
-            table.move_cursor(row=min(row, len(self.matches) - 1))
+        if keep_cursor and self.matches:
+            table.move_cursor(row=min(row, len(self.matches) - 1), animate=False)
 
     def action_register(self) -> None:
         """Register a new patient; open them when done."""
