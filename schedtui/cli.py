@@ -33,6 +33,7 @@ from schedtui.commands.common import DbOption, Invocation, opened_store, setting
 from schedtui.core.clock import SystemClock
 from schedtui.core.errors import USER_ERRORS, BadInput
 from schedtui.core.faults import describe_fault
+from schedtui.core.private_files import shortened
 from schedtui.core.text import printable
 from schedtui.settings import APP_NAME
 
@@ -165,14 +166,10 @@ def run(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if exc.filename is None:
             return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
-        return _fail(f"{_shortened(str(exc.filename))}: {exc.strerror}.", 2, argv)
+        return _fail(f"{shortened(str(exc.filename))}: {exc.strerror}.", 2, argv)
     except Exception as exc:
         return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
     return result if isinstance(result, int) else 0
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= 120 else text[:60] + "..." + text[-40:]
 
 
 def keep_files_from_other_accounts() -> None:

@@ -29,13 +29,13 @@ def check_target(path: Path, *, replace: bool, option: str = "") -> Path:
     except FileNotFoundError:
         details = None
     except OSError as exc:
-        raise BadInput(f"{where}{_shortened(path)}: {_reason(exc)}.") from None
+        raise BadInput(f"{where}{shortened(path)}: {_reason(exc)}.") from None
     if not path.parent.is_dir():
-        raise BadInput(f"{where}the folder {_shortened(path.parent)} does not exist.")
+        raise BadInput(f"{where}the folder {shortened(path.parent)} does not exist.")
     if details is not None and not stat.S_ISREG(details.st_mode):
-        raise BadInput(f"{where}{_shortened(path)} is not an ordinary file; nothing was written.")
+        raise BadInput(f"{where}{shortened(path)} is not an ordinary file; nothing was written.")
     if details is not None and not replace:
-        raise BadInput(f"{where}{_shortened(path)} already exists; add --force to replace it.")
+        raise BadInput(f"{where}{shortened(path)} already exists; add --force to replace it.")
     return path
 
 
@@ -55,9 +55,9 @@ def write_file(
         else:
             os.link(temporary, path)
     except FileExistsError:
-        raise BadInput(f"{_shortened(path)} appeared meanwhile; nothing was written.") from None
+        raise BadInput(f"{shortened(path)} appeared meanwhile; nothing was written.") from None
     except OSError as exc:
-        raise BadInput(f"Cannot write {_shortened(path)}: {_reason(exc)}.") from None
+        raise BadInput(f"Cannot write {shortened(path)}: {_reason(exc)}.") from None
     finally:
         temporary.unlink(missing_ok=True)
     return path
@@ -79,6 +79,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
-def _shortened(path: Path) -> str:
+def shortened(path: Path | str) -> str:
+    """A path for a one-line message: a very long one keeps its start and its end."""
     text = str(path)
     return text if len(text) <= 120 else text[:60] + "..." + text[-40:]
