@@ -3,7 +3,9 @@ lock and the privacy mask, over the working screens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -13,6 +15,8 @@ from textual.screen import Screen
 
 from schedtui.core.access import Actor, Permission
 from schedtui.core.clock import Clock
+from schedtui.core.grid_views import Spot
+from schedtui.core.live_call import LiveCall
 from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
 from schedtui.palette import binding_commands
@@ -29,6 +33,10 @@ from schedtui.themes import THEMES
 
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
+#: The working modes, one screen each, kept while the user is signed in.
+WORK_MODES = ("today", "call", "calendar", "auths", "audit")
+#: The mode of the sign-in form (and of the first administrator's form).
+SIGN_IN = "signin"
 #: Actions that work before sign-in and under the lock: nothing that shows patient data
 #: (Tab and Shift+Tab move between the fields, so a password never lands in the user name).
 _ALLOWED_SIGNED_OUT = frozenset({"quit", "help", "focus_next", "focus_previous"})
@@ -39,14 +47,14 @@ class SchedApp(App[None]):
 
     CSS_PATH = "styles/app.tcss"
     BINDINGS = [
-        Binding("f1", "help", "Help", id="app.help"),
-        Binding("f2", "toggle_mask", "Mask", id="app.mask"),
-        Binding("ctrl+l", "lock", "Lock", id="app.lock"),
-        Binding("f3", "show_today", "Today", id="app.today"),
-        Binding("f4", "workspace", "Call", id="app.workspace"),
-        Binding("f10", "calendar", "Calendar", id="app.calendar"),
-        Binding("f6", "authorizations", "Auths", id="app.authorizations"),
-        Binding("f7", "audit", "Audit", id="app.audit"),
+        Binding("f1", "help", "Help", id="app.help", priority=True),
+        Binding("f2", "toggle_mask", "Mask", id="app.mask", priority=True),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
+        Binding("f3", "show_today", "Today", id="app.today", priority=True),
+        Binding("f4", "workspace", "Call", id="app.workspace", priority=True),
+        Binding("f10", "calendar", "Calendar", id="app.calendar", priority=True),
+        Binding("f6", "authorizations", "Auths", id="app.authorizations", priority=True),
+        Binding("f7", "audit", "Audit", id="app.audit", priority=True),
     ]
     masked: reactive[bool] = reactive(False)
 
@@ -67,9 +75,10 @@ class SchedApp(App[None]):
         self.start = start
         self.actor: Actor | None = start.actor
         self.lookup = LookupIndex()
-        #: The patient on the call (id, name), opened in the workspace: the calendar books
-        #: for them.
-        self.caller: tuple[int, str] | None = None
+        #: The call in progress: every mode sees it (the calendar books for its patient).
+        self.call = LiveCall()
+        #: The mode Esc goes back to from the calendar and the worklists.
+        self.came_from = "call"
         self.last_activity = clock.now()
         self.title = settings.clinic_name
         self._show_who()
@@ -84,19 +93,62 @@ class SchedApp(App[None]):
                 f"Unknown theme '{self.settings.theme}'; using the default.", severity="warning"
             )
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self._add_modes((SIGN_IN, *WORK_MODES))
         if self.actor is not None:
             self._open_work()
-        elif self.start.needs_first_admin:
-            self.push_screen(FirstAdminScreen())
         else:
-            self.push_screen(LoginScreen())
+            self.switch_mode(SIGN_IN)
 
-    def _open_work(self, *, replacing: bool = False) -> None:
-        """Today underneath (in place of the sign-in when `replacing`); the call workspace on
-        top unless `first_screen` says today."""
-        (self.switch_screen if replacing else self.push_screen)(TodayScreen())
-        if self.start.caller_query or self.settings.first_screen == "call":
-            self.push_screen(WorkspaceScreen(self.start.caller_query))
+    def _work_modes(self) -> dict[str, Callable[[], Screen[Any]]]:
+        """One screen per mode, made the first time it is shown and kept after."""
+        return {
+            "today": TodayScreen,
+            "call": lambda: WorkspaceScreen(self.start.caller_query),
+            "calendar": CalendarScreen,
+            "auths": AuthorizationsScreen,
+            "audit": AuditScreen,
+        }
+
+    def _signed_out_screen(self) -> Screen[Any]:
+        return FirstAdminScreen() if self.start.needs_first_admin else LoginScreen()
+
+    def _add_modes(self, modes: Iterable[str]) -> None:
+        factories = {**self._work_modes(), SIGN_IN: self._signed_out_screen}
+        for mode in modes:
+            self.add_mode(mode, factories[mode])
+
+    def _reset_modes(self, modes: Iterable[str]) -> None:
+        """Forget these modes' screens (what a signed-out user had open); made afresh when
+        next shown."""
+        for mode in modes:
+            self.remove_mode(mode)
+        self._add_modes(modes)
+
+    def _open_work(self) -> None:
+        """The call workspace first, unless `first_screen` says today (a screen pop always
+        opens the call)."""
+        first = (
+            "call" if self.start.caller_query or self.settings.first_screen == "call" else "today"
+        )
+        self.go(first)
+
+    def go(self, mode: str) -> None:
+        """Show a mode's screen as it was left (Esc there comes back here)."""
+        if mode != self.current_mode:
+            self.came_from = self.current_mode
+            self.switch_mode(mode)
+
+    def show_in_calendar(self, spot: Spot) -> None:
+        """The calendar, at a provider's time on a day (Esc comes back)."""
+        self.go("calendar")
+        calendar = self.screen_stack[0]
+        assert isinstance(calendar, CalendarScreen)
+        calendar.show_spot(spot)
+
+    def go_back(self) -> None:
+        """Back to the screen the scheduler came from (the call, when there is none)."""
+        back = self.came_from if self.came_from in WORK_MODES else "call"
+        self.go(back if back != self.current_mode else "call")
 
     def _show_who(self) -> None:
         who = self.actor.label if self.actor else "not signed in"
@@ -114,16 +166,18 @@ class SchedApp(App[None]):
         if self.actor is None or isinstance(self.screen, LockScreen):
             return action in _ALLOWED_SIGNED_OUT
         if action == "show_today":  # not offered where it already is
-            return not isinstance(self.screen, TodayScreen)
+            return self.current_mode != "today"
         return True
 
     @on(SignedIn)
     def begin_work(self, message: SignedIn) -> None:
         """Someone signed in: open their day."""
         self.actor = message.actor
+        self.start = replace(self.start, needs_first_admin=False)  # there is one now
         self.last_activity = self.clock.now()
         self._show_who()
-        self._open_work(replacing=True)
+        self._open_work()
+        self._reset_modes((SIGN_IN,))  # the typed password goes with the form
 
     def lock_if_idle(self) -> None:
         """Lock the screen once nobody has touched a key for the configured minutes."""
@@ -152,10 +206,10 @@ class SchedApp(App[None]):
         """Too many failed unlocks: sign out completely."""
         if message.locked_out and isinstance(self.screen, LockScreen):
             self.actor = None
+            self.call = LiveCall()
             self._show_who()
-            while len(self.screen_stack) > 2:
-                self.pop_screen()
-            self.switch_screen(LoginScreen())
+            self.switch_mode(SIGN_IN)
+            self._reset_modes(WORK_MODES)  # nothing of theirs stays open
             self.notify(message.reason, title="Signed out", severity="error", markup=False)
 
     def watch_masked(self) -> None:
@@ -173,28 +227,23 @@ class SchedApp(App[None]):
 
     def action_audit(self) -> None:
         """The audit trail (supervisors and admins)."""
-        if not isinstance(self.screen, AuditScreen):
-            self.push_screen(AuditScreen())
+        self.go("audit")
 
     def action_workspace(self) -> None:
         """The call workspace: find the caller."""
-        if not isinstance(self.screen, WorkspaceScreen):
-            self.push_screen(WorkspaceScreen())
+        self.go("call")
 
     def action_calendar(self) -> None:
         """The calendar grid: providers side by side, always current."""
-        if not isinstance(self.screen, CalendarScreen):
-            self.push_screen(CalendarScreen())
+        self.go("calendar")
 
     def action_authorizations(self) -> None:
         """The prior-authorization worklist."""
-        if not isinstance(self.screen, AuthorizationsScreen):
-            self.push_screen(AuthorizationsScreen())
+        self.go("auths")
 
     def action_show_today(self) -> None:
         """Go back to the Today screen."""
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self.go("today")
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -187,4 +187,4 @@ class AuditScreen(WorkScreen[None]):
 
     def action_close(self) -> None:
         """Back to the previous screen."""
-        self.dismiss(None)
+        self.sched_app.go_back()

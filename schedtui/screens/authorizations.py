@@ -150,4 +150,4 @@ class AuthorizationsScreen(WorkScreen[None]):
 
     def action_close(self) -> None:
         """Back to the previous screen."""
-        self.dismiss(None)
+        self.sched_app.go_back()

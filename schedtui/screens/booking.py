@@ -289,15 +289,13 @@ class BookingScreen(WorkScreen[int | None]):
     def action_show_in_calendar(self) -> None:
         """The open time under the cursor on the calendar, among the provider's day (Esc
         comes back here; Enter there books the caller too)."""
-        from schedtui.screens.calendar import CalendarScreen
-
         row = self.query_one("#booking-rows", DataTable).cursor_row
         if not 0 <= row < len(self.slots):
             self.notify("Choose the visit type first, then an open time.", severity="warning")
             return
         slot = self.slots[row]
         local = slot.start.astimezone(ZoneInfo(self.zones[slot.site_id]))
-        self.app.push_screen(CalendarScreen(Spot(local.date(), slot.provider_id, local.time())))
+        self.sched_app.show_in_calendar(Spot(local.date(), slot.provider_id, local.time()))
 
     def action_close(self) -> None:
         """Back to the workspace without booking."""

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
@@ -102,6 +103,7 @@ class CalendarScreen(CalendarSetup):
         #: A provider's time to put the cursor on once its day is drawn ("show in calendar").
         self.spot = spot
         self.stop_listening = threading.Event()
+        self.watching: Timer | None = None
         self.view: GridView | None = None
         self.seen = -1
         #: The providers chosen for the day view (kept while a week is shown), and what
@@ -127,11 +129,29 @@ class CalendarScreen(CalendarSetup):
         day = self.spot.day if self.spot else clinic_today(app.clock, app.settings.zone)
         self.show_view(GridView(day))
         self.load_types()
-        self.set_interval(WATCH_SECONDS, self.watch_feed)
+        self.watching = self.set_interval(WATCH_SECONDS, self.watch_feed)
         if not app.store.is_sqlite:
             self.listen()
         self.follow_mask()
         self.grid_view().focus()
+
+    def show_spot(self, spot: Spot) -> None:
+        """Put the cursor on a provider's time (its day is read first when it is not the
+        one shown)."""
+        self.spot = spot
+        if self.view is not None:  # mounted: else on_mount starts at the spot
+            self.chosen, self.chosen_name = (), ""  # everyone working, so the provider shows
+            self.show_view(GridView(spot.day, zoom=self.view.zoom))
+
+    def on_screen_suspend(self) -> None:
+        """Another mode is shown: stop looking at the feed (read again on return)."""
+        if self.watching is not None:
+            self.watching.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.watching is not None:
+            self.watching.resume()
+            self.watch_feed()
 
     def show_view(self, view: GridView, record: bool = True) -> None:
         """Show another day, week or filter: at once when it was read ahead and nothing has
@@ -170,7 +190,10 @@ class CalendarScreen(CalendarSetup):
 
     @work(thread=True, exclusive=True, group="feed", exit_on_error=False, description="Watching")
     def watch_feed(self) -> None:
-        """Read the grid again when anyone has changed the schedule since it was read."""
+        """Read the grid again when anyone has changed the schedule since it was read (not
+        while another screen is shown: it is read on return)."""
+        if not self.is_current:
+            return
         if self.seen >= 0 and self.view is not None and self._feed_position() != self.seen:
             self.app.call_from_thread(self.load, self.view, False, True)
 
@@ -367,4 +390,4 @@ class CalendarScreen(CalendarSetup):
         if self.card_view().card is not None:
             self.close_card()
         else:
-            self.dismiss(None)
+            self.sched_app.go_back()

@@ -61,7 +61,7 @@ class CalendarVisits(CardScreen):
     def book_here(self) -> None:
         """Book the caller (open in the workspace) at the time under the cursor: type,
         hold, read-back."""
-        caller, spot = self.sched_app.caller, self._place()
+        caller, spot = self.sched_app.call.caller, self._place()
         if caller is None or spot is None:
             self.notify(
                 "Open the caller in the workspace (F4) first, then book here.",
@@ -81,7 +81,7 @@ class CalendarVisits(CardScreen):
         """Book the caller at the time under the cursor even though it is taken: which
         visit, why, then the read-back (within the template's allowance, or with the
         permission to go beyond it)."""
-        caller, place = self.sched_app.caller, self._place()
+        caller, place = self.sched_app.call.caller, self._place()
         if caller is None or place is None:
             self.notify(
                 "Open the caller in the workspace (F4) first, then double-book here.",
@@ -157,6 +157,7 @@ class CalendarVisits(CardScreen):
                 return
             if moving is not None:
                 self.cut = None
+            self.sched_app.call.visit_changed(held.patient_id, booked)  # the note links it
             self.notify(f"{'Moved' if moving else 'Booked'}: appointment {booked}.")
             self.refresh_grid()
 

@@ -28,6 +28,7 @@ from schedtui.core.call_notes import (
     save_draft,
     start_note,
 )
+from schedtui.core.live_call import LiveCall
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
@@ -129,15 +130,14 @@ class WorkspaceScreen(WorkScreen[None]):
         super().__init__()
         self.initial_query = initial_query
         self.matches: list[PatientMatch] = []
-        self.note_id: int | None = None
-        self.saved_text = ""
-        self.call_started: datetime | None = None
-        self.patient_id: int | None = None
-        #: The visit this call booked, moved or cancelled: the call note is linked to it.
-        self.appointment_id: int | None = None
         #: Patients the lookup showed, not yet in the audit trail.
         self.trail = SearchTrail()
         self._settle: Timer | None = None
+
+    @property
+    def call(self) -> LiveCall:
+        """The call in progress (kept by the app: other screens see and keep it too)."""
+        return self.sched_app.call
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -309,10 +309,7 @@ class WorkspaceScreen(WorkScreen[None]):
     @on(PanelLoaded)
     def show_panel(self, message: PanelLoaded) -> None:
         """Show the patient (the call note is now about them)."""
-        if message.panel.patient_id != self.patient_id:
-            self.appointment_id = None  # another patient: the visit was someone else's
-        self.patient_id = message.panel.patient_id
-        self.sched_app.caller = (message.panel.patient_id, message.panel.name)
+        self.call.open_patient(message.panel.patient_id, message.panel.name)
         self.add_class("-patient-open")
         self.query_one(PatientPanelView).show(
             message.panel, mask=self.sched_app.masked, region=self.sched_app.settings.region
@@ -340,8 +337,7 @@ class WorkspaceScreen(WorkScreen[None]):
     @on(NoteReady)
     def note_ready(self, message: NoteReady) -> None:
         """Put the note in the pane (and say so when it comes back after a crash)."""
-        self.note_id, self.saved_text = message.note_id, message.body
-        self.call_started = message.started_at
+        self.call.new_note(message.note_id, message.body, message.started_at)
         self.query_one("#note", TextArea).load_text(message.body)
         self._tick()
         if message.restored:
@@ -351,17 +347,17 @@ class WorkspaceScreen(WorkScreen[None]):
             )
 
     def _tick(self) -> None:
-        if self.call_started is None:
+        if self.call.started_at is None:
             return
-        seconds = int((self.sched_app.clock.now() - self.call_started).total_seconds())
+        seconds = int((self.sched_app.clock.now() - self.call.started_at).total_seconds())
         self.query_one("#call-timer", Static).update(f"Call {seconds // 60:02d}:{seconds % 60:02d}")
 
     def save_draft_now(self) -> None:
         """Save the draft if it changed since the last save."""
         text = self.query_one("#note", TextArea).text
-        if self.note_id is not None and text != self.saved_text:
-            self.saved_text = text
-            self._save(self.note_id, text, self.patient_id)
+        if self.call.note_id is not None and text != self.call.saved_text:
+            self.call.saved_text = text
+            self._save(self.call.note_id, text, self.call.patient_id)
 
     @work(
         thread=True,
@@ -384,10 +380,10 @@ class WorkspaceScreen(WorkScreen[None]):
 
     def action_file_note(self) -> None:
         """File the note for this call and start the next."""
-        if self.note_id is not None:
+        if self.call.note_id is not None:
             text = self.query_one("#note", TextArea).text
-            self._file(self.note_id, text, self.patient_id, self.appointment_id)
-            self.appointment_id = None
+            self._file(self.call.note_id, text, self.call.patient_id, self.call.appointment_id)
+            self.call.appointment_id = None
 
     @work(thread=True, group="note", exit_on_error=False, description="Filing the call note")
     def _file(
@@ -455,7 +451,7 @@ class WorkspaceScreen(WorkScreen[None]):
 
         def booked(appointment_id: int | None) -> None:
             if appointment_id is not None:
-                self.appointment_id = appointment_id
+                self.call.appointment_id = appointment_id
                 self.notify(f"Booked: appointment {appointment_id}.")
                 self.load_panel(panel.patient_id)
 
@@ -497,7 +493,7 @@ class WorkspaceScreen(WorkScreen[None]):
             if reason is None:
                 return
             if message.what == "cancel":
-                self.cancel_visit(visit, reason, self.patient_id)
+                self.cancel_visit(visit, reason, self.call.patient_id)
             else:
                 self._reschedule(visit, reason)
 
@@ -529,7 +525,7 @@ class WorkspaceScreen(WorkScreen[None]):
 
         def moved(appointment_id: int | None) -> None:
             if appointment_id is not None:
-                self.appointment_id = appointment_id
+                self.call.appointment_id = appointment_id
                 self.notify(f"Moved: the visit is now appointment {appointment_id}.")
                 self.load_panel(panel.patient_id)
 
@@ -545,8 +541,7 @@ class WorkspaceScreen(WorkScreen[None]):
         lookup = self.query_one("#lookup", Input)
         lookup.value = ""
         lookup.focus()
-        self.patient_id = None
-        self.sched_app.caller = None
+        self.call.forget_patient()
         self.remove_class("-patient-open")
         self.query_one(PatientPanelView).clear()
         self.query_one(VisitTable).show(())
