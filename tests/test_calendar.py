@@ -38,6 +38,7 @@ from schedtui.screens.calendar import CalendarScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.calendar_grid import CalendarGrid
+from schedtui.widgets.visit_table import VisitTable
 from tests.builders import Staff, add_staff, book_self_pay
 from tests.cli_helpers import link_first_admin
 from tests.conftest import SEED_NOW
@@ -612,6 +613,10 @@ async def test_book_the_caller_at_the_time_under_the_cursor(
         await pilot.press(*"self-pay", "enter")
         await _settle(pilot)
         first = _grid_text(app)[0][1]
+        await pilot.press("f4")  # back to the call: the new visit shows, the note links it
+        await _settle(pilot)
+        upcoming = app.screen.query_one(VisitTable).row_count
+        linked = app.call.appointment_id
     assert "Open the caller in the workspace (F4) first, then book here." in nobody
     assert "Follow-up on Monday, March 9, 2026 at 8:00 AM EDT" in script
     assert first == "● Test P FU"
@@ -622,6 +627,7 @@ async def test_book_the_caller_at_the_time_under_the_cursor(
     assert [(a.status, a.start.replace(tzinfo=UTC)) for a in booked] == [
         ("booked", engine.at(MONDAY, 8))
     ]
+    assert upcoming == 1 and linked == booked[0].id
 
 
 async def test_double_booking_from_the_grid_needs_a_reason_and_the_allowance(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -105,6 +106,8 @@ async def test_a_draft_survives_a_crash_and_comes_back(sqlite_store: Store, staf
 async def test_filing_the_note_links_it_to_the_patient_on_screen(
     sqlite_store: Store, staff: Staff
 ) -> None:
+    """The filed note shows under the patient at once (no reopening), at the clinic's own
+    time, labelled, in the same 12-hour style as the visits."""
     app = _app(sqlite_store, staff.scheduler)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
@@ -114,10 +117,11 @@ async def test_filing_the_note_links_it_to_the_patient_on_screen(
         await pilot.press("ctrl+s")
         await _settle(pilot)
         assert app.screen.query_one("#note", TextArea).text == ""
-        await pilot.press("ctrl+f", "enter")
-        await _settle(pilot)
         panel = str(app.screen.query_one(PatientPanelView).render())
-    assert "[b]Rescheduled[/b] at caller's request" in panel
+    # NOW is 15:30 UTC: 11:30 in the clinic's zone (New York, EDT on 9 March 2026)
+    assert "Mon 03/09/2026 11:30 AM EDT ava.jensen: [b]Rescheduled[/b] at caller's request" in (
+        panel
+    )
 
 
 @settings(
@@ -130,6 +134,6 @@ def test_any_note_text_is_filed_and_shown_literally(
     note = start_note(sqlite_store, staff.scheduler, now=NOW, patient_id=1)
     finish_note(sqlite_store, staff.scheduler, note, body, now=NOW)
     panel = patient_panel(sqlite_store, staff.scheduler, 1, now=NOW)
-    shown = panel_text(panel, mask=False, region="US").plain
+    shown = panel_text(panel, mask=False, region="US", zone=ZoneInfo("America/Chicago")).plain
     assert printable(body.strip()) in shown
     assert "\x1b" not in shown

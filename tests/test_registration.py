@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -145,7 +146,7 @@ def test_any_text_is_refused_plainly_or_stored_and_shown_literally(
         assert set(refused.errors) <= {"first_name", "last_name"}
         return
     panel = patient_panel(sqlite_store, staff.scheduler, result.patient_id, now=NOW)
-    shown = panel_text(panel, mask=False, region="US").plain
+    shown = panel_text(panel, mask=False, region="US", zone=ZoneInfo("America/New_York")).plain
     assert printable(f"{last.strip()}, {first.strip()}") in shown
 
 

@@ -23,6 +23,8 @@ class LiveCall:
     note_id: int | None = None
     saved_text: str = ""
     started_at: datetime | None = None
+    #: The caller's visits changed on another screen: the call's panel is read again.
+    panel_stale: bool = False
 
     @property
     def caller(self) -> tuple[int, str] | None:
@@ -43,6 +45,7 @@ class LiveCall:
         note when it is the caller's."""
         if patient_id == self.patient_id:
             self.appointment_id = appointment_id
+            self.panel_stale = True
 
     def forget_patient(self) -> None:
         """The lookup was cleared: nobody is open (the note, and the visit it will be

@@ -29,6 +29,7 @@ from schedtui.core.call_notes import (
     start_note,
 )
 from schedtui.core.live_call import LiveCall
+from schedtui.core.local_times import clinic_moment_text
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
@@ -266,6 +267,13 @@ class WorkspaceScreen(WorkScreen[None]):
 
     def on_screen_suspend(self) -> None:
         self.record_search()
+        self.save_draft_now()  # another screen: what was typed is safe before anything else
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: the caller's visits changed there (booked on the
+        calendar, say) show now."""
+        if self.call.panel_stale and self.call.patient_id is not None:
+            self.load_panel(self.call.patient_id)
 
     def on_unmount(self) -> None:
         # The screen's workers are cancelled as it goes: write the last search here, once.
@@ -310,9 +318,11 @@ class WorkspaceScreen(WorkScreen[None]):
     def show_panel(self, message: PanelLoaded) -> None:
         """Show the patient (the call note is now about them)."""
         self.call.open_patient(message.panel.patient_id, message.panel.name)
+        self.call.panel_stale = False
         self.add_class("-patient-open")
+        settings = self.sched_app.settings
         self.query_one(PatientPanelView).show(
-            message.panel, mask=self.sched_app.masked, region=self.sched_app.settings.region
+            message.panel, mask=self.sched_app.masked, region=settings.region, zone=settings.zone
         )
         self.query_one(VisitTable).show(message.panel.upcoming)
         self.query_one("#visits-title", Static).update(
@@ -341,8 +351,9 @@ class WorkspaceScreen(WorkScreen[None]):
         self.query_one("#note", TextArea).load_text(message.body)
         self._tick()
         if message.restored:
+            when = clinic_moment_text(message.started_at, self.sched_app.settings.zone)
             self.notify(
-                f"Your unfinished note from {message.started_at:%H:%M} UTC is back.",
+                f"Your unfinished note from {when} is back.",
                 title="Call note restored",
             )
 
@@ -403,10 +414,18 @@ class WorkspaceScreen(WorkScreen[None]):
         )
         self.post_message(self.NoteReady(start_note(app.store, app.actor, now=now), "", now, False))
         self.app.call_from_thread(self.notify, "Call note filed.")
+        if patient_id is not None:  # the filed note shows under the patient at once
+            self.app.call_from_thread(self.reload_panel, patient_id)
+
+    def reload_panel(self, patient_id: int) -> None:
+        """Read the patient's panel again if they are still the one open."""
+        if self.call.patient_id == patient_id:
+            self.load_panel(patient_id)
 
     def _mask_changed(self, mask: bool) -> None:
         view = self.query_one(PatientPanelView)
-        view.show(view.panel, mask=mask, region=self.sched_app.settings.region)
+        settings = self.sched_app.settings
+        view.show(view.panel, mask=mask, region=settings.region, zone=settings.zone)
         self._fill_matches(keep_cursor=True)
 
     def _fill_matches(self, *, keep_cursor: bool = False) -> None:

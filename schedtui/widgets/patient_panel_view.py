@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from rich.text import Text
 from textual.widgets import Static
 
+from schedtui.core.local_times import clinic_moment_text, moment_text
 from schedtui.core.masking import masked
 from schedtui.core.money import dollars
 from schedtui.core.patient_panel import PatientPanel, Visit
@@ -18,13 +21,14 @@ EMPTY = "Find the caller: type a name, date of birth, phone or MRN."
 def _visit(visit: Visit) -> str:
     reason = f" ({visit.cancellation_reason})" if visit.cancellation_reason else ""
     return (
-        f"{visit.local_start:%a %m/%d/%Y %H:%M %Z}  {visit.type_code:<6} "
+        f"{moment_text(visit.local_start)}  {visit.type_code:<6} "
         f"{visit.provider}  {status_text(visit.status)}{reason}"
     )
 
 
-def panel_text(panel: PatientPanel, *, mask: bool, region: str) -> Text:
-    """The panel as plain text lines (stored values never act as markup)."""
+def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) -> Text:
+    """The panel as plain text lines (stored values never act as markup); visits in their
+    site's time, call notes in the clinic's (`zone`)."""
     out = Text()
 
     def line(label: str, value: str, *, hide: bool = False) -> None:
@@ -53,7 +57,7 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str) -> Text:
     out.append("\n".join(printable(_visit(v)) for v in panel.past[:10]) or "none")
     out.append("\n\nCall notes\n", style="bold")
     for note in panel.notes:
-        out.append(f"{note.started_at:%m/%d/%Y %H:%M} {note.author}: ", style="dim")
+        out.append(f"{clinic_moment_text(note.started_at, zone)} {note.author}: ", style="dim")
         out.append(printable(masked(note.body, mask)) + "\n")
     if not panel.notes:
         out.append("none")
@@ -76,8 +80,8 @@ class PatientPanelView(Static):
         self.panel = None
         self.update(EMPTY)
 
-    def show(self, panel: PatientPanel | None, *, mask: bool, region: str) -> None:
+    def show(self, panel: PatientPanel | None, *, mask: bool, region: str, zone: tzinfo) -> None:
         """Show `panel`, masked or not."""
         self.panel = panel
         if panel is not None:
-            self.update(panel_text(panel, mask=mask, region=region))
+            self.update(panel_text(panel, mask=mask, region=region, zone=zone))

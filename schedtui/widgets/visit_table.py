@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from schedtui.core.local_times import moment_text
 from schedtui.core.patient_panel import Visit
 from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
@@ -19,7 +20,7 @@ COLUMNS = (("When", 27), ("Type", 6), ("Provider", 14), ("Status", 12))
 
 def visit_when(visit: Visit) -> str:
     """The visit's start in its site's own zone, the way it is read to the caller."""
-    return f"{visit.local_start:%a %m/%d/%Y %I:%M %p %Z}"
+    return moment_text(visit.local_start)
 
 
 class VisitTable(DataTable[Text]):
