@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker
 
 from schedtui.core.access import Actor, Permission
 from schedtui.core.clock import Clock
@@ -30,6 +31,7 @@ from schedtui.screens.today import TodayScreen
 from schedtui.screens.workspace import LookupIndex, WorkspaceScreen
 from schedtui.settings import Settings
 from schedtui.themes import THEMES
+from schedtui.type_ahead import KeyDone, KeyGate, TypedEvent
 
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
@@ -80,6 +82,7 @@ class SchedApp(App[None]):
         #: The mode Esc goes back to from the calendar and the worklists.
         self.came_from = "call"
         self.last_activity = clock.now()
+        self.keys = KeyGate(self, self._dispatch_typed)
         self.title = settings.clinic_name
         self._show_who()
 
@@ -93,6 +96,7 @@ class SchedApp(App[None]):
                 f"Unknown theme '{self.settings.theme}'; using the default.", severity="warning"
             )
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.keys.start()
         self._add_modes((SIGN_IN, *WORK_MODES))
         if self.actor is not None:
             self._open_work()
@@ -158,7 +162,21 @@ class SchedApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.last_activity = self.clock.now()
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            await self.keys.typed(event)  # one at a time: each lands where the last put it
+            return
         await super().on_event(event)
+
+    async def _dispatch_typed(self, event: TypedEvent) -> None:
+        await super().on_event(event)
+
+    @on(KeyDone)
+    def _key_done(self, message: KeyDone) -> None:
+        self.keys.done(message.ticket)
+
+    @on(Worker.StateChanged)
+    def _work_moved_on(self) -> None:
+        self.keys.try_release()  # keys may be waiting for this work
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "audit":

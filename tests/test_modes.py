@@ -11,18 +11,14 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from schedtui.app import SchedApp, create_app
-from schedtui.core.access import Actor
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
 from schedtui.screens.authorizations import AuthorizationsScreen
 from schedtui.screens.calendar import CalendarScreen
 from schedtui.screens.today import TodayScreen
 from schedtui.screens.workspace import WorkspaceScreen
-from schedtui.settings import load_settings
 from schedtui.widgets.patient_panel_view import PatientPanelView
-from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
+from tests.app_helpers import call_app
+from tests.builders import Staff, add_staff, build_tiny_clinic
 
 SIZE = (140, 34)
 #: The keys that change screens, and the screen each one shows.
@@ -38,12 +34,6 @@ F_KEYS = {
 def staff(sqlite_store: Store) -> Staff:
     build_tiny_clinic(sqlite_store)
     return add_staff(sqlite_store)
-
-
-def _app(store: Store, actor: Actor) -> SchedApp:
-    start = SessionStart(actor, False, "ava_os")
-    settings = load_settings(clinic_name="Harbor Family Practice", first_screen="call")
-    return create_app(settings, store, FrozenClock(NOW), start=start)
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
@@ -80,7 +70,7 @@ def _sequences() -> list[list[str]]:
 async def test_f_keys_keep_one_screen_per_mode_and_the_call(
     sqlite_store: Store, staff: Staff, keys: list[str]
 ) -> None:
-    app = _app(sqlite_store, staff.scheduler)
+    app = call_app(sqlite_store, staff.scheduler)
     seen: dict[type[Screen[Any]], set[int]] = {}
     async with app.run_test(size=SIZE) as pilot:
         workspace = await _open_garcia_and_write(pilot)
@@ -107,7 +97,7 @@ async def test_f_keys_keep_one_screen_per_mode_and_the_call(
 async def test_escape_goes_back_to_where_the_scheduler_came_from(
     sqlite_store: Store, staff: Staff
 ) -> None:
-    app = _app(sqlite_store, staff.scheduler)
+    app = call_app(sqlite_store, staff.scheduler)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         await pilot.press("f3", "f10")
@@ -127,7 +117,7 @@ async def test_the_hidden_calendar_stops_reading_the_feed(
     sqlite_store: Store, staff: Staff
 ) -> None:
     """A calendar left for another screen does no work until it is shown again."""
-    app = _app(sqlite_store, staff.scheduler)
+    app = call_app(sqlite_store, staff.scheduler)
     reads: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f10")

@@ -16,7 +16,7 @@ from schedtui.core.authorization_form import AUTH_FIELDS, as_typed, read_change
 from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import AuthorizationChange, update_authorization
 from schedtui.core.text import printable
-from schedtui.screens.base import report_failure
+from schedtui.screens.base import keys_wait_for, report_failure
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
@@ -66,7 +66,7 @@ class AuthorizationEditScreen(ModalScreen[bool]):
         if change == AuthorizationChange():
             self.notify("Nothing changed.")
             return
-        self.save(change)
+        keys_wait_for(self, self.save(change))
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="Saving the authorization")
     def save(self, change: AuthorizationChange) -> None:

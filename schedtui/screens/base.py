@@ -40,6 +40,15 @@ def report_failure(screen: Screen[Any], event: Worker.StateChanged) -> None:
 
 
 ResultType = TypeVar("ResultType")
+WorkResult = TypeVar("WorkResult")
+
+
+def keys_wait_for(screen: Screen[Any], worker: Worker[WorkResult]) -> Worker[WorkResult]:
+    """The key being handled started `worker`, whose outcome decides where the next keys
+    go (the read-back closing, a form saved, the open times listed): keys typed ahead
+    wait for it."""
+    typed_app(screen).keys.wait_for(worker, screen)
+    return worker
 
 
 def typed_app(screen: Screen[Any]) -> SchedApp:

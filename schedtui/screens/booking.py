@@ -26,7 +26,7 @@ from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.text import printable
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
-from schedtui.screens.base import WorkScreen, report_failure, typed_app
+from schedtui.screens.base import WorkScreen, keys_wait_for, report_failure, typed_app
 
 PARTS = ("any", "morning", "afternoon")
 MODES = ("in-person", "telehealth")
@@ -155,17 +155,17 @@ class BookingScreen(WorkScreen[int | None]):
             return
         self.type_code = code
         event.input.value = f"{code} {names[code]}"
-        self.search()
+        keys_wait_for(self, self.search())
 
     def action_next_part(self) -> None:
         """Any time, mornings only, afternoons only."""
         self.part = PARTS[(PARTS.index(self.part) + 1) % len(PARTS)]
-        self.search()
+        keys_wait_for(self, self.search())
 
     def action_next_mode(self) -> None:
         """In person or by video."""
         self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
-        self.search()
+        keys_wait_for(self, self.search())
 
     @work(
         thread=True,
@@ -237,7 +237,7 @@ class BookingScreen(WorkScreen[int | None]):
         """Hold the chosen time while the caller decides."""
         reasons = self.query("#booking-reason").results(Input)
         typed = next(iter(reasons)).value if self.moving is None else ""
-        self.hold_slot(self.slots[event.cursor_row], typed)
+        keys_wait_for(self, self.hold_slot(self.slots[event.cursor_row], typed))
 
     @work(
         thread=True,
@@ -383,7 +383,7 @@ class ConfirmScreen(ModalScreen[int | None]):
                 "Say why you book despite the open insurance items (or Esc).", severity="warning"
             )
             return
-        self.book("".join(typed))
+        keys_wait_for(self, self.book("".join(typed)))
 
     @work(thread=True, exclusive=True, group="confirm", exit_on_error=False, description="Booking")
     def book(self, override_reason: str) -> None:

@@ -11,6 +11,7 @@ from textual import work
 from textual.binding import Binding
 
 from schedtui.core.call_list import InTheWay
+from schedtui.screens.base import keys_wait_for
 from schedtui.screens.fields_modal import FieldsModal
 
 
@@ -49,7 +50,7 @@ class ConfirmingForm(FieldsModal[int | None]):
     def action_save(self) -> None:
         """Check the fields; add it (a second time, over booked visits)."""
         if (request := self.read_fields(self.request_from)) is not None:
-            self.add(request, self.confirmed)
+            keys_wait_for(self, self.add(request, self.confirmed))
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="Adding")
     def add(self, request: Any, confirm: bool) -> None:

@@ -18,7 +18,7 @@ from schedtui.core.coverage_card import CARD_FIELDS, payer_for, read_card
 from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import add_coverage, payers
 from schedtui.core.text import printable
-from schedtui.screens.base import report_failure
+from schedtui.screens.base import keys_wait_for, report_failure
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
@@ -92,7 +92,7 @@ class CoverageScreen(ModalScreen[int | None]):
         except FieldErrors as wrong:
             show_errors(self, "card", wrong.errors)
             return
-        self.save(entry)
+        keys_wait_for(self, self.save(entry))
 
     @work(thread=True, exclusive=True, exit_on_error=False, description="Saving the coverage")
     def save(self, entry: Any) -> None:

@@ -22,7 +22,7 @@ from schedtui.core.registration import (
 )
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
-from schedtui.screens.base import report_failure
+from schedtui.screens.base import keys_wait_for, report_failure
 from schedtui.widgets.field_form import clear_errors, field_rows
 from schedtui.widgets.field_form import show_errors as show_field_errors
 
@@ -120,7 +120,7 @@ class RegistrationScreen(ModalScreen[int | None]):
     def action_register(self) -> None:
         """Check and save (a second Ctrl+S registers despite likely duplicates)."""
         clear_errors(self, "reg", (name for name, _ in FIELDS))
-        self.save(self._entry(), self.confirmed_new)
+        keys_wait_for(self, self.save(self._entry(), self.confirmed_new))
 
     @work(
         thread=True,

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from schedtui.core.access import Actor
 from schedtui.core.appointment_changes import cancel
@@ -37,7 +37,7 @@ from schedtui.core.masking import masked
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
-from schedtui.screens.base import WorkScreen
+from schedtui.screens.base import WorkScreen, keys_wait_for
 from schedtui.screens.booking import BookingScreen, Moving
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
@@ -131,6 +131,11 @@ class WorkspaceScreen(WorkScreen[None]):
         super().__init__()
         self.initial_query = initial_query
         self.matches: list[PatientMatch] = []
+        #: The search for what the lookup shows (the last keystroke's), and the query the
+        #: list answers; Enter typed before the answer came opens its top match then.
+        self.searching: Worker[None] | None = None
+        self.listed_query: str | None = None
+        self.open_when_found = False
         #: Patients the lookup showed, not yet in the audit trail.
         self.trail = SearchTrail()
         self._settle: Timer | None = None
@@ -171,7 +176,7 @@ class WorkspaceScreen(WorkScreen[None]):
         self.set_interval(REFRESH_SECONDS, self._refresh_index)
         self.set_interval(DRAFT_SECONDS, self.save_draft_now)
         self.set_interval(1.0, self._tick)
-        self.search(self.initial_query)
+        self.searching = self.search(self.initial_query)
         self.prepare_note()
 
     def _index(self) -> PatientIndex:
@@ -202,7 +207,8 @@ class WorkspaceScreen(WorkScreen[None]):
         """Every keystroke searches again; the previous search is dropped (the list shows
         again beside the open patient)."""
         self.remove_class("-patient-open")
-        self.search(event.value)
+        self.open_when_found = False  # typing again takes back an Enter not yet answered
+        self.searching = self.search(event.value)
 
     @work(
         thread=True,
@@ -231,8 +237,11 @@ class WorkspaceScreen(WorkScreen[None]):
         """List the matches, strongest first."""
         if message.query != self.query_one("#lookup", Input).value:
             return  # a stale answer to an older keystroke
-        self.matches = message.matches
+        self.matches, self.listed_query = message.matches, message.query
         self._fill_matches()
+        if self.open_when_found:
+            self.open_when_found = False
+            self.open_top_match()
         self._shown(message.query, [match.mrn for match in message.matches])
         count = len(message.matches)
         if count:
@@ -287,17 +296,23 @@ class WorkspaceScreen(WorkScreen[None]):
 
     @on(Input.Submitted, "#lookup")
     def open_top_match(self) -> None:
-        """Enter in the lookup opens the top match."""
+        """Enter in the lookup opens the top match (of what was typed: typed ahead of the
+        list, once the list has caught up)."""
+        if self.listed_query != self.query_one("#lookup", Input).value:
+            self.open_when_found = True
+            if self.searching is not None:
+                keys_wait_for(self, self.searching)  # and the keys after Enter wait too
+            return
         if self.matches:
             self.record_search()
-            self.load_panel(self.matches[0].patient_id)
+            keys_wait_for(self, self.load_panel(self.matches[0].patient_id))
 
     @on(DataTable.RowSelected, "#match-rows")
     def open_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row opens that patient."""
         if event.row_key.value is not None:
             self.record_search()
-            self.load_panel(int(event.row_key.value))
+            keys_wait_for(self, self.load_panel(int(event.row_key.value)))
 
     @work(
         thread=True,

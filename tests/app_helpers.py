@@ -1,0 +1,19 @@
+"""Starting the TUI in a pilot test the way a scheduler starts it: signed in, on the call."""
+
+from __future__ import annotations
+
+from schedtui.app import SchedApp, create_app
+from schedtui.core.access import Actor
+from schedtui.core.clock import FrozenClock
+from schedtui.core.session import SessionStart
+from schedtui.data.store import Store
+from schedtui.settings import load_settings
+from tests.builders import NOW
+
+
+def call_app(store: Store, actor: Actor, caller: str = "") -> SchedApp:
+    """The app signed in as `actor`, opening on the call workspace (with `caller` looked
+    up, as a phone system's screen pop does), the clock frozen at NOW."""
+    start = SessionStart(actor, False, "ava_os", caller_query=caller)
+    settings = load_settings(clinic_name="Harbor Family Practice", first_screen="call")
+    return create_app(settings, store, FrozenClock(NOW), start=start)
