@@ -93,6 +93,13 @@ class Settings(BaseSettings):
     late_cancel_hours: int = Field(
         default=24, ge=0, le=720, description="Cancellations closer than this are 'late'."
     )
+    late_cancel_grace_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=1440,
+        description="A visit cancelled or moved this soon after it was booked is not a late "
+        "cancellation (the caller changed their mind on the same call, or soon after).",
+    )
     hold_minutes: int = Field(
         default=5, ge=1, le=60, description="How long a slot stays held while a caller decides."
     )

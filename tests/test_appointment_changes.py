@@ -126,6 +126,58 @@ def test_cancel_flags_late_cancellations(
         )
 
 
+@pytest.mark.parametrize(
+    ("minutes_after_booking", "reason", "late"),
+    [
+        (5, "pat-fb", False),  # the caller changed their mind on the same call
+        (59, "pat", False),
+        (60, "pat", True),  # the grace window (60 minutes) is over
+        (600, "prov-pers", False),  # the clinic's reason: never against the patient
+        (600, "oth-err", False),
+        (600, "pat-dec", False),
+        (600, "pat-swl", False),  # took an earlier time from the waitlist
+    ],
+)
+def test_a_visit_booked_minutes_ago_or_cancelled_by_the_clinic_is_not_late(
+    sqlite_store: Store, clinic: EngineClinic, minutes_after_booking: int, reason: str, late: bool
+) -> None:
+    """The visit is at 9:00 on Monday; it is booked two hours before and cancelled
+    `minutes_after_booking` later (always inside the 24 late hours)."""
+    booked_at = clinic.at(MONDAY, 9) - timedelta(hours=12)
+    appointment_id = book_self_pay(
+        sqlite_store,
+        ACTOR,
+        BookingRequest(clinic.patients[0], clinic.okafor, "FU", clinic.at(MONDAY, 9)),
+        now=booked_at,
+    )
+    now = booked_at + timedelta(minutes=minutes_after_booking)
+    said = changes.cancel(sqlite_store, ACTOR, appointment_id, reason, now=now, settings=SETTINGS)
+    assert said is late
+
+
+def test_a_same_call_reschedule_is_not_late_and_the_grace_is_a_setting(
+    sqlite_store: Store, clinic: EngineClinic
+) -> None:
+    booked_at = clinic.at(MONDAY, 9) - timedelta(hours=3)
+    first = book_self_pay(
+        sqlite_store,
+        ACTOR,
+        BookingRequest(clinic.patients[0], clinic.okafor, "FU", clinic.at(MONDAY, 9)),
+        now=booked_at,
+    )
+    soon = booked_at + timedelta(minutes=10)
+    moved = changes.reschedule(
+        sqlite_store, ACTOR, first, clinic.at(MONDAY, 9, 30), now=soon, settings=SETTINGS,
+        reason="pat", override_reason=SELF_PAY,
+    )  # fmt: skip
+    strict = load_settings(late_cancel_hours=24, late_cancel_grace_minutes=0)
+    again = changes.reschedule(
+        sqlite_store, ACTOR, moved.new_id, clinic.at(MONDAY, 11), now=soon, settings=strict,
+        reason="pat", override_reason=SELF_PAY,
+    )  # fmt: skip
+    assert (moved.late_cancel, again.late_cancel) == (False, True)
+
+
 def test_cancel_refuses_unknown_reasons_and_final_states(
     sqlite_store: Store, clinic: EngineClinic
 ) -> None:

@@ -138,13 +138,35 @@ def _record(
     )
 
 
+#: Patient reasons that say nothing of the patient's reliability: they died, or took an
+#: earlier time offered from the waitlist.
+NOT_THE_PATIENTS_DOING = frozenset({"pat-dec", "pat-swl"})
+
+
+def is_late_cancellation(
+    appointment: m.Appointment, reason: str, now: datetime, settings: Settings
+) -> bool:
+    """A late cancellation counts against the patient: their own reason, closer to the
+    visit than `late_cancel_hours`, and not within `late_cancel_grace_minutes` of booking
+    it (a caller who changes their mind on the same call). The clinic's reasons
+    (provider, maintenance, entered in error, ...) never count."""
+    patients_own = (reason == "pat" or reason.startswith("pat-")) and (
+        reason not in NOT_THE_PATIENTS_DOING
+    )
+    close = appointment.start - now < timedelta(hours=settings.late_cancel_hours)
+    just_booked = now - appointment.booked_at < timedelta(
+        minutes=settings.late_cancel_grace_minutes
+    )
+    return patients_own and close and not just_booked
+
+
 def cancel_in(
     session: Session,
     actor: Actor,
     appointment: m.Appointment,
     reason: str,
     now: datetime,
-    late_hours: int,
+    settings: Settings,
 ) -> None:
     """Cancel inside the caller's transaction (reason checked, late flag set)."""
     if reason not in CANCELLATION_REASONS:
@@ -157,7 +179,7 @@ def cancel_in(
     appointment.status = "cancelled"
     appointment.cancellation_reason = reason
     appointment.cancelled_at = now
-    appointment.late_cancel = appointment.start - now < timedelta(hours=late_hours)
+    appointment.late_cancel = is_late_cancellation(appointment, reason, now, settings)
     _touch(appointment, now)
     _record(session, actor, appointment, before, now, "appointment.cancelled")
 
@@ -176,7 +198,7 @@ def cancel(
 
     def work(session: Session) -> bool:
         appointment = _load(session, appointment_id)
-        cancel_in(session, actor, appointment, reason, now, settings.late_cancel_hours)
+        cancel_in(session, actor, appointment, reason, now, settings)
         return appointment.late_cancel
 
     return in_write(store, work)
@@ -243,7 +265,7 @@ def reschedule(
         )
         new = booked.appointment
         _between_steps()
-        cancel_in(session, actor, old, reason, now, settings.late_cancel_hours)
+        cancel_in(session, actor, old, reason, now, settings)
         record_booking(
             session,
             actor,

@@ -254,7 +254,7 @@ def book_from_waitlist(
         entry.status = "booked"
         record_booking(session, actor, new, now, waitlist_entry=entry_id, **booked.override)
         for later in _replaced(session, entry, new):
-            cancel_in(session, actor, later, "pat-swl", now, settings.late_cancel_hours)
+            cancel_in(session, actor, later, "pat-swl", now, settings)
         assert new.id is not None
         return new.id
 
