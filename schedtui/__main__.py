@@ -1,5 +1,5 @@
 """`python -m schedtui`."""
 
-from schedtui.cli import main
+from schedtui.launch import main
 
 main()

@@ -8,27 +8,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
+from importlib import import_module
 from typing import Annotated, Any
 
 import typer
 from sqlalchemy.exc import DataError
 
 from schedtui import __version__
-from schedtui.commands import appointments as appointment_commands
-from schedtui.commands import audit as audit_commands
-from schedtui.commands import calendar as calendar_commands
-from schedtui.commands import closures as closure_commands
-from schedtui.commands import config as config_commands
-from schedtui.commands import directory as directory_commands
-from schedtui.commands import eligibility as eligibility_commands
-from schedtui.commands import insurance as insurance_commands
-from schedtui.commands import notes as note_commands
-from schedtui.commands import patients as patient_commands
-from schedtui.commands import provider_lists as list_commands
-from schedtui.commands import scheduling as scheduling_commands
-from schedtui.commands import store as store_commands
-from schedtui.commands import users as users_commands
-from schedtui.commands import waitlist as waitlist_commands
 from schedtui.commands.common import DbOption, Invocation, opened_store, settings
 from schedtui.core.clock import SystemClock
 from schedtui.core.errors import USER_ERRORS, BadInput
@@ -37,30 +24,75 @@ from schedtui.core.private_files import shortened
 from schedtui.core.text import printable
 from schedtui.settings import APP_NAME
 
-app = typer.Typer(
-    name=APP_NAME,
-    help="schedtui: a keyboard-first scheduling workstation for clinic call centers.",
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+#: The commands, in the order `--help` lists them: the module under schedtui.commands
+#: that holds them, how it adds them (a sub-app's name, or its `register` function), and
+#: the top-level names they take. A command's module is imported only when it runs.
+COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("store", "register", ("init", "seed", "backup", "restore", "db")),
+    ("config", "app", ("config",)),
+    ("users", "app", ("users",)),
+    ("audit", "app", ("audit",)),
+    ("directory", "sites_app", ("sites",)),
+    ("directory", "providers_app", ("providers",)),
+    ("directory", "types_app", ("types",)),
+    ("scheduling", "register", ("slots", "access", "book")),
+    ("calendar", "register", ("day", "blocks", "templates")),
+    ("closures", "app", ("closures",)),
+    ("provider_lists", "app", ("provider-lists",)),
+    ("appointments", "app", ("appointments",)),
+    ("waitlist", "app", ("waitlist",)),
+    ("eligibility", "app", ("eligibility",)),
+    ("insurance", "register", ("payers", "coverage", "auth")),
+    ("patients", "app", ("patients",)),
+    ("notes", "app", ("notes",)),
 )
-store_commands.register(app)
-app.add_typer(config_commands.app, name="config")
-app.add_typer(users_commands.app, name="users")
-app.add_typer(audit_commands.app, name="audit")
-app.add_typer(directory_commands.sites_app, name="sites")
-app.add_typer(directory_commands.providers_app, name="providers")
-app.add_typer(directory_commands.types_app, name="types")
-scheduling_commands.register(app)
-calendar_commands.register(app)
-app.add_typer(closure_commands.app, name="closures")
-app.add_typer(list_commands.app, name="provider-lists")
-app.add_typer(appointment_commands.app, name="appointments")
-app.add_typer(waitlist_commands.app, name="waitlist")
-app.add_typer(eligibility_commands.app, name="eligibility")
-insurance_commands.register(app)
-app.add_typer(patient_commands.app, name="patients")
-app.add_typer(note_commands.app, name="notes")
+
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name=APP_NAME,
+        help="schedtui: a keyboard-first scheduling workstation for clinic call centers.",
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The CLI with every command, or with `only` that top-level command (and the TUI's
+    own: the main callback and `call`), importing no other command's module."""
+    built = _new_app()
+    built.callback(invoke_without_command=True)(main_callback)
+    built.command("call")(call)
+    for module_name, how, names in COMMANDS:
+        if only is not None and only not in names:
+            continue
+        module = import_module(f"schedtui.commands.{module_name}")
+        if how == "register":
+            register: Callable[[typer.Typer], None] = module.register
+            register(built)
+        else:
+            built.add_typer(getattr(module, how), name=names[0])
+    return built
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The top-level command `argv` runs, if it is one of COMMANDS (None: the TUI, `call`,
+    `--help` or a mistyped name, which get every command)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--db":
+            next(args, None)
+        elif not arg.startswith("-"):
+            known = any(arg in names for _, _, names in COMMANDS)
+            return arg if known else None
+    return None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole CLI, for what lists every command
+        return build_app()
+    raise AttributeError(name)
 
 
 def _version(value: bool) -> None:
@@ -69,7 +101,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
     db: DbOption = None,
@@ -103,7 +134,6 @@ def _run_tui(invocation: Invocation, caller_query: str = "") -> None:
     ).run()
 
 
-@app.command("call")
 def call(
     ctx: typer.Context,
     caller: Annotated[
@@ -141,7 +171,8 @@ def _fail(message: str, code: int, argv: list[str] | None = None) -> int:
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of exiting."""
     keep_files_from_other_accounts()
-    command = typer.main.get_command(app)
+    arguments = sys.argv[1:] if argv is None else argv
+    command = typer.main.get_command(build_app(command_named(arguments)))
     try:
         result: Any = command.main(args=argv, prog_name=APP_NAME, standalone_mode=False)
     except typer.TyperException as exc:

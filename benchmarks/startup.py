@@ -1,0 +1,107 @@
+"""How long the program takes to start, beside a bare interpreter.
+
+    python benchmarks/startup.py [--runs 7]
+
+Times, as wall-clock medians of `--runs` runs in fresh processes: `python -c pass`;
+`schedtui --version`; `schedtui patients search smith` (a whole command: imports,
+settings, the store opened, the search, the audit row); and, when tmux is installed, the
+TUI from the command to its first screen drawn in a terminal (the call workspace with
+its footer, signed in by the OS account). Everything runs in a temporary home on a
+store of `--patients` synthetic patients made there first (not timed), its admin linked
+to this OS account. Targets: `--version` and `patients search` under 300 ms, the TUI
+under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pwd
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+SCHEDTUI = [sys.executable, "-m", "schedtui"]
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _tui_first_screen(env: dict[str, str], session: str) -> float:
+    """From `schedtui --sandbox` typed in a terminal to its first screen with a footer."""
+    tmux = ["tmux", "-L", session]  # a server of its own, started with this environment
+    size = ["-x", "120", "-y", "40"]
+    command = shlex.join(SCHEDTUI)
+    started = time.perf_counter()
+    subprocess.run([*tmux, "new-session", "-d", "-s", session, *size, command], env=env, check=True)
+    try:
+        while time.perf_counter() - started < 60:
+            shown = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if "Help" in shown and "Find" in shown:  # the call workspace's footer
+                return time.perf_counter() - started
+            time.sleep(0.01)
+        raise RuntimeError("the TUI did not show its first screen within 60 s")
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def _clinic(home: Path, patients: int) -> dict[str, str]:
+    """A seeded clinic store in `home`, its admin this OS account; the environment that
+    opens it (and trusts the OS account, so the TUI opens without a password)."""
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+    env |= {"XDG_CONFIG_HOME": str(home / "config"), "SCHEDTUI_DB": str(home / "clinic.db")}
+    env["SCHEDTUI_TRUST_OS_ACCOUNTS"] = "true"
+    login = pwd.getpwuid(os.getuid()).pw_name
+    steps = [
+        ["init"],
+        ["users", "add", "bench", "--role", "admin", "--os-account", login, "--password-stdin"],
+        ["seed", "--patients", str(patients), "--seed", "7", "--not-a-real-clinic"],
+    ]
+    for step in steps:
+        subprocess.run([*SCHEDTUI, *step], env=env, check=True, capture_output=True,
+                       input="bench-password-1234\n", text=True)  # fmt: skip
+    return env
+
+
+def _median(runs: int, measure: Callable[[], float]) -> tuple[float, float]:
+    times = [measure() for _ in range(runs)]
+    return statistics.median(times), max(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--patients", type=int, default=5000)
+    arguments = parser.parse_args()
+    runs = arguments.runs
+    with tempfile.TemporaryDirectory() as home:
+        env = _clinic(Path(home), arguments.patients)
+        search = [*SCHEDTUI, "patients", "search", "smith"]
+        rows: list[tuple[str, Callable[[], float]]] = [
+            ("python -c pass", lambda: _timed([sys.executable, "-c", "pass"], env)),
+            ("schedtui --version", lambda: _timed([*SCHEDTUI, "--version"], env)),
+            ("schedtui patients search smith", lambda: _timed(search, env)),
+        ]
+        if shutil.which("tmux"):
+            session = f"startup-{os.getpid()}"
+            rows.append(("TUI to its first screen", lambda: _tui_first_screen(env, session)))
+        else:
+            print("(tmux is not installed: the TUI is not timed)")
+        for label, measure in rows:
+            median, worst = _median(runs, measure)
+            print(f"{label:<44} median {median * 1000:7.0f} ms   worst {worst * 1000:7.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
