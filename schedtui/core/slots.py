@@ -150,7 +150,8 @@ def _provider_fit(
     if new_patient and facts.patient_id is not None:
         if not provider.accepts_new_patients:
             return None
-        why.append("accepts new patients")
+        # a patient of the clinic new to this provider is not "a new patient"
+        why.append("takes on patients new to them" if facts.seen_by else "accepts new patients")
     if facts.payer_id is not None:
         if not ref.network.get((provider.id, facts.payer_id), False):
             return None

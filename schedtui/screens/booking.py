@@ -19,16 +19,28 @@ from textual.worker import Worker
 
 from schedtui.core.appointment_changes import reschedule
 from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold, visit_reason
-from schedtui.core.directory import appointment_types, best_type
+from schedtui.core.booking_choices import (
+    BookingChoices,
+    Narrowing,
+    VisitType,
+    booking_choices,
+    read_narrowing,
+    type_candidates,
+)
+from schedtui.core.directory import appointment_types
+from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import Spot
 from schedtui.core.readback import ReadBack, readback
 from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.text import printable
+from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.screens.base import WorkScreen, keys_wait_for, report_failure, typed_app
 
 PARTS = ("any", "morning", "afternoon")
+#: Open times shown at first, and added by each "more".
+PAGE = 12
 MODES = ("in-person", "telehealth")
 
 
@@ -62,8 +74,10 @@ class BookingScreen(WorkScreen[int | None]):
     """Pick the visit type, then an open time; Enter holds it and shows the read-back."""
 
     DEFAULT_CSS = """
-    BookingScreen #booking-type { margin: 0 1; }
+    BookingScreen Input { margin: 0 1; background: $boost; }
+    BookingScreen Input:focus { background: $primary 30%; }
     BookingScreen #booking-status { height: 2; padding: 0 1; }
+    BookingScreen #booking-types { height: 1; padding: 0 1; color: $text-muted; }
     BookingScreen DataTable { height: 1fr; }
     BookingScreen #booking-why { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
@@ -72,6 +86,7 @@ class BookingScreen(WorkScreen[int | None]):
         Binding("ctrl+d", "next_part", "Morning/afternoon", show=True, id="booking.part"),
         Binding("ctrl+t", "next_mode", "In person/video", id="booking.mode"),
         Binding("ctrl+g", "show_in_calendar", "In calendar", id="booking.calendar"),
+        Binding("m", "more", "More times", id="booking.more"),
     ]
 
     @dataclass
@@ -101,12 +116,25 @@ class BookingScreen(WorkScreen[int | None]):
         self.part, self.mode = "any", "in-person"
         self.slots: list[Slot] = []
         self.zones: dict[int, str] = {}
+        self.choices: BookingChoices | None = None
+        self.narrowing = Narrowing()
+        self.limit = PAGE
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
-        yield Input(id="booking-type", placeholder="Visit type: type to search, Enter to choose")
+        # one line each (compact): the open times get the rest of a 24-line terminal
+        typing = "Visit type: type to search, Enter to choose"
+        yield Input(id="booking-type", placeholder=typing, compact=True)
+        yield Static("", id="booking-types", markup=False)
         if self.moving is None:
-            yield Input(id="booking-reason", placeholder="Reason for the visit (optional)")
+            yield Input(
+                id="booking-reason", placeholder="Reason for the visit (optional)", compact=True
+            )
+        yield Input(
+            id="booking-narrow",
+            placeholder="Narrow: after the 14th, with Dr. Ortega, tuesdays, at BOS, next week",
+            compact=True,
+        )
         yield Static("", id="booking-status", markup=False)
         table: DataTable[Text] = DataTable(id="booking-rows", cursor_type="row")
         yield table
@@ -121,8 +149,10 @@ class BookingScreen(WorkScreen[int | None]):
     def _say(self, extra: str = "") -> None:
         chosen = f"{self.type_code}, " if self.type_code else ""
         doing = f"Moving {self.moving.was}" if self.moving else "Booking"
+        narrowed = "".join(f", {said}" for said in self.narrowing.said)
         self.query_one("#booking-status", Static).update(
-            f"{doing} for {printable(self.patient_name)}: {chosen}{self.part}, {self.mode}. {extra}"
+            f"{doing} for {printable(self.patient_name)}: {chosen}{self.part}, {self.mode}"
+            f"{printable(narrowed)}. {extra}"
         )
 
     @work(
@@ -132,9 +162,11 @@ class BookingScreen(WorkScreen[int | None]):
         description="Reading the visit types",
     )
     def load_types(self) -> None:
-        """The clinic's visit types."""
+        """The clinic's visit types, and what narrows them for this patient."""
         with self.sched_app.store.read() as session:
             self.types = appointment_types(session)
+            self.choices = booking_choices(session, self.patient_id)
+        self.app.call_from_thread(self.offer_types)
         if self.moving is not None:
             self.app.call_from_thread(self._same_type, self.moving.type_code)
 
@@ -145,17 +177,65 @@ class BookingScreen(WorkScreen[int | None]):
         self.query_one("#booking-type", Input).value = f"{code} {names.get(code, '')}".strip()
         self.search()
 
+    def candidates(self) -> list[VisitType]:
+        """The visit types meant by what is typed, best first (none before they are read)."""
+        if self.choices is None:
+            return []
+        typed = self.query_one("#booking-type", Input).value
+        return type_candidates(typed, self.choices, self.narrowing.provider_ids)
+
+    @on(Input.Changed, "#booking-type")
+    def offer_types(self) -> None:
+        """Show the types Enter would choose from as the scheduler types."""
+        found = self.candidates()
+        typed = self.query_one("#booking-type", Input).value.strip()
+        if found:
+            first, others = found[0], ", ".join(f"{t.code} {t.name}" for t in found[1:4])
+            line = f"Enter: {first.code} {first.name}" + (f"  ·  also {others}" if others else "")
+        elif typed:
+            line = "No visit type matches; try a word of its name."
+        else:
+            line = "Type a word of the visit type's name."
+        self.query_one("#booking-types", Static).update(printable(line))
+
     @on(Input.Submitted, "#booking-type")
     def choose_type(self, event: Input.Submitted) -> None:
-        """The best-matching type for what was typed."""
-        names = {str(t["code"]): str(t["name"]) for t in self.types}
-        code = best_type(event.value, names)
-        if code is None:
+        """The best type for what was typed (the patient's own kinds of visit first)."""
+        found = self.candidates()
+        if not found:
             self._say("No visit type matches; try a word of its name.")
             return
-        self.type_code = code
-        event.input.value = f"{code} {names[code]}"
+        self.type_code = found[0].code
+        event.input.value = f"{found[0].code} {found[0].name}"
+        self.limit = PAGE
         keys_wait_for(self, self.search())
+
+    @on(Input.Submitted, "#booking-narrow")
+    def narrow(self, event: Input.Submitted) -> None:
+        """Narrow the open times as the caller says (a wrong part is named, nothing
+        changes)."""
+        if self.choices is None:
+            return
+        app = self.sched_app
+        try:
+            narrowing = read_narrowing(
+                event.value, self.choices, clinic_today(app.clock, app.settings.zone)
+            )
+        except BadInput as wrong:
+            self._say(str(wrong))
+            return
+        self.narrowing, self.limit = narrowing, PAGE
+        self.offer_types()
+        if self.type_code is None:
+            self._say("Now choose the visit type.")
+            return
+        keys_wait_for(self, self.search())
+
+    def action_more(self) -> None:
+        """The next open times after those shown."""
+        if self.type_code is not None:
+            self.limit += PAGE
+            keys_wait_for(self, self.search())
 
     def action_next_part(self) -> None:
         """Any time, mornings only, afternoons only."""
@@ -179,13 +259,19 @@ class BookingScreen(WorkScreen[int | None]):
         if self.type_code is None:
             return
         app = self.sched_app
+        narrowing = self.narrowing
         request = SlotRequest(
             self.type_code,
+            provider_ids=narrowing.provider_ids,
+            site_ids=narrowing.site_ids,
+            after=narrowing.after,
+            before=narrowing.before,
+            weekdays=narrowing.weekdays,
             patient_id=self.patient_id,
             day_part=self.part,
             visit_mode=self.mode,
             ranking="own-provider",
-            limit=12,
+            limit=self.limit,
         )
         with app.store.read() as session:
             slots = find_open_slots(session, request, now=app.clock.now())
@@ -206,7 +292,9 @@ class BookingScreen(WorkScreen[int | None]):
 
     @on(Found)
     def show_slots(self, message: Found) -> None:
-        """One open time a row, with why it fits."""
+        """One open time a row, with why it fits ("more" keeps the cursor where the new
+        ones begin)."""
+        before = self.slots
         self.slots, self.zones = message.slots, message.zones
         table = self.query_one("#booking-rows", DataTable)
         table.clear(columns=True)
@@ -218,11 +306,13 @@ class BookingScreen(WorkScreen[int | None]):
             why = "; ".join(slot.why)
             table.add_row(*(Text(printable(cell)) for cell in (when, provider, site, why)))
         self._say(
-            f"{len(message.slots)} open times: Enter holds one."
+            f"{len(message.slots)} open times: Enter holds one, m shows more."
             if message.slots
-            else "No open times match; try another time of day or mode."
+            else "No open times match; try another time of day, mode or narrowing."
         )
         if message.slots:
+            more = 0 < len(before) < len(message.slots) and message.slots[: len(before)] == before
+            table.move_cursor(row=len(before) if more else 0, animate=False)
             table.focus()
 
     @on(DataTable.RowHighlighted, "#booking-rows")
