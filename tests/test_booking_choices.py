@@ -24,6 +24,7 @@ from schedtui.core.session import SessionStart
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import PAGE, BookingScreen
+from schedtui.screens.type_picker import TypePicker
 from schedtui.settings import load_settings
 from tests.builders import Staff, add_staff
 from tests.engine_clinic import EngineClinic, build_engine_clinic
@@ -197,3 +198,27 @@ async def test_the_scheduler_narrows_the_times_and_pages_on(
     assert len(first_page) == PAGE and count == 2 * PAGE and cursor == PAGE
     assert screen.slots[:PAGE] == first_page
     assert "nobodyatall" in refused and still == {"Ortega, Luis"}  # nothing changed
+
+
+async def test_booking_on_the_calendar_offers_what_the_provider_takes(
+    sqlite_store: Store, clinic: EngineClinic
+) -> None:
+    """Enter on Okafor's open time (family medicine) and "follow": the family-medicine
+    follow-up, never the cardiology one."""
+    staff = add_staff(sqlite_store)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter", "f10")  # open the caller, then the calendar
+        await _settle(pilot)
+        await pilot.press("g", *"mon", "enter")
+        await _settle(pilot)
+        await pilot.press("enter", *"follow")  # 08:00, Okafor, open
+        await _settle(pilot)
+        assert isinstance(app.screen, TypePicker)
+        offered = str(app.screen.query_one("#type-offered", Static).render())
+        await pilot.press(*" cardio")
+        await _settle(pilot)
+        cardio = str(app.screen.query_one("#type-offered", Static).render())
+    assert offered == "Enter: FU Follow-up"
+    assert cardio.startswith("Enter: FU") and "CRDFU" not in cardio

@@ -4,12 +4,14 @@ Everything goes through core (the engine, the FHIR state machine, the audit)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from textual import work
 
 from schedtui.core.appointment_changes import cancel, change_status
 from schedtui.core.booking import release_hold
+from schedtui.core.booking_choices import booking_choices
 from schedtui.core.calendar_booking import (
     Here,
     VisitToMove,
@@ -19,12 +21,13 @@ from schedtui.core.calendar_booking import (
     waitlist_note,
 )
 from schedtui.core.day_grid import Cell, Column, DayGrid
-from schedtui.core.directory import appointment_types, specialty_names
+from schedtui.core.directory import specialty_names
 from schedtui.core.provider_lists import provider_lists
 from schedtui.core.readback import ReadBack
 from schedtui.core.statuses import status_text
 from schedtui.core.today import site_codes
 from schedtui.screens.ask_line import AskLine
+from schedtui.screens.base import keys_wait_for
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.reasons import ReasonPicker
@@ -38,7 +41,6 @@ class CalendarVisits(CardScreen):
     def __init__(self) -> None:
         super().__init__()
         self.grid: DayGrid | None = None
-        self.types: dict[str, str] = {}
         self.specialties: dict[str, str] = {}
         self.sites: list[str] = []
         #: The clinic's saved lists of providers, by name.
@@ -75,7 +77,7 @@ class CalendarVisits(CardScreen):
             if code is not None:
                 self.hold_at(Here(caller[0], place.provider_id, place.site_code, start, code))
 
-        self.app.push_screen(TypePicker(question, self.types), typed)
+        keys_wait_for(self, self.ask_type(question, caller[0], place.provider_id, typed))
 
     def action_double_book(self) -> None:
         """Book the caller at the time under the cursor even though it is taken: which
@@ -105,7 +107,17 @@ class CalendarVisits(CardScreen):
             ask = f"Why double-book {caller[1]} at {start:%H:%M}? (kept with the visit)"
             self.app.push_screen(AskLine(ask, "urgent, provider asked, ..."), answered)
 
-        self.app.push_screen(TypePicker(question, self.types), why)
+        keys_wait_for(self, self.ask_type(question, caller[0], column.provider_id, why))
+
+    @work(thread=True, group="book-here", exit_on_error=False, description="Reading the types")
+    def ask_type(
+        self, question: str, patient_id: int, provider_id: int, then: Callable[[str | None], None]
+    ) -> None:
+        """Ask which visit, offering the types the provider takes (the caller's first)."""
+        with self.sched_app.store.read() as session:
+            choices = booking_choices(session, patient_id)
+        picker = TypePicker(question, choices, provider_id)
+        self.app.call_from_thread(self.app.push_screen, picker, then)
 
     @work(thread=True, group="book-here", exit_on_error=False, description="Checking the time")
     def overbook_at(self, here: Here, reason: str) -> None:
@@ -126,12 +138,11 @@ class CalendarVisits(CardScreen):
         row, column = self.grid_view().cursor
         return grid.columns[column], grid.columns[column].moment(grid, row)
 
-    @work(thread=True, exit_on_error=False, description="Reading the visit types")
+    @work(thread=True, exit_on_error=False, description="Reading the clinic's lists")
     def load_types(self) -> None:
-        """The clinic's reference lists: visit types (for booking here), specialties,
-        sites and saved lists (for choosing columns)."""
+        """The clinic's reference lists: specialties, sites and saved lists (for choosing
+        columns)."""
         with self.sched_app.store.read() as session:
-            self.types = {str(t["code"]): str(t["name"]) for t in appointment_types(session)}
             self.specialties = specialty_names(session)
             self.sites = site_codes(session)
             self.lists = provider_lists(session)

@@ -1,4 +1,5 @@
-"""Choosing the visit type for a time picked on the calendar."""
+"""Choosing the visit type for a time picked on the calendar: the types that provider
+takes, the caller's own kinds of visit first, shown as the scheduler types."""
 
 from __future__ import annotations
 
@@ -9,37 +10,60 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from schedtui.core.directory import best_type
+from schedtui.core.booking_choices import BookingChoices, VisitType, type_candidates
 from schedtui.core.text import printable
 
 
 class TypePicker(ModalScreen[str | None]):
-    """Which visit: type a word of its name; Enter takes the closest."""
+    """Which visit: type a word of its name; Enter takes the first shown."""
 
     DEFAULT_CSS = """
     TypePicker { align: center middle; }
     TypePicker #type-box { width: 64; height: auto; border: thick $primary;
                            background: $surface; padding: 0 1; }
+    TypePicker #type-offered { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="type-picker.cancel")]
 
-    def __init__(self, question: str, types: dict[str, str]) -> None:
+    def __init__(self, question: str, choices: BookingChoices, provider_id: int) -> None:
         super().__init__()
-        self.question, self.types = question, types
+        self.question, self.choices, self.provider_id = question, choices, provider_id
 
     def compose(self) -> ComposeResult:
         with Vertical(id="type-box"):
             yield Static(printable(self.question), markup=False)
             yield Input(placeholder="Visit type: follow-up, new patient, MRI...", id="type-typed")
+            yield Static("", id="type-offered", markup=False)
+
+    def on_mount(self) -> None:
+        self.offer()
+
+    def candidates(self) -> list[VisitType]:
+        typed = self.query_one("#type-typed", Input).value
+        return type_candidates(typed, self.choices, (self.provider_id,))
+
+    @on(Input.Changed)
+    def offer(self) -> None:
+        """What Enter would choose, as the scheduler types."""
+        found = self.candidates()
+        typed = self.query_one("#type-typed", Input).value.strip()
+        if found:
+            line = "Enter: " + "  ·  ".join(f"{t.code} {t.name}" for t in found[:3])
+        else:
+            line = "No visit type this provider takes matches." if typed else ""
+        self.query_one("#type-offered", Static).update(printable(line))
 
     @on(Input.Submitted)
-    def chosen(self, event: Input.Submitted) -> None:
-        """The closest type, or say none is close."""
-        code = best_type(event.value, self.types)
-        if code is None:
-            self.notify("No visit type matches; try a word of its name.", severity="warning")
+    def chosen(self) -> None:
+        """The first type shown, or say none is close."""
+        found = self.candidates()
+        if not found:
+            self.notify(
+                "No visit type this provider takes matches; try a word of its name.",
+                severity="warning",
+            )
             return
-        self.dismiss(code)
+        self.dismiss(found[0].code)
 
     def action_cancel(self) -> None:
         """Book nothing."""
