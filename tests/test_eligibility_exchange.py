@@ -215,6 +215,8 @@ def test_cli_request_and_ingest(
         == 0
     )
     assert capsys.readouterr().out.strip() == str(out_file)
+    assert run(["coverage", "show", "MRN0001", "--json", "--db", str(path)]) == 0
+    [asked] = json.loads(capsys.readouterr().out)["coverages"]
     trace = next(
         s for s in read_interchange(out_file.read_text()).sets[0].segments if s.id == "TRN"
     ).get(2)
@@ -228,6 +230,18 @@ def test_cli_request_and_ingest(
     assert "a.271: 1 answer(s)" in out and "ACTIVE, SILVER PLAN" in out
     assert "b.271: not an X12 file, left where it is." in err
     assert (inbox / "b.271").read_text() == "garbage"
+    # without --type, --provider or --date: the latest inquiry and what the 271 said
+    assert run(["coverage", "show", "MRN0001", "--json", "--db", str(path)]) == 0
+    [answered] = json.loads(capsys.readouterr().out)["coverages"]
+    assert run(["coverage", "show", "MRN0001", "--db", str(path)]) == 0
+    plain = capsys.readouterr().out
+    assert asked["eligibility"]["trace_number"] == trace
+    assert asked["eligibility"]["responded_at"] is None and asked["eligibility"]["summary"] is None
+    latest = answered["eligibility"]
+    assert (latest["trace_number"], latest["status"]) == (trace, "active")
+    assert latest["responded_at"] and latest["summary"]["status"] == "active"
+    assert latest["summary"]["plan"] and latest["summary"]["benefits"]
+    assert f"eligibility: active (trace {trace}" in plain
 
 
 class TestIngestTouchesOnlyX12:

@@ -20,7 +20,7 @@ from schedtui.commands.common import (
 )
 from schedtui.core import audit, directory, insurance
 from schedtui.core.access import Permission
-from schedtui.core.checklist import Proposal, checklist, estimate
+from schedtui.core.checklist import Proposal, checklist, estimate, latest_eligibility
 from schedtui.core.guard import require
 from schedtui.core.insurance import AuthorizationChange, CoverageInput
 from schedtui.data import models as m
@@ -165,6 +165,7 @@ def show(
                 "effective_to": c.effective_to.isoformat() if c.effective_to else None,
                 "copay_cents": c.copay_cents,
                 "last_verified_at": c.last_verified_at.isoformat() if c.last_verified_at else None,
+                "eligibility": latest_eligibility(session, c.id or 0),
             }
             for c, p in coverages
         ]
@@ -196,10 +197,20 @@ def show(
             f"{row['rank']}. {row['payer']} {row['plan']}  member {row['member_id']}  "
             f"{row['effective_from']}..{row['effective_to'] or ''}"
         )
+        say(f"   {_eligibility_line(row['eligibility'])}")
     for line in lines:
         say(f"  {line.mark} {line.topic}: {line.reason}")
     if lines:
         say(f"  {estimate(lines)}")
+
+
+def _eligibility_line(latest: dict[str, Any] | None) -> str:
+    if latest is None:
+        return "eligibility: never asked (schedtui eligibility request MRN)"
+    asked = f"trace {latest['trace_number']}, asked {latest['requested_at'][:10]}"
+    if latest["responded_at"] is None:
+        return f"eligibility: no answer yet ({asked})"
+    return f"eligibility: {latest['status']} ({asked}, answered {latest['responded_at'][:10]})"
 
 
 def _coverages(patient_id: int) -> Any:

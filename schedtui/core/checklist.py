@@ -71,6 +71,29 @@ def _latest_answer(session: Session, coverage_id: int | None) -> m.EligibilityCh
     ).first()
 
 
+def latest_eligibility(session: Session, coverage_id: int) -> dict[str, Any] | None:
+    """The coverage's latest eligibility inquiry as scripts read it: its trace number,
+    when it was sent and answered, its status, and what the 271 said (None: never
+    asked)."""
+    check = session.exec(
+        select(m.EligibilityCheck)
+        .where(col(m.EligibilityCheck.coverage_id) == coverage_id)
+        .order_by(col(m.EligibilityCheck.requested_at).desc(), col(m.EligibilityCheck.id).desc())
+    ).first()
+    if check is None:
+        return None
+    return {
+        "trace_number": check.trace_number,
+        "status": check.status,
+        "service_date": check.service_date.isoformat(),
+        "service_type": check.service_type,
+        "requested_at": check.requested_at.isoformat(),
+        "responded_at": check.responded_at.isoformat() if check.responded_at else None,
+        "rejection_code": check.rejection_code,
+        "summary": json.loads(check.summary_json) if check.summary_json else None,
+    }
+
+
 def service_type_for(kind: m.AppointmentType) -> str:
     """The X12 service type (EQ01/EB03) a visit type falls under."""
     code = kind.code.upper()
