@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from schedtui.cli import run
 from schedtui.core.access import Actor
+from schedtui.core.checklist import Proposal, checklist, estimate
 from schedtui.core.eligibility import ingest_file, request_eligibility
 from schedtui.core.errors import BadInput
 from schedtui.core.stores import open_store
@@ -111,6 +112,44 @@ def test_round_trip_updates_the_check_and_the_coverage(
     with sqlite_store.read() as session:
         coverage = session.exec(select(m.Coverage)).one()
     assert coverage.last_verified_at == later
+
+
+def test_the_deductible_left_and_coinsurance_from_the_271_reach_the_estimate(
+    sqlite_store: Store, covered: int, settings: Settings
+) -> None:
+    """EB*C ... 29 (remaining) $50 and EB*A 20% in network for office visits: kept on
+    the coverage, and the estimate for a visit with an allowed fee of $200 counts them."""
+    done = request_eligibility(
+        sqlite_store, ACTOR, covered, day=date(2026, 3, 9), service_type="30", now=NOW,
+        settings=settings,
+    )  # fmt: skip
+    benefits = (
+        "EB*1**30**SILVER PLAN",
+        "EB*C*IND*30***29*50.00*****Y",
+        "EB*C*IND*30***29*900.00*****N",  # out of network: not ours
+        "EB*A*IND*30*****0.20****Y",
+    )
+    answer = settings.eligibility_folder() / "inbox" / "answer.271"
+    answer.write_text(interchange(answer_body(done.trace, benefits=benefits)))
+    later = datetime(2026, 3, 6, 18, tzinfo=UTC)
+    assert ingest_file(sqlite_store, ACTOR, answer, now=later, settings=settings).error == ""
+    with sqlite_store.write() as session:
+        coverage = session.exec(select(m.Coverage)).one()
+        kind = session.exec(select(m.AppointmentType).where(m.AppointmentType.code == "FU")).one()
+        kind.cpt_codes = "99213"
+        session.add(
+            m.FeeSchedule(payer_id=coverage.payer_id, cpt_code="99213", allowed_cents=20000)
+        )
+        patient = coverage.patient_id
+    assert (coverage.deductible_remaining_cents, coverage.coinsurance_percent) == (5000, 20)
+    with sqlite_store.read() as session:
+        lines = checklist(session, Proposal(patient, "FU", None, date(2026, 3, 9)), now=later,
+                          settings=settings)  # fmt: skip
+    said = estimate(lines)
+    assert said.startswith(
+        "Estimate: $80.00 (allowed $200.00: $50.00 toward the deductible, then 20% of $150.00)"
+    )
+    assert "Deductible: not known" not in [f"{line.topic}: {line.reason}" for line in lines]
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core import audit
 from schedtui.core.access import Actor, Permission
+from schedtui.core.checklist import OFFICE_SERVICE_TYPES
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.private_files import check_target, write_file
@@ -311,6 +312,7 @@ def _apply(
             coverage = session.get(m.Coverage, check.coverage_id)
             if coverage is not None:
                 coverage.last_verified_at = now
+                _keep_share(coverage, answer)
         audit.record(
             session,
             actor=actor,
@@ -324,6 +326,16 @@ def _apply(
         assert check.id is not None
         applied.append((check.id, answer))
     return applied
+
+
+def _keep_share(coverage: m.Coverage, answer: EligibilityAnswer) -> None:
+    """The deductible left and the coinsurance the payer gave, on the coverage (the
+    estimate uses them); what the answer does not say stays as it was."""
+    left, share = answer.patient_share(OFFICE_SERVICE_TYPES)
+    if left is not None:
+        coverage.deductible_remaining_cents = left
+    if share is not None:
+        coverage.coinsurance_percent = share
 
 
 def _matching_check(session: Session, answer: EligibilityAnswer) -> m.EligibilityCheck:

@@ -77,6 +77,36 @@ class EligibilityAnswer:
         """The plan named by the first active coverage benefit."""
         return next((b.plan for b in self.benefits if b.info_code in codes.ACTIVE and b.plan), "")
 
+    def patient_share(self, service_types: tuple[str, ...]) -> tuple[int | None, int | None]:
+        """What the patient pays toward `service_types` in network, as the payer said it:
+        the individual deductible still to meet (cents, EB01 C with EB06 29 remaining)
+        and the coinsurance (whole percent, EB01 A); None where the answer is silent."""
+
+        def fits(benefit: Benefit) -> bool:
+            wanted = not benefit.service_types or set(benefit.service_types) & set(service_types)
+            level = benefit.coverage_level in ("", "individual", "employee")
+            return bool(wanted) and level and benefit.in_network != "no"
+
+        left = next(
+            (
+                b.amount_cents
+                for b in self.benefits
+                if b.info_code == "C" and b.period == "remaining" and fits(b)
+                if b.amount_cents is not None and b.amount_cents >= 0
+            ),
+            None,
+        )
+        share = next(
+            (
+                int(b.percent.quantize(Decimal(1)))
+                for b in self.benefits
+                if b.info_code == "A" and fits(b) and b.percent is not None
+                if 0 <= b.percent <= 100
+            ),
+            None,
+        )
+        return left, share
+
     def to_json(self) -> dict[str, Any]:
         """A summary safe to store and to print with --json."""
         return {
