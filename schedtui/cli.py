@@ -16,7 +16,7 @@ import typer
 from sqlalchemy.exc import DataError
 
 from schedtui import __version__
-from schedtui.commands.common import DbOption, Invocation, opened_store, settings
+from schedtui.commands.common import DbOption, Invocation, opened_store, settings, use_clock
 from schedtui.core.clock import SystemClock
 from schedtui.core.errors import USER_ERRORS, BadInput
 from schedtui.core.faults import describe_fault
@@ -113,6 +113,7 @@ def main_callback(
 ) -> None:
     """Start the TUI on the default store (created and upgraded on first run)."""
     ctx.obj = Invocation(db=db, sandbox=sandbox, clock=SystemClock())
+    use_clock(ctx.obj.clock)  # what "today" means to a day given in words
     if ctx.invoked_subcommand is None:
         _run_tui(ctx.obj)
 

@@ -71,7 +71,7 @@ def test_db_upgrade_reports_the_schema(capsys: pytest.CaptureFixture[str], tmp_p
         (["init", "--db", "/no/such/folder/x.db"], "The folder /no/such/folder does not exist"),
         (["init", "--db", "oracle://x/y"], "Unsupported database 'oracle'"),
         (["seed", "--patients", "0"], "--patients must be between 1 and"),
-        (["seed", "--today", "next tuesday"], "--today 'next tuesday' is not a date"),
+        (["seed", "--today", "someday"], "--today: 'someday' is not a day I can read"),
         (["seed", "--patients", "many"], "Invalid value for '--patients'"),
         (["frobnicate"], "No such command 'frobnicate'"),
         (["--sandbox", "--db", "x.db", "init"], "--sandbox always opens the sandbox store"),

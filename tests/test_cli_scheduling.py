@@ -125,13 +125,35 @@ def test_a_time_without_zone_is_read_in_the_sites_zone(
     ]
 
 
+def test_starts_and_days_are_read_as_people_say_them_and_echoed(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    """It is Friday 6 March 2026: "next mon 9am" at a Boston site is Monday 9 March
+    9:00 EDT; `appointments list --date 'mar 9'` finds it; each says how it read them."""
+    code, out, err = _cli(
+        capsys, "book", "--override-reason", "self-pay", "--patient", "E0002",
+        "--provider", "1", "--start", "next mon 9am", "--type", "FU", "--json", "--db", db,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "--start 'next mon 9am' read as Mon 2026-03-09 09:00 AM EDT." in err
+    appointment_id = json.loads(out)["id"]
+    code, out, err = _cli(capsys, "appointments", "list", "--date", "mar 9", "--json", "--db", db)
+    assert code == 0 and "--date 'mar 9' read as Mon 2026-03-09." in err
+    starts = [a["start"] for a in json.loads(out) if a["id"] == appointment_id]
+    assert starts == ["2026-03-09T13:00:00+00:00"]
+    code, _, err = _cli(capsys, "appointments", "list", "--date", "someday", "--db", db)
+    assert code == 2 and err.startswith("schedtui: --date: 'someday' is not a day I can read")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--patient", "NOPE"], "no patient with MRN 'NOPE'"),
         (["--start", "2026-03-09T09:03-05:00"], "not on a 5-minute slot boundary"),
         (["--start", "2026-03-02T09:00-05:00"], "already passed"),
-        (["--start", "next monday"], "is not a time like"),
+        (["--start", "next monday"], "needs both a day and a time"),
+        (["--start", "next mon 13pm"], "13pm is not a time of day"),
+        (["--start", "blursday 9am"], "is not a day I can read"),
         (["--type", "ZZZ"], "no appointment type 'ZZZ'"),
         (["--provider", "77"], "Provider 77 has no schedule"),
     ],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -15,10 +16,10 @@ import typer
 from schedtui.core import audit, os_identity
 from schedtui.core.access import Actor
 from schedtui.core.audit_anchor import Anchoring, anchor
-from schedtui.core.clock import Clock
+from schedtui.core.clock import Clock, SystemClock
 from schedtui.core.errors import BadInput
 from schedtui.core.signin import sign_in_as_os_account
-from schedtui.core.spoken_dates import within_reach
+from schedtui.core.spoken_dates import spoken_day, within_reach
 from schedtui.core.stores import (
     OpenedStore,
     open_sandbox,
@@ -27,6 +28,7 @@ from schedtui.core.stores import (
     store_target,
 )
 from schedtui.core.text import printable
+from schedtui.core.today import clinic_today
 from schedtui.settings import Settings, load_settings
 
 DbOption = Annotated[
@@ -139,15 +141,43 @@ def record_view(
     )
 
 
+#: The clock of the command being run (set as it starts): what "today" means to a day
+#: given in words ("next tue", "dec 4").
+_CLOCK: list[Clock] = []
+
+
+def use_clock(clock: Clock) -> None:
+    """Days given in words are read against this clock (the clinic's today)."""
+    _CLOCK[:] = [clock]
+
+
+def _today() -> date:
+    clock = _CLOCK[0] if _CLOCK else SystemClock()
+    return clinic_today(clock, settings().zone)
+
+
 def parse_day(text: str | None, option: str) -> date | None:
-    """An ISO date from an option, or a clear `BadInput`."""
+    """A day from an option: ISO (2026-12-04) or as people say it ("dec 4", "next tue",
+    "+2w"), the latter echoed on stderr as read; a clear `BadInput` otherwise."""
     if text is None:
         return None
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise BadInput(f"{option} '{text}' is not a date like 2026-03-04.") from None
+        day = _spoken(text, option)
+        say(f"Note: {option} '{text}' read as {day:%a %Y-%m-%d}.", err=True)
     return within_reach(day, f"{option} {text}")
+
+
+def _spoken(text: str, option: str) -> date:
+    try:
+        return spoken_day(text, _today())
+    except BadInput as wrong:
+        raise BadInput(f"{option}: {wrong}") from None
+
+
+#: A time of day at the end of a spoken start: "9am", "9:30 am", "14:30".
+_TIME_OF_DAY = re.compile(r"^(.*?)\s*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
 
 
 def read_password(from_stdin: bool, *, confirm: bool = True, prompt: str = "Password") -> str:
@@ -175,12 +205,35 @@ def say(text: object = "", *, err: bool = False) -> None:
     typer.echo("\n".join(printable(line) for line in str(text).split("\n")), err=err)
 
 
+def _spoken_moment(text: str, option: str) -> datetime:
+    """A day and a time of day in words (no zone)."""
+    found = _TIME_OF_DAY.match(" ".join(text.lower().split()))
+    if found is None or not found.group(1):
+        raise BadInput(
+            f"{option} '{text}' is not a time like 2026-03-09T09:00-05:00 or 'next tue 9am' "
+            "(a start needs both a day and a time)."
+        )
+    day_said, hour, minute, half = found.groups()
+    hour_of_day, minutes = int(hour), int(minute or 0)
+    if half:
+        if not 1 <= hour_of_day <= 12:
+            raise BadInput(f"{option} '{text}': {hour}{half} is not a time of day.")
+        hour_of_day = hour_of_day % 12 + (12 if half.startswith("p") else 0)
+    if hour_of_day > 23 or minutes > 59:
+        raise BadInput(f"{option} '{text}': {hour}:{minute or '00'} is not a time of day.")
+    return datetime.combine(_spoken(day_said, option), time(hour_of_day, minutes))
+
+
 def parse_moment(text: str, option: str, zone: str) -> datetime:
-    """An ISO time; one without a zone is read in `zone` (the site's), and we say so."""
+    """An ISO time, or a day and time as people say them ("next tue 9am", "dec 4
+    14:30"); one without a zone is read in `zone` (the site's), and we say so."""
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadInput(f"{option} '{text}' is not a time like 2026-03-09T09:00-05:00.") from None
+        moment = _spoken_moment(text, option)
+        local = moment.replace(tzinfo=ZoneInfo(zone))
+        say(f"Note: {option} '{text}' read as {local:%a %Y-%m-%d %I:%M %p %Z}.", err=True)
+        return local
     within_reach(moment.date(), f"{option} {text}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
