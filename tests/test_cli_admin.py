@@ -122,7 +122,7 @@ def test_scheduler_may_not_manage_users_and_is_told_why(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, admin_store: Path
 ) -> None:
     db = ("--db", str(admin_store))
-    _cli(
+    code, out, _ = _cli(
         capsys,
         monkeypatch,
         "users",
@@ -133,8 +133,11 @@ def test_scheduler_may_not_manage_users_and_is_told_why(
         "--os-account",
         "ben_os",
         "--no-password",
+        "--json",
         *db,
     )
+    assert code == 0
+    assert json.loads(out) == {"username": "ben", "role": "scheduler", "first_admin": False}
     as_os(monkeypatch, "ben_os")
     code, _, err = _cli(
         capsys, monkeypatch, "users", "add", "eve", "--role", "admin", "--no-password", *db
@@ -189,7 +192,7 @@ def test_audit_show_rejects_a_bad_date(
     code, _, err = _cli(
         capsys, monkeypatch, "audit", "show", "--from", "last week", "--db", str(admin_store)
     )
-    assert code == 2 and "--from 'last week' is not a date" in err
+    assert code == 2 and "--from: 'last week' is not a day I can read" in err
 
 
 def test_scheduler_cannot_read_the_audit(

@@ -359,3 +359,29 @@ def test_booking_despite_open_insurance_items_needs_a_reason(
     [created] = [row for row in rows if row["action"] == "create"]
     override = json.loads(created["detail"])["insurance_override"]
     assert override["reason"] == "self-pay" and override["open_items"][0].startswith("Coverage")
+
+
+def test_commands_that_change_things_answer_in_json_and_lists_name_people_and_places(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    booked = _json(
+        capsys, "book", "--override-reason", "self-pay", "--patient", "E0002", "--provider",
+        "1", "--start", "2026-03-09T09:00-04:00", "--type", "FU", "--db", db,
+    )  # fmt: skip
+    assert isinstance(booked, dict)
+    code, plain, _ = _cli(capsys, "appointments", "list", "--date", "2026-03-09", "--db", db)
+    assert code == 0
+    [line] = [row for row in plain.splitlines() if row.split()[0] == str(booked["id"])]
+    assert "Mon 03/09/2026 09:00 AM" in line and "Okafor, Amara" in line  # the site's time
+    assert "provider" not in line and "13:00" not in line  # no ids, no UTC
+    cancelled = _json(capsys, "appointments", "cancel", str(booked["id"]), "--reason", "pat",
+                      "--db", db)  # fmt: skip
+    assert cancelled == {
+        "id": booked["id"],
+        "status": "cancelled",
+        "reason": "pat",
+        "late_cancel": False,
+    }  # fmt: skip  (booked minutes ago: within the grace window, not late)
+    waiting = _json(capsys, "waitlist", "add", "--patient", "E0002", "--type", "FU", "--db", db)
+    assert isinstance(waiting, dict) and waiting["patient_mrn"] == "E0002"
+    assert isinstance(waiting["id"], int)

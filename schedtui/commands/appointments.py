@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -22,6 +23,7 @@ from schedtui.core.access import Permission
 from schedtui.core.booking import OpenItemsNeedReason
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.local_times import moment_text
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 
@@ -60,8 +62,9 @@ def list_(
         return
     for row in rows:
         reason = f" ({row['cancellation_reason']})" if row["cancellation_reason"] else ""
+        local = moment_text(datetime.fromisoformat(row["local_start"]))
         say(
-            f"{row['id']:>7}  {row['start']}  provider {row['provider_id']:>3}  "
+            f"{row['id']:>7}  {local}  {row['site']:<5} {row['provider']:<22} "
             f"{row['patient_mrn']:<10} {row['type_code']:<7} {row['status']}{reason}"
         )
 
@@ -72,6 +75,7 @@ def cancel(
     appointment_id: IdArg,
     reason: Annotated[str, typer.Option(help="FHIR cancellation reason code, e.g. pat-fb.")],
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Cancel with a reason code; says when it is a late cancellation."""
     invocation, opened, actor = signed_in(ctx, db)
@@ -83,6 +87,11 @@ def cancel(
         now=invocation.clock.now(),
         settings=settings(),
     )
+    if as_json:
+        print_json(
+            {"id": appointment_id, "status": "cancelled", "reason": reason, "late_cancel": late}
+        )
+        return
     say(f"Cancelled {appointment_id}" + (" (late cancellation)." if late else "."))
 
 

@@ -238,6 +238,7 @@ def add(
     copay: Annotated[str | None, typer.Option(help="Office copay, e.g. 25.00.")] = None,
     relationship: Annotated[str, typer.Option(help="self, spouse, child or other.")] = "self",
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Enter a coverage from the patient's card; print its id."""
     invocation, opened, actor = signed_in(ctx, db)
@@ -256,7 +257,11 @@ def add(
         relationship,
         copay=copay,
     )
-    say(insurance.add_coverage(opened.store, actor, entry, now=now))
+    coverage_id = insurance.add_coverage(opened.store, actor, entry, now=now)
+    if as_json:
+        print_json({"id": coverage_id, "patient_mrn": patient})
+        return
+    say(coverage_id)
 
 
 @auth_app.command("list")

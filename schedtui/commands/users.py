@@ -46,6 +46,7 @@ def add(
     ] = False,
     password_stdin: PasswordStdin = False,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Add a user. On a store without an admin, this creates the first admin."""
     invocation, opened = _context(ctx, db)
@@ -63,7 +64,8 @@ def add(
             os_account=os_account,
             now=now,
         )
-        say(f"Created '{username}', the first admin of {opened.store.describe()}.")
+        said = f"Created '{username}', the first admin of {opened.store.describe()}."
+        _added(as_json, said, username, role, first_admin=True)
         return
     if first:
         raise BadInput("This store has no admin yet: add the first one with --role admin.")
@@ -78,7 +80,14 @@ def add(
         os_account=os_account,
         now=now,
     )
-    say(f"Added {role} '{username}'.")
+    _added(as_json, f"Added {role} '{username}'.", username, role, first_admin=False)
+
+
+def _added(as_json: bool, said: str, username: str, role: str, *, first_admin: bool) -> None:
+    if as_json:
+        print_json({"username": username, "role": role, "first_admin": first_admin})
+    else:
+        say(said)
 
 
 @app.command("list")

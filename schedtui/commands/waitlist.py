@@ -48,6 +48,7 @@ def add(
     expires: Annotated[str | None, typer.Option(help="The entry lapses after this day.")] = None,
     note: Annotated[str, typer.Option(help="Free text.")] = "",
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Put a patient on the waitlist; print the entry id."""
     invocation, opened, actor = signed_in(ctx, db)
@@ -68,7 +69,11 @@ def add(
         parse_day(expires, "--expires"),
         note,
     )
-    say(add_to_waitlist(opened.store, actor, request, now=now))
+    entry_id = add_to_waitlist(opened.store, actor, request, now=now)
+    if as_json:
+        print_json({"id": entry_id, "patient_mrn": patient})
+        return
+    say(entry_id)
 
 
 @app.command("list")

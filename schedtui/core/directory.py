@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session, col, select
@@ -130,16 +131,16 @@ def appointments(session: Session, query: AppointmentQuery) -> list[dict[str, An
             col(m.Appointment.start) < start + timedelta(hours=48),
         )
     rows = [_appointment_json(a, mrn, code) for a, mrn, code in session.exec(statement)]
+    sites = {s.id: s for s in session.exec(select(m.Site))}
+    providers = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+    for row in rows:  # who and where by name, when in the site's own time
+        site = sites[row["site_id"]]
+        row["provider"], row["site"] = providers.get(row["provider_id"], ""), site.code
+        local = datetime.fromisoformat(row["start"]).astimezone(ZoneInfo(site.timezone))
+        row["local_start"] = local.isoformat()
     if query.day is not None:
-        zones = {s.id: s.timezone for s in session.exec(select(m.Site))}
-        rows = [r for r in rows if _local_day(r, zones) == query.day]
+        rows = [r for r in rows if datetime.fromisoformat(r["local_start"]).date() == query.day]
     return rows
-
-
-def _local_day(row: dict[str, Any], zones: dict[int | None, str]) -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromisoformat(row["start"]).astimezone(ZoneInfo(zones[row["site_id"]])).date()
 
 
 def _appointment_json(a: m.Appointment, mrn: str, code: str) -> dict[str, Any]:
