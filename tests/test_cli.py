@@ -177,6 +177,21 @@ def test_config_show_lists_every_setting_without_secrets(
     code, out, _ = _run(capsys, "config", "show", "--json")
     shown = json.loads(out)
     assert "hunter2" not in out and shown["settings"]["region"] == "US"
+    assert shown["store"] == "postgresql://clinic:***@db.example/sched" and not shown["sandbox"]
+
+
+def test_config_show_names_the_store_the_invocation_opens(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDTUI_SANDBOX_DB", str(tmp_path / "sandbox.db"))
+    monkeypatch.setenv("SCHEDTUI_DB", str(tmp_path / "clinic.db"))
+    code, out, _ = _run(capsys, "--sandbox", "config", "show", "--json")
+    shown = json.loads(out)
+    assert code == 0 and (shown["store"], shown["sandbox"]) == (str(tmp_path / "sandbox.db"), True)
+    code, out, _ = _run(capsys, "--sandbox", "config", "show")
+    assert f"# store: {tmp_path / 'sandbox.db'} (the sandbox)" in out
+    code, out, _ = _run(capsys, "config", "show", "--db", str(tmp_path / "other.db"))
+    assert f"# store: {tmp_path / 'other.db'}\n" in out
 
 
 def test_sandbox_is_created_on_first_use_and_refuses_a_clinic_store(

@@ -7,25 +7,39 @@ import json
 import typer
 from sqlalchemy import make_url
 
-from schedtui.commands.common import JsonOption, print_json, say, settings
+from schedtui.commands.common import DbOption, JsonOption, print_json, say, settings
+from schedtui.core.errors import BadInput
 from schedtui.settings import Settings, config_file_path
 
 app = typer.Typer(help="Show the effective settings.", add_completion=False)
 
 
 @app.command("show")
-def show(as_json: JsonOption = False) -> None:
+def show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Print the effective settings and where each can be changed (no secrets)."""
     current = settings()
+    invocation = ctx.obj
+    sandbox = bool(invocation is not None and invocation.sandbox)
+    named = db or (invocation.db if invocation is not None else None)
+    if sandbox and named:
+        raise BadInput("--sandbox always opens the sandbox store; leave out --db.")
     values = current.model_dump()
     for key in ("db", "sandbox_db"):
         if values[key] and "://" in values[key]:
             values[key] = make_url(values[key]).render_as_string(hide_password=True)
     path = config_file_path()
+    # the store this invocation opens: --db, else the sandbox's with --sandbox, else the clinic's
+    store = named or (
+        current.sandbox_target() if sandbox else values["db"] or current.store_target()
+    )
+    if "://" in store:
+        store = make_url(store).render_as_string(hide_password=True)
     if as_json:
-        print_json({"config_file": str(path), "settings": values})
+        print_json(
+            {"config_file": str(path), "store": store, "sandbox": sandbox, "settings": values}
+        )
         return
     say(f"# config file: {path}{'' if path.is_file() else ' (not present)'}")
-    say(f"# store: {values['db'] or current.store_target()}")
+    say(f"# store: {store}{' (the sandbox)' if sandbox else ''}")
     for name, field in Settings.model_fields.items():
         say(f"{name} = {json.dumps(values[name])}  # {field.description}")
