@@ -173,7 +173,7 @@ def test_the_day_command_prints_the_grid(
     assert shown["zoom_minutes"] == 30 and shown["providers"][0]["zone"] == "America/New_York"
     for argv, message in (
         (["--date", "someday"], "'someday' is not a day I can read"),
-        (["--site", "NOPE"], "There is no site 'NOPE'."),
+        (["--site", "NOPE"], "There is no site 'NOPE'; the sites are"),
         (["--zoom", "7"], "Zoom 7 is not one of 5, 10, 15, 30 minutes."),
     ):
         assert run(["day", *argv, "--db", str(path)]) == 2

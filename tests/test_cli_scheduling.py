@@ -385,3 +385,18 @@ def test_commands_that_change_things_answer_in_json_and_lists_name_people_and_pl
     waiting = _json(capsys, "waitlist", "add", "--patient", "E0002", "--type", "FU", "--db", db)
     assert isinstance(waiting, dict) and waiting["patient_mrn"] == "E0002"
     assert isinstance(waiting["id"], int)
+
+
+def test_a_site_is_named_by_its_code_or_its_id_everywhere(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    base = ("slots", "find", "--type", "FU", "--after", "2026-03-09", "--db", db)
+    by_code = _json(capsys, *base, "--site", "s1")
+    by_id = _json(capsys, *base, "--site", "1")
+    assert by_code == by_id and by_code
+    days = [
+        _json(capsys, "day", "--date", "2026-03-09", "--site", s, "--db", db) for s in ("1", "s1")
+    ]
+    assert days[0] == days[1] and days[0]
+    code, _, err = _cli(capsys, "slots", "find", "--type", "FU", "--site", "9", "--db", db)
+    assert code == 2 and "There is no site '9'; the sites are S1 (1)." in err

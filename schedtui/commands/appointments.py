@@ -101,7 +101,7 @@ def reschedule(
     appointment_id: IdArg,
     start: Annotated[str, typer.Option(help="New start, ISO 8601.")],
     provider: Annotated[int | None, typer.Option("--provider", help="New provider id.")] = None,
-    site: Annotated[int | None, typer.Option("--site", help="New site id.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="New site: code (BOS) or id.")] = None,
     reason: Annotated[str, typer.Option(help="Reason code for cancelling the old time.")] = "pat",
     override_reason: Annotated[
         str,
@@ -120,7 +120,8 @@ def reschedule(
         old = session.get(m.Appointment, appointment_id)
         if old is None:
             raise BadInput(f"There is no appointment {appointment_id}.")
-        zone = directory.zone_for(session, provider or old.provider_id, site or old.site_id)
+        site_id = directory.site_id_for(session, site) if site is not None else None
+        zone = directory.zone_for(session, provider or old.provider_id, site_id or old.site_id)
     try:
         moved = changes.reschedule(
             opened.store,
@@ -130,7 +131,7 @@ def reschedule(
             now=invocation.clock.now(),
             settings=settings(),
             provider_id=provider,
-            site_id=site,
+            site_id=site_id,
             reason=reason,
             override_reason=override_reason,
         )

@@ -20,6 +20,7 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
+from schedtui.core import directory
 from schedtui.core.blocks import BlockRequest, add_block, home_zone, templates
 from schedtui.core.call_list import InTheWay
 from schedtui.core.day_grid import DayGrid, row_label
@@ -54,7 +55,7 @@ def day(
     when: Annotated[
         str, typer.Option("--date", help="The day: 2026-12-03, 'dec 3', 'next tue', '+2w'.")
     ] = "today",
-    site: Annotated[str | None, typer.Option("--site", help="Site code.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site code (BOS) or id.")] = None,
     specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
     saved: Annotated[
         str | None, typer.Option("--list", help="A saved list of providers (provider-lists show).")
@@ -73,9 +74,10 @@ def day(
     invocation, opened, actor = signed_in(ctx, db)
     today = clinic_today(invocation.clock, settings().zone)
     chosen = tuple(provider or ())
-    if saved is not None:
-        with opened.store.read() as session:
+    with opened.store.read() as session:
+        if saved is not None:
             chosen += saved_list(provider_lists(session), saved)
+        site = directory.site_code_for(session, site) if site is not None else None
     view = GridView(
         spoken_day(when, today), zoom, site, specialty, tuple(dict.fromkeys(chosen)), week
     )
@@ -278,7 +280,7 @@ def templates_set(
 def templates_add(
     ctx: typer.Context,
     provider: Annotated[int, typer.Option("--provider", help="Provider id.")],
-    site: Annotated[str, typer.Option(help="Site code.")],
+    site: Annotated[str, typer.Option(help="Site code (BOS) or id.")],
     days: Annotated[str, typer.Option(help="'mon wed fri', 'weekdays' or an RRULE.")],
     start: Annotated[str, typer.Option("--from", help="Opens at HH:MM (site time).")],
     end: Annotated[str, typer.Option("--to", help="Closes at HH:MM (site time).")],
@@ -294,6 +296,8 @@ def templates_add(
     """A new template for a provider: preview the weeks it opens; --save adds it."""
     invocation, opened, actor = signed_in(ctx, db)
     today = clinic_today(invocation.clock, settings().zone)
+    with opened.store.read() as session:
+        site = directory.site_code_for(session, site)
     typed = {
         "days": days, "every": str(every), "opens": start, "closes": end, "site": site,
         "types": types, "overbook": str(overbook), "effective_from": effective_from,

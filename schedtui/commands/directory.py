@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from sqlmodel import Session
 
 from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json, say
 from schedtui.core import directory
@@ -35,13 +36,18 @@ def sites(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
 @providers_app.command("list")
 def providers(
     ctx: typer.Context,
-    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site code (BOS) or id.")] = None,
     specialty: Annotated[str | None, typer.Option(help="Specialty code, e.g. CARD.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """List providers, optionally at a site or in a specialty."""
-    rows = _rows(ctx, db, lambda s: directory.providers(s, site_id=site, specialty=specialty))
+
+    def listed(session: Session) -> list[dict[str, Any]]:
+        site_id = directory.site_id_for(session, site) if site is not None else None
+        return directory.providers(session, site_id=site_id, specialty=specialty)
+
+    rows = _rows(ctx, db, listed)
     if as_json:
         print_json(rows)
         return

@@ -67,7 +67,9 @@ def find(
     type_code: TypeOption,
     specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
     provider: Annotated[list[int] | None, typer.Option("--provider", help="Provider id.")] = None,
-    site: Annotated[list[int] | None, typer.Option("--site", help="Site id.")] = None,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="Site code (BOS) or id (repeat).")
+    ] = None,
     after: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
     before: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
     mode: Annotated[str | None, typer.Option(help="telehealth or in-person.")] = None,
@@ -96,7 +98,7 @@ def find(
             type_code,
             tuple(provider or ()),
             specialty,
-            tuple(site or ()),
+            tuple(directory.site_id_for(session, said) for said in site or ()),
             parse_day(after, "--after"),
             parse_day(before, "--before"),
             _weekdays(days),
@@ -153,7 +155,7 @@ def book_command(
     provider: Annotated[int, typer.Option("--provider", help="Provider id.")],
     start: Annotated[str, typer.Option(help="Start, ISO 8601 (zone: the site's if left out).")],
     type_code: TypeOption,
-    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site code (BOS) or id.")] = None,
     mode: Annotated[str | None, typer.Option(help="telehealth or in-person.")] = None,
     note: Annotated[str, typer.Option(help="Reason for the visit.")] = "",
     overbook: Annotated[bool, typer.Option("--overbook", help="Book over a taken slot.")] = False,
@@ -174,11 +176,12 @@ def book_command(
     invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
-        zone = directory.zone_for(session, provider, site)
+        site_id = directory.site_id_for(session, site) if site is not None else None
+        zone = directory.zone_for(session, provider, site_id)
     moment = parse_moment(start, "--start", zone)
     now = invocation.clock.now()
     request = BookingRequest(
-        patient_id, provider, type_code, moment, site, mode, note, overbook, reason,
+        patient_id, provider, type_code, moment, site_id, mode, note, overbook, reason,
         override_reason=override_reason,
     )  # fmt: skip
     current = settings()

@@ -37,7 +37,7 @@ def add(
     type_code: Annotated[str, typer.Option("--type", help="Appointment type code.")],
     provider: Annotated[int | None, typer.Option("--provider", help="Provider id.")] = None,
     specialty: Annotated[str | None, typer.Option(help="Specialty code.")] = None,
-    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site code (BOS) or id.")] = None,
     first: Annotated[
         str | None, typer.Option("--from", help="Earliest day (default today).")
     ] = None,
@@ -55,13 +55,14 @@ def add(
     now = invocation.clock.now()
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
+        site_id = directory.site_id_for(session, site) if site is not None else None
     request = WaitlistRequest(
         patient_id,
         type_code,
         parse_day(first, "--from") or now.date(),
         parse_day(last, "--to"),
         provider,
-        site,
+        site_id,
         specialty,
         days,
         part,
@@ -125,7 +126,7 @@ def offers(
     ctx: typer.Context,
     slot: Annotated[str, typer.Argument(help="PROVIDER@START, e.g. 3@2026-03-09T09:00.")],
     minutes: Annotated[int, typer.Option(min=5, max=480, help="How long the time is.")] = 60,
-    site: Annotated[int | None, typer.Option("--site", help="Site id.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site code (BOS) or id.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -138,9 +139,10 @@ def offers(
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
     with opened.store.read() as session:
         provider = int(provider_text)
-        zone = directory.zone_for(session, provider, site)
+        named_site = directory.site_id_for(session, site) if site is not None else None
+        zone = directory.zone_for(session, provider, named_site)
         start = parse_moment(start_text, "SLOT", zone)
-        site_id = site or directory.home_site(session, provider)
+        site_id = named_site or directory.home_site(session, provider)
         found = offers_for(
             session, OpenTime(provider, site_id, start, start + timedelta(minutes=minutes)), now=now
         )

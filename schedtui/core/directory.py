@@ -99,6 +99,24 @@ def patient_id_for(session: Session, mrn: str) -> int:
     return found
 
 
+def site_id_for(session: Session, said: str) -> int:
+    """The site named by its code (BOS) or its id (1), or a clear `BadInput` listing them."""
+    sites = list(session.exec(select(m.Site)))
+    text = said.strip()
+    for site in sites:
+        if site.id is not None and (text.upper() == site.code.upper() or text == str(site.id)):
+            return site.id
+    known = ", ".join(f"{s.code} ({s.id})" for s in sites) or "none yet"
+    raise BadInput(f"There is no site '{said}'; the sites are {known}.")
+
+
+def site_code_for(session: Session, said: str) -> str:
+    """The code of the site named by its code or its id."""
+    site = session.get(m.Site, site_id_for(session, said))
+    assert site is not None
+    return site.code
+
+
 @dataclass(frozen=True)
 class AppointmentQuery:
     """Filters for listing appointments; empty fields match everything."""
