@@ -24,6 +24,7 @@ from schedtui.data.store import Store
 from schedtui.screens.registration import RegistrationScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.patient_panel_view import PatientPanelView, panel_text
+from schedtui.widgets.tick_box import TickBox
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
 
 TODAY = NOW.date()
@@ -250,3 +251,20 @@ def test_duplicate_warning_snapshot(sqlite_store: Store, staff: Staff, snap_comp
     _register(sqlite_store, staff, GOOD)
     app = _app(sqlite_store, staff)
     assert snap_compare(app, terminal_size=(120, 40), run_before=_duplicate_warning)
+
+
+async def test_consent_boxes_read_without_colour(sqlite_store: Store, staff: Staff) -> None:
+    """A ticked box shows ✓ and an unticked one a blank, whatever the colours."""
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+n")
+        await _settle(pilot)
+        calls, sms = (app.screen.query_one(f"#reg-{n}", TickBox) for n in ("voice", "sms"))
+        before = (calls.render().plain.strip(), sms.render().plain.strip())
+        sms.focus()
+        await pilot.press("space")
+        await _settle(pilot)
+        after = sms.render().plain.strip()
+    assert before == ("▐✓▌ Calls ok", "▐ ▌ SMS ok")
+    assert after == "▐✓▌ SMS ok"

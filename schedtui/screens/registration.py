@@ -25,6 +25,7 @@ from schedtui.core.today import clinic_today
 from schedtui.screens.base import keys_wait_for, report_failure
 from schedtui.widgets.field_form import clear_errors, field_rows
 from schedtui.widgets.field_form import show_errors as show_field_errors
+from schedtui.widgets.tick_box import TickBox
 
 FIELDS = (
     ("first_name", "First name"),
@@ -85,11 +86,11 @@ class RegistrationScreen(ModalScreen[int | None]):
             yield warning
             prefill = {"sex": "unknown", "language": "en", "phone": self.phone}
             yield from field_rows("reg", FIELDS, prefill)
-            yield Checkbox("Needs an interpreter", id="reg-interpreter")
+            yield TickBox("Needs an interpreter", id="reg-interpreter")
             with Horizontal():
-                yield Checkbox("SMS ok", id="reg-sms")
-                yield Checkbox("E-mail ok", id="reg-email-ok")
-                yield Checkbox("Calls ok", True, id="reg-voice")
+                yield TickBox("SMS ok", id="reg-sms")
+                yield TickBox("E-mail ok", id="reg-email-ok")
+                yield TickBox("Calls ok", True, id="reg-voice")
             yield Button("Register (Ctrl+S)", variant="primary", id="reg-save")
 
     def on_mount(self) -> None:
