@@ -37,6 +37,7 @@ from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.screens.base import WorkScreen, keys_wait_for, report_failure, typed_app
+from schedtui.widgets.sandbox_banner import SandboxBanner
 
 PARTS = ("any", "morning", "afternoon")
 #: Open times shown at first, and added by each "more".
@@ -122,6 +123,8 @@ class BookingScreen(WorkScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
+        if self.sched_app.sandbox:
+            yield SandboxBanner()
         # one line each (compact): the open times get the rest of a 24-line terminal
         typing = "Visit type: type to search, Enter to choose"
         yield Input(id="booking-type", placeholder=typing, compact=True)

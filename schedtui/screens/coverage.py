@@ -18,8 +18,9 @@ from schedtui.core.coverage_card import CARD_FIELDS, payer_for, read_card
 from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import add_coverage, payers
 from schedtui.core.text import printable
-from schedtui.screens.base import keys_wait_for, report_failure
+from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
+from schedtui.widgets.sandbox_banner import SandboxBanner
 
 
 class CoverageScreen(ModalScreen[int | None]):
@@ -53,6 +54,8 @@ class CoverageScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="card"):
+            if typed_app(self).sandbox:  # the form covers the screen's own banner
+                yield SandboxBanner()
             yield Static(f"Coverage for {printable(self.patient_name)}", markup=False)
             yield from field_rows("card", CARD_FIELDS[:1])
             yield Static("", id="payer-found", markup=False)

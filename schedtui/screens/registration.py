@@ -22,9 +22,10 @@ from schedtui.core.registration import (
 )
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
-from schedtui.screens.base import keys_wait_for, report_failure
+from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import clear_errors, field_rows
 from schedtui.widgets.field_form import show_errors as show_field_errors
+from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.tick_box import TickBox
 
 FIELDS = (
@@ -80,6 +81,8 @@ class RegistrationScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
+            if typed_app(self).sandbox:  # the form covers the screen's own banner
+                yield SandboxBanner()
             yield Static("New patient", classes="title")
             warning = Static("", id="duplicates", markup=False)  # on top: seen at once
             warning.display = False
