@@ -227,7 +227,10 @@ async def test_cancel_from_the_panel_asks_why_in_plain_words(
         await _settle(pilot)
         assert isinstance(app.screen, ReasonPicker)
         question = str(app.screen.query_one("#reasons-question", Static).render())
-        await pilot.press(*"transport")
+        await pilot.press(*"zebra")
+        await _settle(pilot)
+        empty_hint = str(app.screen.query_one("#reasons-hint", Static).render())
+        await pilot.press(*["backspace"] * 5, *"transport")
         await _settle(pilot)
         offered = app.screen.query_one("#reasons-list", OptionList)
         shown = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
@@ -237,6 +240,7 @@ async def test_cancel_from_the_panel_asks_why_in_plain_words(
         notes = [n.message for n in app._notifications]
     assert question == "Cancel Mon 03/09/2026 09:00 AM EDT FU with A. Okafor? Why is it cancelled?"
     assert shown == ["Patient: lack of transportation"]
+    assert empty_hint.startswith("Nothing here has the words 'zebra'; delete some.")
     [row] = _appointments(sqlite_store, engine.patients[3])
     assert (row.id, row.status, row.cancellation_reason) == (visit, "cancelled", "pat-lt")
     assert not row.late_cancel  # Friday noon for Monday 9:00 is more than 24 hours ahead

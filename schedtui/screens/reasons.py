@@ -52,7 +52,7 @@ class ChoicePicker(ModalScreen[str | None]):
             yield Static(printable(self.question), id="reasons-question", markup=False)
             yield Input(id="reasons-filter", placeholder="Type a word of it")
             yield OptionList(id="reasons-list")
-            yield Static(self.hint, markup=False)
+            yield Static(self.hint, id="reasons-hint", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -72,6 +72,10 @@ class ChoicePicker(ModalScreen[str | None]):
         )
         if options.option_count:
             options.highlighted = 0
+        hint = self.hint
+        if not options.option_count:  # say why the list is empty, and how to get it back
+            hint = f"Nothing here has the words '{printable(typed.strip())}'; delete some. {hint}"
+        self.query_one("#reasons-hint", Static).update(hint)
 
     @on(Input.Submitted, "#reasons-filter")
     def choose_highlighted(self) -> None:
