@@ -95,6 +95,23 @@ def test_backup_is_audited_as_an_export(sqlite_store: Store, staff: Staff, tmp_p
     assert exports == 1
 
 
+def test_a_backup_is_one_file_that_leaves_nothing_beside_it(
+    sqlite_store: Store, staff: Staff, tmp_path: Path
+) -> None:
+    """The copy is not in WAL mode: reading it (a restore preview, an sqlite3 shell)
+    leaves no -wal or -shm beside it, and restoring it gives a store in WAL again."""
+    copy = backup_store(sqlite_store, staff.admin, tmp_path / "b.db", now=NOW).path
+    connection = sqlite3.connect(copy)
+    try:
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        users = connection.execute("SELECT count(*) FROM app_user").fetchone()[0]
+    finally:
+        connection.close()
+    inspect_backup(copy)
+    assert (mode, users) == ("delete", 3)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("b.db")) == ["b.db"]
+
+
 def test_only_admins_back_up(sqlite_store: Store, staff: Staff, tmp_path: Path) -> None:
     with pytest.raises(PermissionDenied, match=r"store\.backup"):
         backup_store(sqlite_store, staff.supervisor, tmp_path / "b.db", now=NOW)

@@ -83,12 +83,15 @@ def discard(partial: Path) -> None:
 def copy_file_store(source: Path, target: Path, key: str | None) -> None:
     """Copy a store with SQLite's online backup API, in one step: a consistent snapshot,
     written into `target` as one SQLite transaction. An encrypted store's copy is
-    encrypted with the same key."""
+    encrypted with the same key. The copy is one self-contained file (rollback journal,
+    not WAL: opening it later leaves no -wal or -shm beside it; the store turns WAL back
+    on when it opens it)."""
     reader = connect_file(source, key)
     try:
         writer = connect_file(target, key)
         try:
             reader.backup(writer)
+            writer.execute("PRAGMA journal_mode=DELETE")
         finally:
             writer.close()
     finally:
