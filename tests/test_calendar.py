@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from schedtui.app import create_app
+from schedtui.app import SchedApp, create_app
 from schedtui.cli import run
 from schedtui.core import users
 from schedtui.core.access import Actor, PermissionDenied
@@ -722,11 +722,13 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
     app = _app(sqlite_store, staff)
     async with app.run_test(size=(160, 40)) as pilot:
         await _open_monday(pilot)
+        day_keys = _footer_keys(app)
         await pilot.press("w")  # the cursor is in Okafor's column
         await _settle(pilot)
         title = str(app.screen.query_one("#grid-title", Static).render())
         heads = app.screen.query_one("#grid", CalendarGrid).headings()
         week = _grid_text(app)
+        week_keys = _footer_keys(app)
         await pilot.press("]")
         await _settle(pilot)
         next_title = str(app.screen.query_one("#grid-title", Static).render())
@@ -742,6 +744,13 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
     assert rows["09:00"][3] == "" and rows["09:00"][6] == ""  # the snow day, Saturday
     assert next_title.startswith("Week of Mon 16 March 2026")
     assert back.startswith("Monday 16 March 2026")
+    assert {"Prev day", "Next day"} <= day_keys and not {"Prev week", "Next week"} & day_keys
+    assert {"Prev week", "Next week"} <= week_keys and not {"Prev day", "Next day"} & week_keys
+
+
+def _footer_keys(app: SchedApp) -> set[str]:
+    """What the footer offers on the screen shown."""
+    return {b.binding.description for b in app.active_bindings.values() if b.binding.show}
 
 
 def test_a_week_of_several_providers_puts_them_side_by_side_each_day(
@@ -1043,3 +1052,16 @@ def test_dst_day_snapshot(
         await _settle(pilot)
 
     assert snap_compare(_app(sqlite_store, staff), terminal_size=(100, 30), run_before=run_before)
+
+
+async def test_enter_where_nobody_works_says_why(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """Ortega works Monday afternoons: Enter on his 8:00 says so instead of doing nothing."""
+    app = _app(sqlite_store, clinic[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        await pilot.press("l", "enter")  # 08:00 in the second column (Ortega)
+        await _settle(pilot)
+        said = [n.message for n in app._notifications]
+    assert any(m.startswith("Nothing to book here: the provider is not working then") for m in said)

@@ -59,6 +59,9 @@ class CalendarScreen(CalendarSetup):
     BINDINGS = [
         Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev"),
         Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next"),
+        # the same keys in the week view, named for what they do there
+        Binding("left_square_bracket", "week_step(-1)", "Prev week", id="calendar.prev_week"),
+        Binding("right_square_bracket", "week_step(1)", "Next week", id="calendar.next_week"),
         Binding("pageup", "day(-1)", "Prev day", show=False, id="calendar.pageup"),
         Binding("pagedown", "day(1)", "Next day", show=False, id="calendar.pagedown"),
         Binding("t", "today", "Today", id="calendar.today"),
@@ -157,6 +160,8 @@ class CalendarScreen(CalendarSetup):
         """Show another day, week or filter: at once when it was read ahead and nothing has
         changed since, and read again either way (an audited look, unless `record` is
         False: the same day and providers, only finer or coarser)."""
+        if self.view is None or self.view.week != view.week:
+            self.refresh_bindings()  # the footer says day or week
         self.view = view
         ready = self.ahead.get(view)
         if ready is not None and ready[1] == self.seen:
@@ -279,6 +284,19 @@ class CalendarScreen(CalendarSetup):
             "● booked → arrived ✓ seen ✗ no-show · open ░ block ! overbooked"
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`[` and `]` say "day" on a day and "week" on a week."""
+        week = self.view is not None and self.view.week
+        if action == "day":
+            return not week
+        if action == "week_step":
+            return week
+        return True
+
+    def action_week_step(self, step: int) -> None:
+        """The week before or after (in the week view)."""
+        self.action_day(step)
+
     def action_day(self, step: int) -> None:
         """The day (in the week view, the week) before or after."""
         if self.view is not None:
@@ -384,6 +402,15 @@ class CalendarScreen(CalendarSetup):
             self.load_card(cell.appointment_id)
         elif cell.kind == "open":
             self.book_here()  # the cursor is on the cell chosen
+        else:  # say why nothing happens, and what would
+            why = f"blocked ({cell.text})" if cell.kind == "block" and cell.text else cell.kind
+            said = "not working then" if cell.kind == "off" else why
+            self.notify(
+                f"Nothing to book here: the provider is {said}. Move to an open time (░ is "
+                "open), or o to double-book over a visit.",
+                severity="warning",
+                markup=False,
+            )
 
     def action_close(self) -> None:
         """Close the details, or go back."""
