@@ -151,6 +151,23 @@ def test_the_current_time_falls_in_each_columns_own_site_time() -> None:
     assert {c: row_label(rows[r]) for c, r in found.items()} == {0: "10:00", 1: "09:00"}
 
 
+def test_the_header_names_the_zone_the_times_are_in() -> None:
+    """One zone: the time column is headed by it; two zones: each column names its own."""
+    rows = [clock_time(9, 0)]
+    boston = Column(1, "Boston", "BOS", "America/New_York")
+    chicago = Column(2, "Chicago", "CHI", "America/Chicago")
+    view = CalendarGrid()
+    view.grid = DayGrid(date(2026, 3, 6), 15, [boston], rows)
+    one = view.headings()
+    view.grid = DayGrid(date(2026, 3, 6), 15, [boston, chicago], rows)
+    two = view.headings()
+    view.grid = DayGrid(date(2026, 3, 9), 15, [boston], rows)  # summer time began on the 8th
+    summer = view.headings()
+    assert one == ["EST", "Boston"]
+    assert two == ["Time", "Boston EST", "Chicago CST"]
+    assert summer == ["EDT", "Boston"]
+
+
 def test_the_day_command_prints_the_grid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -243,7 +260,7 @@ async def test_the_grid_keeps_the_cursor_in_sight_on_a_small_terminal(
         await pilot.press("home")
         await _settle(pilot)
         again = _on_screen(app)
-    assert top[0].split() == ["Time", "Okafor,", "A.", "Ortega,", "L."]
+    assert top[0].split() == ["EDT", "Okafor,", "A.", "Ortega,", "L."]
     assert top[1].startswith(" 08:00") and not any("16:45" in line for line in top)
     assert bottom[0] == top[0] and any(line.startswith(" 16:45") for line in bottom)
     assert not any(line.startswith(" 08:00") for line in bottom)
@@ -736,7 +753,7 @@ async def test_the_week_view_shows_one_provider_across_seven_days(
         await _settle(pilot)
         back = str(app.screen.query_one("#grid-title", Static).render())
     assert title.startswith("Week of Mon 09 March 2026 · Okafor, A.")
-    assert heads == ["Time", "Mon 03/09", "Tue 03/10", "Wed 03/11", "Thu 03/12", "Fri 03/13",
+    assert heads == ["EDT", "Mon 03/09", "Tue 03/10", "Wed 03/11", "Thu 03/12", "Fri 03/13",
                      "Sat 03/14", "Sun 03/15"]  # fmt: skip
     rows = {row[0]: row for row in week}
     assert rows["09:00"][1] == "● Test P FU" and rows["11:00"][4] == "● Test P FU"
@@ -848,10 +865,10 @@ async def test_choosing_whose_columns_and_their_week(
         "Everyone working (by site)", "Specialty: Family medicine", "List: fm team (2 providers)",
         "Only Okafor, A.", "Save the columns shown as a list (supervisors)",
     ]  # fmt: skip
-    assert listed == ["Time", "Ortega, L.", "Okafor, A."]  # in the list's order
+    assert listed == ["EDT", "Ortega, L.", "Okafor, A."]  # in the list's order; Boston time
     assert "all sites · List: fm team (2 providers) · 2 providers" in title
     assert len(week) == 15 and week[1:3] == ["Mon09 Ortega, L.", "Mon09 Okafor, A."]
-    assert alone == ["Time", "Okafor, A."]
+    assert alone == ["EDT", "Okafor, A."]
 
 
 async def test_a_supervisor_saves_the_columns_shown_as_a_list(

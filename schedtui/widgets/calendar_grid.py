@@ -5,6 +5,8 @@ changes, and moving the cursor redraws just the two lines it leaves and enters."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -90,8 +92,20 @@ class CalendarGrid(ScrollView, can_focus=True):
         return self.grid.cell(*self.cursor)
 
     def headings(self) -> list[str]:
-        """The header as it reads: "Time", then each column's provider (or day)."""
-        return ["Time", *(printable(c.name) for c in self.grid.columns)] if self.grid else []
+        """The header as it reads: the zone the times are in (EDT), then each column's
+        provider (or day); when the columns' sites are in different zones, "Time" and
+        each column names its own."""
+        grid = self.grid
+        if grid is None:
+            return []
+        zones = [
+            datetime.combine(c.day or grid.day, time(12), ZoneInfo(c.zone)).tzname() or c.zone
+            for c in grid.columns
+        ]
+        names = [printable(c.name) for c in grid.columns]
+        if len(set(zones)) <= 1:
+            return [zones[0] if zones else "Time", *names]
+        return ["Time", *(f"{name} {zone}" for name, zone in zip(names, zones, strict=True))]
 
     def row_texts(self) -> list[list[str]]:
         """Each row as it reads (time, then a cell a provider), for tests and scripts."""
