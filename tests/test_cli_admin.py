@@ -163,6 +163,25 @@ def test_audit_verify_and_show(
     assert code == 1 and "Audit trail BROKEN at row 2: altered after it was written" in err
 
 
+def test_audit_show_groups_or_leaves_out_the_sign_ins(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, admin_store: Path
+) -> None:
+    """Every command signs in (one row each): in plain text a run of one user's sign-ins
+    is one line; --no-logins leaves them out (JSON and CSV keep every row otherwise)."""
+    db = ("--db", str(admin_store))
+    for _ in range(3):
+        assert _cli(capsys, monkeypatch, "users", "list", *db)[0] == 0
+    code, plain, _ = _cli(capsys, monkeypatch, "audit", "show", *db)
+    code2, out, _ = _cli(capsys, monkeypatch, "audit", "show", "--no-logins", "--json", *db)
+    _, everything, _ = _cli(capsys, monkeypatch, "audit", "show", "--json", *db)
+    assert code == code2 == 0
+    runs = [line for line in plain.splitlines() if "| login x" in line]
+    assert runs and runs[0].endswith("| amy.admin | login x4")  # 3 lists and this show
+    assert "login" not in {row["action"] for row in json.loads(out)}
+    logins = [row for row in json.loads(everything) if row["action"] == "login"]
+    assert len(logins) >= 5
+
+
 def test_audit_csv_neutralises_formulas(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, admin_store: Path
 ) -> None:

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from schedtui.app import SchedApp, create_app
+from schedtui.core import audit
 from schedtui.core.access import Actor
 from schedtui.core.clock import FrozenClock
 from schedtui.core.session import SessionStart
@@ -236,6 +237,24 @@ class TestAuditScreen:
             status = str(app.screen.query_one("#audit-status", Static).render())
         assert users == {"alex.admin"}
         assert status.startswith("Chain intact")
+
+    async def test_ctrl_o_leaves_out_the_sign_ins(self, sqlite_store: Store, staff: Staff) -> None:
+        for _ in range(3):  # what every command writes
+            audit.append(sqlite_store, actor=staff.scheduler, action="login", now=NOW)
+        app = _app(sqlite_store, staff.supervisor)
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            await pilot.press("f7")
+            await _settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, AuditScreen)
+            before = {line.action for line in screen.lines}
+            await pilot.press("ctrl+o")
+            await _settle(pilot)
+            after = {line.action for line in screen.lines}
+            status = str(screen.query_one("#audit-status", Static).render())
+        assert "login" in before and "login" not in after and after
+        assert status.endswith("Sign-ins left out (Ctrl+O shows them).")
 
     async def test_scheduler_has_no_audit_screen(self, sqlite_store: Store, staff: Staff) -> None:
         app = _app(sqlite_store, staff.scheduler)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -104,6 +104,36 @@ def checkpoint(ctx: typer.Context, db: DbOption = None) -> None:
     say(f"Checkpoint: row {written.row_id}, hash {written.row_hash}.")
 
 
+def grouped_logins(rows: list[list[Any]]) -> list[str]:
+    """The rows as lines, each run of one user's sign-ins in a row as one line (how many,
+    first and last), so what was seen and changed stands out."""
+    lines: list[str] = []
+    run: list[list[Any]] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            lines.append(" | ".join(str(cell) for cell in run[0]))
+        elif run:
+            newest, oldest = run[0], run[-1]
+            lines.append(
+                f"{oldest[0]}..{newest[0]} | {oldest[1]}..{newest[1]} | {newest[2]} | "
+                f"login x{len(run)}"
+            )
+        run.clear()
+
+    for row in rows:
+        if row[3] == "login" and (not run or run[0][2] == row[2]):
+            run.append(row)
+            continue
+        flush()
+        if row[3] == "login":
+            run.append(row)
+        else:
+            lines.append(" | ".join(str(cell) for cell in row))
+    flush()
+    return lines
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
@@ -112,6 +142,10 @@ def show(
     first: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     last: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many rows.")] = 200,
+    no_logins: Annotated[
+        bool,
+        typer.Option("--no-logins", help="Leave out sign-ins (every command writes one)."),
+    ] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV for a spreadsheet.")] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -119,7 +153,7 @@ def show(
     """Who saw or changed what, and when: the accounting of disclosures (newest first)."""
     invocation: Invocation = ctx.obj
     query = audit.AuditQuery(
-        patient, user, parse_day(first, "--from"), parse_day(last, "--to"), limit
+        patient, user, parse_day(first, "--from"), parse_day(last, "--to"), limit, no_logins
     )
     opened = opened_store(invocation, db)
     actor = command_actor(opened, invocation)
@@ -146,5 +180,5 @@ def show(
         writer.writerow(COLUMNS)
         writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     else:
-        for row in rows:
-            say(printable(" | ".join(str(cell) for cell in row)))
+        for text in grouped_logins(rows):
+            say(printable(text))

@@ -173,6 +173,8 @@ class AuditQuery:
     first_day: date | None = None
     last_day: date | None = None
     limit: int = 1000
+    #: Leave out the sign-ins (every command writes one): what was seen and changed.
+    without_logins: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,8 @@ def find(session: Session, query: AuditQuery) -> list[AuditLine]:
         statement = statement.where(col(Patient.mrn) == query.patient_mrn)
     if query.username:
         statement = statement.where(col(AuditEvent.username) == query.username)
+    if query.without_logins:
+        statement = statement.where(col(AuditEvent.action) != "login")
     if query.first_day:
         start = datetime.combine(query.first_day, time(0), tzinfo=UTC)
         statement = statement.where(col(AuditEvent.occurred_at) >= start)

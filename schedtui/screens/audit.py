@@ -52,6 +52,7 @@ class AuditScreen(WorkScreen[None]):
         Binding("escape", "close", "Back", id="audit.close"),
         Binding("ctrl+r", "reload", "Apply filters", id="audit.reload"),
         Binding("f5", "verify", "Verify chain", id="audit.verify"),
+        Binding("ctrl+o", "toggle_logins", "Sign-ins", id="audit.logins"),
     ]
 
     @dataclass
@@ -87,6 +88,8 @@ class AuditScreen(WorkScreen[None]):
         for label, width in COLUMNS:
             table.add_column(label, width=width)
         self.lines: list[AuditLine] = []
+        #: Sign-ins left out (every command writes one): Ctrl+O.
+        self.without_logins = False
         self.watch(self.app, "masked", self._redraw, init=False)
         self.action_reload()
 
@@ -103,7 +106,14 @@ class AuditScreen(WorkScreen[None]):
         def value(key: str) -> str | None:
             return self.query_one(f"#filter-{key}", Input).value.strip() or None
 
-        return AuditQuery(value("patient"), value("user"), day("from"), day("to"), 500)
+        return AuditQuery(
+            value("patient"), value("user"), day("from"), day("to"), 500, self.without_logins
+        )
+
+    def action_toggle_logins(self) -> None:
+        """Leave out the sign-ins, or show them again."""
+        self.without_logins = not self.without_logins
+        self.action_reload()
 
     @on(Input.Submitted)
     def action_reload(self) -> None:
@@ -133,7 +143,10 @@ class AuditScreen(WorkScreen[None]):
         """Put rows on screen."""
         self.lines = message.lines
         self._redraw()
-        self.query_one("#audit-status", Static).update(f"{len(self.lines)} rows, newest first.")
+        hidden = " Sign-ins left out (Ctrl+O shows them)." if self.without_logins else ""
+        self.query_one("#audit-status", Static).update(
+            f"{len(self.lines)} rows, newest first.{hidden}"
+        )
 
     def _redraw(self, *_: object) -> None:
         table = self.query_one("#audit-rows", DataTable)
