@@ -167,9 +167,12 @@ async def test_the_scheduler_narrows_the_times_and_pages_on(
         await pilot.press("enter", "ctrl+b")
         await _settle(pilot)
         assert isinstance(app.screen, BookingScreen)
-        await pilot.press(*"follow")
+        await pilot.press(*"follow", "ctrl+d")  # Ctrl+D in the box: mornings, not a delete
         await _settle(pilot)
         offered = str(app.screen.query_one("#booking-types", Static).render())
+        typed = app.screen.query_one("#booking-type", Input).value
+        part = app.screen.part
+        await pilot.press("ctrl+d", "ctrl+d")  # back to any time
         await pilot.press("enter")
         await _settle(pilot)
         everyone = set(_providers(app))
@@ -192,6 +195,7 @@ async def test_the_scheduler_narrows_the_times_and_pages_on(
         refused = str(screen.query_one("#booking-status", Static).render())
         still = set(_providers(app))
     assert offered.startswith("Enter: FU Follow-up")
+    assert (typed, part) == ("follow", "morning")
     assert everyone == {"Okafor, Amara", "Ortega, Luis"}
     assert narrowed == {"Ortega, Luis"} and days == {2}
     assert "with Ortega, Luis" in status and "Wednesdays" in status

@@ -84,7 +84,8 @@ class BookingScreen(WorkScreen[int | None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Back", id="booking.close"),
-        Binding("ctrl+d", "next_part", "Morning/afternoon", show=True, id="booking.part"),
+        # priority: the type box's own Ctrl+D (delete right) must not take it
+        Binding("ctrl+d", "next_part", "Morning/afternoon", id="booking.part", priority=True),
         Binding("ctrl+t", "next_mode", "In person/video", id="booking.mode"),
         Binding("ctrl+g", "show_in_calendar", "In calendar", id="booking.calendar"),
         Binding("m", "more", "More times", id="booking.more"),
@@ -120,6 +121,8 @@ class BookingScreen(WorkScreen[int | None]):
         self.choices: BookingChoices | None = None
         self.narrowing = Narrowing()
         self.limit = PAGE
+        self.choose_when_loaded = False
+        self.reading_types: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -146,7 +149,7 @@ class BookingScreen(WorkScreen[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#booking-type", Input).focus()
-        self.load_types()
+        self.reading_types = self.load_types()
         self._say()
 
     def _say(self, extra: str = "") -> None:
@@ -169,7 +172,14 @@ class BookingScreen(WorkScreen[int | None]):
         with self.sched_app.store.read() as session:
             self.types = appointment_types(session)
             self.choices = booking_choices(session, self.patient_id)
-        self.app.call_from_thread(self.offer_types)
+        self.app.call_from_thread(self.types_loaded)
+
+    def types_loaded(self) -> None:
+        """Offer the types; an Enter typed before they came chooses now."""
+        self.offer_types()
+        if self.choose_when_loaded:
+            self.choose_when_loaded = False
+            self.choose_type()
         if self.moving is not None:
             self.app.call_from_thread(self._same_type, self.moving.type_code)
 
@@ -202,14 +212,20 @@ class BookingScreen(WorkScreen[int | None]):
         self.query_one("#booking-types", Static).update(printable(line))
 
     @on(Input.Submitted, "#booking-type")
-    def choose_type(self, event: Input.Submitted) -> None:
-        """The best type for what was typed (the patient's own kinds of visit first)."""
+    def choose_type(self) -> None:
+        """The best type for what was typed (the patient's own kinds of visit first); typed
+        ahead of the clinic's types arriving, chosen when they come."""
+        if self.choices is None:
+            self.choose_when_loaded = True
+            if self.reading_types is not None:  # the keys after Enter wait too
+                keys_wait_for(self, self.reading_types)
+            return
         found = self.candidates()
         if not found:
             self._say("No visit type matches; try a word of its name.")
             return
         self.type_code = found[0].code
-        event.input.value = f"{found[0].code} {found[0].name}"
+        self.query_one("#booking-type", Input).value = f"{found[0].code} {found[0].name}"
         self.limit = PAGE
         keys_wait_for(self, self.search())
 
