@@ -144,9 +144,8 @@ def _provider_fit(
     why: list[str] = []
     if request.visit_mode == "telehealth" and not provider.telehealth:
         return None
-    new_patient = kind.category == "new" or (
-        facts.patient_id is not None and provider.id not in facts.seen_by
-    )
+    theirs = provider.id in facts.seen_by or provider.id == facts.own_provider
+    new_patient = kind.category == "new" or (facts.patient_id is not None and not theirs)
     if new_patient and facts.patient_id is not None:
         if not provider.accepts_new_patients:
             return None

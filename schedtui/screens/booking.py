@@ -180,8 +180,8 @@ class BookingScreen(WorkScreen[int | None]):
         if self.choose_when_loaded:
             self.choose_when_loaded = False
             self.choose_type()
-        if self.moving is not None:
-            self.app.call_from_thread(self._same_type, self.moving.type_code)
+        if self.moving is not None:  # a visit that moves keeps its type
+            self._same_type(self.moving.type_code)
 
     def _same_type(self, code: str) -> None:
         """A visit that moves keeps its type: its open times come straight away."""
