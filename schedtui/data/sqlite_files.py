@@ -57,7 +57,7 @@ def copy_to_partial(source: Path, target: Path, key: str | None) -> Path:
     partial = partial_name(target)
     create_private_file(partial)
     try:
-        copy_file_store(source, partial, key)
+        copy_file_store(source, partial, key, single_file=True)
     except BaseException:
         discard(partial)
         raise
@@ -80,18 +80,21 @@ def discard(partial: Path) -> None:
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
 
 
-def copy_file_store(source: Path, target: Path, key: str | None) -> None:
+def copy_file_store(
+    source: Path, target: Path, key: str | None, *, single_file: bool = False
+) -> None:
     """Copy a store with SQLite's online backup API, in one step: a consistent snapshot,
     written into `target` as one SQLite transaction. An encrypted store's copy is
-    encrypted with the same key. The copy is one self-contained file (rollback journal,
-    not WAL: opening it later leaves no -wal or -shm beside it; the store turns WAL back
-    on when it opens it)."""
+    encrypted with the same key. With `single_file` (a backup, nobody else has it open)
+    the copy is one self-contained file: rollback journal, not WAL, so opening it later
+    leaves no -wal or -shm beside it (the store turns WAL back on when it opens it)."""
     reader = connect_file(source, key)
     try:
         writer = connect_file(target, key)
         try:
             reader.backup(writer)
-            writer.execute("PRAGMA journal_mode=DELETE")
+            if single_file:
+                writer.execute("PRAGMA journal_mode=DELETE")
         finally:
             writer.close()
     finally:
