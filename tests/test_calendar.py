@@ -113,6 +113,21 @@ def test_days_as_people_say_them(said: str, meant: date) -> None:
     assert spoken_day(said, date(2026, 11, 27)) == meant  # a Friday
 
 
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("tue", date(2026, 12, 1)),  # the coming Tuesday: tomorrow
+        ("this tue", date(2026, 12, 1)),
+        ("next tue", date(2026, 12, 8)),  # next week's, as US callers mean it
+        ("next mon", date(2026, 12, 7)),
+        ("mon", date(2026, 11, 30)),  # today counts
+        ("last fri", date(2026, 11, 27)),
+    ],
+)
+def test_next_said_on_a_monday_means_next_week(said: str, meant: date) -> None:
+    assert spoken_day(said, date(2026, 11, 30)) == meant  # a Monday
+
+
 def test_a_day_that_cannot_be_read_says_what_works() -> None:
     with pytest.raises(BadInput, match="try 'next tue', 'dec 3', '\\+2w'"):
         spoken_day("the day after never", date(2026, 11, 27))

@@ -58,11 +58,13 @@ def within_reach(day: date, text: str) -> date:
 
 
 def _weekday(today: date, which: str | None, day: weekday) -> date:
-    """ "tue" or "this tue": the coming one (today counts); "next tue": a week after that
-    when "this tue" is in this week; "last tue": the one before today."""
+    """ "tue" or "this tue": the coming one (today counts); "next tue": the Tuesday of
+    next week (Monday to Sunday), as US callers mean it: said on a Monday, not tomorrow
+    but eight days on (screens and commands say which day they read); "last tue": the
+    one before today."""
     if which == "last ":
         return today + relativedelta(weekday=day(-1), days=-1)
-    coming = today + relativedelta(weekday=day(+1))
-    if which == "next " and coming == today:
-        return today + relativedelta(weeks=1)
-    return coming
+    if which == "next ":
+        next_monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
+        return next_monday + relativedelta(weekday=day(+1))
+    return today + relativedelta(weekday=day(+1))
