@@ -229,6 +229,9 @@ async def _duplicate_warning(pilot: Pilot[Any]) -> None:
     )
     await pilot.press("ctrl+s")
     await _settle(pilot)
+    for field in app.screen.query(Input):  # a steady cursor: the snapshot never catches a blink
+        field.cursor_blink = False
+    await pilot.pause()
 
 
 async def test_the_form_warns_of_a_likely_duplicate_and_a_second_save_registers(
