@@ -27,7 +27,6 @@ from schedtui.core.booking_choices import (
     read_narrowing,
     type_candidates,
 )
-from schedtui.core.directory import appointment_types
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import Spot
 from schedtui.core.readback import ReadBack, readback
@@ -113,7 +112,6 @@ class BookingScreen(WorkScreen[int | None]):
         self.patient_id = patient_id
         self.patient_name = patient_name
         self.moving = moving
-        self.types: list[dict[str, object]] = []
         self.type_code: str | None = None
         self.part, self.mode = "any", "in-person"
         self.slots: list[Slot] = []
@@ -170,7 +168,6 @@ class BookingScreen(WorkScreen[int | None]):
     def load_types(self) -> None:
         """The clinic's visit types, and what narrows them for this patient."""
         with self.sched_app.store.read() as session:
-            self.types = appointment_types(session)
             self.choices = booking_choices(session, self.patient_id)
         self.app.call_from_thread(self.types_loaded)
 
@@ -185,7 +182,8 @@ class BookingScreen(WorkScreen[int | None]):
 
     def _same_type(self, code: str) -> None:
         """A visit that moves keeps its type: its open times come straight away."""
-        names = {str(t["code"]): str(t["name"]) for t in self.types}
+        kinds = self.choices.types if self.choices is not None else ()
+        names = {kind.code: kind.name for kind in kinds}
         self.type_code = code
         self.query_one("#booking-type", Input).value = f"{code} {names.get(code, '')}".strip()
         self.search()
