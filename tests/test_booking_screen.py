@@ -451,6 +451,23 @@ async def test_the_call_note_is_linked_to_the_visit_the_call_booked(
     ]
 
 
+async def test_the_call_note_is_linked_to_the_visit_the_call_cancelled(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    visit = _booked_for_pat3(sqlite_store, engine, staff)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_visits(pilot)
+        await pilot.press("c", *"feeling", "enter")
+        await _settle(pilot)
+        await pilot.press("f5", *"cancelled, feels better", "ctrl+s")
+        await _settle(pilot)
+    with sqlite_store.read() as session:
+        filed = session.exec(select(m.CallNote).where(col(m.CallNote.is_draft).is_(False))).all()
+    assert [(n.patient_id, n.appointment_id) for n in filed] == [(engine.patients[3], visit)]
+
+
 async def test_open_insurance_items_need_a_reason_which_the_audit_keeps(
     sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
 ) -> None:

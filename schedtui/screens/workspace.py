@@ -548,7 +548,7 @@ class WorkspaceScreen(WorkScreen[None]):
         )
         said = f"Cancelled {visit_when(visit)}" + (" (a late cancellation)." if late else ".")
         said += waitlist_note(app.store, visit.appointment_id, now=app.clock.now())
-        self.app.call_from_thread(setattr, self, "appointment_id", visit.appointment_id)
+        self.app.call_from_thread(setattr, self.call, "appointment_id", visit.appointment_id)
         self.app.call_from_thread(self.notify, said)
         if patient_id is not None:
             self.app.call_from_thread(self.load_panel, patient_id)
