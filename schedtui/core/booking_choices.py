@@ -112,6 +112,15 @@ def type_candidates(
     return [labels[found[0]] for found in sorted(close, key=rank, reverse=True)]
 
 
+def offered(found: list[VisitType], typed: str, none_matches: str) -> str:
+    """The line under a type box: what Enter would choose, and the next best; or that
+    nothing matches what was typed (`none_matches`), or how to start."""
+    if found:
+        first, others = found[0], ", ".join(f"{t.code} {t.name}" for t in found[1:4])
+        return f"Enter: {first.code} {first.name}" + (f"  ·  also {others}" if others else "")
+    return none_matches if typed.strip() else "Type a word of the visit type's name."
+
+
 def _takes(kind: VisitType, choices: BookingChoices, provider_ids: tuple[int, ...]) -> bool:
     if not provider_ids or kind.specialty_id is None:
         return True

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session, col, select
 
 from schedtui.core.errors import BadInput
@@ -198,12 +197,3 @@ def zone_for(session: Session, provider_id: int, site_id: int | None) -> str:
     if site is None:
         raise BadInput(f"There is no site with id {site_id}.")
     return site.timezone
-
-
-def best_type(typed: str, types: dict[str, str]) -> str | None:
-    """The visit type code meant by a word of its name or its code (None if none is close)."""
-    labels = {f"{code} {name}": code for code, name in types.items()}
-    found = process.extractOne(
-        typed, list(labels), scorer=fuzz.WRatio, processor=utils.default_process
-    )
-    return labels[found[0]] if typed.strip() and found and found[1] >= 50 else None

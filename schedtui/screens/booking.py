@@ -24,6 +24,7 @@ from schedtui.core.booking_choices import (
     Narrowing,
     VisitType,
     booking_choices,
+    offered,
     read_narrowing,
     type_candidates,
 )
@@ -198,15 +199,8 @@ class BookingScreen(WorkScreen[int | None]):
     @on(Input.Changed, "#booking-type")
     def offer_types(self) -> None:
         """Show the types Enter would choose from as the scheduler types."""
-        found = self.candidates()
-        typed = self.query_one("#booking-type", Input).value.strip()
-        if found:
-            first, others = found[0], ", ".join(f"{t.code} {t.name}" for t in found[1:4])
-            line = f"Enter: {first.code} {first.name}" + (f"  ·  also {others}" if others else "")
-        elif typed:
-            line = "No visit type matches; try a word of its name."
-        else:
-            line = "Type a word of the visit type's name."
+        typed = self.query_one("#booking-type", Input).value
+        line = offered(self.candidates(), typed, "No visit type matches; try a word of its name.")
         self.query_one("#booking-types", Static).update(printable(line))
 
     @on(Input.Submitted, "#booking-type")

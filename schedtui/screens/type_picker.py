@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from schedtui.core.booking_choices import BookingChoices, VisitType, type_candidates
+from schedtui.core.booking_choices import BookingChoices, VisitType, offered, type_candidates
 from schedtui.core.text import printable
 
 
@@ -45,12 +45,8 @@ class TypePicker(ModalScreen[str | None]):
     @on(Input.Changed)
     def offer(self) -> None:
         """What Enter would choose, as the scheduler types."""
-        found = self.candidates()
-        typed = self.query_one("#type-typed", Input).value.strip()
-        if found:
-            line = "Enter: " + "  ·  ".join(f"{t.code} {t.name}" for t in found[:3])
-        else:
-            line = "No visit type this provider takes matches." if typed else ""
+        typed = self.query_one("#type-typed", Input).value
+        line = offered(self.candidates(), typed, "No visit type this provider takes matches.")
         self.query_one("#type-offered", Static).update(printable(line))
 
     @on(Input.Submitted)
