@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
+
 from schedtui.app import SchedApp, create_app
 from schedtui.core.access import Actor
 from schedtui.core.clock import FrozenClock
@@ -17,3 +21,12 @@ def call_app(store: Store, actor: Actor, caller: str = "") -> SchedApp:
     start = SessionStart(actor, False, "ava_os", caller_query=caller)
     settings = load_settings(clinic_name="Harbor Family Practice", first_screen="call")
     return create_app(settings, store, FrozenClock(NOW), start=start)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let the screen finish: its messages handled, the work they started done (a few
+    rounds, since finished work posts messages that start more)."""
+    for _ in range(4):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

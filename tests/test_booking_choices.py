@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
@@ -26,6 +25,7 @@ from schedtui.data.store import Store
 from schedtui.screens.booking import PAGE, BookingScreen
 from schedtui.screens.type_picker import TypePicker
 from schedtui.settings import load_settings
+from tests.app_helpers import settle
 from tests.builders import Staff, add_staff
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
@@ -145,13 +145,6 @@ def _app(store: Store, staff: Staff) -> SchedApp:
     )
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _providers(app: SchedApp) -> list[str]:
     table: DataTable[Text] = app.screen.query_one("#booking-rows", DataTable)
     return [table.get_row_at(i)[1].plain for i in range(table.row_count)]
@@ -163,22 +156,22 @@ async def test_the_scheduler_narrows_the_times_and_pages_on(
     staff = add_staff(sqlite_store)
     app = _app(sqlite_store, staff)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter", "ctrl+b")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         await pilot.press(*"follow", "ctrl+d")  # Ctrl+D in the box: mornings, not a delete
-        await _settle(pilot)
+        await settle(pilot)
         offered = str(app.screen.query_one("#booking-types", Static).render())
         typed = app.screen.query_one("#booking-type", Input).value
         part = app.screen.part
         await pilot.press("ctrl+d", "ctrl+d")  # back to any time
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         everyone = set(_providers(app))
         app.screen.query_one("#booking-narrow", Input).focus()
         await pilot.press(*"with ortega, wednesdays", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BookingScreen)
         narrowed = set(_providers(app))
@@ -186,12 +179,12 @@ async def test_the_scheduler_narrows_the_times_and_pages_on(
         status = str(screen.query_one("#booking-status", Static).render())
         first_page = list(screen.slots)
         await pilot.press("m")
-        await _settle(pilot)
+        await settle(pilot)
         table: DataTable[Text] = screen.query_one("#booking-rows", DataTable)
         cursor, count = table.cursor_row, table.row_count
         await pilot.press("shift+tab")  # back to the narrowing box
         await pilot.press("ctrl+u", *"with dr nobodyatall", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         refused = str(screen.query_one("#booking-status", Static).render())
         still = set(_providers(app))
     assert offered.startswith("Enter: FU Follow-up")
@@ -212,17 +205,17 @@ async def test_booking_on_the_calendar_offers_what_the_provider_takes(
     staff = add_staff(sqlite_store)
     app = _app(sqlite_store, staff)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter", "f10")  # open the caller, then the calendar
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("g", *"mon", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter", *"follow")  # 08:00, Okafor, open
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, TypePicker)
         offered = str(app.screen.query_one("#type-offered", Static).render())
         await pilot.press(*" cardio")
-        await _settle(pilot)
+        await settle(pilot)
         cardio = str(app.screen.query_one("#type-offered", Static).render())
     assert offered == "Enter: FU Follow-up"
     assert cardio.startswith("Enter: FU") and "CRDFU" not in cardio

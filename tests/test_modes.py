@@ -17,7 +17,7 @@ from schedtui.screens.calendar import CalendarScreen
 from schedtui.screens.today import TodayScreen
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.widgets.patient_panel_view import PatientPanelView
-from tests.app_helpers import call_app
+from tests.app_helpers import call_app, settle
 from tests.builders import Staff, add_staff, build_tiny_clinic
 
 SIZE = (140, 34)
@@ -36,21 +36,14 @@ def staff(sqlite_store: Store) -> Staff:
     return add_staff(sqlite_store)
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def _open_garcia_and_write(pilot: Pilot[Any]) -> WorkspaceScreen:
-    await _settle(pilot)
+    await settle(pilot)
     workspace = pilot.app.screen
     assert isinstance(workspace, WorkspaceScreen)
     await pilot.press(*"garc")
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("enter")
-    await _settle(pilot)
+    await settle(pilot)
     await pilot.press("f5", *"asks about a flu shot")
     return workspace
 
@@ -78,7 +71,7 @@ async def test_f_keys_keep_one_screen_per_mode_and_the_call(
             if key == "escape" and app.screen is workspace:
                 continue  # Esc in the call starts the next call: not a way between screens
             await pilot.press(key)
-            await _settle(pilot)
+            await settle(pilot)
             assert len(app.screen_stack) == 1, f"{key}: {app.screen_stack}"
             seen.setdefault(type(app.screen), set()).add(id(app.screen))
             if key in F_KEYS:
@@ -99,16 +92,16 @@ async def test_escape_goes_back_to_where_the_scheduler_came_from(
 ) -> None:
     app = call_app(sqlite_store, staff.scheduler)
     async with app.run_test(size=SIZE) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("f3", "f10")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot)
         from_calendar = type(app.screen)
         await pilot.press("f6")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("escape")
-        await _settle(pilot)
+        await settle(pilot)
         from_auths = type(app.screen)
     assert (from_calendar, from_auths) == (TodayScreen, TodayScreen)
 
@@ -121,11 +114,11 @@ async def test_the_hidden_calendar_stops_reading_the_feed(
     reads: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f10")
-        await _settle(pilot)
+        await settle(pilot)
         calendar = app.screen
         assert isinstance(calendar, CalendarScreen)
         await pilot.press("f4")
-        await _settle(pilot)
+        await settle(pilot)
         original = calendar._feed_position
 
         def counted() -> int:
@@ -134,8 +127,8 @@ async def test_the_hidden_calendar_stops_reading_the_feed(
 
         calendar._feed_position = counted  # type: ignore[method-assign]
         calendar.watch_feed()  # what a tick would do now
-        await _settle(pilot)
+        await settle(pilot)
         hidden = list(reads)
         await pilot.press("f10")
-        await _settle(pilot)
+        await settle(pilot)
     assert hidden == [] and reads and reads[0] == "calendar"

@@ -4,9 +4,6 @@ screen beneath them (new patient, coverage) carry the banner too, at 80x24."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-from textual.pilot import Pilot
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.clock import FrozenClock
@@ -17,6 +14,7 @@ from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.registration import RegistrationScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from tests.app_helpers import settle
 from tests.builders import add_staff
 from tests.engine_clinic import build_engine_clinic
 
@@ -30,13 +28,6 @@ def _sandbox_app(store: Store) -> SchedApp:
     return create_app(settings, store, FrozenClock(NOW), sandbox=True, start=start)
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(4):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _banner_shown(app: SchedApp) -> bool:
     """The banner is on the screen on top, inside the terminal."""
     banners = list(app.screen.query(SandboxBanner))
@@ -48,17 +39,17 @@ async def test_every_screen_of_the_sandbox_says_so(sqlite_store: Store) -> None:
     app = _sandbox_app(sqlite_store)
     shown: dict[str, bool] = {}
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter", "ctrl+b")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, BookingScreen)
         shown["booking"] = _banner_shown(app)
         await pilot.press("escape", "ctrl+n")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, RegistrationScreen)
         shown["new patient"] = _banner_shown(app)
         await pilot.press("escape", "f9")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CoverageScreen)
         shown["coverage"] = _banner_shown(app)
     assert shown == {"booking": True, "new patient": True, "coverage": True}
