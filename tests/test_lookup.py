@@ -16,6 +16,8 @@ from schedtui.core.lookup.service import find_patients, refresh
 from schedtui.core.stores import open_store
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from tests.builders import DAY, build_tiny_clinic, local
+from tests.builders import NOW as TINY_NOW
 from tests.cli_helpers import link_first_admin
 
 NOW = datetime(2026, 11, 27, 15, tzinfo=UTC)
@@ -240,3 +242,35 @@ def test_misspelt_and_partial_queries_find_the_patient_in_the_top_3(
                 ):
                     missed.append((query, [x.name for x in found[:3]]))
     assert missed == []
+
+
+def test_next_visit_is_dated_in_its_sites_zone_and_alerts_come_brief_too(
+    sqlite_store: Store,
+) -> None:
+    clinic = build_tiny_clinic(sqlite_store)
+    evening = local(DAY + timedelta(days=2), 20, 30, "America/New_York")  # 00:30 UTC next day
+    with sqlite_store.write() as session:
+        session.add(
+            m.Appointment(
+                patient_id=clinic.patients["jose"],
+                provider_id=clinic.okafor,
+                site_id=clinic.boston,
+                appointment_type_id=clinic.follow_up,
+                start=evening,
+                end=evening + timedelta(minutes=20),
+                status="booked",
+                booked_at=TINY_NOW,
+                updated_at=TINY_NOW,
+            )
+        )
+    with sqlite_store.read() as session:
+        index = refresh(session, None)
+        (match,) = find_patients(
+            session, index, "garcia", now=TINY_NOW, today=DAY, region="US", limit=1
+        )
+    assert match.next_appointment is not None
+    assert evening.date() == DAY + timedelta(days=3)  # the UTC date is the day after
+    assert match.next_appointment.date() == DAY + timedelta(days=2)
+    assert f"{match.next_appointment:%H:%M %Z}" == "20:30 EDT"
+    assert match.alerts == ("interpreter (es)",)
+    assert match.brief_alerts == ("interp es",)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from schedtui.core.audit import AuditLine, AuditQuery, ChainReport
 from schedtui.core.audit_review import check_chain, review
@@ -20,6 +20,7 @@ from schedtui.core.masking import masked
 from schedtui.core.text import printable
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.screen_footer import ScreenFooter
 
 FILTERS = (
     ("patient", "Patient MRN"),
@@ -81,7 +82,7 @@ class AuditScreen(WorkScreen[None]):
         )
         table: DataTable[Text] = DataTable(id="audit-rows", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-rows", DataTable)

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from schedtui.core.insurance import authorization_worklist
 from schedtui.core.text import printable
@@ -19,6 +19,7 @@ from schedtui.data.codes import AUTHORIZATION_STATUSES
 from schedtui.screens.authorization_edit import AuthorizationEditScreen
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.screen_footer import ScreenFooter
 
 #: Column labels and widths (fixed, so the table does not reflow as rows arrive).
 COLUMNS = (
@@ -64,7 +65,7 @@ class AuthorizationsScreen(WorkScreen[None]):
         yield Static("", id="auth-status", markup=False)
         table: DataTable[Text] = DataTable(id="auth-rows", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#auth-rows", DataTable)

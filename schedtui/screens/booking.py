@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker
 
 from schedtui.core.appointment_changes import reschedule
@@ -38,6 +38,7 @@ from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.screens.base import WorkScreen, keys_wait_for, report_failure, typed_app
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.screen_footer import ScreenFooter
 
 PARTS = ("any", "morning", "afternoon")
 #: Open times shown at first, and added by each "more".
@@ -82,10 +83,12 @@ class BookingScreen(WorkScreen[int | None]):
     BookingScreen DataTable { height: 1fr; }
     BookingScreen #booking-why { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
+    #: A narrow footer leaves Esc out (it goes back, as everywhere).
+    FOOTER_SPARE = frozenset({"escape"})
     BINDINGS = [
         Binding("escape", "close", "Back", id="booking.close"),
         # priority: the type box's own Ctrl+D (delete right) must not take it
-        Binding("ctrl+d", "next_part", "Morning/afternoon", id="booking.part", priority=True),
+        Binding("ctrl+d", "next_part", "AM/PM", id="booking.part", priority=True),
         Binding("ctrl+t", "next_mode", "In person/video", id="booking.mode"),
         Binding("ctrl+g", "show_in_calendar", "In calendar", id="booking.calendar"),
         Binding("m", "more", "More times", id="booking.more"),
@@ -144,7 +147,7 @@ class BookingScreen(WorkScreen[int | None]):
         table: DataTable[Text] = DataTable(id="booking-rows", cursor_type="row")
         yield table
         yield Static("", id="booking-why", markup=False)
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#booking-type", Input).focus()

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid, now_rows
@@ -41,6 +41,7 @@ from schedtui.screens.reasons import ChoicePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.calendar_grid import CalendarGrid
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.screen_footer import DAYS, WEEKS, ZOOM, ScreenFooter
 
 #: How often the event feed is looked at (seconds): changes show within about this long.
 WATCH_SECONDS = 1.0
@@ -56,12 +57,26 @@ class CalendarScreen(CalendarSetup):
     CalendarScreen #grid-body { height: 1fr; }
     CalendarScreen #grid { width: 1fr; }
     """
+    #: A narrow footer leaves these out (F1 Help lists them): moving about the calendar.
+    FOOTER_SPARE = frozenset({"t", "g", "f", "escape"})
     BINDINGS = [
-        Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev"),
-        Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next"),
+        Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev", group=DAYS),
+        Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next", group=DAYS),
         # the same keys in the week view, named for what they do there
-        Binding("left_square_bracket", "week_step(-1)", "Prev week", id="calendar.prev_week"),
-        Binding("right_square_bracket", "week_step(1)", "Next week", id="calendar.next_week"),
+        Binding(
+            "left_square_bracket",
+            "week_step(-1)",
+            "Prev week",
+            id="calendar.prev_week",
+            group=WEEKS,
+        ),
+        Binding(
+            "right_square_bracket",
+            "week_step(1)",
+            "Next week",
+            id="calendar.next_week",
+            group=WEEKS,
+        ),
         Binding("pageup", "day(-1)", "Prev day", show=False, id="calendar.pageup"),
         Binding("pagedown", "day(1)", "Next day", show=False, id="calendar.pagedown"),
         Binding("t", "today", "Today", id="calendar.today"),
@@ -69,8 +84,8 @@ class CalendarScreen(CalendarSetup):
         Binding("g", "go_to", "Go to day", id="calendar.goto"),
         Binding("s", "next_site", "Site", id="calendar.site"),
         Binding("f", "providers", "Providers", id="calendar.providers"),
-        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="calendar.zoom_in"),
-        Binding("minus", "zoom(1)", "Zoom out", id="calendar.zoom_out"),
+        Binding("plus,equals_sign", "zoom(-1)", "Zoom in", id="calendar.zoom_in", group=ZOOM),
+        Binding("minus", "zoom(1)", "Zoom out", id="calendar.zoom_out", group=ZOOM),
         Binding("h", "move(0,-1)", "Left", show=False, id="calendar.h"),
         Binding("l", "move(0,1)", "Right", show=False, id="calendar.l"),
         Binding("j", "move(1,0)", "Down", show=False, id="calendar.j"),
@@ -125,7 +140,7 @@ class CalendarScreen(CalendarSetup):
         with Horizontal(id="grid-body"):
             yield CalendarGrid(id="grid")
             yield AppointmentCardView(id="grid-card")
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         app = self.sched_app

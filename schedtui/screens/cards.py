@@ -44,6 +44,8 @@ class CardScreen(WorkScreen[None]):
         self.card_view().show(
             message.card, mask=self.sched_app.masked, region=self.sched_app.settings.region
         )
+        self.add_class("-card-open")
+        self.refresh_bindings()
 
     def card_view(self) -> AppointmentCardView:
         """The side panel."""
@@ -62,3 +64,5 @@ class CardScreen(WorkScreen[None]):
         self.card_view().show(
             None, mask=self.sched_app.masked, region=self.sched_app.settings.region
         )
+        self.remove_class("-card-open")
+        self.refresh_bindings()

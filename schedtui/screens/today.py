@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from schedtui.core.statuses import STATUS_DISPLAY
@@ -20,6 +20,7 @@ from schedtui.screens.cards import CardScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.appointment_table import AppointmentTable
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.screen_footer import DAYS, ScreenFooter
 
 #: Re-read the day this often (seconds), so the list stays current without a key.
 REFRESH_SECONDS = 30.0
@@ -27,15 +28,24 @@ SUMMARY_ORDER = ("booked", "arrived", "checked-in", "fulfilled", "noshow", "canc
 
 
 class TodayScreen(CardScreen):
-    """The day's appointments; `[` and `]` move a day, `s` picks a site."""
+    """The day's appointments; `[` and `]` move a day, `s` picks a site. At 80 columns an
+    open appointment takes the whole width (Esc goes back to the list)."""
+
+    DEFAULT_CSS = """
+    TodayScreen.-narrow.-card-open #appointments { display: none; }
+    TodayScreen.-narrow AppointmentCardView { width: 1fr; border-left: none; }
+    """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
-        Binding("left_square_bracket", "previous_day", "Prev day", id="today.previous_day"),
-        Binding("right_square_bracket", "next_day", "Next day", id="today.next_day"),
+        Binding(
+            "left_square_bracket", "previous_day", "Prev day", id="today.previous_day", group=DAYS
+        ),
+        Binding("right_square_bracket", "next_day", "Next day", id="today.next_day", group=DAYS),
         Binding("t", "today", "Today", id="today.today"),
         Binding("s", "next_site", "Site", id="today.site"),
         Binding("r", "refresh", "Refresh", id="today.refresh"),
-        Binding("escape", "close_card", "Close details", show=False, id="today.close_card"),
+        Binding("escape", "close_card", "Close details", id="today.close_card"),
     ]
 
     @dataclass
@@ -61,7 +71,7 @@ class TodayScreen(CardScreen):
         with Horizontal(id="today-body"):
             yield AppointmentTable(id="appointments")
             yield AppointmentCardView(id="card")
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
         self.day = clinic_today(self.sched_app.clock, self.sched_app.settings.zone)
@@ -107,9 +117,14 @@ class TodayScreen(CardScreen):
         if event.row_key.value is not None:
             self.load_card(int(event.row_key.value))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is in the footer while an appointment is open."""
+        return self.has_class("-card-open") if action == "close_card" else True
+
     def action_close_card(self) -> None:
-        """Close the side panel."""
+        """Close the side panel, back to the list."""
         self.close_card()
+        self.query_one(AppointmentTable).focus()
 
     def work_failed(self, worker: Worker[object]) -> None:
         """Stop the spinner; the last good content stays on screen."""

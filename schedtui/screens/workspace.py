@@ -8,14 +8,13 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static, TextArea
+from textual.widgets import DataTable, Header, Input, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from schedtui.core.access import Actor
@@ -33,28 +32,19 @@ from schedtui.core.local_times import clinic_moment_text
 from schedtui.core.lookup.index import PatientIndex
 from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
-from schedtui.core.masking import masked
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
-from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.screens.base import WorkScreen, keys_wait_for
 from schedtui.screens.booking import BookingScreen, Moving
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import RegistrationScreen
+from schedtui.widgets.match_table import MatchTable
 from schedtui.widgets.patient_panel_view import PatientPanelView
 from schedtui.widgets.sandbox_banner import SandboxBanner
+from schedtui.widgets.screen_footer import ScreenFooter
 from schedtui.widgets.visit_table import VisitTable, visit_when
 
-COLUMNS = (
-    ("Name", 22),
-    ("DOB", 10),
-    ("Age", 3),
-    ("Phone", 14),
-    ("MRN", 9),
-    ("Next", 10),
-    ("Alerts", 14),
-)
 #: Patients changed by other schedulers are picked up this often (seconds).
 REFRESH_SECONDS = 10.0
 #: The call note's draft is saved this often (seconds): a crash loses at most this much.
@@ -79,9 +69,12 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen #lookup { margin: 0 1; }
     WorkspaceScreen #lookup-status { height: 1; padding: 0 1; color: $text-muted; }
     WorkspaceScreen #workspace-body { height: 1fr; }
-    WorkspaceScreen #matches { width: 98; max-width: 60%; }
+    WorkspaceScreen #matches { width: 102; max-width: 70%; }
     WorkspaceScreen.-patient-open #matches { width: 40%; }
+    WorkspaceScreen.-narrow #matches { width: 100%; max-width: 100%; }
+    WorkspaceScreen.-narrow #patient-side { display: none; }
     WorkspaceScreen.-narrow.-patient-open #matches { display: none; }
+    WorkspaceScreen.-narrow.-patient-open #patient-side { display: block; border-left: none; }
     WorkspaceScreen.-short #call-bar { height: 4; }
     WorkspaceScreen #patient-side { width: 1fr; border-left: vkey $primary; }
     WorkspaceScreen #panel-scroll { height: 1fr; }
@@ -93,6 +86,9 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen #note { width: 1fr; }
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    #: A narrow footer leaves these out: the panel's visits title says F8, c and r, and
+    #: Ctrl+F and Esc are habits.
+    FOOTER_SPARE = frozenset({"ctrl+f", "escape", "f8", "c", "r"})
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("ctrl+f", "focus_lookup", "Find", id="workspace.find"),
@@ -153,8 +149,7 @@ class WorkspaceScreen(WorkScreen[None]):
         yield Static("Loading the patient list...", id="lookup-status", markup=False)
         with Horizontal(id="workspace-body"):
             with Vertical(id="matches"):
-                table: DataTable[Text] = DataTable(id="match-rows", cursor_type="row")
-                yield table
+                yield MatchTable(id="match-rows")
             with Vertical(id="patient-side"):
                 with VerticalScroll(id="panel-scroll"):  # Tab reaches it; arrows scroll
                     yield PatientPanelView(id="panel")
@@ -163,12 +158,9 @@ class WorkspaceScreen(WorkScreen[None]):
         with Horizontal(id="call-bar"):
             yield Static("Call --:--", id="call-timer", markup=False)
             yield TextArea(id="note")
-        yield Footer()
+        yield ScreenFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#match-rows", DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
         lookup = self.query_one("#lookup", Input)
         lookup.value = self.initial_query
         lookup.focus()
@@ -445,24 +437,9 @@ class WorkspaceScreen(WorkScreen[None]):
 
     def _fill_matches(self, *, keep_cursor: bool = False) -> None:
         """The match rows; with the privacy mask on, birth dates and phones are hidden."""
-        mask = self.sched_app.masked
-        table = self.query_one("#match-rows", DataTable)
-        row = table.cursor_row if keep_cursor else 0
-        table.clear()
-        for match in self.matches:
-            upcoming = f"{match.next_appointment:%m/%d/%Y}" if match.next_appointment else ""
-            cells = (
-                match.name,
-                masked(f"{match.dob:%m/%d/%Y}", mask),
-                str(match.age),
-                masked(match.phone, mask),
-                match.mrn,
-                upcoming,
-                ", ".join(match.alerts),
-            )
-            table.add_row(*(Text(printable(c)) for c in cells), key=str(match.patient_id))
-        if keep_cursor and self.matches:
-            table.move_cursor(row=min(row, len(self.matches) - 1), animate=False)
+        self.query_one(MatchTable).show(
+            self.matches, mask=self.sched_app.masked, keep_cursor=keep_cursor
+        )
 
     def action_register(self) -> None:
         """Register a new patient; open them when done."""

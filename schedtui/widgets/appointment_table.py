@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from schedtui.core.statuses import status_text
 from schedtui.core.text import printable
 from schedtui.core.today import TodayRow
+from schedtui.widgets.fitted_table import Column, FittedTable
 
 STATUS_STYLES = {
     "booked": "bold",
@@ -19,20 +19,6 @@ STATUS_STYLES = {
     "cancelled": "dim strike",
     "noshow": "bold red",
 }
-#: Label, key and width of each column. Fixed widths: the table never reflows while rows
-#: arrive, and what a scheduler scans stays where their eyes expect it.
-COLUMNS = (
-    ("Time", "time", 10),
-    ("Site", "site", 5),
-    ("Provider", "provider", 14),
-    ("Patient", "patient", 25),
-    ("MRN", "mrn", 10),
-    ("Type", "type", 7),
-    ("Min", "minutes", 4),
-    ("Mode", "mode", 10),
-    ("Status", "status", 13),
-    ("Flags", "flags", 10),
-)
 
 
 def flags(row: TodayRow) -> str:
@@ -45,40 +31,64 @@ def flags(row: TodayRow) -> str:
     return " ".join(marks)
 
 
-class AppointmentTable(DataTable[Text]):
-    """Appointments, one per row. Every cell is plain `Text`: stored names never act as markup."""
+class AppointmentTable(FittedTable):
+    """Appointments, one per row. Every cell is plain `Text`: stored names never act as markup.
+    Fixed widths: the table never reflows while rows arrive. At 80 columns the MRN, length
+    and mode give way (the card shows them)."""
 
     DEFAULT_CSS = """
     AppointmentTable { height: 1fr; }
     """
+    FULL = (
+        Column("Time", "time", 10),
+        Column("Site", "site", 5),
+        Column("Provider", "provider", 14),
+        Column("Patient", "patient", 25),
+        Column("MRN", "mrn", 10),
+        Column("Type", "type", 7),
+        Column("Min", "minutes", 4),
+        Column("Mode", "mode", 10),
+        Column("Status", "status", 13),
+        Column("Flags", "flags", 10),
+    )
+    BRIEF = (
+        Column("Time", "time", 9),
+        Column("Site", "site", 4),
+        Column("Provider", "provider", 12),
+        Column("Patient", "patient", 18),
+        Column("Type", "type", 6),
+        Column("Status", "status", 11),
+        Column("Flags", "flags", 8),
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        for label, key, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+        super().__init__(id=id, zebra_stripes=True)
+        self.rows_shown: list[TodayRow] = []
 
     def show(self, rows: Iterable[TodayRow]) -> None:
         """Replace the table's content with `rows`, keeping the cursor where it was if it can."""
+        self.rows_shown = list(rows)
         cursor = self.cursor_row
         self.clear()
-        for row in rows:
-            self.add_row(*self._cells(row), key=str(row.appointment_id))
+        for row in self.rows_shown:
+            self.add_cells(self._cells(row), key=str(row.appointment_id))
         if self.row_count:
             self.move_cursor(row=min(cursor, self.row_count - 1))
 
-    def _cells(self, row: TodayRow) -> tuple[Text, ...]:
+    def refill(self) -> None:
+        self.show(self.rows_shown)
+
+    def _cells(self, row: TodayRow) -> dict[str, Text]:
         style = STATUS_STYLES.get(row.status, "")
-        return (
-            Text(row.local_time),
-            Text(row.site_code),
-            Text(printable(row.provider_name)),
-            Text(printable(row.patient_name)),
-            Text(printable(row.patient_mrn)),
-            Text(row.type_code),
-            Text(str(row.minutes), justify="right"),
-            Text("tele" if row.visit_mode == "telehealth" else "in person"),
-            Text(status_text(row.status), style=style),
-            Text(flags(row)),
-        )
+        return {
+            "time": Text(row.local_time),
+            "site": Text(printable(row.site_code)),
+            "provider": Text(printable(row.provider_name)),
+            "patient": Text(printable(row.patient_name)),
+            "mrn": Text(printable(row.patient_mrn)),
+            "type": Text(row.type_code),
+            "minutes": Text(str(row.minutes), justify="right"),
+            "mode": Text("tele" if row.visit_mode == "telehealth" else "in person"),
+            "status": Text(status_text(row.status), style=style),
+            "flags": Text(flags(row)),
+        }

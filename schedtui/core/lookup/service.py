@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -31,6 +32,8 @@ class PatientMatch:
     alerts: tuple[str, ...]
     score: float
     why: tuple[str, ...]
+    #: The alerts in a word each, for a narrow list ("interp es", "$45.00", "auth").
+    brief_alerts: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON for a patient match."""
@@ -92,24 +95,39 @@ def find_patients(
             _age(entry.dob, today),
             national("+" + entry.phones[0], region) if entry.phones else "",
             upcoming.get(entry.patient_id),
-            tuple(alerts.get(entry.patient_id, ())),
+            tuple(alert.full for alert in alerts.get(entry.patient_id, ())),
             score,
             tuple(why),
+            tuple(alert.brief for alert in alerts.get(entry.patient_id, ())),
         )
         for entry, score, why in found
     ]
 
 
 def _next_appointments(session: Session, ids: list[int], now: datetime) -> dict[int, datetime]:
+    """Each patient's next booked visit, in its site's own time zone (its date is the one
+    the patient will be told, not the UTC date)."""
     if not ids:
         return {}
     a = m.Appointment.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(a.c.patient_id, func.min(a.c.start))
+    site = m.Site.__table__  # type: ignore[attr-defined]
+    first = (
+        select(a.c.patient_id, func.min(a.c.start).label("start"))
         .where(a.c.patient_id.in_(ids), a.c.start > now, a.c.status == "booked")
         .group_by(a.c.patient_id)
+        .subquery()
     )
-    return {patient_id: start for patient_id, start in rows if start is not None}
+    rows = session.execute(
+        select(first.c.patient_id, first.c.start, site.c.timezone)
+        .join(a, (a.c.patient_id == first.c.patient_id) & (a.c.start == first.c.start))
+        .join(site, site.c.id == a.c.site_id)
+        .where(a.c.status == "booked")
+    )
+    return {
+        patient_id: start.astimezone(ZoneInfo(zone))
+        for patient_id, start, zone in rows
+        if start is not None
+    }
 
 
 def _mrn_owners(session: Session, tokens: list[str]) -> list[int]:
@@ -121,11 +139,18 @@ def _mrn_owners(session: Session, tokens: list[str]) -> list[int]:
     return [row.id for row in session.execute(select(p.c.id).where(p.c.mrn.in_(spellings)))]
 
 
+class Alert(NamedTuple):
+    """Something to mind about a caller, in full and in a word."""
+
+    full: str
+    brief: str
+
+
 def _mrns_and_alerts(
     session: Session, ids: list[int]
-) -> tuple[dict[int, str], dict[int, list[str]]]:
+) -> tuple[dict[int, str], dict[int, list[Alert]]]:
     """Each patient's MRN, and the alerts to mind: interpreter, balance, authorization."""
-    found: dict[int, list[str]] = {patient_id: [] for patient_id in ids}
+    found: dict[int, list[Alert]] = {patient_id: [] for patient_id in ids}
     mrns: dict[int, str] = {}
     if not ids:
         return mrns, found
@@ -137,9 +162,10 @@ def _mrns_and_alerts(
     ):
         mrns[row.id] = row.mrn
         if row.interpreter_needed:
-            found[row.id].append(f"interpreter ({row.language})")
+            found[row.id].append(Alert(f"interpreter ({row.language})", f"interp {row.language}"))
         if row.balance_cents:
-            found[row.id].append(f"balance {dollars(row.balance_cents)}")
+            owed = dollars(row.balance_cents)
+            found[row.id].append(Alert(f"balance {owed}", owed))
     auth = m.PriorAuthorization.__table__  # type: ignore[attr-defined]
     pending = session.execute(
         select(auth.c.patient_id)
@@ -147,5 +173,5 @@ def _mrns_and_alerts(
         .where(auth.c.patient_id.in_(ids), auth.c.status.in_(("needed", "submitted", "pending")))
     )
     for (patient_id,) in pending:
-        found[patient_id].append("authorization pending")
+        found[patient_id].append(Alert("authorization pending", "auth"))
     return mrns, found

@@ -1,0 +1,117 @@
+"""Every screen at 80x24, the size of a default terminal and of many SSH sessions: what a
+scheduler sees there is guarded by a snapshot, and the footer's keys are not cut off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
+
+from schedtui.app import SchedApp, create_app
+from schedtui.core.access import Actor
+from schedtui.core.clock import FrozenClock
+from schedtui.core.session import SessionStart
+from schedtui.data.store import Store
+from schedtui.settings import load_settings
+from schedtui.widgets.fitted_table import FittedTable
+from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
+
+SIZE = (80, 24)
+
+#: Each screen, and the keys that reach it from Today (signed in as a supervisor, who may
+#: open every screen). The mask key F2 is never pressed: the snapshots show real layouts.
+SCREENS = {
+    "today": (),
+    "appointment_card": ("enter",),
+    "lookup": ("f4", *"smith"),
+    "patient_panel": ("f4", *"smith", "enter"),
+    "cancel_reasons": ("f4", *"mary", "enter", "f8", "c"),
+    "booking": ("f4", *"smith", "enter", "ctrl+b"),
+    "registration": ("f4", "ctrl+n"),
+    "coverage": ("f4", *"smith", "enter", "f9"),
+    "calendar_day": ("f10",),
+    "calendar_week": ("f10", "w"),
+    "go_to_day": ("f10", "g"),
+    "block_form": ("f10", "b"),
+    "template_form": ("f10", "e"),
+    "closure_form": ("f10", "H"),
+    "authorizations": ("f6",),
+    "audit": ("f7",),
+    "help": ("f1",),
+    "lock": ("ctrl+l",),
+}
+#: Screens whose footer keys must all be in view at 80 columns (the calendar has more keys
+#: than any terminal is wide; F1 Help lists them).
+FOOTER_FITS = [name for name in SCREENS if not name.startswith("calendar")]
+
+
+@pytest.fixture
+def staff(sqlite_store: Store) -> Iterator[Staff]:
+    build_tiny_clinic(sqlite_store)
+    yield add_staff(sqlite_store)
+
+
+def _app(store: Store, actor: Actor | None) -> SchedApp:
+    settings = load_settings(
+        clinic_name="Harbor Family Practice", idle_lock_minutes=5, first_screen="today"
+    )
+    start = SessionStart(actor, needs_first_admin=False, os_login="nobody")
+    return create_app(settings, store, FrozenClock(NOW), start=start)
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _walk(pilot: Pilot[Any], keys: tuple[str, ...]) -> None:
+    await _settle(pilot)
+    for key in keys:
+        await pilot.press(key)
+        await _settle(pilot)
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_at_80x24(sqlite_store: Store, staff: Staff, snap_compare: Any, screen: str) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await _walk(pilot, SCREENS[screen])
+
+    assert snap_compare(
+        _app(sqlite_store, staff.supervisor), terminal_size=SIZE, run_before=run_before
+    )
+
+
+def test_sign_in_at_80x24(sqlite_store: Store, staff: Staff, snap_compare: Any) -> None:
+    assert snap_compare(_app(sqlite_store, None), terminal_size=SIZE, run_before=_settle)
+
+
+@pytest.mark.parametrize("screen", FOOTER_FITS)
+async def test_footer_keys_are_all_in_view(sqlite_store: Store, staff: Staff, screen: str) -> None:
+    app = _app(sqlite_store, staff.supervisor)
+    async with app.run_test(size=SIZE) as pilot:
+        await _walk(pilot, SCREENS[screen])
+        keys = list(app.screen.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        edge = palette[0].region.x if palette else SIZE[0]
+        cut = [key.key for key in keys if key not in palette and key.region.right > edge]
+        assert cut == [], f"{screen}: footer keys out of view at 80 columns"
+
+
+async def test_lookup_at_80_columns_shows_mrn_next_visit_and_alerts(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.supervisor)
+    async with app.run_test(size=SIZE) as pilot:
+        await _walk(pilot, SCREENS["lookup"])
+        table = app.screen.query_one(FittedTable)
+        shown = [column.label for column in table.columns_shown]
+        assert shown == ["Name", "DOB", "Phone", "MRN", "Next", "Alerts"]
+        assert table.region.right <= SIZE[0]
+        widths = sum(column.width for column in table.columns.values())
+        assert widths + 3 <= SIZE[0]  # every column in view, scroll bar and margin too
+        assert not app.screen.query_one("#patient-side").display  # the list has the width
