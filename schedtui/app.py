@@ -18,6 +18,7 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.clock import Clock
 from schedtui.core.grid_views import Spot
 from schedtui.core.live_call import LiveCall
+from schedtui.core.lookup.shared import LookupIndex
 from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
 from schedtui.palette import binding_commands
@@ -28,7 +29,7 @@ from schedtui.screens.help import HelpScreen
 from schedtui.screens.lock import LockScreen, Unlocked
 from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
 from schedtui.screens.today import TodayScreen
-from schedtui.screens.workspace import LookupIndex, WorkspaceScreen
+from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import Settings
 from schedtui.themes import THEMES
 from schedtui.type_ahead import KeyDone, KeyGate, TypedEvent

@@ -18,6 +18,7 @@ from schedtui.core.audit_review import check_chain, review
 from schedtui.core.errors import BadInput
 from schedtui.core.masking import masked
 from schedtui.core.text import printable
+from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
@@ -136,8 +137,8 @@ class AuditScreen(WorkScreen[None]):
     def load(self, query: AuditQuery) -> None:
         """Read (and audit the reading) off the event loop."""
         app = self.sched_app
-        assert app.actor is not None
-        self.post_message(self.Loaded(review(app.store, app.actor, query, now=app.clock.now())))
+        actor = signed_in(app)
+        self.post_message(self.Loaded(review(app.store, actor, query, now=app.clock.now())))
 
     @on(Loaded)
     def show_lines(self, message: Loaded) -> None:
@@ -183,8 +184,8 @@ class AuditScreen(WorkScreen[None]):
     def verify(self) -> None:
         """Walk the chain off the event loop."""
         app = self.sched_app
-        assert app.actor is not None
-        self.post_message(self.Verified(check_chain(app.store, app.actor, now=app.clock.now())))
+        actor = signed_in(app)
+        self.post_message(self.Verified(check_chain(app.store, actor, now=app.clock.now())))
 
     @on(Verified)
     def show_verdict(self, message: Verified) -> None:

@@ -16,7 +16,8 @@ from schedtui.core.authorization_form import AUTH_FIELDS, as_typed, read_change
 from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import AuthorizationChange, update_authorization
 from schedtui.core.text import printable
-from schedtui.screens.base import keys_wait_for, report_failure
+from schedtui.desk import signed_in
+from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 
@@ -71,12 +72,9 @@ class AuthorizationEditScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True, exit_on_error=False, description="Saving the authorization")
     def save(self, change: AuthorizationChange) -> None:
         """Through core (permission checked, before and after audited)."""
-        from schedtui.app import SchedApp
-
-        app = self.app
-        assert isinstance(app, SchedApp) and app.actor is not None
-        update_authorization(app.store, app.actor, self.row["id"], change, now=app.clock.now())
-        app.call_from_thread(self.dismiss, True)
+        app = typed_app(self)
+        update_authorization(app.store, signed_in(app), self.row["id"], change, now=app.clock.now())
+        self.app.call_from_thread(self.dismiss, True)
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

@@ -16,6 +16,7 @@ from schedtui.core.insurance import authorization_worklist
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data.codes import AUTHORIZATION_STATUSES
+from schedtui.desk import signed_in
 from schedtui.screens.authorization_edit import AuthorizationEditScreen
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -93,11 +94,11 @@ class AuthorizationsScreen(WorkScreen[None]):
     def load(self, status: str | None) -> None:
         """Read off the event loop."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         now = app.clock.now()
         rows = authorization_worklist(
             app.store,
-            app.actor,
+            actor,
             now=now,
             today=clinic_today(app.clock, app.settings.zone),
             status=status,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from textual import on
 from textual.screen import Screen
@@ -10,9 +10,7 @@ from textual.worker import Worker, WorkerState
 
 from schedtui.core.errors import USER_ERRORS
 from schedtui.core.faults import describe_fault
-
-if TYPE_CHECKING:
-    from schedtui.app import SchedApp
+from schedtui.desk import Desk
 
 
 def failure_message(worker: Worker[object]) -> str:
@@ -51,20 +49,20 @@ def keys_wait_for(screen: Screen[Any], worker: Worker[WorkResult]) -> Worker[Wor
     return worker
 
 
-def typed_app(screen: Screen[Any]) -> SchedApp:
-    """The app a screen belongs to, typed (its settings, store, clock and signed-in actor)."""
-    from schedtui.app import SchedApp
-
-    assert isinstance(screen.app, SchedApp)
-    return screen.app
+def typed_app(screen: Screen[Any]) -> Desk:
+    """The desk a screen works at: the app, seen through the `Desk` protocol (its settings,
+    store, clock and signed-in actor)."""
+    app = screen.app
+    assert isinstance(app, Desk), f"{type(app).__name__} is not a schedtui desk"
+    return app
 
 
 class WorkScreen(Screen[ResultType]):
     """A screen of the schedtui app; its thread workers report failures as a notification."""
 
     @property
-    def sched_app(self) -> SchedApp:
-        """The app, typed (its settings, store, clock and signed-in actor)."""
+    def sched_app(self) -> Desk:
+        """The desk, typed (its settings, store, clock and signed-in actor)."""
         return typed_app(self)
 
     @on(Worker.StateChanged)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from schedtui.core.blocks import BLOCK_FIELDS, add_block, block_from_form
+from schedtui.desk import signed_in
 from schedtui.screens.confirming_form import ConfirmingForm, in_the_way_lines
 
 
@@ -28,6 +29,6 @@ class BlockForm(ConfirmingForm):
     def submit(self, request: Any, confirm: bool) -> tuple[int | None, list[str]]:
         """Through core: permission, checks, the visits under it, audit and event."""
         app = self.sched_app
-        assert app.actor is not None
-        result = add_block(app.store, app.actor, request, now=app.clock.now(), confirm=confirm)
+        actor = signed_in(app)
+        result = add_block(app.store, actor, request, now=app.clock.now(), confirm=confirm)
         return result.block_id, in_the_way_lines(result.in_the_way)

@@ -36,6 +36,7 @@ from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
+from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen, keys_wait_for, report_failure, typed_app
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
@@ -353,14 +354,12 @@ class BookingScreen(WorkScreen[int | None]):
     def hold_slot(self, slot: Slot, typed_reason: str) -> None:
         """Reserve it for a few minutes and prepare the read-back."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         now = app.clock.now()
         reason = visit_reason(typed_reason)
         request = request_for(self.patient_id, slot, reason=reason)
         moving = self.moving.appointment_id if self.moving else None
-        held = hold_slot(
-            app.store, app.actor, request, now=now, settings=app.settings, moving=moving
-        )
+        held = hold_slot(app.store, actor, request, now=now, settings=app.settings, moving=moving)
         with app.store.read() as session:
             script = readback(session, slot, self.patient_id, now=now, settings=app.settings)
         self.post_message(self.Held(slot, held.hold_id, script, reason))
@@ -387,8 +386,8 @@ class BookingScreen(WorkScreen[int | None]):
     def release(self, hold_id: int) -> None:
         """Give the held time back."""
         app = self.sched_app
-        assert app.actor is not None
-        release_hold(app.store, app.actor, hold_id, now=app.clock.now())
+        actor = signed_in(app)
+        release_hold(app.store, actor, hold_id, now=app.clock.now())
 
     def action_show_in_calendar(self) -> None:
         """The open time under the cursor on the calendar, among the provider's day (Esc
@@ -493,7 +492,7 @@ class ConfirmScreen(ModalScreen[int | None]):
     def book(self, override_reason: str) -> None:
         """Through the engine (locks, re-checks, DomainEvent, audit)."""
         app = typed_app(self)
-        assert app.actor is not None
+        actor = signed_in(app)
         held, now = self.held, app.clock.now()
         if self.moving is None:
             request = replace(
@@ -502,11 +501,11 @@ class ConfirmScreen(ModalScreen[int | None]):
                 overbook=bool(held.overbook_reason),
                 overbook_reason=held.overbook_reason,
             )
-            booked = book(app.store, app.actor, request, now=now, settings=app.settings)
+            booked = book(app.store, actor, request, now=now, settings=app.settings)
         else:
             booked = reschedule(
                 app.store,
-                app.actor,
+                actor,
                 self.moving.appointment_id,
                 held.slot.start,
                 now=now,
@@ -518,7 +517,7 @@ class ConfirmScreen(ModalScreen[int | None]):
                 visit_mode=held.slot.visit_mode,
                 override_reason=override_reason,
             ).new_id
-        app.call_from_thread(self.dismiss, booked)
+        self.app.call_from_thread(self.dismiss, booked)
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

@@ -35,6 +35,7 @@ from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.data.change_feed import listen_for_changes
+from schedtui.desk import signed_in
 from schedtui.screens.calendar_setup import CalendarSetup
 from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ChoicePicker
@@ -187,21 +188,21 @@ class CalendarScreen(CalendarSetup):
     def load(self, view: GridView, record: bool, live: bool = False) -> None:
         """Read the grid off the event loop (a new day or filter is an audited look)."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         seen, now = self._feed_position(), app.clock.now()
-        grid = read_view(app.store, app.actor, view, now=now, record=False)
+        grid = read_view(app.store, actor, view, now=now, record=False)
         self.post_message(self.Loaded(view, grid, seen, live))
         if record:  # audited once drawn: writing the trail does not hold up the screen
-            record_look(app.store, app.actor, view, grid, now=now)
+            record_look(app.store, actor, view, grid, now=now)
 
     @work(thread=True, exclusive=True, group="ahead", exit_on_error=False, description="Ahead")
     def read_ahead(self, view: GridView, seen: int) -> None:
         """Read the day (or week) after and before, for `]` and `[` to show at once."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         for step in (1, -1):
             near = view.moved(step)
-            grid = read_view(app.store, app.actor, near, now=app.clock.now(), record=False)
+            grid = read_view(app.store, actor, near, now=app.clock.now(), record=False)
             self.post_message(self.Loaded(near, grid, seen, ahead=True))
 
     def _feed_position(self) -> int:

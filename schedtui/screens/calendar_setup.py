@@ -15,6 +15,7 @@ from schedtui.core.day_grid import Column
 from schedtui.core.guard import require
 from schedtui.core.provider_lists import provider_lists, save_provider_list
 from schedtui.core.today import clinic_today
+from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.block_form import BlockForm
 from schedtui.screens.calendar_waitlist import CalendarWaitlist
@@ -40,9 +41,9 @@ class CalendarSetup(CalendarWaitlist):
         """Open a supervisor's form only for someone who may use it (a refusal is said
         at once, and audited, rather than after filling the form in)."""
         app = self.sched_app
-        assert app.actor is not None
-        require(app.store, app.actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what=what)
-        app.call_from_thread(then)
+        actor = signed_in(app)
+        require(app.store, actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what=what)
+        self.app.call_from_thread(then)
 
     def action_block(self) -> None:
         """Block the provider's time from the cell under the cursor."""
@@ -69,10 +70,8 @@ class CalendarSetup(CalendarWaitlist):
     def read_templates(self, place: Column) -> None:
         """The provider's templates, then the one to edit (or a new one)."""
         app = self.sched_app
-        assert app.actor is not None
-        require(
-            app.store, app.actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what="template"
-        )
+        actor = signed_in(app)
+        require(app.store, actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what="template")
         with self.sched_app.store.read() as session:
             rows = templates(session, place.provider_id)
         self.app.call_from_thread(self._choose_template, rows, place)
@@ -129,11 +128,11 @@ class CalendarSetup(CalendarWaitlist):
     def save_list(self, name: str, ids: list[int]) -> None:
         """Through core (supervisors; audited); the lists are read again."""
         app = self.sched_app
-        assert app.actor is not None
-        saved = save_provider_list(app.store, app.actor, name, ids, now=app.clock.now())
+        actor = signed_in(app)
+        saved = save_provider_list(app.store, actor, name, ids, now=app.clock.now())
         with app.store.read() as session:
             self.lists = provider_lists(session)
-        app.call_from_thread(
+        self.app.call_from_thread(
             self.notify, f"Saved the list '{name.strip()}' ({len(saved)} providers)."
         )
 

@@ -26,6 +26,7 @@ from schedtui.core.provider_lists import provider_lists
 from schedtui.core.readback import ReadBack
 from schedtui.core.statuses import status_text
 from schedtui.core.today import site_codes
+from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.base import keys_wait_for
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
@@ -123,12 +124,12 @@ class CalendarVisits(CardScreen):
     def overbook_at(self, here: Here, reason: str) -> None:
         """Check it through the engine (refusals name why), then the read-back."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         slot, script = overbook_here(
-            app.store, app.actor, here, reason, now=app.clock.now(), settings=app.settings
+            app.store, actor, here, reason, now=app.clock.now(), settings=app.settings
         )
         held = Holding(here.patient_id, slot, None, "", reason.strip())
-        app.call_from_thread(self._confirm, held, script)
+        self.app.call_from_thread(self._confirm, held, script)
 
     def _place(self) -> tuple[Column, datetime] | None:
         """The provider's column and the time under the cursor."""
@@ -152,13 +153,13 @@ class CalendarVisits(CardScreen):
         """Hold it through the engine (refusals name why; the time of a visit being moved
         is not in the way), then the read-back."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         slot, hold_id, script = hold_here(
-            app.store, app.actor, here, now=app.clock.now(), settings=app.settings,
+            app.store, actor, here, now=app.clock.now(), settings=app.settings,
             moving=moving.appointment_id if moving else None,
         )  # fmt: skip
         held = Holding(here.patient_id, slot, hold_id, "")
-        app.call_from_thread(self._confirm, held, script, moving)
+        self.app.call_from_thread(self._confirm, held, script, moving)
 
     def _confirm(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
         def decided(booked: int | None) -> None:
@@ -178,8 +179,8 @@ class CalendarVisits(CardScreen):
     def let_go(self, hold_id: int) -> None:
         """Give the held time back."""
         app = self.sched_app
-        assert app.actor is not None
-        release_hold(app.store, app.actor, hold_id, now=app.clock.now())
+        actor = signed_in(app)
+        release_hold(app.store, actor, hold_id, now=app.clock.now())
 
     def _visit_under_cursor(self) -> int | None:
         cell = self._under_cursor()
@@ -197,10 +198,10 @@ class CalendarVisits(CardScreen):
     def change_status(self, appointment_id: int, status: str) -> None:
         """Through core (the FHIR state machine, audited); the grid is read again."""
         app = self.sched_app
-        assert app.actor is not None
-        change_status(app.store, app.actor, appointment_id, status, now=app.clock.now())
-        app.call_from_thread(self.notify, f"Marked {status_text(status)}.")
-        app.call_from_thread(self.refresh_grid)
+        actor = signed_in(app)
+        change_status(app.store, actor, appointment_id, status, now=app.clock.now())
+        self.app.call_from_thread(self.notify, f"Marked {status_text(status)}.")
+        self.app.call_from_thread(self.refresh_grid)
 
     def action_cancel_visit(self) -> None:
         """Cancel the visit under the cursor, after choosing why."""
@@ -219,14 +220,14 @@ class CalendarVisits(CardScreen):
     def cancel(self, appointment_id: int, reason: str) -> None:
         """Through core (reason code, late flag, audited); the grid is read again."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         late = cancel(
-            app.store, app.actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
+            app.store, actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
         )
         said = "Cancelled" + (" (late)." if late else ".")
         said += waitlist_note(app.store, appointment_id, now=app.clock.now())
-        app.call_from_thread(self.notify, said)
-        app.call_from_thread(self.refresh_grid)
+        self.app.call_from_thread(self.notify, said)
+        self.app.call_from_thread(self.refresh_grid)
 
     def action_cut(self) -> None:
         """Cut the visit under the cursor, to move it with `p` at the new time."""

@@ -13,6 +13,7 @@ from schedtui.core.booking import OpenItemsNeedReason
 from schedtui.core.calendar_booking import WaitlistOffer, waitlist_offers
 from schedtui.core.day_grid import Column
 from schedtui.core.waitlist import OpenTime, book_from_waitlist
+from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.calendar_visits import CalendarVisits
 from schedtui.screens.reasons import ChoicePicker
@@ -49,11 +50,11 @@ class CalendarWaitlist(CalendarVisits):
     def find_offers(self, place: Column, span: tuple[datetime, datetime]) -> None:
         """Who fits, through core (an audited look: it shows patients' names)."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         opened, offers = waitlist_offers(
-            app.store, app.actor, place.provider_id, place.site_code, span, now=app.clock.now()
+            app.store, actor, place.provider_id, place.site_code, span, now=app.clock.now()
         )
-        app.call_from_thread(self._offer, place, opened, offers)
+        self.app.call_from_thread(self._offer, place, opened, offers)
 
     def _offer(self, place: Column, opened: OpenTime, offers: list[WaitlistOffer]) -> None:
         local = opened.start.astimezone(ZoneInfo(place.zone))
@@ -77,11 +78,11 @@ class CalendarWaitlist(CalendarVisits):
         """Through core: booked, the entry closed, the later visit cancelled, at once. Open
         insurance items ask why book anyway, then try again with the answer."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         try:
             booked = book_from_waitlist(
                 app.store,
-                app.actor,
+                actor,
                 entry_id,
                 opened,
                 now=app.clock.now(),
@@ -91,10 +92,10 @@ class CalendarWaitlist(CalendarVisits):
         except OpenItemsNeedReason as refused:
             if override_reason.strip():
                 raise
-            app.call_from_thread(self.ask_override, entry_id, opened, str(refused))
+            self.app.call_from_thread(self.ask_override, entry_id, opened, str(refused))
             return
-        app.call_from_thread(self.notify, f"Booked from the waitlist: appointment {booked}.")
-        app.call_from_thread(self.refresh_grid)
+        self.app.call_from_thread(self.notify, f"Booked from the waitlist: appointment {booked}.")
+        self.app.call_from_thread(self.refresh_grid)
 
     def ask_override(self, entry_id: int, opened: OpenTime, refusal: str) -> None:
         """The waitlist patient has open insurance items: say which, and ask why book."""

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.message import Message
 
 from schedtui.core.appointment_card import AppointmentCard, appointment_card
+from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 
@@ -32,9 +33,9 @@ class CardScreen(WorkScreen[None]):
     def load_card(self, appointment_id: int) -> None:
         """Read the card (permission-checked and audited) off the event loop."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         card = appointment_card(
-            app.store, app.actor, appointment_id, now=app.clock.now(), settings=app.settings
+            app.store, actor, appointment_id, now=app.clock.now(), settings=app.settings
         )
         self.post_message(self.CardLoaded(card))
 

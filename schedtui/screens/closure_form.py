@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from schedtui.core.closures import CLOSURE_FIELDS, add_closure, closure_from_form
+from schedtui.desk import signed_in
 from schedtui.screens.confirming_form import ConfirmingForm, in_the_way_lines
 
 
@@ -30,6 +31,6 @@ class ClosureForm(ConfirmingForm):
     def submit(self, request: Any, confirm: bool) -> tuple[int | None, list[str]]:
         """Through core: permission, checks, the visits on those days, audit and event."""
         app = self.sched_app
-        assert app.actor is not None
-        result = add_closure(app.store, app.actor, request, now=app.clock.now(), confirm=confirm)
+        actor = signed_in(app)
+        result = add_closure(app.store, actor, request, now=app.clock.now(), confirm=confirm)
         return result.closure_id, in_the_way_lines(result.in_the_way)

@@ -18,6 +18,7 @@ from schedtui.core.coverage_card import CARD_FIELDS, payer_for, read_card
 from schedtui.core.errors import FieldErrors
 from schedtui.core.insurance import add_coverage, payers
 from schedtui.core.text import printable
+from schedtui.desk import signed_in
 from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -68,10 +69,7 @@ class CoverageScreen(ModalScreen[int | None]):
     @work(thread=True, exit_on_error=False, description="Reading the payers")
     def load_payers(self) -> None:
         """The payer directory, to match what is typed."""
-        from schedtui.app import SchedApp
-
-        app = self.app
-        assert isinstance(app, SchedApp)
+        app = typed_app(self)
         with app.store.read() as session:
             self.post_message(self.Loaded(payers(session)))
 
@@ -100,12 +98,9 @@ class CoverageScreen(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, description="Saving the coverage")
     def save(self, entry: Any) -> None:
         """Through core (permission checked, audited)."""
-        from schedtui.app import SchedApp
-
-        app = self.app
-        assert isinstance(app, SchedApp) and app.actor is not None
-        coverage_id = add_coverage(app.store, app.actor, entry, now=app.clock.now())
-        app.call_from_thread(self.dismiss, coverage_id)
+        app = typed_app(self)
+        coverage_id = add_coverage(app.store, signed_in(app), entry, now=app.clock.now())
+        self.app.call_from_thread(self.dismiss, coverage_id)
 
     @on(Worker.StateChanged)
     def _failed(self, event: Worker.StateChanged) -> None:

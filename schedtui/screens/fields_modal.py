@@ -21,7 +21,7 @@ from schedtui.screens.base import report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 if TYPE_CHECKING:
-    from schedtui.app import SchedApp
+    from schedtui.desk import Desk
 
 ResultType = TypeVar("ResultType")
 
@@ -70,8 +70,8 @@ class FieldsModal(ModalScreen[ResultType]):
         self.query_one(f"#{self.FORM}-{self.FIELDS[0][0]}", Input).focus()
 
     @property
-    def sched_app(self) -> SchedApp:
-        """The app, typed."""
+    def sched_app(self) -> Desk:
+        """The desk, typed."""
         return typed_app(self)
 
     def read_fields(self, read: Callable[[dict[str, str]], Any]) -> Any | None:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from schedtui.core import os_identity
 from schedtui.core.errors import USER_ERRORS, AccountLocked
 from schedtui.core.signin import check_password, check_unlock_secret
+from schedtui.desk import signed_in
 from schedtui.screens.signin import FormScreen, Refused
 from schedtui.widgets.sandbox_banner import SandboxBanner
 
@@ -80,10 +81,10 @@ class LockScreen(FormScreen):
         """Check the password (an OS-account session: the unlock PIN or the password) off
         the event loop; too many failures sign the user out."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         check = check_unlock_secret if self.os_account else check_password
         try:
-            check(app.store, app.actor, password, now=app.clock.now(), settings=app.settings)
+            check(app.store, actor, password, now=app.clock.now(), settings=app.settings)
         except USER_ERRORS as refused:
             self.post_message(Refused(str(refused), locked_out=isinstance(refused, AccountLocked)))
             return

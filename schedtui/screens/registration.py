@@ -22,6 +22,7 @@ from schedtui.core.registration import (
 )
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
+from schedtui.desk import signed_in
 from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import clear_errors, field_rows
 from schedtui.widgets.field_form import show_errors as show_field_errors
@@ -135,14 +136,11 @@ class RegistrationScreen(ModalScreen[int | None]):
     )
     def save(self, entry: Registration, confirmed: bool) -> None:
         """Validate and write off the event loop."""
-        from schedtui.app import SchedApp
-
-        app = self.app
-        assert isinstance(app, SchedApp) and app.actor is not None
+        app = typed_app(self)
         try:
             result = register_patient(
                 app.store,
-                app.actor,
+                signed_in(app),
                 entry,
                 now=app.clock.now(),
                 region=app.settings.region,

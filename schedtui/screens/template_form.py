@@ -20,6 +20,7 @@ from schedtui.core.templates import (
     add_template,
     change_template,
 )
+from schedtui.desk import signed_in
 from schedtui.screens.fields_modal import FieldsModal
 
 
@@ -97,19 +98,19 @@ class TemplateForm(FieldsModal[bool | None]):
     def run_change(self, change: TemplateChange, save: bool, confirm: bool) -> None:
         """Through core: permission, checks, preview; saved with audit and event."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         now, today = app.clock.now(), self.today
         if self.row["id"] is None:
             preview = add_template(
-                app.store, app.actor, self.row["provider_id"], change,
+                app.store, actor, self.row["provider_id"], change,
                 now=now, today=today, save=save,
             )  # fmt: skip
         else:
             preview = change_template(
-                app.store, app.actor, self.row["id"], change,
+                app.store, actor, self.row["id"], change,
                 now=now, today=today, save=save, confirm=confirm,
             )  # fmt: skip
-        app.call_from_thread(self._answered, change, preview, save)
+        self.app.call_from_thread(self._answered, change, preview, save)
 
     def _answered(self, change: TemplateChange, preview: Preview, save: bool) -> None:
         if preview.saved:

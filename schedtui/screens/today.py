@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from schedtui.core.statuses import STATUS_DISPLAY
 from schedtui.core.today import DaySchedule, clinic_today, view_day
+from schedtui.desk import signed_in
 from schedtui.screens.cards import CardScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView
 from schedtui.widgets.appointment_table import AppointmentTable
@@ -91,10 +92,11 @@ class TodayScreen(CardScreen):
         """Read the day's schedule off the event loop and post it back."""
         app = self.sched_app
         day, site = self.day, self.site
-        assert day is not None and app.actor is not None
+        assert day is not None
+        actor = signed_in(app)
         first_look = (day, site) != self.recorded
         schedule, sites = view_day(
-            app.store, app.actor, day, site, now=app.clock.now(), record=first_look
+            app.store, actor, day, site, now=app.clock.now(), record=first_look
         )
         self.recorded = (day, site)
         self.post_message(self.Loaded(schedule, sites))

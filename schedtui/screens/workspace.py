@@ -4,7 +4,6 @@ caller is still spelling; Enter opens their panel."""
 from __future__ import annotations
 
 import contextlib
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +33,7 @@ from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, w
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.today import clinic_today
+from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen, keys_wait_for
 from schedtui.screens.booking import BookingScreen, Moving
 from schedtui.screens.coverage import CoverageScreen
@@ -52,14 +52,6 @@ DRAFT_SECONDS = 3.0
 #: A search is written to the audit trail once the typing has paused this long (seconds),
 #: or at once when a patient is opened or the screen is left.
 SEARCH_SETTLE_SECONDS = 2.0
-
-
-class LookupIndex:
-    """The app's patient index: built once in a worker, refreshed with what changed."""
-
-    def __init__(self) -> None:
-        self.index: PatientIndex | None = None
-        self.lock = threading.Lock()
 
 
 class WorkspaceScreen(WorkScreen[None]):
@@ -316,9 +308,9 @@ class WorkspaceScreen(WorkScreen[None]):
     def load_panel(self, patient_id: int) -> None:
         """Read the panel (a view of the record, audited) off the event loop."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         self.post_message(
-            self.PanelLoaded(patient_panel(app.store, app.actor, patient_id, now=app.clock.now()))
+            self.PanelLoaded(patient_panel(app.store, actor, patient_id, now=app.clock.now()))
         )
 
     @on(PanelLoaded)
@@ -342,14 +334,14 @@ class WorkspaceScreen(WorkScreen[None]):
     def prepare_note(self) -> None:
         """Reopen a draft a crash left behind, or start a new note for this call."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         now = app.clock.now()
-        drafts = open_drafts(app.store, app.actor)
+        drafts = open_drafts(app.store, actor)
         draft = drafts[0] if drafts else None
         if draft is not None and draft.id is not None:
             self.post_message(self.NoteReady(draft.id, draft.body, draft.started_at, True))
             return
-        self.post_message(self.NoteReady(start_note(app.store, app.actor, now=now), "", now, False))
+        self.post_message(self.NoteReady(start_note(app.store, actor, now=now), "", now, False))
 
     @on(NoteReady)
     def note_ready(self, message: NoteReady) -> None:
@@ -385,12 +377,10 @@ class WorkspaceScreen(WorkScreen[None]):
     )
     def _save(self, note_id: int, text: str, patient_id: int | None) -> None:
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         # Ctrl+S filed the note (with everything typed) while this save was on its way.
         with contextlib.suppress(NoteAlreadyFiled):
-            save_draft(
-                app.store, app.actor, note_id, text, now=app.clock.now(), patient_id=patient_id
-            )
+            save_draft(app.store, actor, note_id, text, now=app.clock.now(), patient_id=patient_id)
 
     def action_focus_note(self) -> None:
         """Write in the call note."""
@@ -408,18 +398,18 @@ class WorkspaceScreen(WorkScreen[None]):
         self, note_id: int, text: str, patient_id: int | None, appointment_id: int | None
     ) -> None:
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         now = app.clock.now()
         finish_note(
             app.store,
-            app.actor,
+            actor,
             note_id,
             text,
             now=now,
             patient_id=patient_id,
             appointment_id=appointment_id,
         )
-        self.post_message(self.NoteReady(start_note(app.store, app.actor, now=now), "", now, False))
+        self.post_message(self.NoteReady(start_note(app.store, actor, now=now), "", now, False))
         self.app.call_from_thread(self.notify, "Call note filed.")
         if patient_id is not None:  # the filed note shows under the patient at once
             self.app.call_from_thread(self.reload_panel, patient_id)
@@ -514,10 +504,10 @@ class WorkspaceScreen(WorkScreen[None]):
     def cancel_visit(self, visit: Visit, reason: str, patient_id: int | None) -> None:
         """Through the engine: reason code, late flag, DomainEvent and audit."""
         app = self.sched_app
-        assert app.actor is not None
+        actor = signed_in(app)
         late = cancel(
             app.store,
-            app.actor,
+            actor,
             visit.appointment_id,
             reason,
             now=app.clock.now(),
