@@ -30,3 +30,10 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def steady(pilot: Pilot[Any]) -> None:
+    """Stop the text cursors blinking, so a snapshot never catches a blink."""
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False  # type: ignore[attr-defined]
+    await pilot.pause()

@@ -22,6 +22,7 @@ from schedtui.data.store import Store
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings
 from schedtui.widgets.patient_panel_view import PatientPanelView
+from tests.app_helpers import steady
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
 
 SIZE = (140, 34)
@@ -121,6 +122,7 @@ def test_workspace_snapshot(sqlite_store: Store, staff: Staff, snap_compare: Any
         await _settle(pilot)
         await pilot.press("enter")
         await _settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(
         _app(sqlite_store, staff.scheduler, caller="garcia"), terminal_size=SIZE, run_before=look_up

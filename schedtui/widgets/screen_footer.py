@@ -4,11 +4,13 @@ way to the screen's own keys; F1 Help stays, and lists them all."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey, FooterLabel
 
 #: Narrower than this (columns), the footer is compact and drops the mode keys.
 NARROW_COLUMNS = 100
@@ -19,6 +21,34 @@ APP_KEYS = frozenset({"f2", "ctrl+l", "f3", "f4", "f6", "f7", "f10"})
 DAYS = Binding.Group("Day", compact=True)
 WEEKS = Binding.Group("Week", compact=True)
 ZOOM = Binding.Group("Zoom", compact=True)
+
+
+class Room:
+    """The columns a narrow footer has left: a key that would be cut off is left out
+    (and every key after it), so the footer never shows half a key."""
+
+    #: "▏^p palette " at the right edge.
+    PALETTE = 13
+
+    def __init__(self, width: int) -> None:
+        self.left = width - self.PALETTE
+        self.full = False
+
+    def takes(self, widget: Widget) -> bool:
+        """Whether `widget` fits in what is left (and take its room if so)."""
+        if isinstance(widget, FooterKey):
+            width = cell_len(widget.key_display)
+            if widget.description:
+                width += 1 + cell_len(widget.description) + 1
+        elif isinstance(widget, FooterLabel):  # a group's name: its margin, the group's too
+            width = cell_len(str(widget.content)) + 1 + 2
+        else:
+            return True
+        if self.full or width > self.left:
+            self.full = True
+            return False
+        self.left -= width
+        return True
 
 
 class ScreenFooter(Footer):
@@ -36,13 +66,18 @@ class ScreenFooter(Footer):
         self.narrow = False
 
     def compose(self) -> ComposeResult:
+        room = Room(self.size.width) if self.narrow else None
         for widget in super().compose():
-            if self.narrow and isinstance(widget, FooterKey) and widget.key in self._spared():
-                continue
-            yield widget
+            palette = isinstance(widget, FooterKey) and widget.has_class("-command-palette")
+            if room is None or palette or (self._kept(widget) and room.takes(widget)):
+                yield widget
 
-    def _spared(self) -> frozenset[str]:
+    def spared(self) -> frozenset[str]:
+        """The keys a narrow footer leaves out on this screen."""
         return APP_KEYS | getattr(self.screen, "FOOTER_SPARE", frozenset())
+
+    def _kept(self, widget: Widget) -> bool:
+        return not (isinstance(widget, FooterKey) and widget.key in self.spared())
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW_COLUMNS
