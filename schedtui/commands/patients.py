@@ -20,7 +20,7 @@ from schedtui.core.access import Permission
 from schedtui.core.directory import patient_id_for
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
-from schedtui.core.lookup.service import find_patients, refresh
+from schedtui.core.lookup.service import find_in_store
 from schedtui.core.lookup.trail import record_patient_search
 from schedtui.core.money import dollars
 from schedtui.core.patient_panel import patient_panel
@@ -50,17 +50,14 @@ def find(
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
     current = settings()
-    with opened.store.read() as session:
-        index = refresh(session, None)
-        matches = find_patients(
-            session,
-            index,
-            query,
-            now=now,
-            today=clinic_today(invocation.clock, current.zone),
-            region=current.region,
-            limit=limit,
-        )
+    matches = find_in_store(  # from the keys in the store: no full index to build
+        opened.store,
+        query,
+        now=now,
+        today=clinic_today(invocation.clock, current.zone),
+        region=current.region,
+        limit=limit,
+    )
     record_patient_search(opened.store, actor, now=now, query=query, shown=[m.mrn for m in matches])
     if as_json:
         print_json([match.to_json() for match in matches])

@@ -84,6 +84,7 @@ def seed(
     """Fill an empty store with a synthetic multi-site clinic (no real patient data).
     An admin seeds a clinic store; a store with no admin yet only with
     --not-a-real-clinic. Audited."""
+    from schedtui.core.lookup.store_keys import catch_up
     from schedtui.data.seed import MAX_PATIENTS, seed_store  # Faker loads only when seeding
 
     if not 1 <= patients <= MAX_PATIENTS:
@@ -97,6 +98,7 @@ def seed(
     summary = seed_store(
         opened.store, patients=patients, seed=seed, now=invocation.clock.now(), providers=providers
     )
+    catch_up(opened.store)  # the lookup's keys, so a first search reads only a few patients
     audit.append(
         opened.store,
         actor=actor,

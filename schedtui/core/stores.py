@@ -133,7 +133,9 @@ def open_sandbox(
     if not has_clinic:
         if on_seed is not None:
             on_seed()
+        from schedtui.core.lookup.store_keys import catch_up
         from schedtui.data.seed import seed_store  # Faker loads only when seeding
 
         seed_store(opened.store, patients=SANDBOX_PATIENTS, seed=SANDBOX_SEED, now=clock.now())
+        catch_up(opened.store)  # the lookup's keys, so the first search reads only a few
     return opened

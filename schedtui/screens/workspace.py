@@ -28,8 +28,13 @@ from schedtui.core.call_notes import (
 )
 from schedtui.core.live_call import LiveCall
 from schedtui.core.local_times import clinic_moment_text
-from schedtui.core.lookup.index import PatientIndex
-from schedtui.core.lookup.service import PatientMatch, find_patients, refresh, warm_up
+from schedtui.core.lookup.service import (
+    PatientMatch,
+    find_in_store,
+    find_patients,
+    refresh,
+    warm_up,
+)
 from schedtui.core.lookup.trail import SearchTrail, record_patient_search
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.today import clinic_today
@@ -160,17 +165,28 @@ class WorkspaceScreen(WorkScreen[None]):
         self.set_interval(REFRESH_SECONDS, self._refresh_index)
         self.set_interval(DRAFT_SECONDS, self.save_draft_now)
         self.set_interval(1.0, self._tick)
+        self.build_index()
         self.searching = self.search(self.initial_query)
         self.prepare_note()
 
-    def _index(self) -> PatientIndex:
-        """The shared index, built on first use (call with its lock held)."""
+    @work(
+        thread=True,
+        group="lookup-build",
+        exclusive=True,
+        exit_on_error=False,
+        description="Building the patient list",
+    )
+    def build_index(self) -> None:
+        """Build the full index once (searches read the store's keys until it is ready)."""
         shared = self.sched_app.lookup
-        if shared.index is None:
-            with self.sched_app.store.read() as session:
-                shared.index = refresh(session, None)
-            warm_up(self.sched_app.settings.region)
-        return shared.index
+        if shared.index is not None:
+            return
+        warm_up(self.sched_app.settings.region)
+        with self.sched_app.store.read() as session:
+            index = refresh(session, None)
+        with shared.lock:
+            if shared.index is None:
+                shared.index = index
 
     @work(
         thread=True,
@@ -204,15 +220,17 @@ class WorkspaceScreen(WorkScreen[None]):
     def search(self, query: str) -> None:
         """Search off the event loop; a newer keystroke cancels this one."""
         app = self.sched_app
-        with app.lookup.lock, app.store.read() as session:  # no refresh while searching
-            matches = find_patients(
-                session,
-                self._index(),
-                query,
-                now=app.clock.now(),
-                today=clinic_today(app.clock, app.settings.zone),
-                region=app.settings.region,
-            )
+        now, today = app.clock.now(), clinic_today(app.clock, app.settings.zone)
+        region = app.settings.region
+        with app.lookup.lock:  # no refresh while searching
+            index = app.lookup.index
+            if index is not None:
+                with app.store.read() as session:
+                    matches = find_patients(
+                        session, index, query, now=now, today=today, region=region
+                    )
+        if index is None:  # not built yet: the same answer from the keys in the store
+            matches = find_in_store(app.store, query, now=now, today=today, region=region)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Found(query, matches))
 

@@ -17,11 +17,12 @@ from datetime import date, datetime
 from functools import cache
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 import jellyfish
 from nicknames import NickNamer
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from schedtui.core.lookup.normalize import name_tokens
@@ -32,7 +33,8 @@ from schedtui.data import models as m
 
 
 @cache
-def _nicknames() -> NickNamer:
+def nicknames() -> NickNamer:
+    """The nickname dataset (loaded once)."""
     return NickNamer()
 
 
@@ -161,7 +163,7 @@ class PatientIndex:
                 prefixed.append((token, ids))
         if prefixed:
             tiers.append(Tier(90, prefixed, self._starts_with(term)))
-        names = _nicknames().canonicals_of(term) | _nicknames().nicknames_of(term)
+        names = nicknames().canonicals_of(term) | nicknames().nicknames_of(term)
         tiers += self._tier_of(80, names)
         tiers += self._tier_of(
             75, self.by_sound.get(sound(term), set()) if len(term) >= 3 else set()
@@ -193,16 +195,22 @@ class PatientIndex:
         return check
 
     def search(
-        self, query: ParsedQuery, limit: int = 20, mrn_ids: Iterable[int] = ()
+        self,
+        query: ParsedQuery,
+        limit: int = 20,
+        mrn_ids: Iterable[int] = (),
+        *,
+        retry_typos: bool = True,
     ) -> list[tuple[Entry, float, list[str]]]:
         """The best matches, strongest first (then by name), each with why it matched.
-        `mrn_ids`: the patients whose MRN was typed (the store looks MRNs up)."""
+        `mrn_ids`: the patients whose MRN was typed (the store looks MRNs up). When nobody
+        fits and `retry_typos`, each word is read as possibly misspelt."""
         keyed = self._keyed(query, {pid for pid in mrn_ids if pid in self.entries})
         if not (keyed or query.names):
             return []
         terms = [(term, self.tiers(term)) for term in query.names]
         found = self._ranked(keyed, terms, limit)
-        if not found and terms:  # nobody has every part: one may be misspelt ("smitn")
+        if not found and terms and retry_typos:  # one may be misspelt ("smitn")
             terms = [(term, self.tiers(term, typos=True)) for term in query.names]
             found = self._ranked(keyed, terms, limit)
         why = [f"name ~ {term}" for term, _ in terms] + [label for label, _, _ in keyed]
@@ -238,15 +246,31 @@ class PatientIndex:
         return keyed
 
 
+def _patients(session: Session) -> tuple[Any, Select[Any]]:
+    p = m.Patient.__table__  # type: ignore[attr-defined]
+    return p, select(
+        p.c.id, p.c.first_name, p.c.last_name, p.c.preferred_name, p.c.dob, p.c.updated_at
+    )
+
+
+def _entry(row: Any, phones: _Phones, shared: Shared) -> Entry:
+    tokens = name_tokens(row.first_name, row.preferred_name) | name_tokens(row.last_name)
+    return Entry(
+        row.id,
+        shared.text(row.first_name),
+        shared.text(row.last_name),
+        shared.day(row.dob),
+        phones.of(row.id),
+        tuple(shared.text(token) for token in sorted(tokens)),
+    )
+
+
 def load_index(
     session: Session, since: datetime | None = None, index: PatientIndex | None = None
 ) -> PatientIndex:
     """Build the index (or bring it up to date with patients changed after `since`)."""
     index = index or PatientIndex()
-    p = m.Patient.__table__  # type: ignore[attr-defined]
-    statement = select(
-        p.c.id, p.c.first_name, p.c.last_name, p.c.preferred_name, p.c.dob, p.c.updated_at
-    )
+    p, statement = _patients(session)
     if since is not None:
         statement = statement.where(p.c.updated_at > since)
         changed = [row.id for row in session.execute(statement)]
@@ -255,17 +279,7 @@ def load_index(
     phones = _phones(session, changed if since is not None else None)
     shared = Shared()
     for row in session.execute(statement.order_by(p.c.id)):
-        tokens = name_tokens(row.first_name, row.preferred_name) | name_tokens(row.last_name)
-        index.add(
-            Entry(
-                row.id,
-                shared.text(row.first_name),
-                shared.text(row.last_name),
-                shared.day(row.dob),
-                phones.of(row.id),
-                tuple(shared.text(token) for token in sorted(tokens)),
-            )
-        )
+        index.add(_entry(row, phones, shared))
         if index.seen_until is None or row.updated_at > index.seen_until:
             index.seen_until = row.updated_at
     if since is None:
@@ -273,6 +287,25 @@ def load_index(
         # Millions of long-lived objects: keep the garbage collector from walking them
         # all during a keystroke (a full collection took ~0.3 s).
         gc.freeze()
+    return index
+
+
+#: Patients read per statement when an index of a few is built.
+ID_CHUNK = 5000
+
+
+def load_some(session: Session, ids: Iterable[int]) -> PatientIndex:
+    """An index of just these patients (the candidates for one search)."""
+    index = PatientIndex()
+    wanted = sorted(set(ids))
+    p, statement = _patients(session)
+    shared = Shared()
+    for at in range(0, len(wanted), ID_CHUNK):
+        chunk = wanted[at : at + ID_CHUNK]
+        phones = _phones(session, chunk)
+        for row in session.execute(statement.where(p.c.id.in_(chunk)).order_by(p.c.id)):
+            index.add(_entry(row, phones, shared))
+    index.finish_loading()
     return index
 
 

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from schedtui.core.lookup.index import PatientIndex, load_index
+from schedtui.core.lookup.index import Entry, PatientIndex, load_index, nicknames
 from schedtui.core.lookup.query import parse_query
+from schedtui.core.lookup.store_keys import catch_up, index_for
 from schedtui.core.money import dollars
 from schedtui.core.phones import national
 from schedtui.data import models as m
+from schedtui.data.store import Store
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,37 @@ def find_patients(
     if query.empty:
         return []
     found = index.search(query, limit, _mrn_owners(session, query.tokens))
+    return _matches(session, found, now=now, today=today, region=region)
+
+
+def find_in_store(
+    store: Store, text: str, *, now: datetime, today: date, region: str, limit: int = 20
+) -> list[PatientMatch]:
+    """The same matches as `find_patients` on a full index, from the keys kept in the
+    store: only the patients the query may be about are read (a one-off search, or one
+    made before the full index is built). The keys are brought up to date first."""
+    query = parse_query(text, today)
+    if query.empty:
+        return []
+    catch_up(store)
+    with store.read() as session:
+        mrns = _mrn_owners(session, query.tokens)
+        index = index_for(session, query, nicknames(), typos=False, mrn_ids=mrns)
+        found = index.search(query, limit, mrns, retry_typos=False)
+        if not found and query.names:  # read as misspelt, among the closest spellings
+            index = index_for(session, query, nicknames(), typos=True, mrn_ids=mrns)
+            found = index.search(query, limit, mrns)
+        return _matches(session, found, now=now, today=today, region=region)
+
+
+def _matches(
+    session: Session,
+    found: list[tuple[Entry, float, list[str]]],
+    *,
+    now: datetime,
+    today: date,
+    region: str,
+) -> list[PatientMatch]:
     ids = [entry.patient_id for entry, _, _ in found]
     upcoming = _next_appointments(session, ids, now)
     mrns, alerts = _mrns_and_alerts(session, ids)

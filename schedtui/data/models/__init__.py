@@ -31,7 +31,13 @@ from schedtui.data.models.insurance import (
     PriorAuthorization,
     Referral,
 )
-from schedtui.data.models.patients import ContactConsent, Patient, PatientPhone
+from schedtui.data.models.patients import (
+    ContactConsent,
+    Patient,
+    PatientPhone,
+    PatientSearchKey,
+    PatientSearchStamp,
+)
 from schedtui.data.models.security import AuditEvent, DomainEvent, User
 from schedtui.data.models.store_info import StoreInfo
 from schedtui.data.models.workflow import (
@@ -65,6 +71,8 @@ __all__ = [
     "Message",
     "Patient",
     "PatientPhone",
+    "PatientSearchKey",
+    "PatientSearchStamp",
     "Payer",
     "PayerRule",
     "Payment",

@@ -41,7 +41,8 @@ class Patient(SQLModel, table=True):
     balance_cents: int = 0
     deceased: bool = False
     created_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    #: Bumped by every change: the lookup's indexes re-read the patients changed since.
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
     version: int = 1
 
 
@@ -69,3 +70,30 @@ class ContactConsent(SQLModel, table=True):
     channel: str = Field(max_length=8, primary_key=True)
     granted: bool
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class PatientSearchKey(SQLModel, table=True):
+    """One way a caller may name a patient (a folded name word and its sound, or the last
+    four digits of a phone): the lookup's index kept in the store, so every process shares
+    it and a one-off search need not read every patient. Rebuilt from `patient` by the
+    lookup (core.lookup.store_keys) for every patient whose `updated_at` it has not seen."""
+
+    __tablename__ = "patient_search_key"
+    __table_args__ = (
+        one_of("kind", ("name", "phone")),
+        Index("ix_patient_search_key_kind_token", "kind", "token"),
+        Index("ix_patient_search_key_sound", "sound"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    kind: str = Field(max_length=8)
+    token: str = Field(max_length=200)
+    sound: str = Field(default="", max_length=200)
+
+
+class PatientSearchStamp(SQLModel, table=True):
+    """The `updated_at` of the patient row a patient's search keys were made from."""
+
+    __tablename__ = "patient_search_stamp"
+    patient_id: int = Field(foreign_key="patient.id", primary_key=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)

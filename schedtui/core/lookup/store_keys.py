@@ -1,0 +1,202 @@
+"""The lookup's keys kept in the store, shared by every process on every host: each
+patient's folded name words with their sounds, and the last four digits of each phone.
+
+A search reads from them only the patients it may be about (the words typed, their
+prefixes, nicknames, sounds and, when little matches, close spellings), builds an index
+of just those, and ranks them exactly as the in-memory index would: a one-off search (the
+CLI, a TUI whose full index is not built yet) answers without reading every patient.
+
+The keys follow the patients by `updated_at`: before a search, every patient changed
+since the keys were made (or never keyed) is keyed again, in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlmodel import Session
+
+from schedtui.core.lookup.index import PatientIndex, load_some, sound
+from schedtui.core.lookup.normalize import name_tokens
+from schedtui.core.lookup.query import ParsedQuery
+from schedtui.core.writes import in_write
+from schedtui.data import models as m
+from schedtui.data.store import Store
+
+#: Patients keyed per write transaction.
+BATCH = 2000
+#: Changes are looked for this far before the newest keyed change (writers commit out of
+#: order), and among this many ids below the highest keyed (a patient added directly).
+OVERLAP = timedelta(minutes=10)
+ID_OVERLAP = 1000
+#: A token typed is looked for among the words it begins (up to this much longer).
+PREFIX_TAIL = "z" * 40
+#: Close spellings are looked for when a word typed fits fewer than this many patients.
+FEW = 5
+
+KEY = m.PatientSearchKey.__table__  # type: ignore[attr-defined]
+STAMP = m.PatientSearchStamp.__table__  # type: ignore[attr-defined]
+PATIENT = m.Patient.__table__  # type: ignore[attr-defined]
+PHONE = m.PatientPhone.__table__  # type: ignore[attr-defined]
+
+
+def keys_of(
+    first: str, preferred: str, last: str, phones: Iterable[str]
+) -> Iterator[dict[str, str]]:
+    """A patient's search keys (the words the in-memory index files them under)."""
+    for token in sorted(name_tokens(first, preferred) | name_tokens(last)):
+        yield {"kind": "name", "token": token, "sound": sound(token)}
+    for last4 in sorted({number.lstrip("+")[-4:] for number in phones}):
+        yield {"kind": "phone", "token": last4, "sound": ""}
+
+
+def catch_up(store: Store) -> int:
+    """Key every patient changed since their keys were made; how many were keyed."""
+    with store.read() as session:
+        changed = _changed(session)
+    for at in range(0, len(changed), BATCH):
+        in_write(store, partial(_key, ids=changed[at : at + BATCH]))
+    return len(changed)
+
+
+def _changed(session: Session) -> list[int]:
+    """Patients whose keys are missing or older than the patient row: among those changed
+    lately and those added lately (each read through its own index), or, before any
+    patient was keyed, all of them."""
+    newest, highest = session.execute(
+        select(func.max(STAMP.c.updated_at), func.max(STAMP.c.patient_id))
+    ).one()
+    if newest is None:
+        return _unkeyed(session, None)
+    lately = _unkeyed(session, PATIENT.c.updated_at > newest - OVERLAP)
+    added = _unkeyed(session, PATIENT.c.id > highest - ID_OVERLAP)
+    return sorted(set(lately) | set(added))
+
+
+def _unkeyed(session: Session, among: Any) -> list[int]:
+    stamp = STAMP.alias("stamp")
+    statement = (
+        select(PATIENT.c.id)
+        .select_from(PATIENT.outerjoin(stamp, stamp.c.patient_id == PATIENT.c.id))
+        .where(or_(stamp.c.updated_at.is_(None), stamp.c.updated_at != PATIENT.c.updated_at))
+        .order_by(PATIENT.c.id)
+    )
+    if among is not None:
+        statement = statement.where(among)
+    return [row.id for row in session.execute(statement)]
+
+
+def _key(session: Session, *, ids: list[int]) -> None:
+    """Key these patients afresh (their rows locked on PostgreSQL, so two processes
+    catching up at once key each patient once)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(PATIENT.c.id)
+            .where(PATIENT.c.id.in_(ids))
+            .order_by(PATIENT.c.id)
+            .with_for_update()
+        )
+    rows = session.execute(
+        select(
+            PATIENT.c.id,
+            PATIENT.c.first_name,
+            PATIENT.c.preferred_name,
+            PATIENT.c.last_name,
+            PATIENT.c.updated_at,
+        ).where(PATIENT.c.id.in_(ids))
+    ).all()
+    phones: dict[int, list[str]] = {}
+    for patient_id, number in session.execute(
+        select(PHONE.c.patient_id, PHONE.c.number).where(PHONE.c.patient_id.in_(ids))
+    ):
+        phones.setdefault(patient_id, []).append(number)
+    session.execute(delete(KEY).where(KEY.c.patient_id.in_(ids)))
+    session.execute(delete(STAMP).where(STAMP.c.patient_id.in_(ids)))
+    keys = [
+        {"patient_id": row.id, **key}
+        for row in rows
+        for key in keys_of(
+            row.first_name, row.preferred_name, row.last_name, phones.get(row.id, [])
+        )
+    ]
+    if keys:
+        session.execute(insert(KEY), keys)
+    if rows:
+        session.execute(
+            insert(STAMP), [{"patient_id": row.id, "updated_at": row.updated_at} for row in rows]
+        )
+
+
+def candidates(session: Session, query: ParsedQuery, nicknames: Any, *, typos: bool) -> set[int]:
+    """Every patient the in-memory index could rank for this query: for each word typed,
+    whoever has it, a word it begins, a nickname or the sound of it, or (when as few fit
+    as the index looks further for, or `typos`) one of the eight closest spellings; and
+    whoever has the date of birth or phone digits typed."""
+    found: set[int] = set()
+    vocabulary: list[str] | None = None
+    for term in query.names:
+        ids, size = _named(session, term, nicknames)
+        shortest, cutoff = (3, 65) if typos else (4, 75)
+        if len(term) >= shortest and (typos or size < FEW):
+            vocabulary = vocabulary if vocabulary is not None else _vocabulary(session)
+            close = [
+                token
+                for token, _, _ in process.extract(
+                    term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
+                )
+            ]
+            ids |= _having(session, and_(KEY.c.kind == "name", KEY.c.token.in_(close)))
+        found |= ids
+    if query.birth_dates:
+        dob = PATIENT.c.dob.in_(sorted(query.birth_dates))
+        found |= {row.id for row in session.execute(select(PATIENT.c.id).where(dob))}
+    if query.phone_digits:
+        last4 = and_(KEY.c.kind == "phone", KEY.c.token == query.phone_digits[-4:])
+        found |= _having(session, last4)
+    return found
+
+
+def _named(session: Session, term: str, nicknames: Any) -> tuple[set[int], int]:
+    """Whoever has the word, a word it begins, a nickname or (3 letters or more) its
+    sound; and how many the index's tiers count for it (a patient once per way)."""
+    names = set(nicknames.canonicals_of(term)) | set(nicknames.nicknames_of(term))
+    key = sound(term) if len(term) >= 3 else None
+    fits = [and_(KEY.c.token >= term, KEY.c.token <= term + PREFIX_TAIL)]
+    if names:
+        fits.append(KEY.c.token.in_(sorted(names)))
+    if key is not None:
+        fits.append(KEY.c.sound == key)
+    having: dict[str, set[int]] = {}
+    statement = select(KEY.c.patient_id, KEY.c.token, KEY.c.sound).where(
+        KEY.c.kind == "name", or_(*fits)
+    )
+    for patient_id, token, token_sound in session.execute(statement):
+        ways = token.startswith(term) + (token in names) + (token_sound == key)
+        if ways:  # (a collation may widen the range: only what truly fits counts)
+            having.setdefault(token, set()).add(patient_id)
+    size = sum(
+        len(ids) * (token.startswith(term) + (token in names) + (sound(token) == key))
+        for token, ids in having.items()
+    )
+    return set().union(*having.values()), size
+
+
+def _having(session: Session, condition: Any) -> set[int]:
+    return {row.patient_id for row in session.execute(select(KEY.c.patient_id).where(condition))}
+
+
+def _vocabulary(session: Session) -> list[str]:
+    """Every name word known (for close spellings)."""
+    statement = select(KEY.c.token).where(KEY.c.kind == "name").distinct()
+    return [row.token for row in session.execute(statement)]
+
+
+def index_for(
+    session: Session, query: ParsedQuery, nicknames: Any, *, typos: bool, mrn_ids: list[int]
+) -> PatientIndex:
+    """An index of just the patients this query may be about."""
+    return load_some(session, candidates(session, query, nicknames, typos=typos) | set(mrn_ids))
