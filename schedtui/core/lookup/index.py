@@ -253,15 +253,20 @@ def _patients(session: Session) -> tuple[Any, Select[Any]]:
     )
 
 
-def _entry(row: Any, phones: _Phones, shared: Shared) -> Entry:
-    tokens = name_tokens(row.first_name, row.preferred_name) | name_tokens(row.last_name)
+def _entry(
+    row: Any, phones: _Phones, shared: Shared, tokens: tuple[str, ...] | None = None
+) -> Entry:
+    if tokens is None:
+        tokens = tuple(
+            sorted(name_tokens(row.first_name, row.preferred_name) | name_tokens(row.last_name))
+        )
     return Entry(
         row.id,
         shared.text(row.first_name),
         shared.text(row.last_name),
         shared.day(row.dob),
         phones.of(row.id),
-        tuple(shared.text(token) for token in sorted(tokens)),
+        tuple(shared.text(token) for token in tokens),
     )
 
 
@@ -294,8 +299,13 @@ def load_index(
 ID_CHUNK = 5000
 
 
-def load_some(session: Session, ids: Iterable[int]) -> PatientIndex:
-    """An index of just these patients (the candidates for one search)."""
+def load_some(
+    session: Session,
+    ids: Iterable[int],
+    tokens_of: Callable[[list[int]], dict[int, tuple[str, ...]]] | None = None,
+) -> PatientIndex:
+    """An index of just these patients (the candidates for one search). `tokens_of`, if
+    given, reads their name tokens already made (else they are made from the names)."""
     index = PatientIndex()
     wanted = sorted(set(ids))
     p, statement = _patients(session)
@@ -303,8 +313,9 @@ def load_some(session: Session, ids: Iterable[int]) -> PatientIndex:
     for at in range(0, len(wanted), ID_CHUNK):
         chunk = wanted[at : at + ID_CHUNK]
         phones = _phones(session, chunk)
+        made = tokens_of(chunk) if tokens_of is not None else {}
         for row in session.execute(statement.where(p.c.id.in_(chunk)).order_by(p.c.id)):
-            index.add(_entry(row, phones, shared))
+            index.add(_entry(row, phones, shared, made.get(row.id)))
     index.finish_loading()
     return index
 

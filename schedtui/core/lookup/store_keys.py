@@ -165,19 +165,21 @@ def _named(session: Session, term: str, nicknames: Any) -> tuple[set[int], int]:
     sound; and how many the index's tiers count for it (a patient once per way)."""
     names = set(nicknames.canonicals_of(term)) | set(nicknames.nicknames_of(term))
     key = sound(term) if len(term) >= 3 else None
-    fits = [and_(KEY.c.token >= term, KEY.c.token <= term + PREFIX_TAIL)]
+    # one statement per way (each read through its own index; an OR of them is a scan)
+    ways = [and_(KEY.c.token >= term, KEY.c.token <= term + PREFIX_TAIL)]
     if names:
-        fits.append(KEY.c.token.in_(sorted(names)))
+        ways.append(KEY.c.token.in_(sorted(names)))
     if key is not None:
-        fits.append(KEY.c.sound == key)
+        ways.append(KEY.c.sound == key)
     having: dict[str, set[int]] = {}
-    statement = select(KEY.c.patient_id, KEY.c.token, KEY.c.sound).where(
-        KEY.c.kind == "name", or_(*fits)
-    )
-    for patient_id, token, token_sound in session.execute(statement):
-        ways = token.startswith(term) + (token in names) + (token_sound == key)
-        if ways:  # (a collation may widen the range: only what truly fits counts)
-            having.setdefault(token, set()).add(patient_id)
+    for way in ways:
+        statement = select(KEY.c.patient_id, KEY.c.token, KEY.c.sound).where(
+            KEY.c.kind == "name", way
+        )
+        for patient_id, token, token_sound in session.execute(statement):
+            fits = token.startswith(term) or token in names or token_sound == key
+            if fits:  # (a collation may widen the range: only what truly fits counts)
+                having.setdefault(token, set()).add(patient_id)
     size = sum(
         len(ids) * (token.startswith(term) + (token in names) + (sound(token) == key))
         for token, ids in having.items()
@@ -198,5 +200,17 @@ def _vocabulary(session: Session) -> list[str]:
 def index_for(
     session: Session, query: ParsedQuery, nicknames: Any, *, typos: bool, mrn_ids: list[int]
 ) -> PatientIndex:
-    """An index of just the patients this query may be about."""
-    return load_some(session, candidates(session, query, nicknames, typos=typos) | set(mrn_ids))
+    """An index of just the patients this query may be about (their name words read from
+    the keys, not made again)."""
+    found = candidates(session, query, nicknames, typos=typos) | set(mrn_ids)
+    return load_some(session, found, partial(_tokens_of, session))
+
+
+def _tokens_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    # by patient id alone: its index leads (a filter on the kind would scan every name)
+    statement = select(KEY.c.patient_id, KEY.c.kind, KEY.c.token).where(KEY.c.patient_id.in_(ids))
+    tokens: dict[int, list[str]] = {}
+    for patient_id, kind, token in session.execute(statement):
+        if kind == "name":
+            tokens.setdefault(patient_id, []).append(token)
+    return {patient_id: tuple(sorted(words)) for patient_id, words in tokens.items()}
