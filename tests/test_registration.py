@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.clock import FrozenClock
@@ -248,6 +248,75 @@ async def test_the_form_warns_of_a_likely_duplicate_and_a_second_save_registers(
         await _settle(pilot)
     assert f"{first.mrn}  Okoye, Nia  07/14/1988  (same date of birth, similar name)" in warning
     assert _count(sqlite_store) == before + 1
+
+
+async def test_the_duplicate_warning_opens_the_existing_patient(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    first = _register(sqlite_store, staff, GOOD)
+    before = _count(sqlite_store)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _duplicate_warning(pilot)
+        warning = str(app.screen.query_one("#duplicates", Static).render())
+        await pilot.press("ctrl+o")
+        await _settle(pilot)
+        assert not isinstance(app.screen, RegistrationScreen)
+        panel = str(app.screen.query_one(PatientPanelView).render())
+        assert app.call.patient_id == first.patient_id
+        assert app.call.registration_draft is None  # the caller was found: no form to keep
+    assert f"Ctrl+O opens {first.mrn} Okoye, Nia" in warning
+    assert f"MRN         {first.mrn}" in panel and "Okoye, Nia" in panel
+    assert _count(sqlite_store) == before  # nobody new
+
+
+async def test_ctrl_o_does_nothing_before_a_duplicate_is_shown(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+n")
+        await _settle(pilot)
+        await pilot.press("ctrl+o")
+        await _settle(pilot)
+        assert isinstance(app.screen, RegistrationScreen)
+
+
+async def test_esc_keeps_the_form_and_ctrl_n_brings_it_back_until_the_note_is_filed(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    _register(sqlite_store, staff, GOOD)
+    before = _count(sqlite_store)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _duplicate_warning(pilot)
+        app.screen.query_one("#reg-interpreter", Checkbox).value = True
+        await pilot.press("escape")  # to search for her first
+        await _settle(pilot)
+        assert not isinstance(app.screen, RegistrationScreen)
+        kept = [str(n.message) for n in app._notifications]
+        await pilot.press(*"okoye", "escape")  # a search, then the lookup cleared
+        await _settle(pilot)
+        await pilot.press("ctrl+n")
+        await _settle(pilot)
+        form = app.screen
+        assert isinstance(form, RegistrationScreen)
+        typed = {n: form.query_one(f"#reg-{n}", Input).value for n in ("first_name", "dob")}
+        restored = str(form.query_one("#reg-restored", Static).render())
+        interpreter = form.query_one("#reg-interpreter", Checkbox).value
+        await pilot.press("escape")
+        await _settle(pilot)
+        await pilot.press("f5", *"wrong number", "ctrl+s")  # the call ends: its note filed
+        await _settle(pilot)
+        await pilot.press("ctrl+n")
+        await _settle(pilot)
+        blank = app.screen.query_one("#reg-first_name", Input).value
+    assert any("Ctrl+N brings it back" in message for message in kept)
+    assert typed == {"first_name": "Nya", "dob": "07/14/1988"} and interpreter
+    assert restored.startswith("What you typed before is back")
+    assert blank == ""
+    assert _count(sqlite_store) == before
 
 
 def test_duplicate_warning_snapshot(sqlite_store: Store, staff: Staff, snap_compare: Any) -> None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schedtui.core.registration import Registration
 
 
 @dataclass
@@ -25,6 +29,9 @@ class LiveCall:
     started_at: datetime | None = None
     #: The caller's visits changed on another screen: the call's panel is read again.
     panel_stale: bool = False
+    #: A registration form closed before it was saved (Esc, to search first): Ctrl+N
+    #: brings it back as typed, until the call's note is filed.
+    registration_draft: Registration | None = None
 
     @property
     def caller(self) -> tuple[int, str] | None:
@@ -53,5 +60,7 @@ class LiveCall:
         self.patient_id, self.patient_name = None, ""
 
     def new_note(self, note_id: int, body: str, started_at: datetime) -> None:
-        """A note to write into: a fresh draft, or one a crash left behind."""
+        """A note to write into: a fresh draft, or one a crash left behind (the next call:
+        a registration form left unsaved on the last one is not brought back)."""
         self.note_id, self.saved_text, self.started_at = note_id, body, started_at
+        self.registration_draft = None

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
 from schedtui.core.registration import (
+    Duplicate,
     Registered,
     Registration,
     RegistrationInvalid,
@@ -40,8 +41,18 @@ FIELDS = (
 )
 
 
-class RegistrationScreen(ModalScreen[int | None]):
-    """The form; it answers with the new patient's id (None when cancelled)."""
+@dataclass(frozen=True)
+class Opened:
+    """The patient the form ends on: the one just registered, or an existing patient the
+    scheduler chose from the likely duplicates."""
+
+    patient_id: int
+    registered: bool
+
+
+class RegistrationScreen(ModalScreen[Opened | None]):
+    """The form; it answers with the patient to open (None when closed with Esc: what was
+    typed is kept on the call, and the next Ctrl+N brings it back)."""
 
     DEFAULT_CSS = """
     RegistrationScreen { align: center middle; }
@@ -60,7 +71,8 @@ class RegistrationScreen(ModalScreen[int | None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "register", "Register", id="registration.save"),
-        Binding("escape", "cancel", "Cancel", id="registration.cancel"),
+        Binding("ctrl+o", "open_existing", "Open existing", id="registration.open_existing"),
+        Binding("escape", "cancel", "Close (kept)", id="registration.cancel"),
     ]
 
     @dataclass
@@ -75,10 +87,13 @@ class RegistrationScreen(ModalScreen[int | None]):
 
         errors: dict[str, str]
 
-    def __init__(self, phone: str = "") -> None:
+    def __init__(self, phone: str = "", draft: Registration | None = None) -> None:
         super().__init__()
         self.confirmed_new = False
         self.phone = phone
+        self.draft = draft
+        #: The likely duplicates shown (Ctrl+O opens the first).
+        self.duplicates: tuple[Duplicate, ...] = ()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -88,13 +103,15 @@ class RegistrationScreen(ModalScreen[int | None]):
             warning = Static("", id="duplicates", markup=False)  # on top: seen at once
             warning.display = False
             yield warning
-            prefill = {"sex": "unknown", "language": "en", "phone": self.phone}
-            yield from field_rows("reg", FIELDS, prefill)
-            yield TickBox("Needs an interpreter", id="reg-interpreter")
+            draft = self.draft or Registration("", "", "", self.phone)
+            if self.draft is not None:
+                yield Static(RESTORED, id="reg-restored", markup=False)
+            yield from field_rows("reg", FIELDS, _prefill(draft))
+            yield TickBox("Needs an interpreter", draft.interpreter_needed, id="reg-interpreter")
             with Horizontal():
-                yield TickBox("SMS ok", id="reg-sms")
-                yield TickBox("E-mail ok", id="reg-email-ok")
-                yield TickBox("Calls ok", True, id="reg-voice")
+                yield TickBox("SMS ok", draft.consent_sms, id="reg-sms")
+                yield TickBox("E-mail ok", draft.consent_email, id="reg-email-ok")
+                yield TickBox("Calls ok", draft.consent_voice, id="reg-voice")
             yield Button("Register (Ctrl+S)", variant="primary", id="reg-save")
 
     def on_mount(self) -> None:
@@ -162,14 +179,18 @@ class RegistrationScreen(ModalScreen[int | None]):
         """Done, or show the likely duplicates and wait for a decision."""
         result = message.result
         if result.patient_id is not None:
-            self.dismiss(result.patient_id)
+            self.dismiss(Opened(result.patient_id, registered=True))
             return
         self.confirmed_new = True
+        self.duplicates = result.duplicates
+        self.refresh_bindings()
         lines = [f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})" for d in result.duplicates]
+        first = result.duplicates[0]
         said = [
             "This may be a patient we already have:",
             *lines,
-            "Esc and search for them, or Ctrl+S again to register a new patient.",
+            f"Ctrl+O opens {first.mrn} {first.name}; Ctrl+S again registers a new patient;",
+            "Esc closes the form and keeps what you typed (Ctrl+N brings it back).",
         ]
         self.query_one("#duplicates", Static).update("\n".join(map(printable, said)))
         self.query_one("#duplicates", Static).display = True
@@ -179,6 +200,45 @@ class RegistrationScreen(ModalScreen[int | None]):
     def _report_failure(self, event: Worker.StateChanged) -> None:
         report_failure(self, event)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ctrl+O only while likely duplicates are shown."""
+        return bool(self.duplicates) if action == "open_existing" else True
+
+    def action_open_existing(self) -> None:
+        """Open the first likely duplicate instead of registering (the form is dropped:
+        the caller was found)."""
+        if self.duplicates:
+            self.dismiss(Opened(self.duplicates[0].patient_id, registered=False))
+
     def action_cancel(self) -> None:
-        """Close without saving."""
+        """Close without saving; what was typed is kept on the call for the next Ctrl+N."""
+        typed_app(self).call.registration_draft = self.typed()
         self.dismiss(None)
+
+    def typed(self) -> Registration | None:
+        """What the form holds (None when nothing was typed beyond what it started with)."""
+        entry = self._entry()
+        blank = Registration("", "", "", self.phone)
+        return (
+            None if _prefill(entry) == _prefill(blank) and _ticks(entry) == _ticks(blank) else entry
+        )
+
+
+#: The line over a form brought back.
+RESTORED = "What you typed before is back (Esc keeps it again; Ctrl+S registers)."
+
+
+def _prefill(entry: Registration) -> dict[str, str]:
+    return {
+        "first_name": entry.first_name,
+        "last_name": entry.last_name,
+        "dob": entry.dob,
+        "phone": entry.phone,
+        "email": entry.email,
+        "sex": entry.sex,
+        "language": entry.language,
+    }
+
+
+def _ticks(entry: Registration) -> tuple[bool, ...]:
+    return (entry.interpreter_needed, entry.consent_sms, entry.consent_email, entry.consent_voice)

@@ -43,7 +43,7 @@ from schedtui.screens.base import WorkScreen, keys_wait_for
 from schedtui.screens.booking import BookingScreen, Moving
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
-from schedtui.screens.registration import RegistrationScreen
+from schedtui.screens.registration import Opened, RegistrationScreen
 from schedtui.widgets.match_table import MatchTable
 from schedtui.widgets.patient_panel_view import PatientPanelView
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -450,16 +450,22 @@ class WorkspaceScreen(WorkScreen[None]):
         )
 
     def action_register(self) -> None:
-        """Register a new patient; open them when done."""
+        """Register a new patient (the form as left, if one was closed unsaved on this
+        call); open them, or the existing patient chosen instead, when done."""
 
-        def registered(patient_id: int | None) -> None:
-            if patient_id is not None:
-                self.notify("Patient registered.")
-                self.load_panel(patient_id)
+        def closed(opened: Opened | None) -> None:
+            if opened is None:
+                if self.call.registration_draft is not None:
+                    self.notify("What you typed is kept: Ctrl+N brings it back.")
+                return
+            self.call.registration_draft = None
+            self.notify("Patient registered." if opened.registered else "Existing patient opened.")
+            self.load_panel(opened.patient_id)
 
         typed = self.query_one("#lookup", Input).value.strip()
         caller = typed if sum(ch.isdigit() for ch in typed) >= 10 else ""  # a caller ID
-        self.app.push_screen(RegistrationScreen(phone=caller), registered)
+        draft = self.call.registration_draft
+        self.app.push_screen(RegistrationScreen(phone=caller, draft=draft), closed)
 
     def action_book(self) -> None:
         """Book for the open patient: type, open times, hold, read-back."""
