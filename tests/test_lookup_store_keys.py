@@ -9,6 +9,7 @@ import multiprocessing
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlmodel import col
 from sqlmodel import select as sm_select
 
 from schedtui.core.lookup.service import find_in_store, find_patients, refresh
@@ -45,10 +46,19 @@ def _shown(found: list) -> list[tuple[int, float]]:  # type: ignore[type-arg]
 
 def test_the_store_keys_rank_as_the_full_index_does(seeded_store: Store) -> None:
     with seeded_store.read() as session:
-        people = session.exec(sm_select(m.Patient).order_by(m.Patient.id).limit(40)).all()
+        people = session.exec(sm_select(m.Patient).order_by(col(m.Patient.id)).limit(40)).all()
         mrns = [p.mrn for p in people[:5]]
         queries = QUERIES + mrns + [q for p in people for q in _misspelt(p.first_name, p.last_name)]
         queries += [f"{p.dob:%m/%d/%Y}" for p in people[:10]]
+        # names with a date of birth, an MRN or phone digits: every part must fit
+        queries += [f"{p.last_name} {p.dob:%m/%d/%y}" for p in people[10:16]]
+        queries += [f"{p.first_name[:3]} {p.mrn}" for p in people[16:20]]
+        queries += [f"{p.last_name} {people[0].mrn}" for p in people[20:22]]  # not theirs
+        phones = session.exec(sm_select(m.PatientPhone).limit(6).offset(30)).all()
+        owned = col(m.Patient.id).in_([ph.patient_id for ph in phones])
+        owners = {p.id: p for p in session.exec(sm_select(m.Patient).where(owned))}
+        queries += [f"{owners[ph.patient_id].last_name[:4]} {ph.number[-4:]}" for ph in phones]
+        queries += [f"{people[0].last_name} {ph.number[-4:]}" for ph in phones[:2]]
         index = refresh(session, None)
         expected = {
             q: _shown(find_patients(session, index, q, now=NOW, today=TODAY, region="US"))
@@ -70,7 +80,7 @@ def test_keys_are_made_once_and_only_for_what_changed(seeded_store: Store) -> No
     assert keyed == patients
     assert catch_up(seeded_store) == 0
     with seeded_store.write() as session:
-        someone = session.exec(sm_select(m.Patient).order_by(m.Patient.id).limit(1)).one()
+        someone = session.exec(sm_select(m.Patient).order_by(col(m.Patient.id)).limit(1)).one()
         someone.last_name = "Quetzalcoatl"
         someone.updated_at = NOW + timedelta(days=1)
     assert catch_up(seeded_store) == 1

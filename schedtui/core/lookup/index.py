@@ -43,6 +43,18 @@ def sound(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() else token
 
 
+def close_spellings(
+    term: str, vocabulary: list[str], *, typos: bool, size: int
+) -> list[tuple[str, float]]:
+    """Up to 8 words of `vocabulary` spelt like `term` (and their likeness): looked for
+    when the word fits fewer than 5 patients otherwise, or always when reading typos."""
+    shortest, cutoff = (3, 65) if typos else (4, 75)
+    if len(term) < shortest or not (typos or size < 5):
+        return []
+    found = process.extract(term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff)
+    return [(token, score) for token, score, _ in found]
+
+
 #: Up to this many candidates are simply all scored; more are streamed in name order.
 SCORE_ALL_UP_TO = 500
 #: A fragment fitting this many times more patients than the narrowest part of the query
@@ -168,14 +180,18 @@ class PatientIndex:
         tiers += self._tier_of(
             75, self.by_sound.get(sound(term), set()) if len(term) >= 3 else set()
         )
-        shortest, cutoff = (3, 65) if typos else (4, 75)
-        if len(term) >= shortest and (typos or sum(t.size for t in tiers) < 5):
-            for token, score, _ in process.extract(
-                term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
-            ):
-                tiers += self._tier_of(score * 0.8, {token})
+        for token, score in self.close_spellings(
+            term, typos=typos, size=sum(t.size for t in tiers)
+        ):
+            tiers += self._tier_of(score * 0.8, {token})
         tiers.sort(key=lambda tier: -tier.score)
         return tiers
+
+    def close_spellings(self, term: str, *, typos: bool, size: int) -> list[tuple[str, float]]:
+        """The known words spelt closest to `term` (up to 8, with their likeness), looked
+        for when `size` (the patients the word fits otherwise) is under 5, or always when
+        `typos` is asked for."""
+        return close_spellings(term, self.vocabulary(), typos=typos, size=size)
 
     def _tier_of(self, score: float, tokens: set[str]) -> list[Tier]:
         """A tier of patients with any of `tokens` (none if nobody has them)."""
@@ -303,10 +319,12 @@ def load_some(
     session: Session,
     ids: Iterable[int],
     tokens_of: Callable[[list[int]], dict[int, tuple[str, ...]]] | None = None,
+    index: PatientIndex | None = None,
 ) -> PatientIndex:
-    """An index of just these patients (the candidates for one search). `tokens_of`, if
-    given, reads their name tokens already made (else they are made from the names)."""
-    index = PatientIndex()
+    """An index of just these patients (the candidates for one search), in `index` if
+    given. `tokens_of`, if given, reads their name tokens already made (else they are
+    made from the names)."""
+    index = index if index is not None else PatientIndex()
     wanted = sorted(set(ids))
     p, statement = _patients(session)
     shared = Shared()

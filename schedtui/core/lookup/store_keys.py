@@ -16,11 +16,10 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlmodel import Session
 
-from schedtui.core.lookup.index import PatientIndex, load_some, sound
+from schedtui.core.lookup.index import PatientIndex, close_spellings, load_some, sound
 from schedtui.core.lookup.normalize import name_tokens
 from schedtui.core.lookup.query import ParsedQuery
 from schedtui.core.writes import in_write
@@ -131,33 +130,65 @@ def _key(session: Session, *, ids: list[int]) -> None:
         )
 
 
-def candidates(session: Session, query: ParsedQuery, nicknames: Any, *, typos: bool) -> set[int]:
-    """Every patient the in-memory index could rank for this query: for each word typed,
-    whoever has it, a word it begins, a nickname or the sound of it, or (when as few fit
-    as the index looks further for, or `typos`) one of the eight closest spellings; and
-    whoever has the date of birth or phone digits typed."""
-    found: set[int] = set()
-    vocabulary: list[str] | None = None
-    for term in query.names:
-        ids, size = _named(session, term, nicknames)
-        shortest, cutoff = (3, 65) if typos else (4, 75)
-        if len(term) >= shortest and (typos or size < FEW):
-            vocabulary = vocabulary if vocabulary is not None else _vocabulary(session)
-            close = [
-                token
-                for token, _, _ in process.extract(
-                    term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
-                )
-            ]
-            ids |= _having(session, and_(KEY.c.kind == "name", KEY.c.token.in_(close)))
-        found |= ids
-    if query.birth_dates:
-        dob = PATIENT.c.dob.in_(sorted(query.birth_dates))
-        found |= {row.id for row in session.execute(select(PATIENT.c.id).where(dob))}
-    if query.phone_digits:
-        last4 = and_(KEY.c.kind == "phone", KEY.c.token == query.phone_digits[-4:])
-        found |= _having(session, last4)
-    return found
+class Candidates:
+    """The patients a query may be about, and the close spellings of each word typed as
+    the full index would find them (from every word known, not only the candidates')."""
+
+    def __init__(self, session: Session, nicknames: Any) -> None:
+        self.session = session
+        self.nicknames = nicknames
+        self.spellings: dict[tuple[str, bool], list[tuple[str, float]]] = {}
+        self._vocabulary: list[str] | None = None
+
+    def of(self, query: ParsedQuery, mrns: list[int], *, typos: bool) -> set[int]:
+        """Whoever may rank: those who fit every word typed (each word: the word itself, a
+        word it begins, a nickname, its sound, a close spelling) and the date of birth or
+        MRN typed; and everyone with the phone digits typed and every MRN owner (the index
+        weighs those parts by who has them)."""
+        fitting: set[int] | None = None
+        for term in query.names:
+            ids = self._term(term, typos=False)
+            if typos:
+                ids |= self._term(term, typos=True)
+            fitting = ids if fitting is None else fitting & ids
+        phone = set()
+        if query.phone_digits:
+            last4 = and_(KEY.c.kind == "phone", KEY.c.token == query.phone_digits[-4:])
+            phone = _having(self.session, last4)
+        born = set()
+        if query.birth_dates:
+            dob = PATIENT.c.dob.in_(sorted(query.birth_dates))
+            born = {row.id for row in self.session.execute(select(PATIENT.c.id).where(dob))}
+        if fitting is None:
+            return born | phone | set(mrns)
+        if mrns:  # an MRN decides (dates or phones typed may be dropped for it)
+            fitting &= set(mrns)
+        elif query.birth_dates:
+            fitting &= born
+        return fitting | phone | set(mrns)
+
+    def _term(self, term: str, *, typos: bool) -> set[int]:
+        ids, size = _named(self.session, term, self.nicknames)
+        close = close_spellings(term, self._words(term, typos, size), typos=typos, size=size)
+        self.spellings[(term, typos)] = close
+        if close:
+            tokens = [token for token, _ in close]
+            ids |= _having(self.session, and_(KEY.c.kind == "name", KEY.c.token.in_(tokens)))
+        return ids
+
+    def _words(self, term: str, typos: bool, size: int) -> list[str]:
+        """Every name word known, read only when close spellings will be looked for."""
+        if not _wanted(term, typos, size):
+            return []
+        if self._vocabulary is None:
+            self._vocabulary = _vocabulary(self.session)
+        return self._vocabulary
+
+
+def _wanted(term: str, typos: bool, size: int) -> bool:
+    """Whether the index looks for close spellings of `term` (see `close_spellings`)."""
+    shortest = 3 if typos else 4
+    return len(term) >= shortest and (typos or size < FEW)
 
 
 def _named(session: Session, term: str, nicknames: Any) -> tuple[set[int], int]:
@@ -197,13 +228,27 @@ def _vocabulary(session: Session) -> list[str]:
     return [row.token for row in session.execute(statement)]
 
 
+class CandidateIndex(PatientIndex):
+    """An index of a search's candidates that finds close spellings as the full index
+    would (among every word known)."""
+
+    def __init__(self, spellings: dict[tuple[str, bool], list[tuple[str, float]]]) -> None:
+        super().__init__()
+        self.spellings = spellings
+
+    def close_spellings(self, term: str, *, typos: bool, size: int) -> list[tuple[str, float]]:
+        return self.spellings.get((term, typos), [])
+
+
 def index_for(
     session: Session, query: ParsedQuery, nicknames: Any, *, typos: bool, mrn_ids: list[int]
 ) -> PatientIndex:
     """An index of just the patients this query may be about (their name words read from
     the keys, not made again)."""
-    found = candidates(session, query, nicknames, typos=typos) | set(mrn_ids)
-    return load_some(session, found, partial(_tokens_of, session))
+    found = Candidates(session, nicknames)
+    ids = found.of(query, mrn_ids, typos=typos)
+    index = CandidateIndex(found.spellings)
+    return load_some(session, ids, partial(_tokens_of, session), index)
 
 
 def _tokens_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
