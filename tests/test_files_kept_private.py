@@ -91,7 +91,7 @@ def test_a_fault_log_holds_no_value_of_the_failing_row(
             ValueError(f"UNIQUE constraint failed for {secrets[0]} {secrets[2]}"),
         )
 
-    monkeypatch.setattr("schedtui.commands.patients.find_patients", failing)
+    monkeypatch.setattr("schedtui.commands.patients.find_in_store", failing)
     assert run(["patients", "find", "Zelda", "--db", str(clinic)]) == 1
     err = capsys.readouterr().err
     log = isolated_home / "xdg_state_home" / "schedtui" / "log" / "faults.log"
