@@ -112,7 +112,7 @@ def _summary(label: str, timings: list[float], found: int | None = None, meant: 
 def run(store: Store, *, seeded_here: bool = False) -> None:
     """Build, then time keystrokes, whole queries and the LIKE scan; print the figures."""
     began = time.perf_counter()
-    keyed = catch_up(store)
+    keyed = catch_up(store, NOW)
     print(f"store keys made for {keyed:,} patients in {time.perf_counter() - began:.1f} s")
     with store.read() as session:
         queries = _queries(session)

@@ -74,16 +74,16 @@ def test_the_store_keys_rank_as_the_full_index_does(seeded_store: Store) -> None
 
 
 def test_keys_are_made_once_and_only_for_what_changed(seeded_store: Store) -> None:
-    keyed = catch_up(seeded_store)
+    keyed = catch_up(seeded_store, NOW)
     with seeded_store.read() as session:
         patients = session.execute(select(func.count()).select_from(m.Patient)).scalar()
     assert keyed == patients
-    assert catch_up(seeded_store) == 0
+    assert catch_up(seeded_store, NOW) == 0
     with seeded_store.write() as session:
         someone = session.exec(sm_select(m.Patient).order_by(col(m.Patient.id)).limit(1)).one()
         someone.last_name = "Quetzalcoatl"
         someone.updated_at = NOW + timedelta(days=1)
-    assert catch_up(seeded_store) == 1
+    assert catch_up(seeded_store, NOW) == 1
     (found,) = find_in_store(seeded_store, "quetzalcoatl", now=NOW, today=TODAY, region="US")
     assert found.patient_id == someone.id
 

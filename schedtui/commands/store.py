@@ -98,7 +98,9 @@ def seed(
     summary = seed_store(
         opened.store, patients=patients, seed=seed, now=invocation.clock.now(), providers=providers
     )
-    catch_up(opened.store)  # the lookup's keys, so a first search reads only a few patients
+    catch_up(
+        opened.store, invocation.clock.now()
+    )  # the lookup's keys, so a first search reads only a few patients
     audit.append(
         opened.store,
         actor=actor,

@@ -137,5 +137,7 @@ def open_sandbox(
         from schedtui.data.seed import seed_store  # Faker loads only when seeding
 
         seed_store(opened.store, patients=SANDBOX_PATIENTS, seed=SANDBOX_SEED, now=clock.now())
-        catch_up(opened.store)  # the lookup's keys, so the first search reads only a few
+        catch_up(
+            opened.store, clock.now()
+        )  # the lookup's keys, so the first search reads only a few
     return opened

@@ -97,7 +97,7 @@ def find_in_store(
     query = parse_query(text, today)
     if query.empty:
         return []
-    catch_up(store)
+    catch_up(store, now)
     with store.read() as session:
         mrns = _mrn_owners(session, query.tokens)
         index = index_for(session, query, nicknames(), typos=False, mrn_ids=mrns)

@@ -12,11 +12,11 @@ since the keys were made (or never keyed) is keyed again, in batches."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlmodel import Session
 
 from schedtui.core.lookup.index import PatientIndex, close_spellings, load_some, sound
@@ -28,8 +28,9 @@ from schedtui.data.store import Store
 
 #: Patients keyed per write transaction.
 BATCH = 2000
-#: Changes are looked for this far before the newest keyed change (writers commit out of
-#: order), and among this many ids below the highest keyed (a patient added directly).
+#: Changes are looked for this far before the mark (writers commit out of order, clocks
+#: differ a little), and among this many ids below the highest keyed (a patient added
+#: straight into the store with an older time).
 OVERLAP = timedelta(minutes=10)
 ID_OVERLAP = 1000
 #: A token typed is looked for among the words it begins (up to this much longer).
@@ -39,6 +40,7 @@ FEW = 5
 
 KEY = m.PatientSearchKey.__table__  # type: ignore[attr-defined]
 STAMP = m.PatientSearchStamp.__table__  # type: ignore[attr-defined]
+STATE = m.PatientSearchState.__table__  # type: ignore[attr-defined]
 PATIENT = m.Patient.__table__  # type: ignore[attr-defined]
 PHONE = m.PatientPhone.__table__  # type: ignore[attr-defined]
 
@@ -53,27 +55,38 @@ def keys_of(
         yield {"kind": "phone", "token": last4, "sound": ""}
 
 
-def catch_up(store: Store) -> int:
-    """Key every patient changed since their keys were made; how many were keyed."""
+def catch_up(store: Store, now: datetime) -> int:
+    """Key every patient changed since their keys were made; how many were keyed. `now`
+    (the caller's clock) moves the mark before which every change is known keyed."""
     with store.read() as session:
-        changed = _changed(session)
+        checked = session.execute(select(STATE.c.checked_at)).scalar()
+        changed = _changed(session, checked)
     for at in range(0, len(changed), BATCH):
         in_write(store, partial(_key, ids=changed[at : at + BATCH]))
+    if checked is None or now - checked > OVERLAP / 2:  # (not a write on every search)
+        in_write(store, partial(_mark, now=now))
     return len(changed)
 
 
-def _changed(session: Session) -> list[int]:
+def _changed(session: Session, checked: datetime | None) -> list[int]:
     """Patients whose keys are missing or older than the patient row: among those changed
-    lately and those added lately (each read through its own index), or, before any
-    patient was keyed, all of them."""
-    newest, highest = session.execute(
-        select(func.max(STAMP.c.updated_at), func.max(STAMP.c.patient_id))
-    ).one()
-    if newest is None:
+    since the mark (less the margin) and those added lately (each read through its own
+    index), or, before the first mark, all of them."""
+    if checked is None:
         return _unkeyed(session, None)
-    lately = _unkeyed(session, PATIENT.c.updated_at > newest - OVERLAP)
+    highest = session.execute(select(func.max(STAMP.c.patient_id))).scalar() or 0
+    lately = _unkeyed(session, PATIENT.c.updated_at > checked - OVERLAP)
     added = _unkeyed(session, PATIENT.c.id > highest - ID_OVERLAP)
     return sorted(set(lately) | set(added))
+
+
+def _mark(session: Session, *, now: datetime) -> None:
+    """Move the mark forward (never back: another process's clock may be ahead)."""
+    checked = session.execute(select(STATE.c.checked_at).with_for_update()).scalar()
+    if checked is None:
+        session.execute(insert(STATE), [{"id": 1, "checked_at": now}])
+    elif now > checked:
+        session.execute(update(STATE).values(checked_at=now))
 
 
 def _unkeyed(session: Session, among: Any) -> list[int]:
@@ -82,11 +95,11 @@ def _unkeyed(session: Session, among: Any) -> list[int]:
         select(PATIENT.c.id)
         .select_from(PATIENT.outerjoin(stamp, stamp.c.patient_id == PATIENT.c.id))
         .where(or_(stamp.c.updated_at.is_(None), stamp.c.updated_at != PATIENT.c.updated_at))
-        .order_by(PATIENT.c.id)
     )
     if among is not None:
         statement = statement.where(among)
-    return [row.id for row in session.execute(statement)]
+    # sorted here: an ORDER BY id would have SQLite scan every patient in id order
+    return sorted(row.id for row in session.execute(statement))
 
 
 def _key(session: Session, *, ids: list[int]) -> None:

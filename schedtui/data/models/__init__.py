@@ -37,6 +37,7 @@ from schedtui.data.models.patients import (
     PatientPhone,
     PatientSearchKey,
     PatientSearchStamp,
+    PatientSearchState,
 )
 from schedtui.data.models.security import AuditEvent, DomainEvent, User
 from schedtui.data.models.store_info import StoreInfo
@@ -73,6 +74,7 @@ __all__ = [
     "PatientPhone",
     "PatientSearchKey",
     "PatientSearchStamp",
+    "PatientSearchState",
     "Payer",
     "PayerRule",
     "Payment",

@@ -97,3 +97,12 @@ class PatientSearchStamp(SQLModel, table=True):
     __tablename__ = "patient_search_stamp"
     patient_id: int = Field(foreign_key="patient.id", primary_key=True)
     updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class PatientSearchState(SQLModel, table=True):
+    """How far the lookup's keys are known to be current (one row): every patient changed
+    before `checked_at` less a margin (writers commit out of order) has been keyed."""
+
+    __tablename__ = "patient_search_state"
+    id: int = Field(default=1, primary_key=True)
+    checked_at: datetime = Field(sa_type=UTCDateTime)

@@ -51,8 +51,16 @@ def upgrade() -> None:
         op.f("ix_patient_search_stamp_updated_at"), "patient_search_stamp", ["updated_at"]
     )
 
+    op.create_table(
+        "patient_search_state",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_patient_search_state")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("patient_search_state")
     op.drop_table("patient_search_stamp")
     op.drop_table("patient_search_key")
     op.drop_index(op.f("ix_patient_updated_at"), table_name="patient")
