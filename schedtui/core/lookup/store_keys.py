@@ -11,12 +11,14 @@ since the keys were made (or never keyed) is keyed again, in batches."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from schedtui.core.lookup.index import PatientIndex, close_spellings, load_some, sound
@@ -64,7 +66,8 @@ def catch_up(store: Store, now: datetime) -> int:
     for at in range(0, len(changed), BATCH):
         in_write(store, partial(_key, ids=changed[at : at + BATCH]))
     if checked is None or now - checked > OVERLAP / 2:  # (not a write on every search)
-        in_write(store, partial(_mark, now=now))
+        with contextlib.suppress(IntegrityError):  # another process made the first mark
+            in_write(store, partial(_mark, now=now))
     return len(changed)
 
 
