@@ -131,3 +131,17 @@ async def test_lookup_at_80_columns_shows_mrn_next_visit_and_alerts(
         widths = sum(column.width for column in table.columns.values())
         assert widths + 3 <= SIZE[0]  # every column in view, scroll bar and margin too
         assert not app.screen.query_one("#patient-side").display  # the list has the width
+
+
+async def test_lookup_at_120_columns_shows_every_column(sqlite_store: Store, staff: Staff) -> None:
+    """With nobody open yet the list has the whole width: at 120 columns every column
+    shows, the age and the alerts in full."""
+    app = _app(sqlite_store, staff.supervisor)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _walk(pilot, SCREENS["lookup"])
+        table = app.screen.query_one(FittedTable)
+        assert [column.label for column in table.columns_shown] == [
+            "Name", "DOB", "Age", "Phone", "MRN", "Next", "Alerts",
+        ]  # fmt: skip
+        assert table.region.right <= 120
+        assert not app.screen.query_one("#patient-side").display

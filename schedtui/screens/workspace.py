@@ -66,7 +66,10 @@ class WorkspaceScreen(WorkScreen[None]):
     WorkspaceScreen #lookup { margin: 0 1; }
     WorkspaceScreen #lookup-status { height: 1; padding: 0 1; color: $text-muted; }
     WorkspaceScreen #workspace-body { height: 1fr; }
-    WorkspaceScreen #matches { width: 102; max-width: 70%; }
+    WorkspaceScreen #matches { width: 100%; }
+    WorkspaceScreen #patient-side { display: none; }
+    WorkspaceScreen.-has-panel #matches { width: 102; max-width: 70%; }
+    WorkspaceScreen.-has-panel #patient-side { display: block; }
     WorkspaceScreen.-patient-open #matches { width: 40%; }
     WorkspaceScreen.-narrow #matches { width: 100%; max-width: 100%; }
     WorkspaceScreen.-narrow #patient-side { display: none; }
@@ -336,7 +339,7 @@ class WorkspaceScreen(WorkScreen[None]):
         """Show the patient (the call note is now about them)."""
         self.call.open_patient(message.panel.patient_id, message.panel.name)
         self.call.panel_stale = False
-        self.add_class("-patient-open")
+        self.add_class("-patient-open", "-has-panel")  # (the panel stays beside a new search)
         settings = self.sched_app.settings
         self.query_one(PatientPanelView).show(
             message.panel, mask=self.sched_app.masked, region=settings.region, zone=settings.zone
@@ -567,7 +570,7 @@ class WorkspaceScreen(WorkScreen[None]):
         lookup.value = ""
         lookup.focus()
         self.call.forget_patient()
-        self.remove_class("-patient-open")
+        self.remove_class("-patient-open", "-has-panel")
         self.query_one(PatientPanelView).clear()
         self.query_one(VisitTable).show(())
         self.query_one("#visits-title", Static).update("")
