@@ -43,14 +43,20 @@ def sound(token: str) -> str:
     return jellyfish.metaphone(token) if token.isalpha() else token
 
 
+def spellings_wanted(term: str, *, typos: bool, size: int) -> bool:
+    """Whether close spellings of `term` are looked for: when the word fits fewer than 5
+    patients otherwise (4 letters or more), or always when reading typos (3 or more)."""
+    return len(term) >= (3 if typos else 4) and (typos or size < 5)
+
+
 def close_spellings(
     term: str, vocabulary: list[str], *, typos: bool, size: int
 ) -> list[tuple[str, float]]:
-    """Up to 8 words of `vocabulary` spelt like `term` (and their likeness): looked for
-    when the word fits fewer than 5 patients otherwise, or always when reading typos."""
-    shortest, cutoff = (3, 65) if typos else (4, 75)
-    if len(term) < shortest or not (typos or size < 5):
+    """Up to 8 words of `vocabulary` spelt like `term` (and their likeness), when they are
+    looked for (`spellings_wanted`)."""
+    if not spellings_wanted(term, typos=typos, size=size):
         return []
+    cutoff = 65 if typos else 75
     found = process.extract(term, vocabulary, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff)
     return [(token, score) for token, score, _ in found]
 

@@ -21,7 +21,13 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from schedtui.core.lookup.index import PatientIndex, close_spellings, load_some, sound
+from schedtui.core.lookup.index import (
+    PatientIndex,
+    close_spellings,
+    load_some,
+    sound,
+    spellings_wanted,
+)
 from schedtui.core.lookup.normalize import name_tokens
 from schedtui.core.lookup.query import ParsedQuery
 from schedtui.core.writes import in_write
@@ -37,8 +43,6 @@ OVERLAP = timedelta(minutes=10)
 ID_OVERLAP = 1000
 #: A token typed is looked for among the words it begins (up to this much longer).
 PREFIX_TAIL = "z" * 40
-#: Close spellings are looked for when a word typed fits fewer than this many patients.
-FEW = 5
 
 KEY = m.PatientSearchKey.__table__  # type: ignore[attr-defined]
 STAMP = m.PatientSearchStamp.__table__  # type: ignore[attr-defined]
@@ -194,17 +198,11 @@ class Candidates:
 
     def _words(self, term: str, typos: bool, size: int) -> list[str]:
         """Every name word known, read only when close spellings will be looked for."""
-        if not _wanted(term, typos, size):
+        if not spellings_wanted(term, typos=typos, size=size):
             return []
         if self._vocabulary is None:
             self._vocabulary = _vocabulary(self.session)
         return self._vocabulary
-
-
-def _wanted(term: str, typos: bool, size: int) -> bool:
-    """Whether the index looks for close spellings of `term` (see `close_spellings`)."""
-    shortest = 3 if typos else 4
-    return len(term) >= shortest and (typos or size < FEW)
 
 
 def _named(session: Session, term: str, nicknames: Any) -> tuple[set[int], int]:
