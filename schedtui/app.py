@@ -21,6 +21,7 @@ from schedtui.core.live_call import LiveCall
 from schedtui.core.lookup.shared import LookupIndex
 from schedtui.core.session import SessionStart
 from schedtui.data.store import Store
+from schedtui.keymap import KeyNames, check_keymap
 from schedtui.palette import binding_commands
 from schedtui.screens.audit import AuditScreen
 from schedtui.screens.authorizations import AuthorizationsScreen
@@ -84,6 +85,9 @@ class SchedApp(App[None]):
         self.came_from = "call"
         self.last_activity = clock.now()
         self.keys = KeyGate(self, self._dispatch_typed)
+        #: The keys as this user has them ([keymap] in the settings), for text that names one.
+        self.key_names = KeyNames(settings.keymap)
+        self.set_keymap(self.key_names.keymap)
         self.title = settings.clinic_name
         self._show_who()
 
@@ -268,30 +272,37 @@ class SchedApp(App[None]):
         yield from super().get_system_commands(screen)
         if self.actor is None:
             return
-        yield SystemCommand("Help", "Keys and first steps (F1)", self.action_help)
+        key = self.key_names
+        yield SystemCommand("Help", f"Keys and first steps ({key('app.help')})", self.action_help)
         yield SystemCommand(
             "Today",
-            "The day's appointments across providers and sites (F3)",
+            f"The day's appointments across providers and sites ({key('app.today')})",
             self.action_show_today,
         )
         yield SystemCommand(
-            "Privacy mask", "Hide or show identifying details (F2)", self.action_toggle_mask
+            "Privacy mask",
+            f"Hide or show identifying details ({key('app.mask')})",
+            self.action_toggle_mask,
         )
-        yield SystemCommand("Lock the screen", "Lock now (Ctrl+L)", self.action_lock)
+        yield SystemCommand("Lock the screen", f"Lock now ({key('app.lock')})", self.action_lock)
         yield SystemCommand(
             "Prior authorizations",
-            "Services waiting for authorization (F6)",
+            f"Services waiting for authorization ({key('app.authorizations')})",
             self.action_authorizations,
         )
         yield SystemCommand(
             "Call workspace",
-            "Find the caller, book, write the call note (F4)",
+            f"Find the caller, book, write the call note ({key('app.workspace')})",
             self.action_workspace,
         )
         if self.actor.can(Permission.VIEW_AUDIT):
-            yield SystemCommand("Audit trail", "Who saw or changed what (F7)", self.action_audit)
+            yield SystemCommand(
+                "Audit trail", f"Who saw or changed what ({key('app.audit')})", self.action_audit
+            )
         yield SystemCommand(
-            "Calendar", "Providers side by side, time running down (F10)", self.action_calendar
+            "Calendar",
+            f"Providers side by side, time running down ({key('app.calendar')})",
+            self.action_calendar,
         )
         shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar"}
         yield from binding_commands(self, screen, shown)
@@ -305,5 +316,7 @@ def create_app(
     sandbox: bool = False,
     start: SessionStart,
 ) -> SchedApp:
-    """Build the app on an opened store; tests pass a frozen clock and a signed-in actor."""
+    """Build the app on an opened store; tests pass a frozen clock and a signed-in actor.
+    A keymap in the settings that cannot work is refused first (`BadInput`)."""
+    check_keymap(settings.keymap)
     return SchedApp(settings, store, clock, sandbox=sandbox, start=start)

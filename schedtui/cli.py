@@ -123,8 +123,10 @@ def _run_tui(invocation: Invocation, caller_query: str = "") -> None:
 
     from schedtui.app import create_app
     from schedtui.core.session import start_session
+    from schedtui.keymap import check_keymap
 
     current = settings()
+    check_keymap(current.keymap)  # before the store is opened: a bad keymap changes nothing
     # The first start on the default store creates it; a store named by --db, SCHEDTUI_DB
     # or the settings must exist (a typo is not a new clinic).
     opened = opened_store(invocation, create=invocation.db is None and current.db is None)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from schedtui.core.live_call import LiveCall
     from schedtui.core.lookup.shared import LookupIndex
     from schedtui.data.store import Store
+    from schedtui.keymap import KeyNames
     from schedtui.settings import Settings
     from schedtui.type_ahead import KeyGate
 
@@ -35,6 +36,7 @@ class Desk(Protocol):
     call: LiveCall
     lookup: LookupIndex
     keys: KeyGate
+    key_names: KeyNames
 
     def go(self, mode: str) -> None:
         """Show a mode's screen as it was left."""

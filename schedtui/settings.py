@@ -145,6 +145,11 @@ class Settings(BaseSettings):
         description="Also send each audit checkpoint to syslog (authpriv), for a log "
         "server that keeps them beyond this host.",
     )
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description='Keys moved to other keys, by id: [keymap] app.calendar = "f9" '
+        "(`schedtui config keys` lists the ids and the keys they have).",
+    )
     keyring_backend: str | None = Field(
         default=None,
         description="Keyring backend for encrypted stores' keys on a headless server, e.g. "

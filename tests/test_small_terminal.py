@@ -110,7 +110,7 @@ async def test_footer_shows_every_key_of_the_screen(
         offered = {
             binding.key
             for _, binding, enabled, _ in app.screen.active_bindings.values()
-            if binding.show and binding.key not in footer.spared()
+            if binding.show and binding.id not in footer.spared()
         } - {app.COMMAND_PALETTE_BINDING}
         keys = list(footer.query(FooterKey))
         shown = {key.key for key in keys if not key.has_class("-command-palette")}

@@ -43,3 +43,28 @@ def show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -
     say(f"# store: {store}{' (the sandbox)' if sandbox else ''}")
     for name, field in Settings.model_fields.items():
         say(f"{name} = {json.dumps(values[name])}  # {field.description}")
+
+
+@app.command("keys")
+def keys(as_json: JsonOption = False) -> None:
+    """List the keys the TUI answers to, by id, as the [keymap] setting has them."""
+    from schedtui.keymap import KeyNames, check_keymap, remappable
+
+    current = settings()
+    check_keymap(current.keymap)
+    names = KeyNames(current.keymap)
+    rows = [
+        {
+            "id": binding_id,
+            "key": names(binding_id),
+            "moved": binding_id in current.keymap,
+            "does": binding.description,
+        }
+        for binding_id, binding in sorted(remappable().items())
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        moved = "  (moved)" if row["moved"] else ""
+        say(f"{row['id']:<28} {row['key']:<10} {row['does']}{moved}")

@@ -187,7 +187,7 @@ def waitlist_note(store: Store, appointment_id: int, *, now: datetime) -> str:
     if not fits:
         return ""
     who = "patient fits" if fits == 1 else "patients fit"
-    return f" {fits} waitlist {who} the freed time: W on the calendar (F10) offers it."
+    return f" {fits} waitlist {who} the freed time"
 
 
 def waitlist_fits(store: Store, appointment_id: int, *, now: datetime) -> int:

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from schedtui.core.text import printable
+from schedtui.screens.base import keys_said
 
 
 class AskLine(ModalScreen[str | None]):
@@ -30,7 +31,9 @@ class AskLine(ModalScreen[str | None]):
         with Vertical(id="ask-box"):
             yield Static(printable(self.question), id="ask-question", markup=False)
             yield Input(placeholder=self.placeholder, id="ask-line")
-            yield Static("Enter goes on; Esc changes nothing.", markup=False)
+            yield Static(
+                keys_said(self, "Enter goes on; {{ask-line.cancel}} changes nothing."), markup=False
+            )
 
     @on(Input.Submitted)
     def answered(self, event: Input.Submitted) -> None:

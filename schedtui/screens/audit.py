@@ -19,7 +19,7 @@ from schedtui.core.errors import BadInput
 from schedtui.core.masking import masked
 from schedtui.core.text import printable
 from schedtui.desk import signed_in
-from schedtui.screens.base import WorkScreen
+from schedtui.screens.base import WorkScreen, keys_said
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
 
@@ -77,7 +77,9 @@ class AuditScreen(WorkScreen[None]):
             for key, placeholder in FILTERS:
                 yield Input(id=f"filter-{key}", placeholder=placeholder)
         yield Static(
-            "Audit trail: Enter applies the filters, F5 verifies the chain.",
+            keys_said(
+                self, "Audit trail: Enter applies the filters, {{audit.verify}} verifies the chain."
+            ),
             id="audit-status",
             markup=False,
         )
@@ -145,7 +147,11 @@ class AuditScreen(WorkScreen[None]):
         """Put rows on screen."""
         self.lines = message.lines
         self._redraw()
-        hidden = " Sign-ins left out (Ctrl+O shows them)." if self.without_logins else ""
+        hidden = (
+            keys_said(self, " Sign-ins left out ({{audit.logins}} shows them).")
+            if self.without_logins
+            else ""
+        )
         self.query_one("#audit-status", Static).update(
             f"{len(self.lines)} rows, newest first.{hidden}"
         )

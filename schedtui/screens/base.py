@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from textual import on
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from schedtui.core.errors import USER_ERRORS
 from schedtui.core.faults import describe_fault
 from schedtui.desk import Desk
+from schedtui.keymap import KeyNames
 
 
 def failure_message(worker: Worker[object]) -> str:
@@ -49,6 +51,22 @@ def keys_wait_for(screen: Screen[Any], worker: Worker[WorkResult]) -> Worker[Wor
     return worker
 
 
+def key_names(node: DOMNode) -> KeyNames:
+    """The keys as this user has them mapped (the defaults in an app that is not a
+    schedtui desk, as in a widget's own test)."""
+    return node.app.key_names if isinstance(node.app, Desk) else KeyNames()
+
+
+def key_name(node: DOMNode, binding_id: str) -> str:
+    """How the key of `binding_id` is written ("Ctrl+S"), as this user has it mapped."""
+    return key_names(node)(binding_id)
+
+
+def keys_said(node: DOMNode, text: str) -> str:
+    """`text` with each `{{binding.id}}` in it written as this user's key ("Ctrl+S")."""
+    return key_names(node).fill(text)
+
+
 def typed_app(screen: Screen[Any]) -> Desk:
     """The desk a screen works at: the app, seen through the `Desk` protocol (its settings,
     store, clock and signed-in actor)."""
@@ -74,3 +92,12 @@ class WorkScreen(Screen[ResultType]):
 
     def work_failed(self, worker: Worker[object]) -> None:
         """Hook for screens to tidy up (stop a spinner) when a worker fails."""
+
+
+def offer_hint(node: DOMNode, waitlist_note: str) -> str:
+    """After a cancellation, the note of who on the waitlist fits the freed time, with the
+    keys that offer it (nothing when nobody fits)."""
+    if not waitlist_note:
+        return ""
+    offer = keys_said(node, ": {{calendar.waitlist}} on the calendar ({{app.calendar}}) offers it.")
+    return waitlist_note + offer

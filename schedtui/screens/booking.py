@@ -37,7 +37,14 @@ from schedtui.core.today import clinic_today
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.desk import signed_in
-from schedtui.screens.base import WorkScreen, keys_wait_for, report_failure, typed_app
+from schedtui.screens.base import (
+    WorkScreen,
+    key_name,
+    keys_said,
+    keys_wait_for,
+    report_failure,
+    typed_app,
+)
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
 
@@ -85,7 +92,7 @@ class BookingScreen(WorkScreen[int | None]):
     BookingScreen #booking-why { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
     #: A narrow footer leaves Esc out (it goes back, as everywhere).
-    FOOTER_SPARE = frozenset({"escape"})
+    FOOTER_SPARE = frozenset({"booking.close"})
     BINDINGS = [
         Binding("escape", "close", "Back", id="booking.close"),
         # priority: the type box's own Ctrl+D (delete right) must not take it
@@ -321,7 +328,8 @@ class BookingScreen(WorkScreen[int | None]):
             why = "; ".join(slot.why)
             table.add_row(*(Text(printable(cell)) for cell in (when, provider, site, why)))
         self._say(
-            f"{len(message.slots)} open times: Enter holds one, m shows more."
+            f"{len(message.slots)} open times: Enter holds one, "
+            f"{key_name(self, 'booking.more')} shows more."
             if message.slots
             else "No open times match; try another time of day, mode or narrowing."
         )
@@ -468,10 +476,22 @@ class ConfirmScreen(ModalScreen[int | None]):
                     id="confirm-overbook",
                     markup=False,
                 )
-                yield Static("Enter double-books, Esc books nothing.", markup=False)
+                yield Static(
+                    keys_said(
+                        self, "{{confirm.book}} double-books, {{confirm.cancel}} books nothing."
+                    ),
+                    markup=False,
+                )
             else:
                 verb = "moves the visit" if self.moving else "books"
-                yield Static(f"Enter {verb}, Esc lets the held time go.", markup=False)
+                yield Static(
+                    keys_said(
+                        self,
+                        f"{{{{confirm.book}}}} {verb}, "
+                        "{{confirm.cancel}} lets the held time go.",
+                    ),
+                    markup=False,
+                )
 
     def on_mount(self) -> None:
         for override in self.query("#confirm-override").results(Input):
@@ -483,7 +503,11 @@ class ConfirmScreen(ModalScreen[int | None]):
         typed = [i.value for i in self.query("#confirm-override").results(Input)]
         if self.script.open_items and not "".join(typed).strip():
             self.notify(
-                "Say why you book despite the open insurance items (or Esc).", severity="warning"
+                keys_said(
+                    self,
+                    "Say why you book despite the open insurance items (or {{confirm.cancel}}).",
+                ),
+                severity="warning",
             )
             return
         keys_wait_for(self, self.book("".join(typed)))

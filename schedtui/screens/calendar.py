@@ -59,7 +59,9 @@ class CalendarScreen(CalendarSetup):
     CalendarScreen #grid { width: 1fr; }
     """
     #: A narrow footer leaves these out (F1 Help lists them): moving about the calendar.
-    FOOTER_SPARE = frozenset({"t", "g", "f", "escape"})
+    FOOTER_SPARE = frozenset(
+        {"calendar.today", "calendar.goto", "calendar.providers", "calendar.close"}
+    )
     BINDINGS = [
         Binding("left_square_bracket", "day(-1)", "Prev day", id="calendar.prev", group=DAYS),
         Binding("right_square_bracket", "day(1)", "Next day", id="calendar.next", group=DAYS),

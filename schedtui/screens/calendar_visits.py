@@ -28,7 +28,7 @@ from schedtui.core.statuses import status_text
 from schedtui.core.today import site_codes
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
-from schedtui.screens.base import keys_wait_for
+from schedtui.screens.base import keys_said, keys_wait_for, offer_hint
 from schedtui.screens.booking import ConfirmScreen, Holding, Moving
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.reasons import ReasonPicker
@@ -67,7 +67,10 @@ class CalendarVisits(CardScreen):
         caller, spot = self.sched_app.call.caller, self._place()
         if caller is None or spot is None:
             self.notify(
-                "Open the caller in the workspace (F4) first, then book here.",
+                keys_said(
+                    self,
+                    "Open the caller in the workspace ({{app.workspace}}) first, then book here.",
+                ),
                 severity="warning",
             )
             return
@@ -87,7 +90,11 @@ class CalendarVisits(CardScreen):
         caller, place = self.sched_app.call.caller, self._place()
         if caller is None or place is None:
             self.notify(
-                "Open the caller in the workspace (F4) first, then double-book here.",
+                keys_said(
+                    self,
+                    "Open the caller in the workspace ({{app.workspace}}) first, "
+                    "then double-book here.",
+                ),
                 severity="warning",
             )
             return
@@ -225,7 +232,7 @@ class CalendarVisits(CardScreen):
             app.store, actor, appointment_id, reason, now=app.clock.now(), settings=app.settings
         )
         said = "Cancelled" + (" (late)." if late else ".")
-        said += waitlist_note(app.store, appointment_id, now=app.clock.now())
+        said += offer_hint(self, waitlist_note(app.store, appointment_id, now=app.clock.now()))
         self.app.call_from_thread(self.notify, said)
         self.app.call_from_thread(self.refresh_grid)
 

@@ -11,7 +11,7 @@ from textual import work
 from textual.binding import Binding
 
 from schedtui.core.call_list import InTheWay
-from schedtui.screens.base import keys_wait_for
+from schedtui.screens.base import keys_said, keys_wait_for
 from schedtui.screens.fields_modal import FieldsModal
 
 
@@ -67,6 +67,10 @@ class ConfirmingForm(FieldsModal[int | None]):
             [
                 self.IN_THE_WAY,
                 *in_the_way,
-                "Ctrl+S again adds it anyway; they go on the waitlist to be called. Esc leaves it.",
+                keys_said(
+                    self,
+                    "{{form.save}} again adds it anyway; they go on the waitlist to be "
+                    "called. {{form.cancel}} leaves it.",
+                ),
             ]
         )

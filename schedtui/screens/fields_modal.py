@@ -17,7 +17,7 @@ from textual.worker import Worker
 
 from schedtui.core.errors import FieldErrors
 from schedtui.core.text import printable
-from schedtui.screens.base import report_failure, typed_app
+from schedtui.screens.base import keys_said, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ class FieldsModal(ModalScreen[ResultType]):
         with VerticalScroll(id=f"{self.FORM}-form", classes="form-box"):
             yield Static(printable(self.title_text), markup=False)
             note = Static(
-                self.note_text, id=f"{self.FORM}-{self.NOTE}", classes="form-note", markup=False
+                keys_said(self, self.note_text),
+                id=f"{self.FORM}-{self.NOTE}",
+                classes="form-note",
+                markup=False,
             )
             note.display = bool(self.note_text)
             yield from self._around(note)

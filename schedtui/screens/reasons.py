@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from schedtui.core.text import printable
 from schedtui.data.codes import CANCELLATION_REASONS
+from schedtui.screens.base import key_name
 
 
 def matching_reasons(typed: str, reasons: dict[str, str] = CANCELLATION_REASONS) -> list[str]:
@@ -45,13 +46,16 @@ class ChoicePicker(ModalScreen[str | None]):
     ) -> None:
         super().__init__()
         self.question, self.choices = question, choices
-        self.hint = f"Enter {enter_does}; Esc {esc_does}."
+        self.enter_does, self.esc_does = enter_does, esc_does
+        self.hint = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reasons"):
             yield Static(printable(self.question), id="reasons-question", markup=False)
             yield Input(id="reasons-filter", placeholder="Type a word of it")
             yield OptionList(id="reasons-list")
+            keep = key_name(self, "reasons.keep")
+            self.hint = f"Enter {self.enter_does}; {keep} {self.esc_does}."
             yield Static(self.hint, id="reasons-hint", markup=False)
 
     def on_mount(self) -> None:

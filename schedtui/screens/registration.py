@@ -24,7 +24,7 @@ from schedtui.core.registration import (
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
 from schedtui.desk import signed_in
-from schedtui.screens.base import keys_wait_for, report_failure, typed_app
+from schedtui.screens.base import keys_said, keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import clear_errors, field_rows
 from schedtui.widgets.field_form import show_errors as show_field_errors
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -105,14 +105,18 @@ class RegistrationScreen(ModalScreen[Opened | None]):
             yield warning
             draft = self.draft or Registration("", "", "", self.phone)
             if self.draft is not None:
-                yield Static(RESTORED, id="reg-restored", markup=False)
+                yield Static(keys_said(self, RESTORED), id="reg-restored", markup=False)
             yield from field_rows("reg", FIELDS, _prefill(draft))
             yield TickBox("Needs an interpreter", draft.interpreter_needed, id="reg-interpreter")
             with Horizontal():
                 yield TickBox("SMS ok", draft.consent_sms, id="reg-sms")
                 yield TickBox("E-mail ok", draft.consent_email, id="reg-email-ok")
                 yield TickBox("Calls ok", draft.consent_voice, id="reg-voice")
-            yield Button("Register (Ctrl+S)", variant="primary", id="reg-save")
+            yield Button(
+                keys_said(self, "Register ({{registration.save}})"),
+                variant="primary",
+                id="reg-save",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#reg-first_name", Input).focus()
@@ -189,9 +193,12 @@ class RegistrationScreen(ModalScreen[Opened | None]):
         said = [
             "This may be a patient we already have:",
             *lines,
-            f"Ctrl+O opens {first.mrn} {first.name}; Ctrl+S again registers a new patient;",
-            "Esc closes the form and keeps what you typed (Ctrl+N brings it back).",
+            f"{{{{registration.open_existing}}}} opens {first.mrn} {first.name}; "
+            "{{registration.save}} again registers a new patient;",
+            "{{registration.cancel}} closes the form and keeps what you typed "
+            "({{workspace.register}} brings it back).",
         ]
+        said = [keys_said(self, line) for line in said]
         self.query_one("#duplicates", Static).update("\n".join(map(printable, said)))
         self.query_one("#duplicates", Static).display = True
         self.query_one("#form", VerticalScroll).scroll_home(animate=False)
@@ -225,7 +232,10 @@ class RegistrationScreen(ModalScreen[Opened | None]):
 
 
 #: The line over a form brought back.
-RESTORED = "What you typed before is back (Esc keeps it again; Ctrl+S registers)."
+RESTORED = (
+    "What you typed before is back ({{registration.cancel}} keeps it again; "
+    "{{registration.save}} registers)."
+)
 
 
 def _prefill(entry: Registration) -> dict[str, str]:

@@ -21,6 +21,7 @@ from schedtui.core.templates import (
     change_template,
 )
 from schedtui.desk import signed_in
+from schedtui.screens.base import keys_said
 from schedtui.screens.fields_modal import FieldsModal
 
 
@@ -72,7 +73,7 @@ class TemplateForm(FieldsModal[bool | None]):
         super().__init__(
             f"{which} of {row['provider']}",
             form_values(row),
-            "Ctrl+R previews the coming weeks; Ctrl+S saves.",
+            "{{template.preview}} previews the coming weeks; {{template.save}} saves.",
         )
         self.row, self.today = row, today
         #: The change the scheduler was told strands visits: saving it again confirms.
@@ -120,7 +121,11 @@ class TemplateForm(FieldsModal[bool | None]):
         if save and preview.stranded:
             self.armed = change
             lines.append(
-                "Ctrl+S again saves it anyway and puts them on the waitlist; Esc leaves it."
+                keys_said(
+                    self,
+                    "{{template.save}} again saves it anyway and puts them on the waitlist; "
+                    "{{template.cancel}} leaves it.",
+                )
             )
         self.say(lines)
         self.query_one("#template-preview").set_class(bool(preview.stranded), "stranding")

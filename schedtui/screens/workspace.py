@@ -39,7 +39,7 @@ from schedtui.core.lookup.trail import SearchTrail, record_patient_search
 from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.today import clinic_today
 from schedtui.desk import signed_in
-from schedtui.screens.base import WorkScreen, keys_wait_for
+from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hint
 from schedtui.screens.booking import BookingScreen, Moving
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
@@ -88,7 +88,15 @@ class WorkspaceScreen(WorkScreen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     #: A narrow footer leaves these out: the panel's visits title says F8, c and r, and
     #: Ctrl+F and Esc are habits.
-    FOOTER_SPARE = frozenset({"ctrl+f", "escape", "f8", "c", "r"})
+    FOOTER_SPARE = frozenset(
+        {
+            "workspace.find",
+            "workspace.clear",
+            "workspace.visits",
+            "visits.cancel",
+            "visits.reschedule",
+        }
+    )
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("ctrl+f", "focus_lookup", "Find", id="workspace.find"),
@@ -346,9 +354,13 @@ class WorkspaceScreen(WorkScreen[None]):
         )
         self.query_one(VisitTable).show(message.panel.upcoming)
         self.query_one("#visits-title", Static).update(
-            "Upcoming visits (F8; c cancel, r reschedule)"
-            if message.panel.upcoming
-            else "No upcoming visits (Ctrl+B books one)"
+            keys_said(
+                self,
+                "Upcoming visits ({{workspace.visits}}; {{visits.cancel}} cancel, "
+                "{{visits.reschedule}} reschedule)"
+                if message.panel.upcoming
+                else "No upcoming visits ({{workspace.book}} books one)",
+            )
         )
 
     @work(thread=True, group="note", exit_on_error=False, description="Opening the call note")
@@ -459,7 +471,11 @@ class WorkspaceScreen(WorkScreen[None]):
         def closed(opened: Opened | None) -> None:
             if opened is None:
                 if self.call.registration_draft is not None:
-                    self.notify("What you typed is kept: Ctrl+N brings it back.")
+                    self.notify(
+                        keys_said(
+                            self, "What you typed is kept: {{workspace.register}} brings it back."
+                        )
+                    )
                 return
             self.call.registration_draft = None
             self.notify("Patient registered." if opened.registered else "Existing patient opened.")
@@ -541,7 +557,9 @@ class WorkspaceScreen(WorkScreen[None]):
             settings=app.settings,
         )
         said = f"Cancelled {visit_when(visit)}" + (" (a late cancellation)." if late else ".")
-        said += waitlist_note(app.store, visit.appointment_id, now=app.clock.now())
+        said += offer_hint(
+            self, waitlist_note(app.store, visit.appointment_id, now=app.clock.now())
+        )
         self.app.call_from_thread(setattr, self.call, "appointment_id", visit.appointment_id)
         self.app.call_from_thread(self.notify, said)
         if patient_id is not None:

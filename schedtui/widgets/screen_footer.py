@@ -14,9 +14,19 @@ from textual.widgets._footer import FooterKey, FooterLabel
 
 #: Narrower than this (columns), the footer is compact and drops the mode keys.
 NARROW_COLUMNS = 100
-#: The app's keys a narrow footer leaves to the help screen: the modes (Today, Call,
-#: Calendar, Auths, Audit), the privacy mask and the lock.
-APP_KEYS = frozenset({"f2", "ctrl+l", "f3", "f4", "f6", "f7", "f10"})
+#: The app's keys (by binding id) a narrow footer leaves to the help screen: the modes
+#: (Today, Call, Calendar, Auths, Audit), the privacy mask and the lock.
+APP_KEYS = frozenset(
+    {
+        "app.mask",
+        "app.lock",
+        "app.today",
+        "app.workspace",
+        "app.authorizations",
+        "app.audit",
+        "app.calendar",
+    }
+)
 #: Keys shown together in the footer as "[ ] Day": fewer columns for the same keys.
 DAYS = Binding.Group("Day", compact=True)
 WEEKS = Binding.Group("Week", compact=True)
@@ -53,7 +63,8 @@ class Room:
 
 class ScreenFooter(Footer):
     """A footer that fits 80 columns. A screen may name in `FOOTER_SPARE` keys of its own
-    that a narrow footer leaves out too (keys people reach for without reading, like Esc)."""
+    (by binding id, so a remapped key is still left out) that a narrow footer leaves out
+    too (keys people reach for without reading, like Esc)."""
 
     DEFAULT_CSS = """
     ScreenFooter.-compact FooterLabel { margin: 0 1 0 0; }
@@ -73,11 +84,14 @@ class ScreenFooter(Footer):
                 yield widget
 
     def spared(self) -> frozenset[str]:
-        """The keys a narrow footer leaves out on this screen."""
+        """The keys (binding ids) a narrow footer leaves out on this screen."""
         return APP_KEYS | getattr(self.screen, "FOOTER_SPARE", frozenset())
 
     def _kept(self, widget: Widget) -> bool:
-        return not (isinstance(widget, FooterKey) and widget.key in self.spared())
+        if not isinstance(widget, FooterKey):
+            return True
+        active = self.screen.active_bindings.get(widget.key)
+        return active is None or active.binding.id not in self.spared()
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < NARROW_COLUMNS
