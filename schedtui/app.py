@@ -46,10 +46,19 @@ SIGN_IN = "signin"
 _ALLOWED_SIGNED_OUT = frozenset({"quit", "help", "focus_next", "focus_previous"})
 
 
+#: The style files in styles/, one per area of the program.
+STYLE_AREAS = ("app", "call", "schedule", "worklists", "forms", "modals")
+#: Sizes shared by the style files (as $form-width...): the forms over a screen, the
+#: small question boxes and the booking read-back.
+STYLE_SIZES = {"form-width": "80", "question-width": "72", "read-back-width": "90"}
+
+
 class SchedApp(App[None]):
     """The scheduler's workstation. Build it with `create_app`."""
 
-    CSS_PATH = "styles/app.tcss"
+    #: The app's own screens are styled in styles/, one file per area (reusable widgets
+    #: keep their DEFAULT_CSS); the sizes they share are the variables below.
+    CSS_PATH = [f"styles/{area}.tcss" for area in STYLE_AREAS]
     BINDINGS = [
         Binding("f1", "help", "Help", id="app.help", priority=True),
         Binding("f2", "toggle_mask", "Mask", id="app.mask", priority=True),
@@ -90,6 +99,10 @@ class SchedApp(App[None]):
         self.set_keymap(self.key_names.keymap)
         self.title = settings.clinic_name
         self._show_who()
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's colours, and the sizes the style files share."""
+        return {**super().get_css_variables(), **STYLE_SIZES}
 
     def on_mount(self) -> None:
         for theme in THEMES:

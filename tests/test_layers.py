@@ -54,3 +54,18 @@ def test_widgets_do_not_import_the_store() -> None:
                 assert not name.startswith(("schedtui.data", "sqlalchemy", "sqlmodel")), (
                     f"{path.name} imports {name}"
                 )
+
+
+def test_screens_are_styled_in_the_style_files() -> None:
+    """Screen CSS lives in schedtui/styles/*.tcss, one file per area (reusable widgets
+    keep their DEFAULT_CSS), and every style file is one the app loads."""
+    from pathlib import Path
+
+    from schedtui.app import SchedApp
+
+    package = Path(__file__).parents[1] / "schedtui"
+    inline = [p.name for p in (package / "screens").glob("*.py") if "DEFAULT_CSS" in p.read_text()]
+    files = sorted(p.name for p in (package / "styles").glob("*.tcss"))
+    loaded = sorted(Path(str(path)).name for path in SchedApp.CSS_PATH)
+    assert inline == []
+    assert files == loaded

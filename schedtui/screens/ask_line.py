@@ -16,11 +16,6 @@ from schedtui.screens.base import keys_said
 class AskLine(ModalScreen[str | None]):
     """Type the answer; Enter hands it back, Esc changes nothing."""
 
-    DEFAULT_CSS = """
-    AskLine { align: center middle; }
-    AskLine #ask-box { width: 72; max-width: 96%; height: auto; border: thick $warning;
-                       background: $surface; padding: 0 1; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask-line.cancel")]
 
     def __init__(self, question: str, placeholder: str) -> None:

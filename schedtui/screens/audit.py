@@ -44,12 +44,6 @@ COLUMNS = (
 class AuditScreen(WorkScreen[None]):
     """Who saw or changed what: filters on top, rows below, newest first."""
 
-    DEFAULT_CSS = """
-    AuditScreen #audit-filters { height: 3; }
-    AuditScreen #audit-filters Input { width: 1fr; }
-    AuditScreen #audit-status { height: 1; padding: 0 1; background: $boost; }
-    AuditScreen DataTable { height: 1fr; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Back", id="audit.close"),
         Binding("ctrl+r", "reload", "Apply filters", id="audit.reload"),

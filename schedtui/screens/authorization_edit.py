@@ -24,16 +24,6 @@ from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 class AuthorizationEditScreen(ModalScreen[bool]):
     """The authorization's fields; Ctrl+S saves what changed (audited), Esc leaves."""
 
-    DEFAULT_CSS = """
-    AuthorizationEditScreen { align: center middle; }
-    AuthorizationEditScreen #auth-form { width: 80; max-width: 100%; height: 90%;
-                                         border: thick $primary; background: $surface;
-                                         padding: 0 2; }
-    AuthorizationEditScreen .error { color: $error; height: auto; }
-    AuthorizationEditScreen.-short Input { height: 1; border: none; padding: 0 1;
-                                           background: $boost; }
-    AuthorizationEditScreen.-short Input:focus { background: $primary 40%; }
-    """
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="auth-edit.save"),

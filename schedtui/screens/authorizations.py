@@ -38,10 +38,6 @@ COLUMNS = (
 class AuthorizationsScreen(WorkScreen[None]):
     """Authorizations by status; `s` picks the status, Enter updates one, Esc goes back."""
 
-    DEFAULT_CSS = """
-    AuthorizationsScreen #auth-status { height: 1; padding: 0 1; background: $boost; }
-    AuthorizationsScreen DataTable { height: 1fr; }
-    """
     BINDINGS = [
         Binding("escape", "close", "Back", id="auths.close"),
         Binding("s", "next_status", "Status", id="auths.status"),

@@ -83,14 +83,6 @@ def request_for(
 class BookingScreen(WorkScreen[int | None]):
     """Pick the visit type, then an open time; Enter holds it and shows the read-back."""
 
-    DEFAULT_CSS = """
-    BookingScreen Input { margin: 0 1; background: $boost; }
-    BookingScreen Input:focus { background: $primary 30%; }
-    BookingScreen #booking-status { height: 2; padding: 0 1; }
-    BookingScreen #booking-types { height: 1; padding: 0 1; color: $text-muted; }
-    BookingScreen DataTable { height: 1fr; }
-    BookingScreen #booking-why { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
-    """
     #: A narrow footer leaves Esc out (it goes back, as everywhere).
     FOOTER_SPARE = frozenset({"booking.close"})
     BINDINGS = [
@@ -428,13 +420,6 @@ class Holding:
 class ConfirmScreen(ModalScreen[int | None]):
     """The read-back; Enter books (through the engine), Esc lets the hold go."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen #confirm { width: 90; max-width: 96%; height: auto; max-height: 90%;
-                             border: thick $success;
-                             background: $surface; padding: 1 2; }
-    ConfirmScreen #confirm-open { color: $warning; }
-    """
     BINDINGS = [
         Binding("enter", "book", "Book", id="confirm.book"),
         Binding("escape", "cancel", "Not now", id="confirm.cancel"),

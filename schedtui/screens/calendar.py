@@ -53,11 +53,6 @@ AHEAD_KEPT = 8
 class CalendarScreen(CalendarSetup):
     """A day of the clinic, a column a provider."""
 
-    DEFAULT_CSS = """
-    CalendarScreen #grid-title { height: 1; padding: 0 1; background: $boost; }
-    CalendarScreen #grid-body { height: 1fr; }
-    CalendarScreen #grid { width: 1fr; }
-    """
     #: A narrow footer leaves these out (F1 Help lists them): moving about the calendar.
     FOOTER_SPARE = frozenset(
         {"calendar.today", "calendar.goto", "calendar.providers", "calendar.close"}

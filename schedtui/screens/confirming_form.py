@@ -24,9 +24,6 @@ class ConfirmingForm(FieldsModal[int | None]):
     """Subclasses name the form (`FORM`, the id prefix), its `FIELDS`, read the typed
     values into a request and submit it through core."""
 
-    DEFAULT_CSS = """
-    ConfirmingForm .form-note { color: $warning; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "save", "Add", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),

@@ -27,15 +27,6 @@ from schedtui.widgets.sandbox_banner import SandboxBanner
 class CoverageScreen(ModalScreen[int | None]):
     """The card's fields; Ctrl+S saves (audited), Esc leaves without saving."""
 
-    DEFAULT_CSS = """
-    CoverageScreen { align: center middle; }
-    CoverageScreen #card { width: 80; max-width: 100%; height: 90%; border: thick $primary;
-                           background: $surface; padding: 0 2; }
-    CoverageScreen .error { color: $error; height: auto; }
-    CoverageScreen #payer-found { color: $text-muted; height: 1; }
-    CoverageScreen.-short Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    CoverageScreen.-short Input:focus { background: $primary 40%; }
-    """
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Save coverage", id="coverage.save"),

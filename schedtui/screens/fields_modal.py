@@ -30,15 +30,6 @@ class FieldsModal(ModalScreen[ResultType]):
     """Subclasses name the form (`FORM`, the id prefix) and its `FIELDS`; the note line
     `#FORM-NOTE` sits above the fields or below them."""
 
-    DEFAULT_CSS = """
-    FieldsModal { align: center middle; }
-    FieldsModal .form-box { width: 72; max-width: 100%; height: auto; max-height: 90%;
-                            border: thick $warning; background: $surface; padding: 0 2; }
-    FieldsModal .error { color: $error; height: auto; }
-    FieldsModal .form-note { height: auto; }
-    FieldsModal Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    FieldsModal Input:focus { background: $primary 40%; }
-    """
     FORM: ClassVar[str] = "form"
     FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
     #: The note line's id after the prefix, and whether it sits above the fields.

@@ -12,10 +12,6 @@ from textual.widgets import Input
 class GoToDay(ModalScreen[str | None]):
     """Type a day the way people say it."""
 
-    DEFAULT_CSS = """
-    GoToDay { align: center middle; }
-    GoToDay Input { width: 50; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel")]
 
     def compose(self) -> ComposeResult:

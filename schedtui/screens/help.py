@@ -34,19 +34,6 @@ def _moved_keys(names: KeyNames) -> str:
 class HelpScreen(ModalScreen[None]):
     """Keys and first steps; Escape or F1 closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #help-body {
-        width: 96;
-        max-width: 95%;
-        height: 85%;
-        border: thick $accent;
-        background: $surface;
-    }
-    """
-
     BINDINGS = [
         Binding("escape,f1,q", "close", "Close help", id="help.close"),
     ]

@@ -30,12 +30,6 @@ class ChoicePicker(ModalScreen[str | None]):
     """Pick one of a few choices, narrowed by typing a word of them; Enter chooses the
     highlighted one, Esc changes nothing."""
 
-    DEFAULT_CSS = """
-    ChoicePicker { align: center middle; }
-    ChoicePicker #reasons { width: 72; max-width: 96%; height: auto; max-height: 90%;
-                            border: thick $warning; background: $surface; padding: 0 1; }
-    ChoicePicker OptionList { height: auto; max-height: 14; }
-    """
     BINDINGS = [
         Binding("escape", "keep", "Change nothing", id="reasons.keep"),
         Binding("down", "to_list", "Choices", show=False, id="reasons.down"),

@@ -54,19 +54,6 @@ class RegistrationScreen(ModalScreen[Opened | None]):
     """The form; it answers with the patient to open (None when closed with Esc: what was
     typed is kept on the call, and the next Ctrl+N brings it back)."""
 
-    DEFAULT_CSS = """
-    RegistrationScreen { align: center middle; }
-    RegistrationScreen #form { width: 80; height: 90%; border: thick $primary;
-                               background: $surface; padding: 0 2; }
-    RegistrationScreen .error { color: $error; height: auto; }
-    RegistrationScreen #duplicates { color: $warning; height: auto; margin-bottom: 1; }
-    RegistrationScreen #form { max-width: 100%; }
-    RegistrationScreen.-short #form { height: 100%; }
-    RegistrationScreen.-short Input { height: 1; border: none; padding: 0 1;
-                                      background: $boost; }
-    RegistrationScreen.-short Input:focus { background: $primary 40%; }
-    RegistrationScreen.-short Checkbox { height: 1; border: none; padding: 0; }
-    """
     #: Under 40 rows the fields are one line each, so more of the form shows at once.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     BINDINGS = [

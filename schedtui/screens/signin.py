@@ -36,14 +36,6 @@ class Refused(Message):
 class FormScreen(WorkScreen[None]):
     """A small centred form with a message line; subclasses add fields and submit."""
 
-    DEFAULT_CSS = """
-    FormScreen { align: center middle; }
-    FormScreen #form { width: 60; height: auto; border: thick $primary; padding: 1 2;
-                       background: $surface; }
-    FormScreen #form-title { text-style: bold; margin-bottom: 1; }
-    FormScreen #form-message { color: $error; height: auto; margin-top: 1; }
-    FormScreen Button { margin-top: 1; width: 100%; }
-    """
     TITLE_TEXT = ""
     BUTTON = "Sign in"
 

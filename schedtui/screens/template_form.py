@@ -53,11 +53,6 @@ def preview_lines(preview: Preview) -> list[str]:
 class TemplateForm(FieldsModal[bool | None]):
     """The template's fields and what the change would do."""
 
-    DEFAULT_CSS = """
-    TemplateForm .form-box { width: 90; max-height: 95%; }
-    TemplateForm #template-preview { color: $text-muted; margin-top: 1; }
-    TemplateForm #template-preview.stranding { color: $warning; }
-    """
     BINDINGS = [
         Binding("ctrl+r", "preview", "Preview", id="template.preview"),
         Binding("ctrl+s", "save", "Save", id="template.save"),

@@ -32,10 +32,6 @@ class TodayScreen(CardScreen):
     """The day's appointments; `[` and `]` move a day, `s` picks a site. At 80 columns an
     open appointment takes the whole width (Esc goes back to the list)."""
 
-    DEFAULT_CSS = """
-    TodayScreen.-narrow.-card-open #appointments { display: none; }
-    TodayScreen.-narrow AppointmentCardView { width: 1fr; border-left: none; }
-    """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [

@@ -17,12 +17,6 @@ from schedtui.core.text import printable
 class TypePicker(ModalScreen[str | None]):
     """Which visit: type a word of its name; Enter takes the first shown."""
 
-    DEFAULT_CSS = """
-    TypePicker { align: center middle; }
-    TypePicker #type-box { width: 64; height: auto; border: thick $primary;
-                           background: $surface; padding: 0 1; }
-    TypePicker #type-offered { color: $text-muted; }
-    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="type-picker.cancel")]
 
     def __init__(self, question: str, choices: BookingChoices, provider_id: int) -> None:

@@ -62,29 +62,6 @@ SEARCH_SETTLE_SECONDS = 2.0
 class WorkspaceScreen(WorkScreen[None]):
     """Find the caller and open their panel."""
 
-    DEFAULT_CSS = """
-    WorkspaceScreen #lookup { margin: 0 1; }
-    WorkspaceScreen #lookup-status { height: 1; padding: 0 1; color: $text-muted; }
-    WorkspaceScreen #workspace-body { height: 1fr; }
-    WorkspaceScreen #matches { width: 100%; }
-    WorkspaceScreen #patient-side { display: none; }
-    WorkspaceScreen.-has-panel #matches { width: 102; max-width: 70%; }
-    WorkspaceScreen.-has-panel #patient-side { display: block; }
-    WorkspaceScreen.-patient-open #matches { width: 40%; }
-    WorkspaceScreen.-narrow #matches { width: 100%; max-width: 100%; }
-    WorkspaceScreen.-narrow #patient-side { display: none; }
-    WorkspaceScreen.-narrow.-patient-open #matches { display: none; }
-    WorkspaceScreen.-narrow.-patient-open #patient-side { display: block; border-left: none; }
-    WorkspaceScreen.-short #call-bar { height: 4; }
-    WorkspaceScreen #patient-side { width: 1fr; border-left: vkey $primary; }
-    WorkspaceScreen #panel-scroll { height: 1fr; }
-    WorkspaceScreen #panel-scroll:focus { background: $boost; }
-    WorkspaceScreen #visits-title { height: 1; padding: 0 1; text-style: bold; }
-    WorkspaceScreen #visits { height: auto; max-height: 9; }
-    WorkspaceScreen #call-bar { height: 7; }
-    WorkspaceScreen #call-timer { width: 16; padding: 0 1; }
-    WorkspaceScreen #note { width: 1fr; }
-    """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     #: A narrow footer leaves these out: the panel's visits title says F8, c and r, and
     #: Ctrl+F and Esc are habits.
