@@ -32,7 +32,7 @@ NEVER_LIST_PATIENTS = {
     "closures remove", "provider-lists save", "provider-lists delete", "appointments cancel",
     "appointments reschedule", "waitlist add", "eligibility ingest", "payers add",
     "payers network", "payers rule", "payers fee", "coverage add", "auth update",
-    "patients add", "book", "users pin", "audit checkpoint",
+    "patients add", "book", "users pin", "audit checkpoint", "config keys",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

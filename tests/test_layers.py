@@ -69,3 +69,39 @@ def test_screens_are_styled_in_the_style_files() -> None:
     loaded = sorted(Path(str(path)).name for path in SchedApp.CSS_PATH)
     assert inline == []
     assert files == loaded
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        ("screens/today.py", "from schedtui.data.store import Store"),
+        ("commands/waitlist.py", "from sqlmodel import select"),
+        ("screens/workspace.py", "import schedtui.app"),
+    ],
+)
+def test_the_import_contracts_catch_a_screen_or_command_reaching_past_core(
+    tmp_path_factory: pytest.TempPathFactory, module: str, line: str
+) -> None:
+    """lint-imports (run in CI) fails when a screen or a command imports the store, the
+    tables or SQL, or when a screen imports the app: checked on a copy with that import."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    copy = tmp_path_factory.mktemp("contracts")
+    shutil.copytree(
+        root / "schedtui", copy / "schedtui", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(root / "pyproject.toml", copy / "pyproject.toml")
+    target = copy / "schedtui" / module
+    target.write_text(f"{target.read_text()}\n{line}\n")
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint), "--config", str(copy / "pyproject.toml"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=copy,
+        env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode != 0, result.stdout
+    assert "BROKEN" in result.stdout

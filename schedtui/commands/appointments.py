@@ -24,7 +24,6 @@ from schedtui.core.booking import OpenItemsNeedReason
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
 from schedtui.core.local_times import moment_text
-from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 
 app = typer.Typer(
@@ -117,11 +116,7 @@ def reschedule(
     Open insurance items need --override-reason, as a new booking does."""
     invocation, opened, actor = signed_in(ctx, db)
     with opened.store.read() as session:
-        old = session.get(m.Appointment, appointment_id)
-        if old is None:
-            raise BadInput(f"There is no appointment {appointment_id}.")
-        site_id = directory.site_id_for(session, site) if site is not None else None
-        zone = directory.zone_for(session, provider or old.provider_id, site_id or old.site_id)
+        site_id, zone = changes.move_place(session, appointment_id, provider, site)
     try:
         moved = changes.reschedule(
             opened.store,

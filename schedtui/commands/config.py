@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import typer
-from sqlalchemy import make_url
 
 from schedtui.commands.common import DbOption, JsonOption, print_json, say, settings
 from schedtui.core.errors import BadInput
+from schedtui.core.stores import without_password
 from schedtui.settings import Settings, config_file_path
 
 app = typer.Typer(help="Show the effective settings.", add_completion=False)
@@ -26,14 +26,14 @@ def show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -
     values = current.model_dump()
     for key in ("db", "sandbox_db"):
         if values[key] and "://" in values[key]:
-            values[key] = make_url(values[key]).render_as_string(hide_password=True)
+            values[key] = without_password(values[key])
     path = config_file_path()
     # the store this invocation opens: --db, else the sandbox's with --sandbox, else the clinic's
     store = named or (
         current.sandbox_target() if sandbox else values["db"] or current.store_target()
     )
     if "://" in store:
-        store = make_url(store).render_as_string(hide_password=True)
+        store = without_password(store)
     if as_json:
         print_json(
             {"config_file": str(path), "store": store, "sandbox": sandbox, "settings": values}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlmodel import Session
 
 from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json, say
 from schedtui.core import directory
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 sites_app = typer.Typer(help="Sites.", add_completion=False)
 providers_app = typer.Typer(help="Providers.", add_completion=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,7 +21,9 @@ from schedtui.core.eligibility import ingest_file, request_eligibility, x12_text
 from schedtui.core.errors import BadInput
 from schedtui.core.text import printable
 from schedtui.core.x12.x271 import EligibilityAnswer
-from schedtui.data.store import Store
+
+if TYPE_CHECKING:
+    from schedtui.data.store import Store
 
 app = typer.Typer(help="Eligibility (X12 270/271) by file exchange.", add_completion=False)
 

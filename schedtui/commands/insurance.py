@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from sqlmodel import col, select
 
 from schedtui.commands.common import (
     DbOption,
@@ -23,7 +22,6 @@ from schedtui.core.access import Permission
 from schedtui.core.checklist import Proposal, checklist, estimate, latest_eligibility
 from schedtui.core.guard import require
 from schedtui.core.insurance import AuthorizationChange, CoverageInput
-from schedtui.data import models as m
 
 payers_app = typer.Typer(help="The payer directory.", add_completion=False)
 coverage_app = typer.Typer(
@@ -152,8 +150,7 @@ def show(
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="coverage")
     with opened.store.read() as session:
         patient_id = directory.patient_id_for(session, mrn)
-        coverages = session.exec(_coverages(patient_id)).all()
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "rank": c.rank,
                 "payer": p.name,
@@ -167,7 +164,7 @@ def show(
                 "last_verified_at": c.last_verified_at.isoformat() if c.last_verified_at else None,
                 "eligibility": latest_eligibility(session, c.id or 0),
             }
-            for c, p in coverages
+            for c, p in insurance.coverages_with_payers(session, patient_id)
         ]
         lines = (
             checklist(
@@ -211,15 +208,6 @@ def _eligibility_line(latest: dict[str, Any] | None) -> str:
     if latest["responded_at"] is None:
         return f"eligibility: no answer yet ({asked})"
     return f"eligibility: {latest['status']} ({asked}, answered {latest['responded_at'][:10]})"
-
-
-def _coverages(patient_id: int) -> Any:
-    return (
-        select(m.Coverage, m.Payer)
-        .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
-        .where(col(m.Coverage.patient_id) == patient_id)
-        .order_by(col(m.Coverage.rank))
-    )
 
 
 @coverage_app.command("add")

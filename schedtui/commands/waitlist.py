@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from sqlmodel import col, select
 
 from schedtui.commands.common import (
     DbOption,
@@ -22,8 +21,13 @@ from schedtui.core import directory
 from schedtui.core.access import Permission
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
-from schedtui.core.waitlist import OpenTime, WaitlistRequest, add_to_waitlist, offers_for
-from schedtui.data import models as m
+from schedtui.core.waitlist import (
+    OpenTime,
+    WaitlistRequest,
+    active_entries,
+    add_to_waitlist,
+    offers_for,
+)
 
 app = typer.Typer(
     help="The waitlist: patients wanting an earlier or any time.", add_completion=False
@@ -84,32 +88,14 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
     now = invocation.clock.now()
     require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
     with opened.store.read() as session:
-        rows = session.exec(
-            select(m.WaitlistEntry, m.Patient.mrn, m.AppointmentType.code)
-            .join(m.Patient, col(m.WaitlistEntry.patient_id) == col(m.Patient.id))
-            .join(
-                m.AppointmentType,
-                col(m.WaitlistEntry.appointment_type_id) == col(m.AppointmentType.id),
-            )
-            .where(col(m.WaitlistEntry.status) == "active")
-            .order_by(col(m.WaitlistEntry.priority).desc(), col(m.WaitlistEntry.created_at))
-        ).all()
-    found = [
-        {
-            "id": e.id,
-            "patient_mrn": mrn,
-            "type_code": code,
-            "provider_id": e.provider_id,
-            "earliest": e.earliest_date.isoformat(),
-            "latest": e.latest_date.isoformat() if e.latest_date else None,
-            "weekdays": e.weekdays,
-            "day_part": e.day_part,
-            "priority": e.priority,
-        }
-        for e, mrn, code in rows
-    ]
+        found = active_entries(session)
     record_view(
-        opened, actor, now, "waitlist", as_json=as_json, patients=[mrn for _, mrn, _ in rows]
+        opened,
+        actor,
+        now,
+        "waitlist",
+        as_json=as_json,
+        patients=[str(row["patient_mrn"]) for row in found],
     )
     if as_json:
         print_json(found)

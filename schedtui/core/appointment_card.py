@@ -14,6 +14,7 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.checklist import CheckLine, Proposal, checklist, estimate
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.insurance import coverages_with_payers
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings
@@ -148,12 +149,9 @@ def coverage_lines(
     session: Session, patient_id: int | None, today: date
 ) -> tuple[CoverageLine, ...]:
     """The patient's coverages in rank order, each marked active or not on `today`."""
-    rows = session.exec(
-        select(m.Coverage, m.Payer)
-        .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
-        .where(col(m.Coverage.patient_id) == patient_id)
-        .order_by(col(m.Coverage.rank))
-    ).all()
+    if patient_id is None:
+        return ()
+    rows = coverages_with_payers(session, patient_id)
     return tuple(
         CoverageLine(
             payer.name,

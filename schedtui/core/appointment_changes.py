@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from schedtui.core import audit
+from schedtui.core import audit, directory
 from schedtui.core.access import Actor, Permission
 from schedtui.core.booking import (
     BookingRequest,
@@ -57,6 +57,19 @@ def _load(session: Session, appointment_id: int) -> m.Appointment:
     lock_rows(session, "provider", [appointment.provider_id])
     session.refresh(appointment)
     return appointment
+
+
+def move_place(
+    session: Session, appointment_id: int, provider_id: int | None, site: str | None
+) -> tuple[int | None, str]:
+    """Where a visit is moved to: the site named (code or id; None: its own) and the zone
+    the new time is said in, of the new provider and site when given, else its own."""
+    old = session.get(m.Appointment, appointment_id)
+    if old is None:
+        raise BadInput(f"There is no appointment {appointment_id}.")
+    site_id = directory.site_id_for(session, site) if site is not None else None
+    zone = directory.zone_for(session, provider_id or old.provider_id, site_id or old.site_id)
+    return site_id, zone
 
 
 def check_move(appointment: m.Appointment, new_status: str, now: datetime, zone: Any) -> None:

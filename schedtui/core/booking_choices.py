@@ -7,14 +7,17 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process, utils
 from sqlmodel import Session, col, select
 
 from schedtui.core.errors import BadInput
+from schedtui.core.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.data import models as m
+from schedtui.data.store import Store
 
 #: A type must score this well (0-100) against what was typed to be offered.
 TYPE_CUTOFF = 50
@@ -226,3 +229,37 @@ def _named(typed: str, names: dict[str, int]) -> int:
     if best is None or best[1] < NAME_CUTOFF:
         raise BadInput(f"Nobody and nowhere here is called '{typed}'; {_HINT}.")
     return names[best[0]]
+
+
+def read_booking_choices(store: Store, patient_id: int) -> BookingChoices:
+    """What the booking screen offers for `patient_id`, read from the store."""
+    with store.read() as session:
+        return booking_choices(session, patient_id)
+
+
+@dataclass(frozen=True)
+class OfferedTimes:
+    """Open times to offer, each with its row as the list shows it (the start in its
+    site's own time, the provider, the site), and each site's zone."""
+
+    slots: list[Slot]
+    rows: list[tuple[str, str, str]]
+    zones: dict[int, str]
+
+
+def offered_times(store: Store, request: SlotRequest, *, now: datetime) -> OfferedTimes:
+    """The best open times for `request`, ready to list."""
+    with store.read() as session:
+        slots = find_open_slots(session, request, now=now)
+        sites = {site.id: site for site in session.exec(select(m.Site))}
+        names = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+    rows = [
+        (
+            f"{s.start.astimezone(ZoneInfo(sites[s.site_id].timezone)):%a %m/%d %I:%M %p %Z}",
+            names[s.provider_id],
+            sites[s.site_id].code,
+        )
+        for s in slots
+    ]
+    zones = {site_id: site.timezone for site_id, site in sites.items() if site_id is not None}
+    return OfferedTimes(slots, rows, zones)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from schedtui.core.errors import BadInput
+from schedtui.core.insurance import active_coverage
 from schedtui.core.money import dollars
 from schedtui.data import models as m
 from schedtui.settings import Settings
@@ -52,14 +53,7 @@ class Proposal:
 
 
 def _coverage(session: Session, patient_id: int, day: date) -> tuple[m.Coverage, m.Payer] | None:
-    return session.exec(
-        select(m.Coverage, m.Payer)
-        .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
-        .where(col(m.Coverage.patient_id) == patient_id)
-        .where(col(m.Coverage.effective_from) <= day)
-        .where((col(m.Coverage.effective_to).is_(None)) | (col(m.Coverage.effective_to) >= day))
-        .order_by(col(m.Coverage.rank))
-    ).first()
+    return active_coverage(session, patient_id, day)
 
 
 def _latest_answer(session: Session, coverage_id: int | None) -> m.EligibilityCheck | None:

@@ -23,6 +23,7 @@ from schedtui.core.access import Actor, Permission
 from schedtui.core.checklist import OFFICE_SERVICE_TYPES
 from schedtui.core.errors import BadInput
 from schedtui.core.guard import require
+from schedtui.core.insurance import active_coverage
 from schedtui.core.private_files import check_target, write_file
 from schedtui.core.writes import in_write
 from schedtui.core.x12.tokens import X12Error
@@ -71,14 +72,7 @@ class Requested:
 
 
 def _coverage(session: Session, patient_id: int, day: date) -> tuple[m.Coverage, m.Payer]:
-    found = session.exec(
-        select(m.Coverage, m.Payer)
-        .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
-        .where(col(m.Coverage.patient_id) == patient_id)
-        .where(col(m.Coverage.effective_from) <= day)
-        .where((col(m.Coverage.effective_to).is_(None)) | (col(m.Coverage.effective_to) >= day))
-        .order_by(col(m.Coverage.rank))
-    ).first()
+    found = active_coverage(session, patient_id, day)
     if found is None:
         raise BadInput(f"The patient has no coverage on file for {day:%Y-%m-%d}; enter it first.")
     return found

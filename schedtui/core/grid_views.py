@@ -9,10 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import func
+from sqlmodel import select
+
 from schedtui.core import audit
 from schedtui.core.access import Actor
 from schedtui.core.day_grid import DayGrid, view_grid, view_week
 from schedtui.core.errors import BadInput
+from schedtui.data import models as m
 from schedtui.data.store import Store
 
 
@@ -113,3 +117,10 @@ def provider_choices(specialties: dict[str, str], lists: dict[str, list[int]]) -
             f"List: {name} ({len(ids)} provider{'s' if len(ids) != 1 else ''})"
         )
     return choices
+
+
+def latest_change(store: Store) -> int:
+    """How far the change feed has gone (the newest event's id; 0 when empty): a grid
+    read at this position is current until it moves."""
+    with store.read() as session:
+        return session.exec(select(func.max(m.DomainEvent.id))).one() or 0

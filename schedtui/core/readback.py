@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from schedtui.core.checklist import PROBLEM, Proposal, checklist, estimate
 from schedtui.core.slots import Slot
 from schedtui.data import models as m
+from schedtui.data.store import Store
 from schedtui.settings import Settings
 
 
@@ -57,3 +58,11 @@ def readback(
     )
     open_items = tuple(f"{c.topic}: {c.reason}" for c in checks if c.mark == PROBLEM)
     return ReadBack(tuple(lines), open_items, estimate(checks))
+
+
+def read_back(
+    store: Store, slot: Slot, patient_id: int, *, now: datetime, settings: Settings
+) -> ReadBack:
+    """The script for a proposed slot, read from the store."""
+    with store.read() as session:
+        return readback(session, slot, patient_id, now=now, settings=settings)

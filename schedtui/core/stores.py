@@ -141,3 +141,10 @@ def open_sandbox(
             opened.store, clock.now()
         )  # the lookup's keys, so the first search reads only a few
     return opened
+
+
+def without_password(url: str) -> str:
+    """A store URL fit to print: its password, if any, replaced by ***."""
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

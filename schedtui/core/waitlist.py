@@ -275,3 +275,32 @@ def _replaced(session: Session, entry: m.WaitlistEntry, new: m.Appointment) -> l
             .where(col(m.Appointment.id) != new.id)
         ).all()
     )
+
+
+def active_entries(session: Session) -> list[dict[str, object]]:
+    """The active waitlist, most urgent and longest waiting first, as `waitlist list`
+    prints it."""
+    rows = session.exec(
+        select(m.WaitlistEntry, m.Patient.mrn, m.AppointmentType.code)
+        .join(m.Patient, col(m.WaitlistEntry.patient_id) == col(m.Patient.id))
+        .join(
+            m.AppointmentType,
+            col(m.WaitlistEntry.appointment_type_id) == col(m.AppointmentType.id),
+        )
+        .where(col(m.WaitlistEntry.status) == "active")
+        .order_by(col(m.WaitlistEntry.priority).desc(), col(m.WaitlistEntry.created_at))
+    ).all()
+    return [
+        {
+            "id": e.id,
+            "patient_mrn": mrn,
+            "type_code": code,
+            "provider_id": e.provider_id,
+            "earliest": e.earliest_date.isoformat(),
+            "latest": e.latest_date.isoformat() if e.latest_date else None,
+            "weekdays": e.weekdays,
+            "day_part": e.day_part,
+            "priority": e.priority,
+        }
+        for e, mrn, code in rows
+    ]

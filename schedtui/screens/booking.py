@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from sqlmodel import select
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,18 +22,18 @@ from schedtui.core.booking_choices import (
     BookingChoices,
     Narrowing,
     VisitType,
-    booking_choices,
     offered,
+    offered_times,
+    read_booking_choices,
     read_narrowing,
     type_candidates,
 )
 from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import Spot
-from schedtui.core.readback import ReadBack, readback
-from schedtui.core.slots import Slot, SlotRequest, find_open_slots
+from schedtui.core.readback import ReadBack, read_back
+from schedtui.core.slots import Slot, SlotRequest
 from schedtui.core.text import printable
 from schedtui.core.today import clinic_today
-from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.desk import signed_in
 from schedtui.screens.base import (
@@ -171,12 +170,12 @@ class BookingScreen(WorkScreen[int | None]):
     )
     def load_types(self) -> None:
         """The clinic's visit types, and what narrows them for this patient."""
-        with self.sched_app.store.read() as session:
-            self.choices = booking_choices(session, self.patient_id)
-        self.app.call_from_thread(self.types_loaded)
+        choices = read_booking_choices(self.sched_app.store, self.patient_id)
+        self.app.call_from_thread(self.types_loaded, choices)
 
-    def types_loaded(self) -> None:
+    def types_loaded(self, choices: BookingChoices) -> None:
         """Offer the types; an Enter typed before they came chooses now."""
+        self.choices = choices
         self.offer_types()
         if self.choose_when_loaded:
             self.choose_when_loaded = False
@@ -287,22 +286,8 @@ class BookingScreen(WorkScreen[int | None]):
             ranking="own-provider",
             limit=self.limit,
         )
-        with app.store.read() as session:
-            slots = find_open_slots(session, request, now=app.clock.now())
-            sites = {site.id: site for site in session.exec(select(m.Site))}
-            names = {
-                p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))
-            }
-        rows = [
-            (
-                f"{s.start.astimezone(ZoneInfo(sites[s.site_id].timezone)):%a %m/%d %I:%M %p %Z}",
-                names[s.provider_id],
-                sites[s.site_id].code,
-            )
-            for s in slots
-        ]
-        zones = {site_id: site.timezone for site_id, site in sites.items() if site_id is not None}
-        self.post_message(self.Found(slots, rows, zones))
+        offered = offered_times(app.store, request, now=app.clock.now())
+        self.post_message(self.Found(offered.slots, offered.rows, offered.zones))
 
     @on(Found)
     def show_slots(self, message: Found) -> None:
@@ -360,8 +345,7 @@ class BookingScreen(WorkScreen[int | None]):
         request = request_for(self.patient_id, slot, reason=reason)
         moving = self.moving.appointment_id if self.moving else None
         held = hold_slot(app.store, actor, request, now=now, settings=app.settings, moving=moving)
-        with app.store.read() as session:
-            script = readback(session, slot, self.patient_id, now=now, settings=app.settings)
+        script = read_back(app.store, slot, self.patient_id, now=now, settings=app.settings)
         self.post_message(self.Held(slot, held.hold_id, script, reason))
 
     @on(Held)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func
-from sqlmodel import select
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +24,7 @@ from schedtui.core.errors import BadInput
 from schedtui.core.grid_views import (
     GridView,
     Spot,
+    latest_change,
     provider_choices,
     read_view,
     record_look,
@@ -33,7 +32,6 @@ from schedtui.core.grid_views import (
 )
 from schedtui.core.spoken_dates import spoken_day
 from schedtui.core.today import clinic_today
-from schedtui.data import models as m
 from schedtui.data.change_feed import listen_for_changes
 from schedtui.desk import signed_in
 from schedtui.screens.calendar_setup import CalendarSetup
@@ -203,8 +201,7 @@ class CalendarScreen(CalendarSetup):
             self.post_message(self.Loaded(near, grid, seen, ahead=True))
 
     def _feed_position(self) -> int:
-        with self.sched_app.store.read() as session:
-            return session.exec(select(func.max(m.DomainEvent.id))).one() or 0
+        return latest_change(self.sched_app.store)
 
     @work(thread=True, exclusive=True, group="feed", exit_on_error=False, description="Watching")
     def watch_feed(self) -> None:
