@@ -27,10 +27,10 @@ from textual import events
 from textual._compositor import CompositorUpdate
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.access import Actor
-from schedtui.core.clock import FrozenClock
-from schedtui.core.day_grid import day_grid
-from schedtui.core.session import SessionStart
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.views.day_grid import day_grid
 from schedtui.data.migrate import upgrade
 from schedtui.data.seed import seed_store
 from schedtui.data.store import Store

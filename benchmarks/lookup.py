@@ -26,8 +26,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from schedtui.core.lookup.service import find_in_store, find_patients, refresh, warm_up
-from schedtui.core.lookup.store_keys import catch_up
+from schedtui.core.patients.lookup.service import find_in_store, find_patients, refresh, warm_up
+from schedtui.core.patients.lookup.store_keys import catch_up
 from schedtui.data import models as m
 from schedtui.data.migrate import upgrade
 from schedtui.data.seed import seed_store

@@ -19,9 +19,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from schedtui.core.access_kpis import third_next_available
-from schedtui.core.reference import load_reference
-from schedtui.core.slots import SlotRequest, find_open_slots
+from schedtui.core.schedule.access_kpis import third_next_available
+from schedtui.core.schedule.reference import load_reference
+from schedtui.core.schedule.slots import SlotRequest, find_open_slots
 from schedtui.data.migrate import upgrade
 from schedtui.data.seed import seed_store
 from schedtui.data.store import Store

@@ -14,12 +14,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker
 
-from schedtui.core.access import Actor, Permission
-from schedtui.core.clock import Clock
-from schedtui.core.grid_views import Spot
-from schedtui.core.live_call import LiveCall
-from schedtui.core.lookup.shared import LookupIndex
-from schedtui.core.session import SessionStart
+from schedtui.core.patients.live_call import LiveCall
+from schedtui.core.patients.lookup.shared import LookupIndex
+from schedtui.core.security.access import Actor, Permission
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import Clock
+from schedtui.core.views.grid_views import Spot
 from schedtui.data.store import Store
 from schedtui.keymap import KeyNames, check_keymap
 from schedtui.palette import binding_commands

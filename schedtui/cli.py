@@ -17,11 +17,11 @@ from sqlalchemy.exc import DataError
 
 from schedtui import __version__
 from schedtui.commands.common import DbOption, Invocation, opened_store, settings, use_clock
-from schedtui.core.clock import SystemClock
-from schedtui.core.errors import USER_ERRORS, BadInput
-from schedtui.core.faults import describe_fault
-from schedtui.core.private_files import shortened
-from schedtui.core.text import printable
+from schedtui.core.security.private_files import shortened
+from schedtui.core.support.clock import SystemClock
+from schedtui.core.support.errors import USER_ERRORS, BadInput
+from schedtui.core.support.faults import describe_fault
+from schedtui.core.support.text import printable
 from schedtui.settings import APP_NAME
 
 #: The commands, in the order `--help` lists them: the module under schedtui.commands
@@ -122,7 +122,7 @@ def _run_tui(invocation: Invocation, caller_query: str = "") -> None:
     from dataclasses import replace
 
     from schedtui.app import create_app
-    from schedtui.core.session import start_session
+    from schedtui.core.security.session import start_session
     from schedtui.keymap import check_keymap
 
     current = settings()

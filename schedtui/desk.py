@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from schedtui.core.access import Actor
-    from schedtui.core.clock import Clock
-    from schedtui.core.grid_views import Spot
-    from schedtui.core.live_call import LiveCall
-    from schedtui.core.lookup.shared import LookupIndex
+    from schedtui.core.patients.live_call import LiveCall
+    from schedtui.core.patients.lookup.shared import LookupIndex
+    from schedtui.core.security.access import Actor
+    from schedtui.core.support.clock import Clock
+    from schedtui.core.views.grid_views import Spot
     from schedtui.data.store import Store
     from schedtui.keymap import KeyNames
     from schedtui.settings import Settings

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import Keys, _normalize_key_list, format_key, key_to_character
 
-from schedtui.core.errors import BadInput
+from schedtui.core.support.errors import BadInput
 
 #: Where the setting comes from, for messages.
 WHERE = "[keymap] in the settings file or SCHEDTUI_KEYMAP"

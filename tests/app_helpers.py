@@ -7,9 +7,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.access import Actor
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
 from tests.builders import NOW

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from schedtui.core import users
-from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, book
+from schedtui.core.schedule.booking import BookingRequest, book
+from schedtui.core.security import users
+from schedtui.core.security.access import Actor
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings, load_settings

@@ -16,7 +16,7 @@ PASSWORD = "correct-horse-1"
 def as_os(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
     """The next commands (in this process) run as this OS account: schedtui reads the
     account from the real uid, so the test stands in for that lookup."""
-    monkeypatch.setattr("schedtui.core.os_identity.current_os_login", lambda: login)
+    monkeypatch.setattr("schedtui.core.security.os_identity.current_os_login", lambda: login)
 
 
 def link_first_admin(
@@ -56,7 +56,7 @@ def seeded_clinic_for_commands(
 ) -> Path:
     """A private copy of the seeded clinic whose admin is the OS account running the
     commands, with the commands' clock frozen at the seed's "now"."""
-    from schedtui.core.clock import FrozenClock
+    from schedtui.core.support.clock import FrozenClock
     from tests.conftest import SEED_NOW
 
     path = folder / "clinic.db"

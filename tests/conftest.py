@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from schedtui.core.stores import open_store
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data.migrate import upgrade
 from schedtui.data.seed import seed_store
 from schedtui.data.store import Store

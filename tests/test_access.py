@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import col, select
 
-from schedtui.core import users
-from schedtui.core.access import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied
-from schedtui.core.guard import require
+from schedtui.core.security import users
+from schedtui.core.security.access import ROLE_PERMISSIONS, Actor, Permission, PermissionDenied
+from schedtui.core.security.guard import require
 from schedtui.data.models import AuditEvent
 from schedtui.data.store import Store
 from tests.builders import NOW

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from schedtui.core import appointment_changes as changes
-from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, hold_slot
-from schedtui.core.errors import BadInput
+from schedtui.core.schedule import appointment_changes as changes
+from schedtui.core.schedule.booking import BookingRequest, hold_slot
+from schedtui.core.security.access import Actor
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.codes import APPOINTMENT_STATUSES
 from schedtui.data.store import Store

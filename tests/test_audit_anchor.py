@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from schedtui.core import audit
-from schedtui.core.access import Actor
-from schedtui.core.audit_anchor import HEADER, Anchoring, anchor, read_checkpoints
-from schedtui.core.audit_review import check_chain, checkpoint_now
-from schedtui.core.errors import BadInput
+from schedtui.core.security import audit
+from schedtui.core.security.access import Actor
+from schedtui.core.security.audit_anchor import HEADER, Anchoring, anchor, read_checkpoints
+from schedtui.core.security.audit_review import check_chain, checkpoint_now
+from schedtui.core.support.errors import BadInput
 from schedtui.data.models import AuditEvent
 from schedtui.data.store import Store
 from tests.builders import NOW
@@ -138,7 +138,7 @@ def test_a_link_in_place_of_the_checkpoint_file_is_refused(
 
 def test_checkpoint_now_needs_the_audit_permission(sqlite_store: Store, anchored: Path) -> None:
     _write_rows(sqlite_store, 2)
-    from schedtui.core.access import PermissionDenied
+    from schedtui.core.security.access import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         checkpoint_now(sqlite_store, Actor(None, "ava", "scheduler"), now=NOW)

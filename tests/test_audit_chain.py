@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from schedtui.core import audit
-from schedtui.core.access import Actor
+from schedtui.core.security import audit
+from schedtui.core.security.access import Actor
 from schedtui.data.store import Store
 from tests.builders import NOW, build_tiny_clinic
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from schedtui.core.access import PermissionDenied
-from schedtui.core.backup import backup_store, inspect_backup, restore_store
-from schedtui.core.errors import BadInput
-from schedtui.core.stores import open_store
+from schedtui.core.security.access import PermissionDenied
+from schedtui.core.support.errors import BadInput
+from schedtui.core.upkeep.backup import backup_store, inspect_backup, restore_store
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic

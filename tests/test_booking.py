@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import col, select
 
-from schedtui.core.access import Actor, PermissionDenied
-from schedtui.core.booking import BookingRequest, hold_slot, release_hold
-from schedtui.core.errors import BadInput
-from schedtui.core.slots import SlotRequest, find_open_slots
+from schedtui.core.schedule.booking import BookingRequest, hold_slot, release_hold
+from schedtui.core.schedule.slots import SlotRequest, find_open_slots
+from schedtui.core.security.access import Actor, PermissionDenied
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import load_settings

@@ -11,15 +11,15 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.booking_choices import (
+from schedtui.core.schedule.booking_choices import (
     BookingChoices,
     booking_choices,
     read_narrowing,
     type_candidates,
 )
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import BadInput
-from schedtui.core.session import SessionStart
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import PAGE, BookingScreen

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest
-from schedtui.core.errors import BadInput
+from schedtui.core.schedule.booking import BookingRequest
+from schedtui.core.security.access import Actor
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from tests.builders import book_self_pay

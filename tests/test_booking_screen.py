@@ -14,10 +14,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.booking import BookingRequest
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
-from schedtui.core.waitlist import WaitlistRequest, add_to_waitlist
+from schedtui.core.schedule.booking import BookingRequest
+from schedtui.core.schedule.waitlist import WaitlistRequest, add_to_waitlist
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import BookingScreen, ConfirmScreen

@@ -20,17 +20,17 @@ from textual.widgets import Input, OptionList, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.cli import run
-from schedtui.core import users
-from schedtui.core.access import Actor, PermissionDenied
-from schedtui.core.blocks import BlockRequest, add_block
-from schedtui.core.booking import BookingRequest
-from schedtui.core.clock import FrozenClock
-from schedtui.core.day_grid import Column, DayGrid, day_grid, now_rows, row_label, week_grid
-from schedtui.core.errors import BadInput
-from schedtui.core.provider_lists import provider_lists, save_provider_list
-from schedtui.core.session import SessionStart
-from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.stores import open_store
+from schedtui.core.schedule.blocks import BlockRequest, add_block
+from schedtui.core.schedule.booking import BookingRequest
+from schedtui.core.schedule.provider_lists import provider_lists, save_provider_list
+from schedtui.core.security import users
+from schedtui.core.security.access import Actor, PermissionDenied
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.spoken_dates import spoken_day
+from schedtui.core.upkeep.stores import open_store
+from schedtui.core.views.day_grid import Column, DayGrid, day_grid, now_rows, row_label, week_grid
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.booking import ConfirmScreen

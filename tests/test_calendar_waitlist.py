@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import col, select
 from textual.widgets import OptionList, Static
 
-from schedtui.core.booking import BookingRequest
-from schedtui.core.waitlist import WaitlistRequest, add_to_waitlist
+from schedtui.core.schedule.booking import BookingRequest
+from schedtui.core.schedule.waitlist import WaitlistRequest, add_to_waitlist
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from tests.builders import Staff, add_staff, book_self_pay

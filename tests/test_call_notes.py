@@ -13,13 +13,19 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.access import Actor
-from schedtui.core.call_notes import finish_note, notes_for, open_drafts, save_draft, start_note
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import BadInput
-from schedtui.core.patient_panel import patient_panel
-from schedtui.core.session import SessionStart
-from schedtui.core.text import printable
+from schedtui.core.patients.call_notes import (
+    finish_note,
+    notes_for,
+    open_drafts,
+    save_draft,
+    start_note,
+)
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.text import printable
+from schedtui.core.views.patient_panel import patient_panel
 from schedtui.data.store import Store
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from schedtui.core.access import Actor, PermissionDenied
-from schedtui.core.booking import BookingRequest, book
-from schedtui.core.checklist import (
+from schedtui.core.insurance.checklist import (
     OK,
     PROBLEM,
     UNKNOWN,
@@ -19,9 +17,8 @@ from schedtui.core.checklist import (
     checklist,
     estimate,
 )
-from schedtui.core.eligibility import ingest_file, request_eligibility
-from schedtui.core.errors import BadInput
-from schedtui.core.insurance import (
+from schedtui.core.insurance.eligibility import ingest_file, request_eligibility
+from schedtui.core.insurance.records import (
     AuthorizationChange,
     CoverageInput,
     add_coverage,
@@ -31,6 +28,9 @@ from schedtui.core.insurance import (
     set_fee,
     update_authorization,
 )
+from schedtui.core.schedule.booking import BookingRequest, book
+from schedtui.core.security.access import Actor, PermissionDenied
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings, load_settings

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schedtui.cli import run
-from schedtui.core.stores import open_store
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from tests.builders import NOW, build_tiny_clinic
 from tests.cli_helpers import as_os, link_first_admin

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from schedtui.cli import run
-from schedtui.core.clock import FrozenClock
-from schedtui.core.stores import open_store
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from tests.cli_helpers import link_first_admin
 from tests.engine_clinic import build_engine_clinic

@@ -11,7 +11,7 @@ from sqlmodel import select
 from textual.widgets import Input, Static
 
 from schedtui.cli import run
-from schedtui.core.stores import open_store
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.closure_form import ClosureForm

@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from schedtui.core.coverage_card import payer_for, read_card
-from schedtui.core.errors import FieldErrors
+from schedtui.core.insurance.coverage_card import payer_for, read_card
+from schedtui.core.support.errors import FieldErrors
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.coverage import CoverageScreen

@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import select
 
 from schedtui.cli import run
-from schedtui.core.access import Actor
-from schedtui.core.checklist import Proposal, checklist, estimate
-from schedtui.core.eligibility import ingest_file, request_eligibility
-from schedtui.core.errors import BadInput
-from schedtui.core.stores import open_store
+from schedtui.core.insurance.checklist import Proposal, checklist, estimate
+from schedtui.core.insurance.eligibility import ingest_file, request_eligibility
+from schedtui.core.security.access import Actor
+from schedtui.core.support.errors import BadInput
+from schedtui.core.upkeep.stores import open_store
 from schedtui.core.x12.envelope import read_interchange
 from schedtui.data import models as m
 from schedtui.data.store import Store

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from schedtui.cli import run
-from schedtui.core.backup import backup_store, restore_store
-from schedtui.core.stores import open_store
+from schedtui.core.upkeep.backup import backup_store, restore_store
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import keys
 from schedtui.data import models as m
 from schedtui.data.errors import StoreError

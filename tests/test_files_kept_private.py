@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from schedtui.cli import run
-from schedtui.core.backup import inspect_backup
+from schedtui.core.upkeep.backup import inspect_backup
 from tests.cli_helpers import link_first_admin
 
 OTHERS = 0o007
@@ -103,7 +103,7 @@ def test_a_fault_log_holds_no_value_of_the_failing_row(
 
 
 def test_an_eligibility_file_is_for_owner_and_group_only(clinic: Path, tmp_path: Path) -> None:
-    from schedtui.core.private_files import write_file
+    from schedtui.core.security.private_files import write_file
 
     written = write_file(tmp_path / "270.x12", "ISA*00~")
     assert _mode(written) == 0o660
@@ -160,7 +160,7 @@ def test_a_backup_killed_at_any_moment_leaves_a_whole_audited_copy_or_none(
 
 def test_checking_a_backup_leaves_nothing_beside_it(tmp_path: Path) -> None:
     """Regression test: checking a backup during restore left -wal and -shm beside it."""
-    from schedtui.core.stores import open_store
+    from schedtui.core.upkeep.stores import open_store
     from tests.conftest import SEED_NOW
 
     backup = tmp_path / "backup.db"
@@ -175,7 +175,7 @@ def test_an_upgrade_copy_is_written_whole_or_marked_partial(tmp_path: Path) -> N
     """The copy made before an upgrade appears under its name only once complete."""
     from datetime import UTC, datetime
 
-    from schedtui.core.stores import open_store
+    from schedtui.core.upkeep.stores import open_store
     from schedtui.data import migrate
 
     path = tmp_path / "clinic.db"

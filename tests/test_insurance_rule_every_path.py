@@ -13,10 +13,15 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import col, func, select
 
-from schedtui.core.access import Actor
-from schedtui.core.appointment_changes import cancel, reschedule
-from schedtui.core.booking import BookingRequest, OpenItemsNeedReason, book
-from schedtui.core.waitlist import OpenTime, WaitlistRequest, add_to_waitlist, book_from_waitlist
+from schedtui.core.schedule.appointment_changes import cancel, reschedule
+from schedtui.core.schedule.booking import BookingRequest, OpenItemsNeedReason, book
+from schedtui.core.schedule.waitlist import (
+    OpenTime,
+    WaitlistRequest,
+    add_to_waitlist,
+    book_from_waitlist,
+)
+from schedtui.core.security.access import Actor
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import load_settings

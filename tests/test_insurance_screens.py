@@ -12,12 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.access import Actor
-from schedtui.core.authorization_form import as_typed, read_change
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import FieldErrors
-from schedtui.core.insurance import AuthorizationChange, CoverageInput, add_coverage
-from schedtui.core.session import SessionStart
+from schedtui.core.insurance.authorization_form import as_typed, read_change
+from schedtui.core.insurance.records import AuthorizationChange, CoverageInput, add_coverage
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import FieldErrors
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.authorization_edit import AuthorizationEditScreen

@@ -15,9 +15,9 @@ from textual.widgets import Footer, Markdown, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.cli import run
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import BadInput
-from schedtui.core.session import SessionStart
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
 from schedtui.data.store import Store
 from schedtui.keymap import KeyNames, check_keymap, key_label, remappable
 from schedtui.screens.booking import BookingScreen

@@ -19,8 +19,8 @@ print(','.join(bad))
 @pytest.mark.parametrize(
     ("module", "forbidden"),
     [
-        ("schedtui.core.today", ("textual",)),
-        ("schedtui.core.stores", ("textual",)),
+        ("schedtui.core.views.today", ("textual",)),
+        ("schedtui.core.upkeep.stores", ("textual",)),
         ("schedtui.data.seed", ("textual",)),
         ("schedtui.cli", ("textual",)),
     ],

@@ -17,11 +17,11 @@ from textual.widgets import Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.cli import run
-from schedtui.core import users
-from schedtui.core.access import Actor
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import BadInput
-from schedtui.core.session import SessionStart
+from schedtui.core.security import users
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
 from schedtui.data.models import AuditEvent, User
 from schedtui.data.store import Store
 from schedtui.screens.lock import LockScreen
@@ -64,7 +64,7 @@ async def _lock_then_type(app: SchedApp, pilot: Pilot[Any], *tries: str) -> None
 
 
 def _as_os_account(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("schedtui.core.os_identity.current_os_login", lambda: "ava_os")
+    monkeypatch.setattr("schedtui.core.security.os_identity.current_os_login", lambda: "ava_os")
 
 
 def _message(app: SchedApp) -> str:

@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import select
 
 from schedtui.cli import run
-from schedtui.core.lookup.query import parse_query
-from schedtui.core.lookup.service import find_patients, refresh
-from schedtui.core.stores import open_store
+from schedtui.core.patients.lookup.query import parse_query
+from schedtui.core.patients.lookup.service import find_patients, refresh
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from tests.builders import DAY, build_tiny_clinic, local

@@ -7,10 +7,10 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.lookup.index import Entry, PatientIndex, _everyone_in
-from schedtui.core.lookup.normalize import name_tokens
-from schedtui.core.lookup.query import parse_query
-from schedtui.core.lookup.ranking import best_of, stream_best
+from schedtui.core.patients.lookup.index import Entry, PatientIndex, _everyone_in
+from schedtui.core.patients.lookup.normalize import name_tokens
+from schedtui.core.patients.lookup.query import parse_query
+from schedtui.core.patients.lookup.ranking import best_of, stream_best
 
 FIRSTS = ["robert", "bob", "roberta", "rob", "mary", "marie", "maria", "mark", "ann", "anna"]
 LASTS = ["smith", "smyth", "smithers", "garcia", "garza", "marsh", "martin", "ma", "mann"]

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 from sqlmodel import select as sm_select
 
-from schedtui.core.lookup.service import find_in_store, find_patients, refresh
-from schedtui.core.lookup.store_keys import catch_up
+from schedtui.core.patients.lookup.service import find_in_store, find_patients, refresh
+from schedtui.core.patients.lookup.store_keys import catch_up
 from schedtui.data import models as m
 from schedtui.data.store import Store
 

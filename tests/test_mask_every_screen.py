@@ -14,8 +14,8 @@ import pytest
 from textual.pilot import Pilot
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import select
 
-from schedtui.core.stores import open_store
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data import migrate
 from schedtui.data.errors import StoreError
 from schedtui.data.models import Patient, StoreInfo, metadata

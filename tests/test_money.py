@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedtui.core.money import dollars
+from schedtui.core.insurance.money import dollars
 
 
 def test_dollars_reads_like_a_statement() -> None:

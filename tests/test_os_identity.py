@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from schedtui.core import os_identity
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import start_session
+from schedtui.core.security import os_identity
+from schedtui.core.security.session import start_session
+from schedtui.core.support.clock import FrozenClock
 from schedtui.settings import load_settings
 from tests.builders import NOW
 from tests.cli_helpers import link_first_admin
@@ -57,7 +57,7 @@ def test_a_command_with_a_spoofed_logname_does_not_act_as_that_account(
 def test_the_tui_does_not_sign_in_the_account_the_environment_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from schedtui.core.stores import open_store
+    from schedtui.core.upkeep.stores import open_store
 
     path = tmp_path / "clinic.db"
     real_lookup = os_identity.current_os_login

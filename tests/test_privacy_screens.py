@@ -12,10 +12,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core import audit
-from schedtui.core.access import Actor
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
+from schedtui.core.security import audit
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data.models import AuditEvent
 from schedtui.data.store import Store
 from schedtui.screens.audit import AuditScreen

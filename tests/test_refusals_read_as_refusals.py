@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from textual.worker import WorkerState
 
-from schedtui.core.call_notes import NoteAlreadyFiled, finish_note, save_draft, start_note
-from schedtui.core.errors import BadInput
+from schedtui.core.patients.call_notes import NoteAlreadyFiled, finish_note, save_draft, start_note
+from schedtui.core.support.errors import BadInput
 from schedtui.data.store import Store
 from schedtui.screens.base import report_failure
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic

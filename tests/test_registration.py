@@ -14,11 +14,11 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.clock import FrozenClock
-from schedtui.core.patient_panel import patient_panel
-from schedtui.core.registration import Registration, RegistrationInvalid, register_patient
-from schedtui.core.session import SessionStart
-from schedtui.core.text import printable
+from schedtui.core.patients.registration import Registration, RegistrationInvalid, register_patient
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.text import printable
+from schedtui.core.views.patient_panel import patient_panel
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.registration import RegistrationScreen

@@ -14,10 +14,10 @@ from rich.console import Console
 from textual.pilot import Pilot
 
 from schedtui.app import create_app
-from schedtui.core.appointment_card import AppointmentCard, CoverageLine
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
-from schedtui.core.text import BIDI_CONTROLS, printable, spreadsheet_safe
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.text import BIDI_CONTROLS, printable, spreadsheet_safe
+from schedtui.core.views.appointment_card import AppointmentCard, CoverageLine
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import load_settings

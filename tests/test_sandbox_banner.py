@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data.store import Store
 from schedtui.screens.booking import BookingScreen
 from schedtui.screens.coverage import CoverageScreen

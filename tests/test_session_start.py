@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import start_session
-from schedtui.core.stores import open_store
+from schedtui.core.security.session import start_session
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
 from tests.builders import NOW, add_staff
@@ -16,7 +16,7 @@ from tests.builders import NOW, add_staff
 
 @pytest.fixture
 def as_os(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("schedtui.core.os_identity.current_os_login", lambda: "ava_os")
+    monkeypatch.setattr("schedtui.core.security.os_identity.current_os_login", lambda: "ava_os")
 
 
 def test_empty_store_starts_with_the_first_admin(sqlite_store: Store, as_os: None) -> None:

@@ -7,11 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from schedtui.core import users
-from schedtui.core.access import Actor
-from schedtui.core.errors import AccountLocked, BadInput, SignInRefused
-from schedtui.core.passwords import password_matches
-from schedtui.core.signin import check_password, sign_in_as_os_account, sign_in_with_password
+from schedtui.core.security import users
+from schedtui.core.security.access import Actor
+from schedtui.core.security.passwords import password_matches
+from schedtui.core.security.signin import (
+    check_password,
+    sign_in_as_os_account,
+    sign_in_with_password,
+)
+from schedtui.core.support.errors import AccountLocked, BadInput, SignInRefused
 from schedtui.data.models import AuditEvent, User
 from schedtui.data.store import Store
 from schedtui.settings import Settings, load_settings

@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data.models import AuditEvent
 from schedtui.data.store import Store
 from schedtui.screens.signin import FirstAdminScreen, LoginScreen

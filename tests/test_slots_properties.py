@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest, hold_slot
-from schedtui.core.slots import SlotRequest, find_open_slots
-from schedtui.core.stores import open_store
+from schedtui.core.schedule.booking import BookingRequest, hold_slot
+from schedtui.core.schedule.slots import SlotRequest, find_open_slots
+from schedtui.core.security.access import Actor
+from schedtui.core.upkeep.stores import open_store
 from schedtui.data.store import Store
 from schedtui.settings import load_settings
 from tests.builders import book_self_pay

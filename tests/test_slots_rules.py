@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, time
 
 from sqlmodel import col, select
 
-from schedtui.core.access import Actor
-from schedtui.core.booking import BookingRequest
-from schedtui.core.slots import SlotRequest, find_open_slots
+from schedtui.core.schedule.booking import BookingRequest
+from schedtui.core.schedule.slots import SlotRequest, find_open_slots
+from schedtui.core.security.access import Actor
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from tests.builders import book_self_pay

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from schedtui.cli import run
-from schedtui.core.stores import open_store
+from schedtui.core.upkeep.stores import open_store
 from tests.cli_helpers import PASSWORD, as_os, link_first_admin
 from tests.conftest import SEED_NOW
 

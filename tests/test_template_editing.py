@@ -12,9 +12,9 @@ from sqlmodel import col, select
 from textual.widgets import Input, OptionList, Static
 
 from schedtui.cli import run
-from schedtui.core.errors import FieldErrors
-from schedtui.core.template_form import change_from_form, form_values
-from schedtui.core.templates import OPEN_ENDED, TemplateChange, change_template
+from schedtui.core.schedule.template_form import change_from_form, form_values
+from schedtui.core.schedule.templates import OPEN_ENDED, TemplateChange, change_template
+from schedtui.core.support.errors import FieldErrors
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.template_form import TemplateForm

@@ -12,9 +12,9 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from schedtui.app import SchedApp, create_app
-from schedtui.core.clock import FrozenClock
-from schedtui.core.session import SessionStart
-from schedtui.core.users import actor_of
+from schedtui.core.security.session import SessionStart
+from schedtui.core.security.users import actor_of
+from schedtui.core.support.clock import FrozenClock
 from schedtui.data.models import User
 from schedtui.data.store import Store
 from schedtui.screens.help import HelpScreen

@@ -7,18 +7,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from schedtui.core.access import Actor
-from schedtui.core.access_kpis import third_next_available
-from schedtui.core.appointment_changes import cancel
-from schedtui.core.booking import BookingRequest, hold_slot
-from schedtui.core.errors import BadInput
-from schedtui.core.waitlist import (
+from schedtui.core.schedule.access_kpis import third_next_available
+from schedtui.core.schedule.appointment_changes import cancel
+from schedtui.core.schedule.booking import BookingRequest, hold_slot
+from schedtui.core.schedule.waitlist import (
     OpenTime,
     WaitlistRequest,
     add_to_waitlist,
     book_from_waitlist,
     offers_for,
 )
+from schedtui.core.security.access import Actor
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import load_settings

@@ -12,11 +12,11 @@ from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.cli import caller_digits
-from schedtui.core import users
-from schedtui.core.access import Actor
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import BadInput
-from schedtui.core.session import SessionStart
+from schedtui.core.security import users
+from schedtui.core.security.access import Actor
+from schedtui.core.security.session import SessionStart
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.workspace import WorkspaceScreen

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.access import Actor
-from schedtui.core.errors import BadInput
-from schedtui.core.insurance import add_payer
+from schedtui.core.insurance.records import add_payer
+from schedtui.core.security.access import Actor
+from schedtui.core.support.errors import BadInput
 from schedtui.core.x12.envelope import read_interchange
 from schedtui.core.x12.tokens import ISA_LENGTH, Delimiters, X12Error, split_segments
 from schedtui.core.x12.x270 import Envelope, Inquiry, Person, build_270

@@ -17,13 +17,14 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core import appointment_changes as changes
-from schedtui.core import audit, directory
-from schedtui.core.access import Permission
-from schedtui.core.booking import OpenItemsNeedReason
-from schedtui.core.errors import BadInput
-from schedtui.core.guard import require
-from schedtui.core.local_times import moment_text
+from schedtui.core.schedule import appointment_changes as changes
+from schedtui.core.schedule import directory
+from schedtui.core.schedule.booking import OpenItemsNeedReason
+from schedtui.core.security import audit
+from schedtui.core.security.access import Permission
+from schedtui.core.security.guard import require
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.local_times import moment_text
 from schedtui.data.codes import CANCELLATION_REASONS
 
 app = typer.Typer(

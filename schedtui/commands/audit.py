@@ -20,10 +20,10 @@ from schedtui.commands.common import (
     say,
     signed_in,
 )
-from schedtui.core import audit
-from schedtui.core.audit import ChainReport
-from schedtui.core.audit_review import check_chain, checkpoint_now, review
-from schedtui.core.text import printable, spreadsheet_safe
+from schedtui.core.security import audit
+from schedtui.core.security.audit import ChainReport
+from schedtui.core.security.audit_review import check_chain, checkpoint_now, review
+from schedtui.core.support.text import printable, spreadsheet_safe
 
 app = typer.Typer(
     help="The audit trail: check it, and account for disclosures.", add_completion=False

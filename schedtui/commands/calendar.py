@@ -20,24 +20,24 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core import directory
-from schedtui.core.blocks import BlockRequest, add_block, home_zone, templates
-from schedtui.core.call_list import InTheWay
-from schedtui.core.day_grid import DayGrid, row_label
-from schedtui.core.errors import BadInput
-from schedtui.core.grid_views import GridView, read_view, saved_list
-from schedtui.core.provider_lists import provider_lists
-from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.template_form import change_from_form
-from schedtui.core.templates import (
+from schedtui.core.schedule import directory
+from schedtui.core.schedule.blocks import BlockRequest, add_block, home_zone, templates
+from schedtui.core.schedule.call_list import InTheWay
+from schedtui.core.schedule.provider_lists import provider_lists
+from schedtui.core.schedule.template_form import change_from_form
+from schedtui.core.schedule.templates import (
     PREVIEW_WEEKS,
     Preview,
     TemplateChange,
     add_template,
     change_template,
 )
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.spoken_dates import spoken_day
+from schedtui.core.support.text import printable
+from schedtui.core.views.day_grid import DayGrid, row_label
+from schedtui.core.views.grid_views import GridView, read_view, saved_list
+from schedtui.core.views.today import clinic_today
 
 WIDTH = 18
 MARKS = {"open": "·", "off": " "}

@@ -8,15 +8,15 @@ import typer
 
 from schedtui.commands.calendar import report_in_the_way
 from schedtui.commands.common import DbOption, JsonOption, print_json, say, settings, signed_in
-from schedtui.core.closures import (
+from schedtui.core.schedule.closures import (
     add_closure,
     closure_from_form,
     closures,
     remove_closure,
 )
-from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.support.spoken_dates import spoken_day
+from schedtui.core.support.text import printable
+from schedtui.core.views.today import clinic_today
 
 app = typer.Typer(help="Site closures and holidays.", add_completion=False)
 

@@ -13,22 +13,22 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from schedtui.core import audit, os_identity
-from schedtui.core.access import Actor
-from schedtui.core.audit_anchor import Anchoring, anchor
-from schedtui.core.clock import Clock, SystemClock
-from schedtui.core.errors import BadInput
-from schedtui.core.signin import sign_in_as_os_account
-from schedtui.core.spoken_dates import spoken_day, within_reach
-from schedtui.core.stores import (
+from schedtui.core.security import audit, os_identity
+from schedtui.core.security.access import Actor
+from schedtui.core.security.audit_anchor import Anchoring, anchor
+from schedtui.core.security.signin import sign_in_as_os_account
+from schedtui.core.support.clock import Clock, SystemClock
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.spoken_dates import spoken_day, within_reach
+from schedtui.core.support.text import printable
+from schedtui.core.upkeep.stores import (
     OpenedStore,
     open_sandbox,
     open_store,
     prepare_keychain,
     store_target,
 )
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.views.today import clinic_today
 from schedtui.settings import Settings, load_settings
 
 DbOption = Annotated[

@@ -7,8 +7,8 @@ import json
 import typer
 
 from schedtui.commands.common import DbOption, JsonOption, print_json, say, settings
-from schedtui.core.errors import BadInput
-from schedtui.core.stores import without_password
+from schedtui.core.support.errors import BadInput
+from schedtui.core.upkeep.stores import without_password
 from schedtui.settings import Settings, config_file_path
 
 app = typer.Typer(help="Show the effective settings.", add_completion=False)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json, say
-from schedtui.core import directory
+from schedtui.core.schedule import directory
 
 if TYPE_CHECKING:
     from sqlmodel import Session

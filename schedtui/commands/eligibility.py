@@ -16,10 +16,10 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core import directory
-from schedtui.core.eligibility import ingest_file, request_eligibility, x12_text
-from schedtui.core.errors import BadInput
-from schedtui.core.text import printable
+from schedtui.core.insurance.eligibility import ingest_file, request_eligibility, x12_text
+from schedtui.core.schedule import directory
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.text import printable
 from schedtui.core.x12.x271 import EligibilityAnswer
 
 if TYPE_CHECKING:

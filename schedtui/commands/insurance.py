@@ -17,11 +17,13 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core import audit, directory, insurance
-from schedtui.core.access import Permission
-from schedtui.core.checklist import Proposal, checklist, estimate, latest_eligibility
-from schedtui.core.guard import require
-from schedtui.core.insurance import AuthorizationChange, CoverageInput
+from schedtui.core.insurance import records as insurance
+from schedtui.core.insurance.checklist import Proposal, checklist, estimate, latest_eligibility
+from schedtui.core.insurance.records import AuthorizationChange, CoverageInput
+from schedtui.core.schedule import directory
+from schedtui.core.security import audit
+from schedtui.core.security.access import Permission
+from schedtui.core.security.guard import require
 
 payers_app = typer.Typer(help="The payer directory.", add_completion=False)
 coverage_app = typer.Typer(

@@ -13,8 +13,8 @@ from schedtui.commands.common import (
     say,
     signed_in,
 )
-from schedtui.core.call_notes import add_note
-from schedtui.core.directory import patient_id_for
+from schedtui.core.patients.call_notes import add_note
+from schedtui.core.schedule.directory import patient_id_for
 
 app = typer.Typer(help="Call notes.", add_completion=False)
 

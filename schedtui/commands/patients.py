@@ -16,22 +16,22 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core.access import Permission
-from schedtui.core.directory import patient_id_for
-from schedtui.core.errors import BadInput
-from schedtui.core.guard import require
-from schedtui.core.lookup.service import find_in_store
-from schedtui.core.lookup.trail import record_patient_search
-from schedtui.core.money import dollars
-from schedtui.core.patient_panel import patient_panel
-from schedtui.core.registration import (
+from schedtui.core.insurance.money import dollars
+from schedtui.core.patients.lookup.service import find_in_store
+from schedtui.core.patients.lookup.trail import record_patient_search
+from schedtui.core.patients.registration import (
     Duplicate,
     Registration,
     RegistrationInvalid,
     register_patient,
 )
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.schedule.directory import patient_id_for
+from schedtui.core.security.access import Permission
+from schedtui.core.security.guard import require
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.text import printable
+from schedtui.core.views.patient_panel import patient_panel
+from schedtui.core.views.today import clinic_today
 
 app = typer.Typer(help="Patients.", add_completion=False)
 

@@ -8,12 +8,12 @@ from typing import Annotated
 import typer
 
 from schedtui.commands.common import DbOption, JsonOption, print_json, say, signed_in
-from schedtui.core.provider_lists import (
+from schedtui.core.schedule.provider_lists import (
     delete_provider_list,
     provider_lists,
     save_provider_list,
 )
-from schedtui.core.text import printable
+from schedtui.core.support.text import printable
 
 app = typer.Typer(help="Saved lists of providers for the calendar.", add_completion=False)
 

@@ -20,19 +20,19 @@ from schedtui.commands.common import (
     settings,
     signed_in,
 )
-from schedtui.core import directory
-from schedtui.core.access import Actor, Permission
-from schedtui.core.access_kpis import third_next_available
-from schedtui.core.booking import (
+from schedtui.core.schedule import directory
+from schedtui.core.schedule.access_kpis import third_next_available
+from schedtui.core.schedule.booking import (
     BookingRequest,
     OpenItemsNeedReason,
     book,
     open_insurance_items,
 )
-from schedtui.core.errors import BadInput
-from schedtui.core.guard import require
-from schedtui.core.slots import SlotRequest, find_open_slots
-from schedtui.core.stores import OpenedStore
+from schedtui.core.schedule.slots import SlotRequest, find_open_slots
+from schedtui.core.security.access import Actor, Permission
+from schedtui.core.security.guard import require
+from schedtui.core.support.errors import BadInput
+from schedtui.core.upkeep.stores import OpenedStore
 
 slots_app = typer.Typer(help="Open slots.", add_completion=False)
 access_app = typer.Typer(help="Access measures.", add_completion=False)

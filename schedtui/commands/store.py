@@ -19,14 +19,14 @@ from schedtui.commands.common import (
     say,
     signed_in,
 )
-from schedtui.core import audit
-from schedtui.core.access import Actor, Permission
-from schedtui.core.backup import backup_store, plan_restore, restore_store
-from schedtui.core.clock import FrozenClock
-from schedtui.core.errors import BadInput
-from schedtui.core.guard import require
-from schedtui.core.stores import OpenedStore
-from schedtui.core.users import needs_first_admin
+from schedtui.core.security import audit
+from schedtui.core.security.access import Actor, Permission
+from schedtui.core.security.guard import require
+from schedtui.core.security.users import needs_first_admin
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.support.errors import BadInput
+from schedtui.core.upkeep.backup import backup_store, plan_restore, restore_store
+from schedtui.core.upkeep.stores import OpenedStore
 
 db_app = typer.Typer(help="Look after the store's schema.", add_completion=False)
 
@@ -84,7 +84,7 @@ def seed(
     """Fill an empty store with a synthetic multi-site clinic (no real patient data).
     An admin seeds a clinic store; a store with no admin yet only with
     --not-a-real-clinic. Audited."""
-    from schedtui.core.lookup.store_keys import catch_up
+    from schedtui.core.patients.lookup.store_keys import catch_up
     from schedtui.data.seed import MAX_PATIENTS, seed_store  # Faker loads only when seeding
 
     if not 1 <= patients <= MAX_PATIENTS:

@@ -16,9 +16,9 @@ from schedtui.commands.common import (
     read_password,
     say,
 )
-from schedtui.core import users
-from schedtui.core.errors import BadInput
-from schedtui.core.stores import OpenedStore
+from schedtui.core.security import users
+from schedtui.core.support.errors import BadInput
+from schedtui.core.upkeep.stores import OpenedStore
 
 app = typer.Typer(help="Users and roles (admins only).", add_completion=False)
 NameArg = Annotated[str, typer.Argument(help="The schedtui user name.")]

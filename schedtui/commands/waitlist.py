@@ -17,17 +17,17 @@ from schedtui.commands.common import (
     say,
     signed_in,
 )
-from schedtui.core import directory
-from schedtui.core.access import Permission
-from schedtui.core.errors import BadInput
-from schedtui.core.guard import require
-from schedtui.core.waitlist import (
+from schedtui.core.schedule import directory
+from schedtui.core.schedule.waitlist import (
     OpenTime,
     WaitlistRequest,
     active_entries,
     add_to_waitlist,
     offers_for,
 )
+from schedtui.core.security.access import Permission
+from schedtui.core.security.guard import require
+from schedtui.core.support.errors import BadInput
 
 app = typer.Typer(
     help="The waitlist: patients wanting an earlier or any time.", add_completion=False

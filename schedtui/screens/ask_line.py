@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from schedtui.core.text import printable
+from schedtui.core.support.text import printable
 from schedtui.screens.base import keys_said
 
 

@@ -13,11 +13,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
-from schedtui.core.audit import AuditLine, AuditQuery, ChainReport
-from schedtui.core.audit_review import check_chain, review
-from schedtui.core.errors import BadInput
-from schedtui.core.masking import masked
-from schedtui.core.text import printable
+from schedtui.core.security.audit import AuditLine, AuditQuery, ChainReport
+from schedtui.core.security.audit_review import check_chain, review
+from schedtui.core.security.masking import masked
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.text import printable
 from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen, keys_said
 from schedtui.widgets.sandbox_banner import SandboxBanner

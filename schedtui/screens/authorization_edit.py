@@ -12,10 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from schedtui.core.authorization_form import AUTH_FIELDS, as_typed, read_change
-from schedtui.core.errors import FieldErrors
-from schedtui.core.insurance import AuthorizationChange, update_authorization
-from schedtui.core.text import printable
+from schedtui.core.insurance.authorization_form import AUTH_FIELDS, as_typed, read_change
+from schedtui.core.insurance.records import AuthorizationChange, update_authorization
+from schedtui.core.support.errors import FieldErrors
+from schedtui.core.support.text import printable
 from schedtui.desk import signed_in
 from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values

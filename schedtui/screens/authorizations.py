@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
-from schedtui.core.insurance import authorization_worklist
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.insurance.records import authorization_worklist
+from schedtui.core.support.text import printable
+from schedtui.core.views.today import clinic_today
 from schedtui.data.codes import AUTHORIZATION_STATUSES
 from schedtui.desk import signed_in
 from schedtui.screens.authorization_edit import AuthorizationEditScreen

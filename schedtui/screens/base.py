@@ -9,8 +9,8 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from schedtui.core.errors import USER_ERRORS
-from schedtui.core.faults import describe_fault
+from schedtui.core.support.errors import USER_ERRORS
+from schedtui.core.support.faults import describe_fault
 from schedtui.desk import Desk
 from schedtui.keymap import KeyNames
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from schedtui.core.blocks import BLOCK_FIELDS, add_block, block_from_form
+from schedtui.core.schedule.blocks import BLOCK_FIELDS, add_block, block_from_form
 from schedtui.desk import signed_in
 from schedtui.screens.confirming_form import ConfirmingForm, in_the_way_lines
 

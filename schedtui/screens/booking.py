@@ -16,9 +16,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import Worker
 
-from schedtui.core.appointment_changes import reschedule
-from schedtui.core.booking import BookingRequest, book, hold_slot, release_hold, visit_reason
-from schedtui.core.booking_choices import (
+from schedtui.core.schedule.appointment_changes import reschedule
+from schedtui.core.schedule.booking import (
+    BookingRequest,
+    book,
+    hold_slot,
+    release_hold,
+    visit_reason,
+)
+from schedtui.core.schedule.booking_choices import (
     BookingChoices,
     Narrowing,
     VisitType,
@@ -28,12 +34,12 @@ from schedtui.core.booking_choices import (
     read_narrowing,
     type_candidates,
 )
-from schedtui.core.errors import BadInput
-from schedtui.core.grid_views import Spot
-from schedtui.core.readback import ReadBack, read_back
-from schedtui.core.slots import Slot, SlotRequest
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.schedule.readback import ReadBack, read_back
+from schedtui.core.schedule.slots import Slot, SlotRequest
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.text import printable
+from schedtui.core.views.grid_views import Spot
+from schedtui.core.views.today import clinic_today
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.desk import signed_in
 from schedtui.screens.base import (

@@ -19,9 +19,10 @@ from textual.timer import Timer
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from schedtui.core.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid, now_rows
-from schedtui.core.errors import BadInput
-from schedtui.core.grid_views import (
+from schedtui.core.support.errors import BadInput
+from schedtui.core.support.spoken_dates import spoken_day
+from schedtui.core.views.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid, now_rows
+from schedtui.core.views.grid_views import (
     GridView,
     Spot,
     latest_change,
@@ -30,8 +31,7 @@ from schedtui.core.grid_views import (
     record_look,
     saved_list,
 )
-from schedtui.core.spoken_dates import spoken_day
-from schedtui.core.today import clinic_today
+from schedtui.core.views.today import clinic_today
 from schedtui.data.change_feed import listen_for_changes
 from schedtui.desk import signed_in
 from schedtui.screens.calendar_setup import CalendarSetup

@@ -9,12 +9,12 @@ from typing import Any
 
 from textual import work
 
-from schedtui.core.access import Permission
-from schedtui.core.blocks import templates
-from schedtui.core.day_grid import Column
-from schedtui.core.guard import require
-from schedtui.core.provider_lists import provider_lists, save_provider_list
-from schedtui.core.today import clinic_today
+from schedtui.core.schedule.blocks import templates
+from schedtui.core.schedule.provider_lists import provider_lists, save_provider_list
+from schedtui.core.security.access import Permission
+from schedtui.core.security.guard import require
+from schedtui.core.views.day_grid import Column
+from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.block_form import BlockForm

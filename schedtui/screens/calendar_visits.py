@@ -9,10 +9,10 @@ from datetime import datetime
 
 from textual import work
 
-from schedtui.core.appointment_changes import cancel, change_status
-from schedtui.core.booking import release_hold
-from schedtui.core.booking_choices import booking_choices
-from schedtui.core.calendar_booking import (
+from schedtui.core.schedule.appointment_changes import cancel, change_status
+from schedtui.core.schedule.booking import release_hold
+from schedtui.core.schedule.booking_choices import booking_choices
+from schedtui.core.schedule.calendar_booking import (
     Here,
     VisitToMove,
     hold_here,
@@ -20,12 +20,12 @@ from schedtui.core.calendar_booking import (
     visit_to_move,
     waitlist_note,
 )
-from schedtui.core.day_grid import Cell, Column, DayGrid
-from schedtui.core.directory import specialty_names
-from schedtui.core.provider_lists import provider_lists
-from schedtui.core.readback import ReadBack
-from schedtui.core.statuses import status_text
-from schedtui.core.today import site_codes
+from schedtui.core.schedule.directory import specialty_names
+from schedtui.core.schedule.provider_lists import provider_lists
+from schedtui.core.schedule.readback import ReadBack
+from schedtui.core.schedule.statuses import status_text
+from schedtui.core.views.day_grid import Cell, Column, DayGrid
+from schedtui.core.views.today import site_codes
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.base import keys_said, keys_wait_for, offer_hint

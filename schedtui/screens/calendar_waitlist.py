@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from textual import work
 
-from schedtui.core.booking import OpenItemsNeedReason
-from schedtui.core.calendar_booking import WaitlistOffer, waitlist_offers
-from schedtui.core.day_grid import Column
-from schedtui.core.waitlist import OpenTime, book_from_waitlist
+from schedtui.core.schedule.booking import OpenItemsNeedReason
+from schedtui.core.schedule.calendar_booking import WaitlistOffer, waitlist_offers
+from schedtui.core.schedule.waitlist import OpenTime, book_from_waitlist
+from schedtui.core.views.day_grid import Column
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.calendar_visits import CalendarVisits

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.message import Message
 
-from schedtui.core.appointment_card import AppointmentCard, appointment_card
+from schedtui.core.views.appointment_card import AppointmentCard, appointment_card
 from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from schedtui.core.closures import CLOSURE_FIELDS, add_closure, closure_from_form
+from schedtui.core.schedule.closures import CLOSURE_FIELDS, add_closure, closure_from_form
 from schedtui.desk import signed_in
 from schedtui.screens.confirming_form import ConfirmingForm, in_the_way_lines
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.binding import Binding
 
-from schedtui.core.call_list import InTheWay
+from schedtui.core.schedule.call_list import InTheWay
 from schedtui.screens.base import keys_said, keys_wait_for
 from schedtui.screens.fields_modal import FieldsModal
 

@@ -14,10 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from schedtui.core.coverage_card import CARD_FIELDS, payer_for, read_card
-from schedtui.core.errors import FieldErrors
-from schedtui.core.insurance import add_coverage, payers
-from schedtui.core.text import printable
+from schedtui.core.insurance.coverage_card import CARD_FIELDS, payer_for, read_card
+from schedtui.core.insurance.records import add_coverage, payers
+from schedtui.core.support.errors import FieldErrors
+from schedtui.core.support.text import printable
 from schedtui.desk import signed_in
 from schedtui.screens.base import keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values

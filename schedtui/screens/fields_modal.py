@@ -15,8 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from schedtui.core.errors import FieldErrors
-from schedtui.core.text import printable
+from schedtui.core.support.errors import FieldErrors
+from schedtui.core.support.text import printable
 from schedtui.screens.base import keys_said, report_failure, typed_app
 from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 

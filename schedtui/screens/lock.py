@@ -10,9 +10,9 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from schedtui.core import os_identity
-from schedtui.core.errors import USER_ERRORS, AccountLocked
-from schedtui.core.signin import check_password, check_unlock_secret
+from schedtui.core.security import os_identity
+from schedtui.core.security.signin import check_password, check_unlock_secret
+from schedtui.core.support.errors import USER_ERRORS, AccountLocked
 from schedtui.desk import signed_in
 from schedtui.screens.signin import FormScreen, Refused
 from schedtui.widgets.sandbox_banner import SandboxBanner

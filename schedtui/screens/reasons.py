@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from schedtui.core.text import printable
+from schedtui.core.support.text import printable
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.screens.base import key_name
 

@@ -14,15 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
-from schedtui.core.registration import (
+from schedtui.core.patients.registration import (
     Duplicate,
     Registered,
     Registration,
     RegistrationInvalid,
     register_patient,
 )
-from schedtui.core.text import printable
-from schedtui.core.today import clinic_today
+from schedtui.core.support.text import printable
+from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.base import keys_said, keys_wait_for, report_failure, typed_app
 from schedtui.widgets.field_form import clear_errors, field_rows

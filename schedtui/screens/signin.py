@@ -10,10 +10,10 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from schedtui.core.access import Actor
-from schedtui.core.errors import USER_ERRORS
-from schedtui.core.signin import sign_in_with_password
-from schedtui.core.users import create_first_admin
+from schedtui.core.security.access import Actor
+from schedtui.core.security.signin import sign_in_with_password
+from schedtui.core.security.users import create_first_admin
+from schedtui.core.support.errors import USER_ERRORS
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
 

@@ -12,8 +12,8 @@ from typing import Any
 from textual import work
 from textual.binding import Binding
 
-from schedtui.core.template_form import TEMPLATE_FIELDS, change_from_form, form_values
-from schedtui.core.templates import (
+from schedtui.core.schedule.template_form import TEMPLATE_FIELDS, change_from_form, form_values
+from schedtui.core.schedule.templates import (
     PREVIEW_WEEKS,
     Preview,
     TemplateChange,

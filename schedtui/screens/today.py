@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
-from schedtui.core.statuses import STATUS_DISPLAY
-from schedtui.core.today import DaySchedule, clinic_today, view_day
+from schedtui.core.schedule.statuses import STATUS_DISPLAY
+from schedtui.core.views.today import DaySchedule, clinic_today, view_day
 from schedtui.desk import signed_in
 from schedtui.screens.cards import CardScreen
 from schedtui.widgets.appointment_card_view import AppointmentCardView

@@ -10,8 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from schedtui.core.booking_choices import BookingChoices, VisitType, offered, type_candidates
-from schedtui.core.text import printable
+from schedtui.core.schedule.booking_choices import (
+    BookingChoices,
+    VisitType,
+    offered,
+    type_candidates,
+)
+from schedtui.core.support.text import printable
 
 
 class TypePicker(ModalScreen[str | None]):

@@ -16,28 +16,28 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
-from schedtui.core.access import Actor
-from schedtui.core.appointment_changes import cancel
-from schedtui.core.calendar_booking import waitlist_note
-from schedtui.core.call_notes import (
+from schedtui.core.patients.call_notes import (
     NoteAlreadyFiled,
     finish_note,
     open_drafts,
     save_draft,
     start_note,
 )
-from schedtui.core.live_call import LiveCall
-from schedtui.core.local_times import clinic_moment_text
-from schedtui.core.lookup.service import (
+from schedtui.core.patients.live_call import LiveCall
+from schedtui.core.patients.lookup.service import (
     PatientMatch,
     find_in_store,
     find_patients,
     refresh,
     warm_up,
 )
-from schedtui.core.lookup.trail import SearchTrail, record_patient_search
-from schedtui.core.patient_panel import PatientPanel, Visit, patient_panel
-from schedtui.core.today import clinic_today
+from schedtui.core.patients.lookup.trail import SearchTrail, record_patient_search
+from schedtui.core.schedule.appointment_changes import cancel
+from schedtui.core.schedule.calendar_booking import waitlist_note
+from schedtui.core.security.access import Actor
+from schedtui.core.support.local_times import clinic_moment_text
+from schedtui.core.views.patient_panel import PatientPanel, Visit, patient_panel
+from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hint
 from schedtui.screens.booking import BookingScreen, Moving

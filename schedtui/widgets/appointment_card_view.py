@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from schedtui.core.appointment_card import AppointmentCard
-from schedtui.core.masking import masked
-from schedtui.core.phones import national
-from schedtui.core.statuses import status_text
-from schedtui.core.text import printable
+from schedtui.core.patients.phones import national
+from schedtui.core.schedule.statuses import status_text
+from schedtui.core.security.masking import masked
+from schedtui.core.support.text import printable
+from schedtui.core.views.appointment_card import AppointmentCard
 
 
 def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:

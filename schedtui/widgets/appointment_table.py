@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from rich.text import Text
 
-from schedtui.core.statuses import status_text
-from schedtui.core.text import printable
-from schedtui.core.today import TodayRow
+from schedtui.core.schedule.statuses import status_text
+from schedtui.core.support.text import printable
+from schedtui.core.views.today import TodayRow
 from schedtui.widgets.fitted_table import Column, FittedTable
 
 STATUS_STYLES = {

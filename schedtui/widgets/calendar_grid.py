@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from schedtui.core.day_grid import Cell, DayGrid, row_label
-from schedtui.core.text import printable
+from schedtui.core.support.text import printable
+from schedtui.core.views.day_grid import Cell, DayGrid, row_label
 from schedtui.widgets.grid_cells import cell_look
 
 TIME_WIDTH = 7

@@ -13,7 +13,7 @@ from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from schedtui.core.text import printable
+from schedtui.core.support.text import printable
 
 
 def field_rows(

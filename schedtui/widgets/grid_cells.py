@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from schedtui.core.day_grid import Cell
-from schedtui.core.text import printable
+from schedtui.core.support.text import printable
+from schedtui.core.views.day_grid import Cell
 
 STATUS_STYLES = {
     status: Style.parse(look)

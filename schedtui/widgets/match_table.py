@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from schedtui.core.masking import masked
-from schedtui.core.text import printable
+from schedtui.core.security.masking import masked
+from schedtui.core.support.text import printable
 from schedtui.widgets.fitted_table import Column, FittedTable
 
 if TYPE_CHECKING:
-    from schedtui.core.lookup.service import PatientMatch
+    from schedtui.core.patients.lookup.service import PatientMatch
 
 
 def cells(match: PatientMatch, *, brief: bool, mask: bool) -> dict[str, Text]:

@@ -7,13 +7,13 @@ from datetime import tzinfo
 from rich.text import Text
 from textual.widgets import Static
 
-from schedtui.core.local_times import clinic_moment_text, moment_text
-from schedtui.core.masking import masked
-from schedtui.core.money import dollars
-from schedtui.core.patient_panel import PatientPanel, Visit
-from schedtui.core.phones import national
-from schedtui.core.statuses import status_text
-from schedtui.core.text import printable
+from schedtui.core.insurance.money import dollars
+from schedtui.core.patients.phones import national
+from schedtui.core.schedule.statuses import status_text
+from schedtui.core.security.masking import masked
+from schedtui.core.support.local_times import clinic_moment_text, moment_text
+from schedtui.core.support.text import printable
+from schedtui.core.views.patient_panel import PatientPanel, Visit
 
 EMPTY = "Find the caller: type a name, date of birth, phone or MRN."
 

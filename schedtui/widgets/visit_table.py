@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from schedtui.core.local_times import moment_text
-from schedtui.core.patient_panel import Visit
-from schedtui.core.statuses import status_text
-from schedtui.core.text import printable
+from schedtui.core.schedule.statuses import status_text
+from schedtui.core.support.local_times import moment_text
+from schedtui.core.support.text import printable
+from schedtui.core.views.patient_panel import Visit
 
 COLUMNS = (("When", 27), ("Type", 6), ("Provider", 14), ("Status", 12))
 

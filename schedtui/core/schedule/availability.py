@@ -1,0 +1,423 @@
+"""Availability: is this stretch of time bookable for this provider, type and patient?
+
+One checker answers for both the search and the booking, so what is offered is exactly
+what can be booked: template windows (rrule, in each site's own timezone, across DST),
+minus closures and blocks, minus appointments and live holds, with resources,
+interpreters, minimum notice and per-day limits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from schedtui.core.schedule.reference import Reference
+from schedtui.data import models as m
+from schedtui.data.recurrence import Window, windows
+
+#: Statuses whose appointments take up the provider's time.
+BUSY_STATUSES = ("proposed", "pending", "booked", "arrived", "checked-in", "fulfilled", "noshow")
+#: Starts lie on this grid, counted from the start of the template window.
+GRID = timedelta(minutes=5)
+Interval = tuple[datetime, datetime]
+#: No appointment or hold is longer than this; it bounds the index scan on start times.
+LONGEST = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """An appointment or a live hold occupying time."""
+
+    start: datetime
+    end: datetime
+    provider_id: int
+    patient_id: int | None
+    resource_id: int | None
+    type_id: int
+    site_id: int
+    interpreter_language: str | None = None
+    overbooked: bool = False
+    hold_id: int | None = None
+    appointment_id: int | None = None
+    expires_at: datetime | None = None
+
+
+@dataclass
+class Occupancy:
+    """Appointments and live holds in a stretch of time, indexed the ways checks need."""
+
+    by_provider: dict[int, list[Taken]] = field(default_factory=lambda: defaultdict(list))
+    by_resource: dict[int, list[Taken]] = field(default_factory=lambda: defaultdict(list))
+    by_patient: dict[int, list[Taken]] = field(default_factory=lambda: defaultdict(list))
+    by_language: dict[str, list[Taken]] = field(default_factory=lambda: defaultdict(list))
+    per_day: Counter[tuple[int, int, date]] = field(default_factory=Counter)
+
+    def add(self, taken: Taken, day: date) -> None:
+        """Index one appointment or hold (`day`: its local date at its site)."""
+        self.by_provider[taken.provider_id].append(taken)
+        if taken.resource_id is not None:
+            self.by_resource[taken.resource_id].append(taken)
+        if taken.patient_id is not None:
+            self.by_patient[taken.patient_id].append(taken)
+        if taken.interpreter_language:
+            self.by_language[taken.interpreter_language].append(taken)
+        if taken.hold_id is None:
+            self.per_day[(taken.provider_id, taken.type_id, day)] += 1
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose appointments bear on a question (no provider ids: everyone's)."""
+
+    provider_ids: frozenset[int] | None = None
+    patient_id: int | None = None
+    resource_ids: frozenset[int] = frozenset()
+    language: str | None = None
+
+
+def _scoped(columns: Any, scope: Scope | None) -> list[Any]:
+    if scope is None or scope.provider_ids is None:
+        return []
+    wanted = [columns.provider_id.in_(scope.provider_ids)]
+    if scope.patient_id is not None:
+        wanted.append(columns.patient_id == scope.patient_id)
+    if scope.resource_ids:
+        wanted.append(columns.resource_id.in_(scope.resource_ids))
+    if scope.language and hasattr(columns, "interpreter_language"):
+        wanted.append(columns.interpreter_language == scope.language)
+    return [or_(*wanted)]
+
+
+def _window(columns: Any, first: datetime, last: datetime) -> list[Any]:
+    # The lower bound on start lets the index on start times do the work.
+    return [columns.start < last, columns.start >= first - LONGEST, columns.end > first]
+
+
+def load_occupancy(
+    session: Session,
+    ref: Reference,
+    first: datetime,
+    last: datetime,
+    *,
+    now: datetime,
+    ignore_hold: int | None = None,
+    ignore_appointment: int | None = None,
+    scope: Scope | None = None,
+    holds: bool = True,
+) -> Occupancy:
+    """Appointments (in a busy status) and unexpired holds overlapping [first, last);
+    with a `scope`, only those that bear on it."""
+    occupancy = Occupancy()
+    a = m.Appointment.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(
+            a.c.id,
+            a.c.start,
+            a.c.end,
+            a.c.provider_id,
+            a.c.patient_id,
+            a.c.resource_id,
+            a.c.appointment_type_id,
+            a.c.site_id,
+            a.c.interpreter_language,
+            a.c.overbooked,
+        ).where(
+            and_(*_window(a.c, first, last), a.c.status.in_(BUSY_STATUSES), *_scoped(a.c, scope))
+        )
+    )
+    for row in rows:
+        if row.id == ignore_appointment:
+            continue
+        taken = Taken(
+            row.start,
+            row.end,
+            row.provider_id,
+            row.patient_id,
+            row.resource_id,
+            row.appointment_type_id,
+            row.site_id,
+            row.interpreter_language,
+            row.overbooked,
+            appointment_id=row.id,
+        )
+        occupancy.add(taken, _local_day(ref, taken))
+    if not holds:
+        return occupancy
+    h = m.SlotHold.__table__  # type: ignore[attr-defined]
+    live = session.execute(
+        select(h).where(
+            and_(*_window(h.c, first, last), h.c.expires_at > now, *_scoped(h.c, scope))
+        )
+    )
+    for hold in live:
+        if hold.id == ignore_hold:
+            continue
+        taken = Taken(
+            hold.start,
+            hold.end,
+            hold.provider_id,
+            hold.patient_id,
+            hold.resource_id,
+            hold.appointment_type_id,
+            hold.site_id,
+            hold_id=hold.id,
+            expires_at=hold.expires_at,
+        )
+        occupancy.add(taken, _local_day(ref, taken))
+    return occupancy
+
+
+def _local_day(ref: Reference, taken: Taken) -> date:
+    zone = ref.zones.get(taken.site_id)
+    return taken.start.astimezone(zone).date() if zone else taken.start.date()
+
+
+def overlaps(start: datetime, end: datetime, other: Taken | Interval) -> bool:
+    """True when [start, end) and the other stretch share any time."""
+    other_start, other_end = (other.start, other.end) if isinstance(other, Taken) else other
+    return start < other_end and other_start < end
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stretch of time someone wants for a patient."""
+
+    provider_id: int
+    site_id: int
+    type_id: int
+    start: datetime
+    end: datetime
+    patient_id: int | None = None
+    visit_mode: str = "in-person"
+    interpreter_language: str | None = None
+    overbook: bool = False
+
+
+@dataclass
+class Checker:
+    """Answers "what stands in the way of this candidate?" over one reference and occupancy."""
+
+    ref: Reference
+    occupancy: Occupancy
+    now: datetime
+    #: The days this checker will be asked about; windows are expanded for all at once.
+    span: tuple[date, date] | None = None
+    _windows: dict[int, dict[date, list[Window]]] = field(default_factory=dict)
+
+    def windows_on(self, provider_id: int, day: date) -> list[Window]:
+        """The provider's template windows on a (site-local) day, blocks attached."""
+        by_day = self._windows.setdefault(provider_id, {})
+        if day not in by_day:
+            first, last = (
+                self.span if self.span and self.span[0] <= day <= self.span[1] else (day, day)
+            )
+            expanded = windows(
+                self.ref.templates_of(provider_id),
+                self.ref.blocks_of(provider_id),
+                self.ref.closures,
+                self.ref.zones,
+                first,
+                last,
+            )
+            for offset in range((last - first).days + 1):
+                by_day.setdefault(first + timedelta(days=offset), [])
+            for window in expanded:
+                by_day.setdefault(window.day, []).append(window)
+        return by_day[day]
+
+    def window_for(self, c: Candidate) -> Window | None:
+        """The window at the candidate's site that holds the whole candidate."""
+        day = c.start.astimezone(self.ref.zones[c.site_id]).date()
+        for window in self.windows_on(c.provider_id, day):
+            if (
+                window.template.site_id == c.site_id
+                and window.start <= c.start
+                and c.end <= window.end
+            ):
+                return window
+        return None
+
+    def problems(self, c: Candidate) -> list[str]:
+        """Every reason the candidate cannot be booked (empty: it can)."""
+        found = self._timing(c)
+        window = self.window_for(c)
+        if window is None:
+            return [*found, self._outside_hours(c)]
+        found += self._window_rules(c, window)
+        found += self._conflicts(c)
+        return found
+
+    def _timing(self, c: Candidate) -> list[str]:
+        if c.start < self.now:
+            return ["the time has already passed"]
+        notice = min_notice_minutes(self.ref, c.provider_id, c.type_id)
+        if notice and c.start < self.now + timedelta(minutes=notice):
+            return [f"needs {notice} minutes' notice"]
+        return []
+
+    def _outside_hours(self, c: Candidate) -> str:
+        site = self.ref.sites[c.site_id]
+        day = c.start.astimezone(self.ref.zones[c.site_id]).date()
+        for closure in self.ref.closures:
+            if (
+                closure.site_id in (None, c.site_id)
+                and closure.first_day <= day <= closure.last_day
+            ):
+                return f"{site.name} is closed that day ({closure.name})"
+        return f"outside {provider_name(self.ref, c.provider_id)}'s hours at {site.name}"
+
+    def _window_rules(self, c: Candidate, window: Window) -> list[str]:
+        found = []
+        template = window.template
+        kind = self.ref.types[c.type_id]
+        accepted = self.ref.accepts.get(template.id or 0)
+        if accepted and c.type_id not in accepted:
+            found.append(f"this block does not take {kind.code} ({kind.name})")
+        if (c.start - window.start) % GRID:
+            found.append("not on a 5-minute slot boundary")
+        if c.visit_mode == "telehealth" and (
+            template.visit_mode == "in-person" or not kind.telehealth_allowed
+        ):
+            found.append("telehealth is not offered for this visit then")
+        if c.visit_mode == "in-person" and template.visit_mode == "telehealth":
+            found.append("this block is telehealth only")
+        for (start, end), label in zip(window.blocked, window.labels, strict=True):
+            if overlaps(c.start, c.end, (start, end)):
+                found.append(f"blocked ({label})")
+                break
+        return found
+
+    def _conflicts(self, c: Candidate) -> list[str]:
+        found = []
+        for taken in self.occupancy.by_provider.get(c.provider_id, ()):
+            if overlaps(c.start, c.end, taken):
+                if taken.hold_id is not None:
+                    found.append("held by another scheduler while their caller decides")
+                elif not c.overbook:
+                    found.append(f"{provider_name(self.ref, c.provider_id)} is already booked then")
+                break
+        if c.patient_id is not None and any(
+            overlaps(c.start, c.end, t) for t in self.occupancy.by_patient.get(c.patient_id, ())
+        ):
+            found.append("the patient already has an appointment at an overlapping time")
+        if self.ref.types[c.type_id].resource_kind and self.free_resource(c) is None:
+            found.append(
+                f"no {self.ref.types[c.type_id].resource_kind} free for "
+                f"{self.ref.types[c.type_id].code} then"
+            )
+        found += self._interpreter(c)
+        found += self._per_day(c)
+        return found
+
+    def earliest_start(self, provider_id: int, type_id: int) -> datetime:
+        """The first moment a booking may start, given the minimum notice."""
+        notice = min_notice_minutes(self.ref, provider_id, type_id) or 0
+        return self.now + timedelta(minutes=notice)
+
+    def resource_frees_at(
+        self, type_id: int, site_id: int, start: datetime, end: datetime
+    ) -> datetime:
+        """When a resource the type needs may next be free (`start` if one is free now)."""
+        ends = []
+        for resource_id in self.ref.type_resources.get(type_id, ()):
+            if self.ref.resources[resource_id].site_id not in (None, site_id):
+                continue
+            blocking = [
+                t.end
+                for t in self.occupancy.by_resource.get(resource_id, ())
+                if overlaps(start, end, t)
+            ]
+            if not blocking:
+                return start
+            ends.append(max(blocking))
+        return min(ends) if ends else start
+
+    def free_resource(self, c: Candidate) -> int | None:
+        """A resource at the site that serves the type and is free then (None if none)."""
+        for resource_id in self.ref.type_resources.get(c.type_id, ()):
+            resource = self.ref.resources[resource_id]
+            if not resource.active or resource.site_id not in (None, c.site_id):
+                continue
+            busy = self.occupancy.by_resource.get(resource_id, ())
+            if not any(overlaps(c.start, c.end, taken) for taken in busy):
+                return resource_id
+        return None
+
+    def _interpreter(self, c: Candidate) -> list[str]:
+        language = c.interpreter_language
+        if not language:
+            return []
+        capacity = self.ref.interpreters(language)
+        busy = sum(
+            1 for t in self.occupancy.by_language.get(language, ()) if overlaps(c.start, c.end, t)
+        )
+        if busy >= capacity:
+            return [f"no {language} interpreter free then"]
+        return []
+
+    def _per_day(self, c: Candidate) -> list[str]:
+        cap = max_per_day(self.ref, c.provider_id, c.type_id)
+        if cap is None:
+            return []
+        day = c.start.astimezone(self.ref.zones[c.site_id]).date()
+        if self.occupancy.per_day[(c.provider_id, c.type_id, day)] >= cap:
+            return [
+                f"{provider_name(self.ref, c.provider_id)} takes at most {cap} "
+                f"{self.ref.types[c.type_id].code} a day"
+            ]
+        return []
+
+
+def provider_name(ref: Reference, provider_id: int) -> str:
+    """'Dr. Okafor' style name for messages."""
+    provider = ref.providers.get(provider_id)
+    if provider is None:
+        return f"provider {provider_id}"
+    title = "Dr. " if provider.credentials in ("MD", "DO") else ""
+    return f"{title}{provider.first_name} {provider.last_name}"
+
+
+def _limit(ref: Reference, provider_id: int, type_id: int, attribute: str) -> int | None:
+    best: tuple[int, int] | None = None
+    for limit in ref.limits:
+        value = getattr(limit, attribute)
+        if value is None:
+            continue
+        if limit.provider_id not in (None, provider_id):
+            continue
+        if limit.appointment_type_id not in (None, type_id):
+            continue
+        rank = (limit.provider_id is not None) * 2 + (limit.appointment_type_id is not None)
+        if best is None or rank > best[0]:
+            best = (rank, value)
+    return best[1] if best else None
+
+
+def min_notice_minutes(ref: Reference, provider_id: int, type_id: int) -> int | None:
+    """The most specific minimum notice for this provider and type."""
+    return _limit(ref, provider_id, type_id, "min_notice_minutes")
+
+
+def max_per_day(ref: Reference, provider_id: int, type_id: int) -> int | None:
+    """The most specific per-day cap for this provider and type."""
+    return _limit(ref, provider_id, type_id, "max_per_day")
+
+
+def free_intervals(window: Window, taken: list[Taken]) -> list[Interval]:
+    """The window minus its blocks and whatever is taken (appointments and holds)."""
+    cuts = sorted([*window.blocked, *((t.start, t.end) for t in taken)])
+    free, cursor = [], window.start
+    for start, end in cuts:
+        if end <= cursor or start >= window.end:
+            continue
+        if start > cursor:
+            free.append((cursor, min(start, window.end)))
+        cursor = max(cursor, end)
+    if cursor < window.end:
+        free.append((cursor, window.end))
+    return free

@@ -1,0 +1,199 @@
+"""The clinic's directory for scripts and pickers: sites, providers, appointment types,
+patients by MRN, and appointments listed with the keys the CLI's JSON promises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from schedtui.core.schedule.reference import load_reference
+from schedtui.core.support.errors import BadInput
+from schedtui.data import models as m
+
+
+def sites(session: Session) -> list[dict[str, Any]]:
+    """Active sites."""
+    return [
+        {
+            "id": s.id,
+            "code": s.code,
+            "name": s.name,
+            "timezone": s.timezone,
+            "address": ", ".join(p for p in (s.address_line, s.city, s.state) if p),
+        }
+        for s in session.exec(select(m.Site).where(col(m.Site.active)).order_by(col(m.Site.id)))
+    ]
+
+
+def providers(
+    session: Session, *, site_id: int | None = None, specialty: str | None = None
+) -> list[dict[str, Any]]:
+    """Active providers, optionally at a site or in a specialty (by code)."""
+    ref = load_reference(session)
+    codes = {sid: code for code, sid in ref.specialty_codes.items()}
+    if specialty and specialty.upper() not in ref.specialty_codes:
+        raise BadInput(f"There is no specialty '{specialty}'.")
+    if site_id is not None and site_id not in ref.sites:
+        raise BadInput(f"There is no active site with id {site_id}.")
+    found = []
+    for provider_id, provider in sorted(ref.providers.items()):
+        in_sites = ref.provider_sites[provider_id]
+        specialties = sorted(codes[s] for s in ref.specialties[provider_id])
+        if site_id is not None and site_id not in in_sites:
+            continue
+        if specialty and specialty.upper() not in specialties:
+            continue
+        found.append(
+            {
+                "id": provider_id,
+                "name": f"{provider.first_name} {provider.last_name}",
+                "credentials": provider.credentials,
+                "specialties": specialties,
+                "sites": sorted(in_sites),
+                "languages": sorted(ref.languages[provider_id]),
+                "telehealth": provider.telehealth,
+                "accepts_new_patients": provider.accepts_new_patients,
+            }
+        )
+    return found
+
+
+def specialty_names(session: Session) -> dict[str, str]:
+    """Specialties by code: their names."""
+    return {
+        s.code: s.name for s in session.exec(select(m.Specialty).order_by(col(m.Specialty.name)))
+    }
+
+
+def appointment_types(session: Session) -> list[dict[str, Any]]:
+    """Active appointment types."""
+    return [
+        {
+            "code": t.code,
+            "name": t.name,
+            "category": t.category,
+            "duration_minutes": t.duration_minutes,
+            "telehealth_allowed": t.telehealth_allowed,
+            "prep_instructions": t.prep_instructions,
+            "needs_prior_auth": t.needs_prior_auth,
+            "needs_referral": t.needs_referral,
+        }
+        for t in session.exec(
+            select(m.AppointmentType)
+            .where(col(m.AppointmentType.active))
+            .order_by(col(m.AppointmentType.code))
+        )
+    ]
+
+
+def patient_id_for(session: Session, mrn: str) -> int:
+    """The patient with this MRN, or a clear `BadInput`."""
+    found = session.exec(select(m.Patient.id).where(col(m.Patient.mrn) == mrn.strip())).first()
+    if found is None:
+        raise BadInput(f"There is no patient with MRN '{mrn}'.")
+    return found
+
+
+def site_id_for(session: Session, said: str) -> int:
+    """The site named by its code (BOS) or its id (1), or a clear `BadInput` listing them."""
+    sites = list(session.exec(select(m.Site)))
+    text = said.strip()
+    for site in sites:
+        if site.id is not None and (text.upper() == site.code.upper() or text == str(site.id)):
+            return site.id
+    known = ", ".join(f"{s.code} ({s.id})" for s in sites) or "none yet"
+    raise BadInput(f"There is no site '{said}'; the sites are {known}.")
+
+
+def site_code_for(session: Session, said: str) -> str:
+    """The code of the site named by its code or its id."""
+    site = session.get(m.Site, site_id_for(session, said))
+    assert site is not None
+    return site.code
+
+
+@dataclass(frozen=True)
+class AppointmentQuery:
+    """Filters for listing appointments; empty fields match everything."""
+
+    patient_mrn: str | None = None
+    provider_id: int | None = None
+    day: date | None = None
+    limit: int = 500
+
+
+def appointments(session: Session, query: AppointmentQuery) -> list[dict[str, Any]]:
+    """Appointments as the CLI's JSON shows them, by start time."""
+    statement = (
+        select(m.Appointment, m.Patient.mrn, m.AppointmentType.code)
+        .join(m.Patient, col(m.Appointment.patient_id) == col(m.Patient.id))
+        .join(
+            m.AppointmentType, col(m.Appointment.appointment_type_id) == col(m.AppointmentType.id)
+        )
+        .order_by(col(m.Appointment.start))
+        .limit(query.limit)
+    )
+    if query.patient_mrn:
+        statement = statement.where(col(m.Patient.id) == patient_id_for(session, query.patient_mrn))
+    if query.provider_id is not None:
+        statement = statement.where(col(m.Appointment.provider_id) == query.provider_id)
+    if query.day is not None:
+        start = datetime.combine(query.day, time(0), tzinfo=UTC) - timedelta(hours=14)
+        statement = statement.where(
+            col(m.Appointment.start) >= start,
+            col(m.Appointment.start) < start + timedelta(hours=48),
+        )
+    rows = [_appointment_json(a, mrn, code) for a, mrn, code in session.exec(statement)]
+    sites = {s.id: s for s in session.exec(select(m.Site))}
+    providers = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+    for row in rows:  # who and where by name, when in the site's own time
+        site = sites[row["site_id"]]
+        row["provider"], row["site"] = providers.get(row["provider_id"], ""), site.code
+        local = datetime.fromisoformat(row["start"]).astimezone(ZoneInfo(site.timezone))
+        row["local_start"] = local.isoformat()
+    if query.day is not None:
+        rows = [r for r in rows if datetime.fromisoformat(r["local_start"]).date() == query.day]
+    return rows
+
+
+def _appointment_json(a: m.Appointment, mrn: str, code: str) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "patient_mrn": mrn,
+        "provider_id": a.provider_id,
+        "site_id": a.site_id,
+        "type_code": code,
+        "start": a.start.isoformat(),
+        "end": a.end.isoformat(),
+        "status": a.status,
+        "cancellation_reason": a.cancellation_reason,
+        "late_cancel": a.late_cancel,
+        "overbooked": a.overbooked,
+        "previous_appointment_id": a.previous_appointment_id,
+        "visit_mode": a.visit_mode,
+        "interpreter_language": a.interpreter_language,
+    }
+
+
+def home_site(session: Session, provider_id: int) -> int:
+    """The site of a provider's first template (where their times are read)."""
+    template = session.exec(
+        select(m.ScheduleTemplate)
+        .where(col(m.ScheduleTemplate.provider_id) == provider_id)
+        .order_by(col(m.ScheduleTemplate.id))
+    ).first()
+    if template is None:
+        raise BadInput(f"Provider {provider_id} has no schedule; give --site.")
+    return template.site_id
+
+
+def zone_for(session: Session, provider_id: int, site_id: int | None) -> str:
+    """The timezone a provider's (or a site's) times are read in."""
+    site = session.get(m.Site, site_id if site_id is not None else home_site(session, provider_id))
+    if site is None:
+        raise BadInput(f"There is no site with id {site_id}.")
+    return site.timezone

@@ -1,0 +1,2 @@
+"""What everything leans on: the clock, errors and faults, text and times for people,
+opening stores, write transactions, backups."""
