@@ -510,7 +510,7 @@ def test_a_block_over_booked_visits_lists_them_and_waits_for_confirmation(
     assert run(block) == 3
     err = capsys.readouterr().err
     assert "Not added: booked visits lie under this block:" in err
-    assert f"Mon 03/09/2026 09:00 EDT  E0004  Test, Pat4  (appointment {visit})" in err
+    assert f"Mon 03/09/2026 09:00 AM EDT  E0004  Test, Pat4  (appointment {visit})" in err
     with open_store(str(path), now=NOW).store.read() as session:
         assert (
             session.exec(select(m.ScheduleBlock).where(m.ScheduleBlock.kind == "meeting")).all()
@@ -523,7 +523,7 @@ def test_a_block_over_booked_visits_lists_them_and_waits_for_confirmation(
         [to_call] = session.exec(select(m.WaitlistEntry)).all()
     assert to_call.current_appointment_id == visit and to_call.priority == 10
     assert to_call.notes == (
-        "Call to move the visit of Mon 03/09/2026 09:00 EDT: "
+        "Call to move the visit of Mon 03/09/2026 09:00 AM EDT: "
         "the provider's time is blocked (meeting)."
     )
     assert run(["day", "--date", "2026-03-09", "--db", str(path)]) == 0

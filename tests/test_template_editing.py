@@ -86,7 +86,10 @@ def test_taking_fewer_visit_types_strands_the_visits_of_the_others(
     )  # fmt: skip
     assert not preview.saved and [s[0] for s in preview.stranded] == [visit]
     assert preview.hours_after == preview.hours_before  # the same hours, fewer types
-    assert preview.days_after[:2] == ("Fri 03/06 08:00-12:00 S1", "Mon 03/09 08:00-12:00 S1")
+    assert preview.days_after[:2] == (
+        "Fri 03/06 08:00 AM-12:00 PM EST S1",
+        "Mon 03/09 08:00 AM-12:00 PM EDT S1",
+    )
     saved = change_template(
         sqlite_store, staff.supervisor, template.id or 0, mri_only,
         now=NOW, today=TODAY, save=True, confirm=True,
@@ -158,9 +161,14 @@ async def test_a_supervisor_edits_the_template_from_the_calendar(
         await _settle(pilot)
         tuesday_grid = _grid_text(app)
     assert shown == "MO,TU,WE,TH,FR"
-    assert "First days after: Mon 03/09 08:00-12:00 S1; Wed 03/11" not in preview  # closed
-    assert "First days after: Mon 03/09 08:00-12:00 S1; Mon 03/16 08:00-12:00 S1" in preview
-    assert "Tue 03/10/2026 09:00 EDT  E0004" in preview
+    assert (
+        "First days after: Mon 03/09 08:00 AM-12:00 PM EDT S1; Wed 03/11" not in preview
+    )  # closed
+    assert (
+        "First days after: Mon 03/09 08:00 AM-12:00 PM EDT S1; Mon 03/16 08:00 AM-12:00 PM EDT S1"
+        in preview
+    )
+    assert "Tue 03/10/2026 09:00 AM EDT  E0004" in preview
     assert "Ctrl+S again saves it anyway and puts them on the waitlist" in warned
     assert all(row[1] in ("", "● Test P FU", "│") for row in tuesday_grid)  # Okafor off
     with sqlite_store.read() as session:
@@ -184,7 +192,10 @@ def test_a_new_template_is_previewed_then_added(
     assert run(["day", "--date", "2026-03-10", "--json", "--db", str(path)]) == 0
     tuesday = json.loads(capsys.readouterr().out)
     assert "0.0 open hours now" in preview and "Preview only" in preview
-    assert "First days after: Tue 03/10 09:00-12:00 S1; Thu 03/12 09:00-12:00 S1" in preview
+    assert (
+        "First days after: Tue 03/10 09:00 AM-12:00 PM EDT S1; Thu 03/12 09:00 AM-12:00 PM EDT S1"
+        in preview
+    )
     assert saved["saved"] and saved["template_id"] and saved["stranded"] == []
     assert [p["name"] for p in tuesday["providers"]] == ["Okafor, A.", "Ortega, L."]
     for argv, message in (

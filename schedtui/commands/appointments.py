@@ -24,7 +24,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
-from schedtui.core.support.local_times import moment_text
+from schedtui.core.support.formats import moment_text
 from schedtui.data.codes import CANCELLATION_REASONS
 
 app = typer.Typer(

@@ -33,6 +33,7 @@ from schedtui.core.schedule.templates import (
     change_template,
 )
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import day_heading
 from schedtui.core.support.spoken_dates import spoken_day
 from schedtui.core.support.text import printable
 from schedtui.core.views.day_grid import DayGrid, row_label
@@ -92,9 +93,9 @@ def day(
 def grid_lines(grid: DayGrid) -> list[str]:
     """The grid as fixed-width text: a header of providers, then a line a row."""
     if not grid.columns:
-        return [f"{grid.day:%A %d %B %Y}: nobody works that day."]
+        return [f"{day_heading(grid.day)}: nobody works that day."]
     head = "      " + "".join(f"{c.name[: WIDTH - 1]:<{WIDTH}}" for c in grid.columns)
-    when = f"Week of {grid.day:%a %d %B %Y}" if grid.columns[0].day else f"{grid.day:%A %d %B %Y}"
+    when = f"Week of {grid.day:%a %d %B %Y}" if grid.columns[0].day else day_heading(grid.day)
     lines = [f"{when} ({grid.zoom}-minute rows; · open)", head.rstrip()]
     for row, at in enumerate(grid.rows):
         cells = []

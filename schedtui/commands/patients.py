@@ -29,6 +29,7 @@ from schedtui.core.schedule.directory import patient_id_for
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import day_text
 from schedtui.core.support.text import printable
 from schedtui.core.views.patient_panel import patient_panel
 from schedtui.core.views.today import clinic_today
@@ -68,7 +69,7 @@ def find(
         upcoming = f"next {match.next_appointment:%Y-%m-%d}" if match.next_appointment else ""
         say(
             printable(
-                f"{match.mrn:<10} {match.name:<32} {match.dob:%m/%d/%Y} "
+                f"{match.mrn:<10} {match.name:<32} {day_text(match.dob)} "
                 f"({match.age:>3})  {match.phone:<15} {upcoming:<16} "
                 f"{', '.join(match.alerts)}"
             )
@@ -91,7 +92,7 @@ def show(
         print_json(asdict(panel))
         return
     lines = [
-        f"{panel.name}  {panel.mrn}  born {panel.dob:%m/%d/%Y} (age {panel.age})",
+        f"{panel.name}  {panel.mrn}  born {day_text(panel.dob)} (age {panel.age})",
         f"phones: {', '.join(panel.phones) or 'none'}  e-mail: {panel.email or 'none'}",
         f"language: {panel.language}{', needs an interpreter' if panel.interpreter_needed else ''}",
         f"coverage: {len(panel.coverages)} on file; balance {dollars(panel.balance_cents)}",
@@ -183,6 +184,6 @@ def _refuse_duplicates(duplicates: tuple[Duplicate, ...], as_json: bool) -> None
     else:
         say("Not added: this may be a patient already registered.", err=True)
         for d in duplicates:
-            say(printable(f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})"), err=True)
+            say(printable(f"  {d.mrn}  {d.name}  {day_text(d.dob)}  ({d.reason})"), err=True)
         say("Open the existing record, or add again with --force.", err=True)
     raise typer.Exit(3)

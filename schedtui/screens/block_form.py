@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from schedtui.core.schedule.blocks import BLOCK_FIELDS, add_block, block_from_form
+from schedtui.core.support.formats import visit_time
 from schedtui.desk import signed_in
 from schedtui.screens.confirming_form import ConfirmingForm, in_the_way_lines
 
@@ -19,7 +20,7 @@ class BlockForm(ConfirmingForm):
     IN_THE_WAY = "Booked visits lie under this block:"
 
     def __init__(self, provider_id: int, provider: str, start: datetime) -> None:
-        super().__init__(f"Block {provider} from {start:%a %m/%d %H:%M %Z}", {"kind": "admin"})
+        super().__init__(f"Block {provider} from {visit_time(start)}", {"kind": "admin"})
         self.provider_id, self.start = provider_id, start
 
     def request_from(self, typed: dict[str, str]) -> Any:

@@ -20,6 +20,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import day_heading
 from schedtui.core.support.spoken_dates import spoken_day
 from schedtui.core.views.day_grid import WEEK_PROVIDERS, ZOOMS, DayGrid, now_rows
 from schedtui.core.views.grid_views import (
@@ -284,7 +285,7 @@ class CalendarScreen(CalendarSetup):
             where += f" · {self.chosen_name}"
         count = len(grid.columns)
         who = f"{count} provider{'s' if count != 1 else ''}" if count else "nobody works this day"
-        when = f"{grid.day:%A %d %B %Y} · {where} · {who}"
+        when = f"{day_heading(grid.day)} · {where} · {who}"
         if view.week:
             names = sorted({c.name for c in grid.columns}) if len(view.providers) == 1 else []
             whose = names[0] if names else f"{len(view.providers)} providers"

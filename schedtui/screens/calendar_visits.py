@@ -24,6 +24,7 @@ from schedtui.core.schedule.directory import specialty_names
 from schedtui.core.schedule.provider_lists import provider_lists
 from schedtui.core.schedule.readback import ReadBack
 from schedtui.core.schedule.statuses import status_text
+from schedtui.core.support.formats import clock_time, visit_time
 from schedtui.core.views.day_grid import Cell, Column, DayGrid
 from schedtui.core.views.today import site_codes
 from schedtui.desk import signed_in
@@ -75,7 +76,7 @@ class CalendarVisits(CardScreen):
             )
             return
         place, start = spot
-        question = f"Book {caller[1]} with {place.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
+        question = f"Book {caller[1]} with {place.name} at {visit_time(start)}: which visit?"
 
         def typed(code: str | None) -> None:
             if code is not None:
@@ -100,7 +101,7 @@ class CalendarVisits(CardScreen):
             return
         column, start = place
         question = (
-            f"Double-book {caller[1]} with {column.name} at {start:%a %m/%d %H:%M %Z}: which visit?"
+            f"Double-book {caller[1]} with {column.name} at {visit_time(start)}: which visit?"
         )
 
         def why(code: str | None) -> None:
@@ -112,7 +113,7 @@ class CalendarVisits(CardScreen):
                     here = Here(caller[0], column.provider_id, column.site_code, start, code)
                     self.overbook_at(here, reason)
 
-            ask = f"Why double-book {caller[1]} at {start:%H:%M}? (kept with the visit)"
+            ask = f"Why double-book {caller[1]} at {clock_time(start)}? (kept with the visit)"
             self.app.push_screen(AskLine(ask, "urgent, provider asked, ..."), answered)
 
         keys_wait_for(self, self.ask_type(question, caller[0], column.provider_id, why))
@@ -267,5 +268,5 @@ class CalendarVisits(CardScreen):
                 )
                 self.hold_at(here, moving)
 
-        question = f"Move the visit of {cut.was} to {start:%a %m/%d %H:%M %Z}. Why is it moving?"
+        question = f"Move the visit of {cut.was} to {visit_time(start)}. Why is it moving?"
         self.app.push_screen(ReasonPicker(question, "goes on to the read-back"), reason_chosen)

@@ -12,6 +12,7 @@ from textual import work
 from schedtui.core.schedule.booking import OpenItemsNeedReason
 from schedtui.core.schedule.calendar_booking import WaitlistOffer, waitlist_offers
 from schedtui.core.schedule.waitlist import OpenTime, book_from_waitlist
+from schedtui.core.support.formats import visit_time
 from schedtui.core.views.day_grid import Column
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
@@ -58,7 +59,7 @@ class CalendarWaitlist(CalendarVisits):
 
     def _offer(self, place: Column, opened: OpenTime, offers: list[WaitlistOffer]) -> None:
         local = opened.start.astimezone(ZoneInfo(place.zone))
-        when = f"{place.name} at {local:%a %m/%d %H:%M %Z}"
+        when = f"{place.name} at {visit_time(local)}"
         if not offers:
             self.notify(f"Nobody on the waitlist fits {when}.", markup=False)
             return

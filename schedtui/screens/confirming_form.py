@@ -11,13 +11,14 @@ from textual import work
 from textual.binding import Binding
 
 from schedtui.core.schedule.call_list import InTheWay
+from schedtui.core.support.formats import visit_time
 from schedtui.screens.base import keys_said, keys_wait_for
 from schedtui.screens.fields_modal import FieldsModal
 
 
 def in_the_way_lines(visits: Iterable[InTheWay]) -> list[str]:
     """Each visit in the way: when (in its site's time), MRN, patient."""
-    return [f"  {v.local_start:%a %m/%d %H:%M}  {v.mrn}  {v.patient}" for v in visits]
+    return [f"  {visit_time(v.local_start)}  {v.mrn}  {v.patient}" for v in visits]
 
 
 class ConfirmingForm(FieldsModal[int | None]):

@@ -21,6 +21,7 @@ from schedtui.core.patients.registration import (
     RegistrationInvalid,
     register_patient,
 )
+from schedtui.core.support.formats import day_text
 from schedtui.core.support.text import printable
 from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
@@ -175,7 +176,7 @@ class RegistrationScreen(ModalScreen[Opened | None]):
         self.confirmed_new = True
         self.duplicates = result.duplicates
         self.refresh_bindings()
-        lines = [f"  {d.mrn}  {d.name}  {d.dob:%m/%d/%Y}  ({d.reason})" for d in result.duplicates]
+        lines = [f"  {d.mrn}  {d.name}  {day_text(d.dob)}  ({d.reason})" for d in result.duplicates]
         first = result.duplicates[0]
         said = [
             "This may be a patient we already have:",

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker
 
 from schedtui.core.schedule.statuses import STATUS_DISPLAY
+from schedtui.core.support.formats import day_heading
 from schedtui.core.views.today import DaySchedule, clinic_today, view_day
 from schedtui.desk import signed_in
 from schedtui.screens.cards import CardScreen
@@ -130,7 +131,7 @@ class TodayScreen(CardScreen):
 
     def _summary(self, schedule: DaySchedule) -> Text:
         where = f"site {schedule.site_code}" if schedule.site_code else "all sites"
-        line = Text(f"{schedule.day:%A %d %B %Y}", style="bold")
+        line = Text(day_heading(schedule.day), style="bold")
         line.append(f" · {where} · ")
         if not schedule.rows:
             line.append("no appointments")

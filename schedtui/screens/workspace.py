@@ -35,7 +35,7 @@ from schedtui.core.patients.lookup.trail import SearchTrail, record_patient_sear
 from schedtui.core.schedule.appointment_changes import cancel
 from schedtui.core.schedule.calendar_booking import waitlist_note
 from schedtui.core.security.access import Actor
-from schedtui.core.support.local_times import clinic_moment_text
+from schedtui.core.support.formats import clinic_moment_text
 from schedtui.core.views.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in

@@ -8,6 +8,7 @@ from textual.widgets import Static
 from schedtui.core.patients.phones import national
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.security.masking import masked
+from schedtui.core.support.formats import day_text, moment_text
 from schedtui.core.support.text import printable
 from schedtui.core.views.appointment_card import AppointmentCard
 
@@ -22,7 +23,7 @@ def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:
 
     lines.append(printable(card.patient_name) + "\n", style="bold")
     line("MRN", card.patient_mrn)
-    line("Born", f"{card.dob:%m/%d/%Y} (age {card.age})", hide=True)
+    line("Born", f"{day_text(card.dob)} (age {card.age})", hide=True)
     for phone in card.phones or ("",):
         line("Phone", national(phone, region) if phone else "", hide=True)
     line("E-mail", card.email, hide=True)
@@ -33,7 +34,7 @@ def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:
         + (f", interpreter {card.interpreter_language}" if card.interpreter_language else ""),
     )
     lines.append("\n")
-    lines.append(f"{card.local_start:%a %d %b %Y %H:%M %Z}, {card.minutes} min\n", style="bold")
+    lines.append(f"{moment_text(card.local_start)}, {card.minutes} min\n", style="bold")
     line("With", card.provider_name)
     line("At", card.site_name)
     line("Visit", f"{card.type_name} ({card.visit_mode})")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from schedtui.core.security.masking import masked
+from schedtui.core.support.formats import day_text
 from schedtui.core.support.text import printable
 from schedtui.widgets.fitted_table import Column, FittedTable
 
@@ -18,10 +19,10 @@ if TYPE_CHECKING:
 
 def cells(match: PatientMatch, *, brief: bool, mask: bool) -> dict[str, Text]:
     """One patient's cells; with the privacy mask on, birth date and phone are hidden."""
-    upcoming = f"{match.next_appointment:%m/%d/%Y}" if match.next_appointment else ""
+    upcoming = day_text(match.next_appointment) if match.next_appointment else ""
     values = {
         "name": match.name,
-        "dob": masked(f"{match.dob:%m/%d/%Y}", mask),
+        "dob": masked(day_text(match.dob), mask),
         "age": str(match.age),
         "phone": masked(match.phone, mask),
         "mrn": match.mrn,

@@ -11,7 +11,7 @@ from schedtui.core.insurance.money import dollars
 from schedtui.core.patients.phones import national
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.security.masking import masked
-from schedtui.core.support.local_times import clinic_moment_text, moment_text
+from schedtui.core.support.formats import clinic_moment_text, day_text, moment_text
 from schedtui.core.support.text import printable
 from schedtui.core.views.patient_panel import PatientPanel, Visit
 
@@ -37,7 +37,7 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) ->
 
     out.append(printable(panel.name) + "\n", style="bold")
     line("MRN", panel.mrn)
-    line("Born", f"{panel.dob:%m/%d/%Y} (age {panel.age})", hide=True)
+    line("Born", f"{day_text(panel.dob)} (age {panel.age})", hide=True)
     line("Sex", panel.sex)
     for phone in panel.phones or ("",):
         line("Phone", national(phone, region) if phone else "", hide=True)

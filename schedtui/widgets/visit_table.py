@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from schedtui.core.schedule.statuses import status_text
-from schedtui.core.support.local_times import moment_text
+from schedtui.core.support.formats import moment_text
 from schedtui.core.support.text import printable
 from schedtui.core.views.patient_panel import Visit
 

@@ -11,6 +11,7 @@ from dateutil.parser import parse as parse_date
 
 from schedtui.core.insurance.records import AuthorizationChange
 from schedtui.core.support.errors import FieldErrors
+from schedtui.core.support.formats import day_text
 from schedtui.core.support.text import text_problem
 from schedtui.data.codes import AUTHORIZATION_STATUSES
 
@@ -35,7 +36,7 @@ def as_typed(row: dict[str, Any]) -> dict[str, str]:
     for name, _ in AUTH_FIELDS:
         value = row.get(name)
         if name in _DAYS and value:
-            value = f"{date.fromisoformat(str(value)):%m/%d/%Y}"
+            value = day_text(date.fromisoformat(str(value)))
         shown[name] = "" if value is None else str(value)
     return shown
 

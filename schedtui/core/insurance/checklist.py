@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from schedtui.core.insurance.money import dollars
 from schedtui.core.insurance.records import active_coverage
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import day_text
 from schedtui.data import models as m
 from schedtui.settings import Settings
 
@@ -119,7 +120,7 @@ def checklist(
             CheckLine(
                 PROBLEM,
                 "Coverage",
-                f"none on file for {proposal.day:%m/%d/%Y}: "
+                f"none on file for {day_text(proposal.day)}: "
                 "self-pay unless the caller gives a card",
             )
         ]
@@ -156,7 +157,7 @@ def _eligibility(
         return [CheckLine(UNKNOWN, "Eligibility", "never verified: send an inquiry")]
     age = now - answer.responded_at
     fresh = age <= timedelta(days=settings.eligibility_fresh_days)
-    when = f"verified {answer.responded_at:%m/%d/%Y} (trace {answer.trace_number})"
+    when = f"verified {day_text(answer.responded_at)} (trace {answer.trace_number})"
     lines = [
         CheckLine(
             OK if fresh else UNKNOWN,

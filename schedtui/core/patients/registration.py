@@ -18,6 +18,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import listed_name
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
@@ -162,7 +163,7 @@ def likely_duplicates(session: Session, checked: Checked) -> list[Duplicate]:
                 found[patient.id] = Duplicate(
                     patient.id,
                     patient.mrn,
-                    f"{patient.last_name}, {patient.first_name}",
+                    listed_name(patient),
                     patient.dob,
                     "same date of birth, similar name",
                 )
@@ -178,7 +179,7 @@ def likely_duplicates(session: Session, checked: Checked) -> list[Duplicate]:
                 found[patient.id] = Duplicate(
                     patient.id,
                     patient.mrn,
-                    f"{patient.last_name}, {patient.first_name}",
+                    listed_name(patient),
                     patient.dob,
                     "same phone number",
                 )

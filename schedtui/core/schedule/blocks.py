@@ -20,6 +20,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput, FieldErrors
+from schedtui.core.support.formats import listed_name
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write, lock_rows
 from schedtui.data import models as m
@@ -180,7 +181,7 @@ def _record(
 def templates(session: Session, provider_id: int | None = None) -> list[dict[str, Any]]:
     """Providers' recurring availability as supervisors read it (site-local times)."""
     ref_sites = {s.id: s for s in session.exec(select(m.Site))}
-    names = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+    names = {p.id: listed_name(p) for p in session.exec(select(m.Provider))}
     codes = {t.id: t.code for t in session.exec(select(m.AppointmentType))}
     accepted: dict[int, list[str]] = {}
     for link in session.exec(select(m.TemplateAppointmentType)):

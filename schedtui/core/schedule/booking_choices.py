@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.schedule.slots import Slot, SlotRequest, find_open_slots
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import listed_name, visit_time
 from schedtui.core.support.spoken_dates import spoken_day
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -68,7 +69,7 @@ def booking_choices(session: Session, patient_id: int) -> BookingChoices:
     for link in session.exec(select(m.ProviderSpecialty)):
         specialties.setdefault(link.provider_id, set()).add(link.specialty_id)
     providers = {
-        p.id: (f"{p.last_name}, {p.first_name}", frozenset(specialties.get(p.id, ())))
+        p.id: (listed_name(p), frozenset(specialties.get(p.id, ())))
         for p in session.exec(select(m.Provider))
         if p.id is not None
     }
@@ -252,10 +253,10 @@ def offered_times(store: Store, request: SlotRequest, *, now: datetime) -> Offer
     with store.read() as session:
         slots = find_open_slots(session, request, now=now)
         sites = {site.id: site for site in session.exec(select(m.Site))}
-        names = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+        names = {p.id: listed_name(p) for p in session.exec(select(m.Provider))}
     rows = [
         (
-            f"{s.start.astimezone(ZoneInfo(sites[s.site_id].timezone)):%a %m/%d %I:%M %p %Z}",
+            visit_time(s.start.astimezone(ZoneInfo(sites[s.site_id].timezone))),
             names[s.provider_id],
             sites[s.site_id].code,
         )

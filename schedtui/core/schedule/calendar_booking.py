@@ -24,6 +24,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import listed_name, moment_text
 from schedtui.core.support.text import text_problem
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -128,9 +129,7 @@ def visit_to_move(store: Store, appointment_id: int) -> VisitToMove:
         site = session.get(m.Site, visit.site_id)
         assert kind is not None and site is not None
         local = visit.start.astimezone(ZoneInfo(site.timezone))
-    return VisitToMove(
-        appointment_id, visit.patient_id, kind.code, f"{local:%a %m/%d/%Y %I:%M %p %Z}"
-    )
+    return VisitToMove(appointment_id, visit.patient_id, kind.code, moment_text(local))
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,7 @@ def waitlist_offers(
         offers = offers_for(session, opened, now=now)
         ids = [o.patient_id for o in offers]
         names = {
-            p.id: f"{p.last_name}, {p.first_name}"
+            p.id: listed_name(p)
             for p in session.exec(select(m.Patient).where(col(m.Patient.id).in_(ids)))
         }
     audit.append(

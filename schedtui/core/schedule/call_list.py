@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor
+from schedtui.core.support.formats import listed_name, moment_text
 from schedtui.data import models as m
 
 #: Waitlist priority of a patient whose visit was stranded (the highest).
@@ -30,13 +31,13 @@ class InTheWay:
     @classmethod
     def of(cls, visit: m.Appointment, patient: m.Patient, zone: tzinfo) -> InTheWay:
         """The visit of the patient, its start read in `zone` (its site's)."""
-        name = f"{patient.last_name}, {patient.first_name}"
+        name = listed_name(patient)
         return cls(visit.id or 0, patient.mrn, name, visit.start.astimezone(zone))
 
     @property
     def when(self) -> str:
         """When it is, as the site reads it: "Mon 03/09/2026 09:00 EDT"."""
-        return f"{self.local_start:%a %m/%d/%Y %H:%M %Z}"
+        return moment_text(self.local_start)
 
 
 def record_listed(

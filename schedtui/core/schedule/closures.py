@@ -18,6 +18,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput, FieldErrors
+from schedtui.core.support.formats import day_text
 from schedtui.core.support.spoken_dates import spoken_day
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write
@@ -212,7 +213,7 @@ def closure_from_form(typed: dict[str, str], today: date) -> ClosureRequest:
         except BadInput as wrong:
             errors[name] = str(wrong)
     if "first" in days and "last" in days and days["last"] < days["first"]:
-        errors["last"] = f"on or after the first day ({days['first']:%m/%d/%Y})"
+        errors["last"] = f"on or after the first day ({day_text(days['first'])})"
     kind = typed.get("kind", "").strip().lower()
     if kind not in CLOSURE_KINDS:
         errors["kind"] = f"one of {', '.join(CLOSURE_KINDS)}"

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.schedule.reference import load_reference
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import listed_name
 from schedtui.data import models as m
 
 
@@ -149,7 +150,7 @@ def appointments(session: Session, query: AppointmentQuery) -> list[dict[str, An
         )
     rows = [_appointment_json(a, mrn, code) for a, mrn, code in session.exec(statement)]
     sites = {s.id: s for s in session.exec(select(m.Site))}
-    providers = {p.id: f"{p.last_name}, {p.first_name}" for p in session.exec(select(m.Provider))}
+    providers = {p.id: listed_name(p) for p in session.exec(select(m.Provider))}
     for row in rows:  # who and where by name, when in the site's own time
         site = sites[row["site_id"]]
         row["provider"], row["site"] = providers.get(row["provider_id"], ""), site.code

@@ -10,6 +10,7 @@ from typing import Any
 
 from schedtui.core.schedule.templates import OPEN_ENDED, TemplateChange
 from schedtui.core.support.errors import BadInput, FieldErrors
+from schedtui.core.support.formats import day_text
 from schedtui.core.support.spoken_dates import spoken_day
 
 #: The template form's fields: name, label.
@@ -66,7 +67,7 @@ def change_from_form(typed: dict[str, str], today: date) -> TemplateChange:
     starts = field("effective_from", lambda text: spoken_day(text, today))
     stops = field("effective_to", lambda text: spoken_day(text, today) if text else OPEN_ENDED)
     if starts and stops and stops < starts:
-        errors["effective_to"] = f"on or after the day it takes effect ({starts:%m/%d/%Y})"
+        errors["effective_to"] = f"on or after the day it takes effect ({day_text(starts)})"
     if not typed.get("site", "").strip():
         errors["site"] = "a site code"
     if errors:

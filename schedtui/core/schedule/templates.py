@@ -19,6 +19,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import clock_time, moment_text
 from schedtui.core.support.writes import in_write, lock_rows
 from schedtui.data import models as m
 from schedtui.data.codes import TEMPLATE_VISIT_MODES
@@ -164,7 +165,7 @@ def _preview(session: Session, before: m.ScheduleTemplate, after: Changed, today
         .order_by(col(m.Appointment.start))
     ).all()
     stranded = tuple(
-        (a.id or 0, p.mrn, f"{a.start.astimezone(zones[before.site_id]):%a %m/%d/%Y %H:%M %Z}")
+        (a.id or 0, p.mrn, moment_text(a.start.astimezone(zones[before.site_id])))
         for a, p in visits
         if _inside(a, old) and not _still_fits(a, new, after)
     )
@@ -179,9 +180,14 @@ def _still_fits(visit: m.Appointment, spans: list[Window], after: Changed) -> bo
 def _days(spans: list[Window], after: Changed) -> tuple[str, ...]:
     zone, code = ZoneInfo(after.site.timezone), after.site.code
     return tuple(
-        f"{w.start.astimezone(zone):%a %m/%d %H:%M}-{w.end.astimezone(zone):%H:%M} {code}"
+        _window(w.start.astimezone(zone), w.end.astimezone(zone), code)
         for w in spans[:PREVIEW_DAYS]
     )
+
+
+def _window(start: datetime, end: datetime, code: str) -> str:
+    """'Mon 03/09 09:00 AM-12:00 PM EDT BOS'."""
+    return f"{start:%a %m/%d} {clock_time(start)}-{clock_time(end)} {end:%Z} {code}"
 
 
 def _inside(visit: m.Appointment, spans: list[Window]) -> bool:

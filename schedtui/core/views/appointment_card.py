@@ -15,6 +15,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import listed_name
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings
@@ -134,7 +135,7 @@ def _load(session: Session, appointment_id: int, now: datetime) -> AppointmentCa
         visit_mode=appointment.visit_mode,
         interpreter_language=appointment.interpreter_language,
         patient_mrn=patient.mrn,
-        patient_name=f"{patient.last_name}, {patient.first_name}",
+        patient_name=listed_name(patient),
         dob=patient.dob,
         age=_age(patient.dob, now.date()),
         phones=tuple(phones),

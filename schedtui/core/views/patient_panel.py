@@ -15,6 +15,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.formats import listed_name
 from schedtui.core.views.appointment_card import CoverageLine, coverage_lines
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -105,7 +106,7 @@ def _load(session: Session, patient_id: int, now: datetime) -> PatientPanel:
     return PatientPanel(
         patient_id,
         patient.mrn,
-        f"{patient.last_name}, {patient.first_name}",
+        listed_name(patient),
         patient.dob,
         age,
         patient.sex,
