@@ -33,6 +33,7 @@ from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.upkeep.stores import OpenedStore
+from schedtui.data.codes import DAY_PARTS, VISIT_MODES
 
 slots_app = typer.Typer(help="Open slots.", add_completion=False)
 access_app = typer.Typer(help="Access measures.", add_completion=False)
@@ -85,9 +86,9 @@ def find(
     """The best open slots for a visit, each with why it fits. With --patient the search
     reads the patient's record (language, visits): the user must be signed in, and it is
     an audited view."""
-    if mode not in (None, "telehealth", "in-person"):
+    if mode is not None and mode not in VISIT_MODES:
         raise BadInput("--mode is telehealth or in-person.")
-    if part not in ("any", "morning", "afternoon", "evening"):
+    if part not in DAY_PARTS:
         raise BadInput("--part is any, morning, afternoon or evening.")
     invocation: Invocation = ctx.obj
     opened, actor = _open_for_search(ctx, db, patient)

@@ -5,6 +5,7 @@ They follow the standards of the field (FHIR R4 value sets) so that exports map 
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final
 
 #: FHIR R4 AppointmentStatus.
@@ -57,7 +58,24 @@ CANCELLATION_REASONS: Final[dict[str, str]] = {
     "oth-weath": "Other: weather",
 }
 
-VISIT_MODES: Final = ("in-person", "telehealth")
+
+class VisitMode(StrEnum):
+    """How a visit happens (an appointment's visit_mode)."""
+
+    IN_PERSON = "in-person"
+    TELEHEALTH = "telehealth"
+
+
+class DayPart(StrEnum):
+    """The part of the day a caller wants (a waitlist entry's day_part, a search's)."""
+
+    ANY = "any"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+VISIT_MODES: Final = tuple(mode.value for mode in VisitMode)
 TEMPLATE_VISIT_MODES: Final = ("in-person", "telehealth", "both")
 APPOINTMENT_CATEGORIES: Final = ("new", "follow-up", "procedure")
 BLOCK_KINDS: Final = ("admin", "lunch", "vacation", "on-call", "meeting")
@@ -71,7 +89,7 @@ ELIGIBILITY_STATUSES: Final = ("requested", "active", "inactive", "rejected", "e
 AUTHORIZATION_STATUSES: Final = ("needed", "submitted", "pending", "approved", "denied", "expired")
 REFERRAL_STATUSES: Final = ("open", "scheduled", "closed", "expired")
 WAITLIST_STATUSES: Final = ("active", "offered", "booked", "removed", "expired")
-DAY_PARTS: Final = ("any", "morning", "afternoon", "evening")
+DAY_PARTS: Final = tuple(part.value for part in DayPart)
 MESSAGE_CHANNELS: Final = ("sms", "email", "voice", "letter")
 MESSAGE_KINDS: Final = ("confirmation", "reminder", "waitlist-offer", "recall", "cancellation")
 MESSAGE_STATUSES: Final = ("queued", "sent", "failed", "cancelled")

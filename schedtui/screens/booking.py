@@ -40,7 +40,7 @@ from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import printable
 from schedtui.core.views.grid_views import Spot
 from schedtui.core.views.today import clinic_today
-from schedtui.data.codes import CANCELLATION_REASONS
+from schedtui.data.codes import CANCELLATION_REASONS, DayPart, VisitMode
 from schedtui.desk import signed_in
 from schedtui.screens.base import (
     WorkScreen,
@@ -53,10 +53,10 @@ from schedtui.screens.base import (
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
 
-PARTS = ("any", "morning", "afternoon")
+PARTS = (DayPart.ANY, DayPart.MORNING, DayPart.AFTERNOON)
 #: Open times shown at first, and added by each "more".
 PAGE = 12
-MODES = ("in-person", "telehealth")
+MODES = tuple(VisitMode)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class BookingScreen(WorkScreen[int | None]):
         self.patient_name = patient_name
         self.moving = moving
         self.type_code: str | None = None
-        self.part, self.mode = "any", "in-person"
+        self.part, self.mode = DayPart.ANY, VisitMode.IN_PERSON
         self.slots: list[Slot] = []
         self.zones: dict[int, str] = {}
         self.choices: BookingChoices | None = None

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from schedtui.core.schedule.reference import Reference
 from schedtui.data import models as m
+from schedtui.data.codes import VisitMode
 from schedtui.data.recurrence import Window, windows
 
 #: Statuses whose appointments take up the provider's time.
@@ -193,7 +194,7 @@ class Candidate:
     start: datetime
     end: datetime
     patient_id: int | None = None
-    visit_mode: str = "in-person"
+    visit_mode: str = VisitMode.IN_PERSON
     interpreter_language: str | None = None
     overbook: bool = False
 
@@ -281,10 +282,10 @@ class Checker:
         if (c.start - window.start) % GRID:
             found.append("not on a 5-minute slot boundary")
         if c.visit_mode == "telehealth" and (
-            template.visit_mode == "in-person" or not kind.telehealth_allowed
+            template.visit_mode == VisitMode.IN_PERSON or not kind.telehealth_allowed
         ):
             found.append("telehealth is not offered for this visit then")
-        if c.visit_mode == "in-person" and template.visit_mode == "telehealth":
+        if c.visit_mode == VisitMode.IN_PERSON and template.visit_mode == VisitMode.TELEHEALTH:
             found.append("this block is telehealth only")
         for (start, end), label in zip(window.blocked, window.labels, strict=True):
             if overlaps(c.start, c.end, (start, end)):

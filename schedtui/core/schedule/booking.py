@@ -24,6 +24,7 @@ from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write, lock_rows
 from schedtui.data import models as m
+from schedtui.data.codes import VisitMode
 from schedtui.data.recurrence import windows
 from schedtui.data.store import Store
 from schedtui.settings import Settings
@@ -144,7 +145,7 @@ def prepare(
         start,
         end,
         request.patient_id,
-        request.visit_mode or "in-person",
+        request.visit_mode or VisitMode.IN_PERSON,
         interpreter,
         request.overbook,
     )

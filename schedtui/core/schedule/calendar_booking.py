@@ -27,6 +27,7 @@ from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import listed_name, moment_text
 from schedtui.core.support.text import text_problem
 from schedtui.data import models as m
+from schedtui.data.codes import VisitMode
 from schedtui.data.store import Store
 from schedtui.settings import Settings
 
@@ -49,7 +50,7 @@ class Here:
         site = session.exec(select(m.Site).where(col(m.Site.code) == self.site_code)).one()
         return BookingRequest(
             self.patient_id, self.provider_id, self.type_code, self.start, site.id,
-            "in-person", overbook=overbook,
+            VisitMode.IN_PERSON, overbook=overbook,
         )  # fmt: skip
 
 
@@ -104,7 +105,7 @@ def _read_back(
         assert request.site_id is not None
         slot = Slot(
             request.provider_id, request.site_id, request.start, end, request.type_code,
-            "in-person", CHOSEN,
+            VisitMode.IN_PERSON, CHOSEN,
         )  # fmt: skip
         return slot, readback(session, slot, request.patient_id, now=now, settings=settings)
 

@@ -24,12 +24,13 @@ from schedtui.core.schedule.availability import (
 from schedtui.core.schedule.reference import Reference, load_reference
 from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
+from schedtui.data.codes import DayPart, VisitMode
 from schedtui.data.recurrence import Window
 
-DAY_PARTS = {
-    "morning": (time(0), time(12)),
-    "afternoon": (time(12), time(17)),
-    "evening": (time(17), time(23, 59)),
+DAY_PARTS: dict[str, tuple[time, time]] = {
+    DayPart.MORNING: (time(0), time(12)),
+    DayPart.AFTERNOON: (time(12), time(17)),
+    DayPart.EVENING: (time(17), time(23, 59)),
 }
 RANKINGS = ("earliest", "own-provider", "spread")
 HORIZON_DAYS = 90
@@ -243,7 +244,7 @@ def slots_in_window(
     """Open slots of one template window, at most `request.limit` of them."""
     template = window.template
     mode = request.visit_mode or (
-        "telehealth" if template.visit_mode == "telehealth" else "in-person"
+        VisitMode.TELEHEALTH if template.visit_mode == VisitMode.TELEHEALTH else VisitMode.IN_PERSON
     )
     interpreter = None
     reasons = list(why)
