@@ -34,6 +34,7 @@ from schedtui.core.schedule.booking_choices import (
     read_narrowing,
     type_candidates,
 )
+from schedtui.core.schedule.calendar_booking import VisitToMove
 from schedtui.core.schedule.readback import ReadBack, read_back
 from schedtui.core.schedule.slots import Slot, SlotRequest
 from schedtui.core.support.errors import BadInput
@@ -57,16 +58,6 @@ PARTS = (DayPart.ANY, DayPart.MORNING, DayPart.AFTERNOON)
 #: Open times shown at first, and added by each "more".
 PAGE = 12
 MODES = tuple(VisitMode)
-
-
-@dataclass(frozen=True)
-class Moving:
-    """The visit being rescheduled: which, its type, why it moves, when it was."""
-
-    appointment_id: int
-    type_code: str
-    reason: str
-    was: str
 
 
 def request_for(
@@ -116,7 +107,9 @@ class BookingScreen(WorkScreen[int | None]):
         script: ReadBack
         reason: str
 
-    def __init__(self, patient_id: int, patient_name: str, moving: Moving | None = None) -> None:
+    def __init__(
+        self, patient_id: int, patient_name: str, moving: VisitToMove | None = None
+    ) -> None:
         super().__init__()
         self.patient_id = patient_id
         self.patient_name = patient_name
@@ -415,7 +408,7 @@ class ConfirmScreen(ModalScreen[int | None]):
         Binding("escape", "cancel", "Not now", id="confirm.cancel"),
     ]
 
-    def __init__(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
+    def __init__(self, held: Holding, script: ReadBack, moving: VisitToMove | None = None) -> None:
         super().__init__()
         self.held, self.script, self.moving = held, script, moving
 

@@ -5,6 +5,7 @@ Everything goes through core (the engine, the FHIR state machine, the audit)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from textual import work
@@ -30,7 +31,7 @@ from schedtui.core.views.today import site_codes
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.base import keys_said, keys_wait_for, offer_hint
-from schedtui.screens.booking import ConfirmScreen, Holding, Moving
+from schedtui.screens.booking import ConfirmScreen, Holding
 from schedtui.screens.cards import CardScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.type_picker import TypePicker
@@ -157,7 +158,7 @@ class CalendarVisits(CardScreen):
             self.lists = provider_lists(session)
 
     @work(thread=True, group="book-here", exit_on_error=False, description="Holding the time")
-    def hold_at(self, here: Here, moving: Moving | None = None) -> None:
+    def hold_at(self, here: Here, moving: VisitToMove | None = None) -> None:
         """Hold it through the engine (refusals name why; the time of a visit being moved
         is not in the way), then the read-back."""
         app = self.sched_app
@@ -169,7 +170,7 @@ class CalendarVisits(CardScreen):
         held = Holding(here.patient_id, slot, hold_id, "")
         self.app.call_from_thread(self._confirm, held, script, moving)
 
-    def _confirm(self, held: Holding, script: ReadBack, moving: Moving | None = None) -> None:
+    def _confirm(self, held: Holding, script: ReadBack, moving: VisitToMove | None = None) -> None:
         def decided(booked: int | None) -> None:
             if booked is None:
                 if held.hold_id is not None:
@@ -262,7 +263,7 @@ class CalendarVisits(CardScreen):
 
         def reason_chosen(reason: str | None) -> None:
             if reason is not None:
-                moving = Moving(cut.appointment_id, cut.type_code, reason, cut.was)
+                moving = replace(cut, reason=reason)
                 here = Here(
                     cut.patient_id, place.provider_id, place.site_code, start, cut.type_code
                 )

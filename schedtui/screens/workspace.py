@@ -33,14 +33,14 @@ from schedtui.core.patients.lookup.service import (
 )
 from schedtui.core.patients.lookup.trail import SearchTrail, record_patient_search
 from schedtui.core.schedule.appointment_changes import cancel
-from schedtui.core.schedule.calendar_booking import waitlist_note
+from schedtui.core.schedule.calendar_booking import VisitToMove, waitlist_note
 from schedtui.core.security.access import Actor
 from schedtui.core.support.formats import clinic_moment_text
 from schedtui.core.views.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hint
-from schedtui.screens.booking import BookingScreen, Moving
+from schedtui.screens.booking import BookingScreen
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import Opened, RegistrationScreen
@@ -552,7 +552,9 @@ class WorkspaceScreen(WorkScreen[None]):
                 self.notify(f"Moved: the visit is now appointment {appointment_id}.")
                 self.load_panel(panel.patient_id)
 
-        moving = Moving(visit.appointment_id, visit.type_code, reason, visit_when(visit))
+        moving = VisitToMove(
+            visit.appointment_id, panel.patient_id, visit.type_code, visit_when(visit), reason
+        )
         self.app.push_screen(BookingScreen(panel.patient_id, panel.name, moving=moving), moved)
 
     def action_focus_lookup(self) -> None:

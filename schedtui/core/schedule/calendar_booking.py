@@ -112,12 +112,15 @@ def _read_back(
 
 @dataclass(frozen=True)
 class VisitToMove:
-    """A visit cut on the calendar: whose, which type, when it was (in its site's time)."""
+    """A visit about to move (cut on the calendar, or rescheduled from the panel): whose,
+    which type, when it was (in its site's time), and why it moves (a cancellation reason
+    code, once the scheduler has said)."""
 
     appointment_id: int
     patient_id: int
     type_code: str
     was: str
+    reason: str = ""
 
 
 def visit_to_move(store: Store, appointment_id: int) -> VisitToMove:
