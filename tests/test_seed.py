@@ -46,6 +46,22 @@ def test_same_seed_gives_the_same_clinic(seeded_file: Path, tmp_path: Path) -> N
     assert _digest(_seed(tmp_path / "again.db", 7)) == _digest(seeded_file)
 
 
+def test_patients_written_in_small_batches_make_the_same_clinic(
+    seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patients stream to the store in batches (a million never held at once); the
+    size of a batch changes nothing written."""
+    import schedtui.data.seed as seed_module
+
+    original = seed_module.make_patients
+    monkeypatch.setattr(
+        seed_module,
+        "make_patients",
+        lambda *args, **kwargs: original(*args, **kwargs, batch_size=97),
+    )
+    assert _digest(_seed(tmp_path / "batched.db", 7)) == _digest(seeded_file)
+
+
 def test_another_seed_gives_another_clinic(seeded_file: Path, tmp_path: Path) -> None:
     assert _digest(_seed(tmp_path / "other.db", 8)) != _digest(seeded_file)
 

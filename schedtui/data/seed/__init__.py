@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,17 +62,19 @@ def seed_store(
     with store.write() as session:
         _require_empty(session, store)
         clinic = write_clinic(session, rng, today=now.date(), now=now, providers=providers)
-        batch = make_patients(
+        kept = KeptOfPatients(patients)
+        for batch in make_patients(
             rng,
             pools,
             patients,
             now=now,
             payer_ids=clinic.payer_ids,
             family_provider_ids=_family_providers(clinic),
-        )
-        _insert_patients(session, batch)
-        report = _schedule(rng, clinic, batch, now=now)
-        _insert_schedule(session, rng, clinic, batch, report, now=now)
+        ):
+            _insert_patients(session, batch)
+            kept.keep(batch)
+        report = _schedule(rng, clinic, kept, now=now)
+        _insert_schedule(session, rng, clinic, kept, report, now=now)
         if not store.is_sqlite:
             _advance_sequences(session)
     return SeedSummary(
@@ -82,6 +85,48 @@ def seed_store(
         report.future_fill_rate,
         time.perf_counter() - began,
     )
+
+
+class KeptOfPatients:
+    """The little the schedule needs of each patient once their rows are written: who
+    needs an interpreter (and in which language) and their primary payer."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.interpreter: dict[int, str] = {}
+        self.primary_payer = array("i", bytes(4 * (count + 1)))  # 0: no primary coverage
+
+    def keep(self, batch: PatientBatch) -> None:
+        """Note what is needed of a batch just written."""
+        for patient in batch.patients:
+            if patient["interpreter_needed"]:
+                self.interpreter[patient["id"]] = patient["language"]
+        for coverage in batch.coverages:
+            if coverage["rank"] == 1:
+                self.primary_payer[coverage["patient_id"]] = coverage["payer_id"]
+
+    def primary(self) -> PrimaryPayers:
+        """Primary payer by patient (those with one)."""
+        return PrimaryPayers(self.primary_payer)
+
+
+class PrimaryPayers(Mapping[int, int]):
+    """A patient's primary payer, read from the kept array (0: none)."""
+
+    def __init__(self, payers: array[int]) -> None:
+        self.payers = payers
+
+    def __getitem__(self, patient_id: int) -> int:
+        payer = self.payers[patient_id] if 0 < patient_id < len(self.payers) else 0
+        if not payer:
+            raise KeyError(patient_id)
+        return payer
+
+    def __iter__(self) -> Iterator[int]:
+        return (pid for pid, payer in enumerate(self.payers) if payer)
+
+    def __len__(self) -> int:
+        return sum(1 for payer in self.payers if payer)
 
 
 def _require_empty(session: Session, store: Store) -> None:
@@ -111,7 +156,7 @@ def _insert_patients(session: Session, batch: PatientBatch) -> None:
 
 
 def _schedule(
-    rng: random.Random, clinic: Clinic, batch: PatientBatch, *, now: datetime
+    rng: random.Random, clinic: Clinic, kept: KeptOfPatients, *, now: datetime
 ) -> ScheduleReport:
     zones = {site.id: ZoneInfo(site.timezone) for site in clinic.sites.values() if site.id}
     first = max(now.date() - timedelta(days=PAST_DAYS), template_epoch(now.date()))
@@ -123,24 +168,24 @@ def _schedule(
         first,
         now.date() + timedelta(days=FUTURE_DAYS),
     )
-    report = book_windows(rng, clinic, spans, now=now, patient_count=len(batch.patients))
-    _mark_interpreters(clinic, batch, report)
+    report = book_windows(rng, clinic, spans, now=now, patient_count=kept.count)
+    _mark_interpreters(clinic, kept, report)
     return report
 
 
-def _mark_interpreters(clinic: Clinic, batch: PatientBatch, report: ScheduleReport) -> None:
+def _mark_interpreters(clinic: Clinic, kept: KeptOfPatients, report: ScheduleReport) -> None:
     speaks = {provider.id: set(spec.languages) for spec, provider in clinic.providers}
     for row in report.appointments:
-        patient = batch.patients[row["patient_id"] - 1]
-        if patient["interpreter_needed"] and patient["language"] not in speaks[row["provider_id"]]:
-            row["interpreter_language"] = patient["language"]
+        language = kept.interpreter.get(row["patient_id"])
+        if language is not None and language not in speaks[row["provider_id"]]:
+            row["interpreter_language"] = language
 
 
 def _insert_schedule(
     session: Session,
     rng: random.Random,
     clinic: Clinic,
-    batch: PatientBatch,
+    kept: KeptOfPatients,
     report: ScheduleReport,
     *,
     now: datetime,
@@ -148,9 +193,9 @@ def _insert_schedule(
     rows = report.appointments
     referrals = worklists.referrals_for(rng, clinic, rows, now=now)
     referrals += worklists.open_referrals(
-        rng, clinic, len(referrals) + 1, len(batch.patients), today=now.date()
+        rng, clinic, len(referrals) + 1, kept.count, today=now.date()
     )
-    primary = {c["patient_id"]: c["payer_id"] for c in batch.coverages if c["rank"] == 1}
+    primary = kept.primary()
     authorizations = worklists.authorizations_for(rng, clinic, rows, primary, now=now)
     _bulk(session, m.Referral, referrals)
     _bulk(session, m.PriorAuthorization, authorizations)
@@ -159,9 +204,7 @@ def _insert_schedule(
         row.setdefault("referral_id", None)
         row.setdefault("prior_authorization_id", None)
     _bulk(session, m.Appointment, rows)
-    _bulk(
-        session, m.WaitlistEntry, worklists.waitlist_for(rng, clinic, len(batch.patients), now=now)
-    )
+    _bulk(session, m.WaitlistEntry, worklists.waitlist_for(rng, clinic, kept.count, now=now))
 
 
 def _advance_sequences(session: Session) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -82,8 +83,11 @@ def make_patients(
     now: datetime,
     payer_ids: list[int],
     family_provider_ids: list[int],
-) -> PatientBatch:
-    """Make `count` patients (ids 1..count) with phones, consent and coverage."""
+    batch_size: int = 10_000,
+) -> Iterator[PatientBatch]:
+    """Make `count` patients (ids 1..count) with phones, consent and coverage, in batches
+    of `batch_size` (the same patients whatever the size: one random stream, in order),
+    so a million are written without all being held at once."""
     batch = PatientBatch()
     tricky_every = max(count // len(TRICKY_NAMES), 1)
     for pid in range(1, count + 1):
@@ -110,7 +114,11 @@ def make_patients(
         guardian = rng.choice(pools.female[patient["language"]])
         batch.coverages.extend(_coverages(rng, patient, payer_ids, now.date(), guardian))
         batch.patients.append(patient)
-    return batch
+        if len(batch.patients) == batch_size:
+            yield batch
+            batch = PatientBatch()
+    if batch.patients:
+        yield batch
 
 
 def _patient(rng: random.Random, pools: NamePools, pid: int, now: datetime) -> Row:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -92,7 +93,7 @@ def authorizations_for(
     rng: random.Random,
     clinic: Clinic,
     appointments: list[Row],
-    primary_payer: dict[int, int],
+    primary_payer: Mapping[int, int],
     *,
     now: datetime,
 ) -> list[Row]:
