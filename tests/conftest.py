@@ -47,6 +47,16 @@ def notices_stay_until_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SchedApp, "NOTIFICATION_TIMEOUT", 600.0)
 
 
+@pytest.fixture(autouse=True)
+def cursors_do_not_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text cursor stays as it was last put (shown once a box has focus), so a
+    snapshot never depends on when in the half-second blink it was taken."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     """A fresh clinic store on SQLite, opened the way the program opens one."""

@@ -140,8 +140,8 @@ async def test_a_whole_booking_typed_ahead_books_and_writes_the_note(
         await _settle(pilot)
         for module, name in (
             (workspace_screen, "patient_panel"),
-            (booking_screen, "booking_choices"),  # Enter on the type before they came
-            (booking_screen, "find_open_slots"),
+            (booking_screen, "read_booking_choices"),  # Enter on the type before they came
+            (booking_screen, "offered_times"),
             (booking_screen, "hold_slot"),
             (booking_screen, "book"),
         ):
