@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import check_lines, text_problem
 from schedtui.core.support.writes import in_write
@@ -330,7 +330,6 @@ def set_network(
     now: datetime,
 ) -> None:
     """Record whether a provider is in network for a payer (supervisors)."""
-    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
 
     def work(session: Session) -> None:
         payer = _payer(session, x12_payer_id)
@@ -352,7 +351,7 @@ def set_network(
             detail={"before": before, "after": in_network},
         )
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.MANAGE_PAYERS, work, now=now, what="payer")
 
 
 def add_rule(

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import BIDI_CONTROLS
 from schedtui.core.support.writes import in_write
@@ -51,7 +51,6 @@ def _checked(body: str) -> str:
 
 def start_note(store: Store, actor: Actor, *, now: datetime, patient_id: int | None = None) -> int:
     """Open a draft for a new call; return its id."""
-    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="call note")
 
     def work(session: Session) -> int:
         note = m.CallNote(
@@ -66,7 +65,7 @@ def start_note(store: Store, actor: Actor, *, now: datetime, patient_id: int | N
         assert note.id is not None
         return note.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.VIEW_PATIENTS, work, now=now, what="call note")
 
 
 def save_draft(

@@ -24,7 +24,7 @@ from schedtui.core.schedule.booking import (
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.writes import in_write, lock_rows
 from schedtui.data import models as m
@@ -208,14 +208,13 @@ def cancel(
     settings: Settings,
 ) -> bool:
     """Cancel with a FHIR reason code; return True when it was a late cancellation."""
-    require(store, actor, Permission.CANCEL, now=now, what="appointment")
 
     def work(session: Session) -> bool:
         appointment = _load(session, appointment_id)
         cancel_in(session, actor, appointment, reason, now, settings)
         return appointment.late_cancel
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.CANCEL, work, now=now, what="appointment")
 
 
 @dataclass(frozen=True)
@@ -246,7 +245,6 @@ def reschedule(
 
     If anything fails, the old appointment stays exactly as it was.
     """
-    require(store, actor, Permission.CANCEL, now=now, what="appointment")
 
     def work(session: Session) -> Rescheduled:
         old = _load(session, appointment_id)
@@ -292,7 +290,7 @@ def reschedule(
         assert new.id is not None
         return Rescheduled(new.id, old.late_cancel)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.CANCEL, work, now=now, what="appointment")
 
 
 def _between_steps() -> None:

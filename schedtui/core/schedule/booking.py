@@ -19,7 +19,7 @@ from schedtui.core.schedule.availability import Candidate, Checker, Scope, load_
 from schedtui.core.schedule.reference import Reference, load_reference
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write, lock_rows
@@ -465,11 +465,10 @@ def hold_slot(
 
 def release_hold(store: Store, actor: Actor, hold_id: int, *, now: datetime) -> None:
     """Give a held slot back before it expires."""
-    require(store, actor, Permission.BOOK, now=now, what="hold")
 
     def work(session: Session) -> None:
         hold = session.get(m.SlotHold, hold_id)
         if hold is not None:
             session.delete(hold)
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.BOOK, work, now=now, what="hold")

@@ -16,7 +16,7 @@ from schedtui.core.schedule.call_list import InTheWay, put_on_call_list, record_
 from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.formats import day_text
 from schedtui.core.support.spoken_dates import spoken_day
@@ -122,7 +122,6 @@ def add_closure(
 
 def remove_closure(store: Store, actor: Actor, closure_id: int, *, now: datetime) -> None:
     """Open the site(s) again on those days (audited; every open grid redraws)."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="closure")
 
     def work(session: Session) -> None:
         closure = session.get(m.Closure, closure_id)
@@ -131,7 +130,7 @@ def remove_closure(store: Store, actor: Actor, closure_id: int, *, now: datetime
         _record(session, actor, closure, "delete", [], now)
         session.delete(closure)
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="closure")
 
 
 def closures(session: Session, since: date) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write
@@ -79,7 +79,6 @@ def save_provider_list(
 
 def delete_provider_list(store: Store, actor: Actor, name: str, *, now: datetime) -> None:
     """Delete the list (the providers stay as they are)."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="provider-list")
 
     def work(session: Session) -> None:
         kept = session.exec(select(m.ProviderList).where(col(m.ProviderList.name) == name)).first()
@@ -93,7 +92,7 @@ def delete_provider_list(store: Store, actor: Actor, name: str, *, now: datetime
             entity_id=kept.id, detail={"name": name, "before": before},
         )  # fmt: skip
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="provider-list")
 
 
 def _empty(session: Session, kept: m.ProviderList) -> None:

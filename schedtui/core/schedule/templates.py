@@ -17,7 +17,7 @@ from schedtui.core.schedule.call_list import put_on_call_list, record_listed
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import clock_time, moment_text
 from schedtui.core.support.writes import in_write, lock_rows
@@ -207,7 +207,6 @@ def change_template(
 ) -> Preview:
     """Preview the change; with `save`, apply it unless it strands visits (then `confirm`
     is needed, and those patients go on the waitlist to be called)."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="template")
 
     def work(session: Session) -> Preview:
         template = session.get(m.ScheduleTemplate, template_id)
@@ -233,7 +232,7 @@ def change_template(
         _record(session, actor, template, before, preview, now)
         return replace(preview, saved=True, template_id=template.id)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="template")
 
 
 #: What a new template cannot do without.

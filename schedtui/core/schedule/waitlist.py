@@ -20,7 +20,7 @@ from schedtui.core.schedule.reference import Reference, load_reference
 from schedtui.core.schedule.slots import DAY_PARTS
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
 from schedtui.core.support.writes import in_write
@@ -232,7 +232,6 @@ def book_from_waitlist(
     """Book the entry into the opened time, close it, and cancel the later appointment it
     replaces (reason pat-swl); all or nothing. Return the new appointment id. Open
     insurance items refuse it (`OpenItemsNeedReason`) unless `override_reason` says why."""
-    require(store, actor, Permission.BOOK, now=now, what="waitlist")
 
     def work(session: Session) -> int:
         entry = session.get(m.WaitlistEntry, entry_id)
@@ -258,7 +257,7 @@ def book_from_waitlist(
         assert new.id is not None
         return new.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.BOOK, work, now=now, what="waitlist")
 
 
 def _replaced(session: Session, entry: m.WaitlistEntry, new: m.Appointment) -> list[m.Appointment]:

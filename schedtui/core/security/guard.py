@@ -1,12 +1,20 @@
-"""`require`: the one door every guarded action passes, refusals audited."""
+"""`require`: the one door every guarded action passes, refusals audited; and
+`guarded_write`, the shape of a guarded change: the door, then one write transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
+
+from sqlmodel import Session
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission, PermissionDenied
+from schedtui.core.support.writes import in_write
 from schedtui.data.store import Store
+
+T = TypeVar("T")
 
 
 def require(
@@ -24,3 +32,18 @@ def require(
         detail={"permission": permission.value, "role": actor.role},
     )
     raise PermissionDenied(actor, permission)
+
+
+def guarded_write(
+    store: Store,
+    actor: Actor,
+    permission: Permission,
+    work: Callable[[Session], T],
+    *,
+    now: datetime,
+    what: str = "",
+) -> T:
+    """A guarded change: `require` the permission (a refusal audited, nothing written),
+    then `work` in one write transaction, retried when the engine asks (`in_write`)."""
+    require(store, actor, permission, now=now, what=what)
+    return in_write(store, work)
