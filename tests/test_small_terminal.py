@@ -145,3 +145,24 @@ async def test_lookup_at_120_columns_shows_every_column(sqlite_store: Store, sta
         ]  # fmt: skip
         assert table.region.right <= 120
         assert not app.screen.query_one("#patient-side").display
+
+
+@pytest.mark.parametrize("width", [100, 120, 140])
+@pytest.mark.parametrize("screen", ["lookup", "patient_panel", "calendar_day", "today"])
+async def test_no_footer_key_is_cut_between_80_and_wide(
+    sqlite_store: Store, staff: Staff, screen: str, width: int
+) -> None:
+    """From 100 columns up to where every key fits, the full footer ran under the palette
+    ("^o B"), the mode keys out of sight: it is compact there too, every key whole."""
+    app = _app(sqlite_store, staff.supervisor)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await _walk(pilot, SCREENS[screen])
+        await _settle(pilot)
+        footer = app.screen.query_one(ScreenFooter)
+        keys = list(footer.query(FooterKey))
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        cut = [
+            key.key for key in keys if key is not palette and key.region.right > palette.region.x
+        ]
+    assert cut == []
+    assert any(key.key == "f1" for key in keys)  # Help stays, and lists the rest

@@ -1,6 +1,7 @@
-"""The footer every screen carries: its own keys first. On a narrow terminal (80x24) it is
-compact, and the app's keys that are the same on every screen (the modes, mask, lock) give
-way to the screen's own keys; F1 Help stays, and lists them all."""
+"""The footer every screen carries: its own keys first. On a narrow terminal (80x24), or
+whenever the full footer would run under the palette, it is compact, and the app's keys
+that are the same on every screen (the modes, mask, lock) give way to the screen's own
+keys; F1 Help stays, and lists them all."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ APP_KEYS = frozenset(
         "app.calendar",
     }
 )
+#: Room kept for "f1 Help", which a compact footer always shows.
+HELP_ROOM = 8
 #: Keys shown together in the footer as "[ ] Day": fewer columns for the same keys.
 DAYS = Binding.Group("Day", compact=True)
 WEEKS = Binding.Group("Week", compact=True)
@@ -62,9 +65,11 @@ class Room:
 
 
 class ScreenFooter(Footer):
-    """A footer that fits 80 columns. A screen may name in `FOOTER_SPARE` keys of its own
-    (by binding id, so a remapped key is still left out) that a narrow footer leaves out
-    too (keys people reach for without reading, like Esc)."""
+    """A footer that fits 80 columns, and never shows half a key at any width. A screen
+    may name in `FOOTER_SPARE` keys of its own (by binding id, so a remapped key is still
+    left out) that a narrow footer leaves out too (keys people reach for without
+    reading, like Esc); wider, a footer too full for its keys keeps them in order and
+    leaves out only what does not fit."""
 
     DEFAULT_CSS = """
     ScreenFooter.-compact FooterLabel { margin: 0 1 0 0; }
@@ -75,26 +80,51 @@ class ScreenFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self.narrow = False
+        #: The screen's keys did not all fit the full footer at this width.
+        self.overflowed = False
 
     def compose(self) -> ComposeResult:
-        room = Room(self.size.width) if self.narrow else None
+        room = Room(self.size.width - HELP_ROOM) if self.narrow else None
         for widget in super().compose():
             palette = isinstance(widget, FooterKey) and widget.has_class("-command-palette")
-            if room is None or palette or (self._kept(widget) and room.takes(widget)):
+            kept = palette or self._binding_id(widget) == "app.help"  # Help lists the rest
+            spare = not self.overflowed and not self._kept(widget)  # only when narrow
+            if room is None or kept or (not spare and room.takes(widget)):
                 yield widget
+        if not self.narrow:
+            self.call_after_refresh(self._check_fits)
+
+    def _check_fits(self) -> None:
+        """A full footer whose keys run under the palette (or off the edge) becomes
+        compact, every key whole: those that do not fit are left out from the end (the
+        mode keys first), F1 Help always stays."""
+        if self.narrow or not self.is_mounted:
+            return
+        keys = list(self.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        edge = palette[0].region.x if palette else self.region.right
+        if any(key.region.right > edge for key in keys if key not in palette):
+            self.overflowed = True
+            self._set_narrow(True)
 
     def spared(self) -> frozenset[str]:
         """The keys (binding ids) a narrow footer leaves out on this screen."""
         return APP_KEYS | getattr(self.screen, "FOOTER_SPARE", frozenset())
 
-    def _kept(self, widget: Widget) -> bool:
+    def _binding_id(self, widget: Widget) -> str | None:
         if not isinstance(widget, FooterKey):
-            return True
+            return None
         active = self.screen.active_bindings.get(widget.key)
-        return active is None or active.binding.id not in self.spared()
+        return active.binding.id if active is not None else None
+
+    def _kept(self, widget: Widget) -> bool:
+        return self._binding_id(widget) not in self.spared()
 
     def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < NARROW_COLUMNS
+        self.overflowed = False  # a new width: try the full footer again
+        self._set_narrow(event.size.width < NARROW_COLUMNS)
+
+    def _set_narrow(self, narrow: bool) -> None:
         if narrow != self.narrow:
             self.narrow = narrow
             self.compact = narrow
