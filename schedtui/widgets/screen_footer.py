@@ -85,11 +85,14 @@ class ScreenFooter(Footer):
 
     def compose(self) -> ComposeResult:
         room = Room(self.size.width - HELP_ROOM) if self.narrow else None
-        for widget in super().compose():
-            palette = isinstance(widget, FooterKey) and widget.has_class("-command-palette")
-            kept = palette or self._binding_id(widget) == "app.help"  # Help lists the rest
-            spare = not self.overflowed and not self._kept(widget)  # only when narrow
-            if room is None or kept or (not spare and room.takes(widget)):
+        ids = {key: active.binding.id for key, active in self.screen.active_bindings.items()}
+        spared: frozenset[str] = frozenset() if self.overflowed else self.spared()
+        for widget in super().compose():  # spared keys are left out only when narrow
+            is_key = isinstance(widget, FooterKey)
+            binding_id = ids.get(widget.key) if isinstance(widget, FooterKey) else None
+            palette = is_key and widget.has_class("-command-palette")
+            kept = palette or binding_id == "app.help"  # Help lists the rest
+            if room is None or kept or (binding_id not in spared and room.takes(widget)):
                 yield widget
         if not self.narrow:
             self.call_after_refresh(self._check_fits)
@@ -110,15 +113,6 @@ class ScreenFooter(Footer):
     def spared(self) -> frozenset[str]:
         """The keys (binding ids) a narrow footer leaves out on this screen."""
         return APP_KEYS | getattr(self.screen, "FOOTER_SPARE", frozenset())
-
-    def _binding_id(self, widget: Widget) -> str | None:
-        if not isinstance(widget, FooterKey):
-            return None
-        active = self.screen.active_bindings.get(widget.key)
-        return active.binding.id if active is not None else None
-
-    def _kept(self, widget: Widget) -> bool:
-        return self._binding_id(widget) not in self.spared()
 
     def on_resize(self, event: events.Resize) -> None:
         self.overflowed = False  # a new width: try the full footer again
