@@ -101,13 +101,18 @@ def _catalogue() -> tuple[dict[str, Binding], dict[str, tuple[str, ...]]]:
     return bindings, owners
 
 
+def _known() -> dict[str, Binding]:
+    """The catalogue's bindings by id (shared: not to be changed)."""
+    return _catalogue()[0]
+
+
 def remappable() -> dict[str, Binding]:
     """Every binding a keymap may move, by id (its default keys and what it does)."""
     return dict(_catalogue()[0])
 
 
 def _keys_of(binding_id: str, keymap: Mapping[str, str]) -> list[str]:
-    keys = keymap.get(binding_id) or remappable()[binding_id].key
+    keys = keymap.get(binding_id) or _known()[binding_id].key
     return [key.strip() for key in _normalize_key_list(keys).split(",") if key.strip()]
 
 
@@ -119,7 +124,7 @@ class KeyNames:
 
     def __call__(self, binding_id: str) -> str:
         """The first key of a binding ("Ctrl+S"); a bug names an unknown id."""
-        if binding_id not in remappable():
+        if binding_id not in _known():
             raise KeyError(f"no binding has the id {binding_id!r}")
         return key_label(_keys_of(binding_id, self.keymap)[0])
 
@@ -129,7 +134,7 @@ class KeyNames:
 
     def moved(self) -> list[tuple[Binding, str]]:
         """The bindings this keymap moves, with the key each now has."""
-        return [(remappable()[bid], self(bid)) for bid in sorted(self.keymap)]
+        return [(_known()[bid], self(bid)) for bid in sorted(self.keymap)]
 
 
 def normalized(keymap: Mapping[str, str]) -> dict[str, str]:
@@ -139,7 +144,7 @@ def normalized(keymap: Mapping[str, str]) -> dict[str, str]:
 
 def check_keymap(keymap: Mapping[str, str]) -> None:
     """Raise `BadInput` naming the first thing wrong with `keymap` (nothing is applied)."""
-    known = remappable()
+    known = _known()
     for binding_id, keys in keymap.items():
         if binding_id not in known:
             raise BadInput(
@@ -229,13 +234,13 @@ def _clash(binding_ids: list[str], keymap: Mapping[str, str]) -> bool:
     by design (the calendar's ] is the next day, or the next week in the week view)."""
     if len(binding_ids) < 2 or not any(bid in keymap for bid in binding_ids):
         return False
-    return len({remappable()[bid].key for bid in binding_ids}) > 1
+    return len({_known()[bid].key for bid in binding_ids}) > 1
 
 
 def _check_moved_together(ids: tuple[str, ...], keymap: Mapping[str, str]) -> None:
     """Ids of one screen that share their keys by design move together (Textual takes a
     moved binding's old key from every binding that had it)."""
-    known = remappable()
+    known = _known()
     for first in ids:
         for second in ids:
             same = known[first].key == known[second].key

@@ -446,26 +446,28 @@ def set_fee(
     in_write(store, work)
 
 
-def coverages_with_payers(session: Session, patient_id: int) -> list[tuple[m.Coverage, m.Payer]]:
-    """A patient's coverages with their payers, primary first."""
-    rows = session.exec(
+def _with_payers(patient_id: int) -> Any:
+    """A patient's coverages joined to their payers, primary first."""
+    return (
         select(m.Coverage, m.Payer)
         .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
         .where(col(m.Coverage.patient_id) == patient_id)
         .order_by(col(m.Coverage.rank))
-    ).all()
-    return [(coverage, payer) for coverage, payer in rows]
+    )
+
+
+def coverages_with_payers(session: Session, patient_id: int) -> list[tuple[m.Coverage, m.Payer]]:
+    """A patient's coverages with their payers, primary first."""
+    return [(coverage, payer) for coverage, payer in session.exec(_with_payers(patient_id))]
 
 
 def active_coverage(
     session: Session, patient_id: int, day: date
 ) -> tuple[m.Coverage, m.Payer] | None:
     """The first-ranked coverage in force on `day`, with its payer (None: none is)."""
-    return session.exec(
-        select(m.Coverage, m.Payer)
-        .join(m.Payer, col(m.Coverage.payer_id) == col(m.Payer.id))
-        .where(col(m.Coverage.patient_id) == patient_id)
+    found: tuple[m.Coverage, m.Payer] | None = session.exec(
+        _with_payers(patient_id)
         .where(col(m.Coverage.effective_from) <= day)
         .where((col(m.Coverage.effective_to).is_(None)) | (col(m.Coverage.effective_to) >= day))
-        .order_by(col(m.Coverage.rank))
     ).first()
+    return found
