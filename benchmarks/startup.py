@@ -94,8 +94,10 @@ def main() -> None:
             ("schedtui patients search smith", lambda: _timed(search, env)),
         ]
         if shutil.which("tmux"):
-            session = f"startup-{os.getpid()}"
-            rows.append(("TUI to its first screen", lambda: _tui_first_screen(env, session)))
+            runs_so_far = iter(range(runs))  # a tmux server per run: one that is still
+            # shutting down refuses the next run's client ("server exited unexpectedly")
+            rows.append(("TUI to its first screen", lambda: _tui_first_screen(
+                env, f"startup-{os.getpid()}-{next(runs_so_far)}")))  # fmt: skip
         else:
             print("(tmux is not installed: the TUI is not timed)")
         for label, measure in rows:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import on
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from schedtui.core.support.errors import USER_ERRORS
 from schedtui.core.support.faults import describe_fault
@@ -92,6 +93,34 @@ class WorkScreen(Screen[ResultType]):
 
     def work_failed(self, worker: Worker[object]) -> None:
         """Hook for screens to tidy up (stop a spinner) when a worker fails."""
+
+
+def in_thread(
+    screen: Screen[Any],
+    work: Callable[[], WorkResult],
+    then: Callable[[WorkResult], object],
+    *,
+    description: str,
+    group: str = "default",
+    exclusive: bool = False,
+) -> Worker[None]:
+    """Run `work` (store reads and writes) in a thread worker of `screen`, and hand what it
+    returns to `then` on the event loop (not when the worker was cancelled meanwhile). The
+    worker never touches the screen itself: its failure is reported like any other."""
+
+    def run() -> None:
+        result = work()
+        if not get_current_worker().is_cancelled:
+            screen.app.call_from_thread(then, result)
+
+    return screen.run_worker(
+        run,
+        thread=True,
+        group=group,
+        exclusive=exclusive,
+        exit_on_error=False,
+        description=description,
+    )
 
 
 def offer_hint(node: DOMNode, waitlist_note: str) -> str:

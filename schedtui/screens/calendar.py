@@ -35,7 +35,17 @@ from schedtui.core.views.grid_views import (
 from schedtui.core.views.today import clinic_today
 from schedtui.data.change_feed import listen_for_changes
 from schedtui.desk import signed_in
+from schedtui.screens.base import in_thread, keys_said
+from schedtui.screens.calendar_part import (
+    ClinicLists,
+    ListsRead,
+    ScheduleChanged,
+    read_clinic_lists,
+)
 from schedtui.screens.calendar_setup import CalendarSetup
+from schedtui.screens.calendar_visits import VisitActions
+from schedtui.screens.calendar_waitlist import WaitlistOffers
+from schedtui.screens.cards import CardScreen
 from schedtui.screens.go_to_day import GoToDay
 from schedtui.screens.reasons import ChoicePicker
 from schedtui.widgets.appointment_card_view import AppointmentCardView
@@ -49,8 +59,10 @@ WATCH_SECONDS = 1.0
 AHEAD_KEPT = 8
 
 
-class CalendarScreen(CalendarSetup):
-    """A day of the clinic, a column a provider."""
+class CalendarScreen(CardScreen):
+    """A day of the clinic, a column a provider: the grid widget owns the cursor and says
+    what was chosen; the visit actions, the waitlist offers and the supervisor's setup are
+    pieces the screen hands its keys to."""
 
     #: A narrow footer leaves these out (F1 Help lists them): moving about the calendar.
     FOOTER_SPARE = frozenset(
@@ -128,6 +140,20 @@ class CalendarScreen(CalendarSetup):
         self.week_name = ""
         #: Days read ahead (the one before and after), with the feed position they reflect.
         self.ahead: dict[GridView, tuple[DayGrid, int]] = {}
+        #: What the columns can be chosen by (read once mounted).
+        self.clinic = ClinicLists()
+        self.visits = VisitActions(self)
+        self.waitlist = WaitlistOffers(self)
+        self.setup = CalendarSetup(self)
+
+    @property
+    def grid(self) -> DayGrid | None:
+        """The grid shown (None until the first one is read)."""
+        return self.grid_view().grid if self.is_mounted else None
+
+    def grid_view(self) -> CalendarGrid:
+        """The grid widget."""
+        return self.query_one("#grid", CalendarGrid)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -143,7 +169,12 @@ class CalendarScreen(CalendarSetup):
         app = self.sched_app
         day = self.spot.day if self.spot else clinic_today(app.clock, app.settings.zone)
         self.show_view(GridView(day))
-        self.load_types()
+        in_thread(
+            self,
+            lambda: ListsRead(read_clinic_lists(app)),
+            self.post_message,
+            description="Reading the clinic's lists",
+        )
         self.watching = self.set_interval(WATCH_SECONDS, self.watch_feed)
         if not app.store.is_sqlite:
             self.listen()
@@ -240,15 +271,15 @@ class CalendarScreen(CalendarSetup):
             return
         if message.view != self.view:
             return  # the scheduler has moved on
-        before = self._under_cursor()
-        self.grid, self.seen = message.grid, message.seen
+        before = self.grid_view().cell_under_cursor()
+        self.seen = message.seen
         grid, now = message.grid, self.sched_app.clock.now()
         self.grid_view().show(grid, self._now_row(grid), now_rows(grid, now))
         if self.spot is not None and (cell := self.spot.cell(message.grid)) is not None:
             self.spot = None
             self.grid_view().move_cursor(*cell)
         self._title()
-        after = self._under_cursor()
+        after = self.grid_view().cell_under_cursor()
         taken = (
             before is not None
             and after is not None
@@ -327,7 +358,12 @@ class CalendarScreen(CalendarSetup):
         if not self.chosen_name or not few:
             few = [self.grid.columns[self.grid_view().cursor[1]]] if self.grid.columns else []
         if not few:
-            self.notify("Nobody works this day: choose a provider first (f).", severity="warning")
+            self.notify(
+                keys_said(
+                    self, "Nobody works this day: choose a provider first ({{calendar.providers}})."
+                ),
+                severity="warning",
+            )
             return
         self.week_name = few[0].name if len(few) == 1 else self.chosen_name
         ids = tuple(dict.fromkeys(c.provider_id for c in few))
@@ -359,7 +395,7 @@ class CalendarScreen(CalendarSetup):
         """Each site in turn, then all sites."""
         if self.view is None:
             return
-        choices: list[str | None] = [None, *self.sites]
+        choices: list[str | None] = [None, *self.clinic.sites]
         site = choices[(choices.index(self.view.site) + 1) % len(choices)]
         self.show_view(replace(self.view, site=site))
 
@@ -373,7 +409,7 @@ class CalendarScreen(CalendarSetup):
         """Whose columns: everyone working, a specialty, a saved list, or one provider."""
         if self.view is None:
             return
-        choices = provider_choices(self.specialties, self.lists)
+        choices = provider_choices(self.clinic.specialties, self.clinic.lists)
         if self.grid is not None and self.grid.columns:
             place = self.grid.columns[self.grid_view().cursor[1]]
             choices[f"one:{place.provider_id}"] = f"Only {place.name}"
@@ -383,11 +419,12 @@ class CalendarScreen(CalendarSetup):
             if key is None or self.view is None:
                 return
             if key == "save":
-                self.save_columns()
+                if self.grid is not None:
+                    self.setup.save_columns(self.grid)
                 return
             self.chosen_name = "" if key == "all" else choices[key]
             kind, _, value = key.partition(":")
-            ids = saved_list(self.lists, value) if kind == "list" else ()
+            ids = saved_list(self.clinic.lists, value) if kind == "list" else ()
             self.chosen = (int(value),) if kind == "one" else ids
             specialty = value if kind == "specialty" else None
             self.show_view(
@@ -403,25 +440,76 @@ class CalendarScreen(CalendarSetup):
         """hjkl move like the arrows."""
         self.grid_view().action_move(rows, columns)
 
-    @on(CalendarGrid.Chosen)
-    def open_cell(self, event: CalendarGrid.Chosen) -> None:
+    @on(ListsRead)
+    def lists_read(self, message: ListsRead) -> None:
+        """The clinic's lists arrived (at first, or after one was saved)."""
+        self.clinic = message.lists
+
+    @on(ScheduleChanged)
+    def schedule_changed(self) -> None:
+        """A change made here: read the grid again."""
+        self.refresh_grid()
+
+    @on(CalendarGrid.VisitChosen)
+    def open_visit(self, event: CalendarGrid.VisitChosen) -> None:
         """Enter on a visit opens its details beside the grid (an audited view)."""
-        if self.grid is None:
-            return
-        cell = self.grid.cell(event.row, event.column)
-        if cell.appointment_id is not None:
-            self.load_card(cell.appointment_id)
-        elif cell.kind == "open":
-            self.book_here()  # the cursor is on the cell chosen
-        else:  # say why nothing happens, and what would
-            why = f"blocked ({cell.text})" if cell.kind == "block" and cell.text else cell.kind
-            said = "not working then" if cell.kind == "off" else why
-            self.notify(
-                f"Nothing to book here: the provider is {said}. Move to an open time (░ is "
-                "open), or o to double-book over a visit.",
-                severity="warning",
-                markup=False,
-            )
+        self.load_card(event.appointment_id)
+
+    @on(CalendarGrid.TimeChosen)
+    def book_time(self, event: CalendarGrid.TimeChosen) -> None:
+        """Enter on open time books the caller there."""
+        self.visits.book_here(event.place, event.start)
+
+    @on(CalendarGrid.ClosedTimeChosen)
+    def say_why_not(self, event: CalendarGrid.ClosedTimeChosen) -> None:
+        """Enter where nobody can be booked: say why nothing happens, and what would."""
+        cell = event.cell
+        why = f"blocked ({cell.text})" if cell.kind == "block" and cell.text else cell.kind
+        said = "not working then" if cell.kind == "off" else why
+        double_book = keys_said(self, "{{calendar.double_book}}")  # a block's text may hold braces
+        self.notify(
+            f"Nothing to book here: the provider is {said}. Move to an open time (░ is "
+            f"open), or {double_book} to double-book over a visit.",
+            severity="warning",
+            markup=False,
+        )
+
+    def action_status(self, status: str) -> None:
+        """Mark the visit under the cursor arrived, checked in or a no-show."""
+        self.visits.mark(status)
+
+    def action_cancel_visit(self) -> None:
+        """Cancel the visit under the cursor, after choosing why."""
+        self.visits.cancel()
+
+    def action_cut(self) -> None:
+        """Cut the visit under the cursor, to move it at the new time."""
+        self.visits.cut_under_cursor()
+
+    def action_paste(self) -> None:
+        """Move the cut visit to the time under the cursor."""
+        self.visits.paste()
+
+    def action_double_book(self) -> None:
+        """Book the caller at the time under the cursor even though it is taken."""
+        self.visits.double_book()
+
+    def action_waitlist(self) -> None:
+        """Offer the open time under the cursor to the waitlist."""
+        self.waitlist.offer()
+
+    def action_block(self) -> None:
+        """Block the provider's time from the cell under the cursor (supervisors)."""
+        self.setup.block()
+
+    def action_edit_template(self) -> None:
+        """Edit the template of the provider under the cursor (supervisors)."""
+        self.setup.edit_template()
+
+    def action_close_days(self) -> None:
+        """Close a site (or every site) from the day shown (supervisors)."""
+        if self.grid is not None:
+            self.setup.close_days(self.grid)
 
     def action_close(self) -> None:
         """Close the details, or go back."""

@@ -1,24 +1,26 @@
 """What supervisors change on the calendar grid: block a provider's time (b), edit the
-provider's template (e) and close a site for a holiday (H). Each goes through core
-(permission, checks, audit, the event feed that redraws every open grid)."""
+provider's template (e), close a site for a holiday (H) and save the columns shown as a
+list. Each goes through core (permission, checks, audit, the event feed that redraws
+every open grid)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from textual import work
+from textual.screen import Screen
 
 from schedtui.core.schedule.blocks import templates
-from schedtui.core.schedule.provider_lists import provider_lists, save_provider_list
+from schedtui.core.schedule.provider_lists import save_provider_list
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
-from schedtui.core.views.day_grid import Column
+from schedtui.core.views.day_grid import Column, DayGrid
 from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.block_form import BlockForm
-from schedtui.screens.calendar_waitlist import CalendarWaitlist
+from schedtui.screens.calendar_part import CalendarPart, ListsRead, read_clinic_lists
 from schedtui.screens.closure_form import ClosureForm
 from schedtui.screens.reasons import ChoicePicker
 from schedtui.screens.template_form import TemplateForm, new_template_row
@@ -33,54 +35,58 @@ def template_choice(row: dict[str, Any]) -> str:
     )
 
 
-class CalendarSetup(CalendarWaitlist):
-    """Blocks, templates and closures from the grid."""
+class CalendarSetup(CalendarPart):
+    """Blocks, templates, closures and saved lists from the grid."""
 
-    @work(thread=True, exit_on_error=False, description="Checking your role")
-    def supervising(self, what: str, then: Callable[[], object]) -> None:
+    def _supervising(self, what: str, form: Screen[Any], then: Callable[[Any], None]) -> None:
         """Open a supervisor's form only for someone who may use it (a refusal is said
         at once, and audited, rather than after filling the form in)."""
-        app = self.sched_app
-        actor = signed_in(app)
-        require(app.store, actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what=what)
-        self.app.call_from_thread(then)
+        desk = self.desk
 
-    def action_block(self) -> None:
+        def allowed() -> None:
+            require(desk.store, signed_in(desk), Permission.EDIT_TEMPLATES,
+                    now=desk.clock.now(), what=what)  # fmt: skip
+
+        self.in_thread(allowed, lambda _: self.ask(form, then), description="Checking your role")
+
+    def block(self) -> None:
         """Block the provider's time from the cell under the cursor."""
-        spot = self._place()
+        spot = self.grid.time_under_cursor()
         if spot is None:
             return
         place, start = spot
 
         def added(block_id: int | None) -> None:
             if block_id is not None:
-                self.notify(f"Block {block_id} added.")
-                self.refresh_grid()
+                self.changed(f"Block {block_id} added.")
 
-        form = BlockForm(place.provider_id, place.name, start)
-        self.supervising("block", lambda: self.app.push_screen(form, added))
+        self._supervising("block", BlockForm(place.provider_id, place.name, start), added)
 
-    def action_edit_template(self) -> None:
-        """Edit the template of the provider under the cursor (supervisors)."""
-        spot = self._place()
-        if spot is not None:
-            self.read_templates(spot[0])
+    def edit_template(self) -> None:
+        """Edit the template of the provider under the cursor (supervisors): their
+        templates, then the one to edit (or a new one)."""
+        spot, desk = self.grid.time_under_cursor(), self.desk
+        if spot is None:
+            return
+        place = spot[0]
 
-    @work(thread=True, exit_on_error=False, description="Reading the templates")
-    def read_templates(self, place: Column) -> None:
-        """The provider's templates, then the one to edit (or a new one)."""
-        app = self.sched_app
-        actor = signed_in(app)
-        require(app.store, actor, Permission.EDIT_TEMPLATES, now=app.clock.now(), what="template")
-        with self.sched_app.store.read() as session:
-            rows = templates(session, place.provider_id)
-        self.app.call_from_thread(self._choose_template, rows, place)
+        def read() -> list[dict[str, Any]]:
+            require(desk.store, signed_in(desk), Permission.EDIT_TEMPLATES,
+                    now=desk.clock.now(), what="template")  # fmt: skip
+            with desk.store.read() as session:
+                return templates(session, place.provider_id)
+
+        self.in_thread(
+            read,
+            lambda rows: self._choose_template(rows, place),
+            description="Reading the templates",
+        )
+
+    def _today(self) -> date:
+        return clinic_today(self.desk.clock, self.desk.settings.zone)
 
     def _choose_template(self, rows: list[dict[str, Any]], place: Column) -> None:
-        app, name = self.sched_app, place.name
-        fresh = new_template_row(
-            place.provider_id, name, place.site_code, clinic_today(app.clock, app.settings.zone)
-        )
+        fresh = new_template_row(place.provider_id, place.name, place.site_code, self._today())
         if not rows:
             self._edit(fresh)
             return
@@ -92,64 +98,56 @@ class CalendarSetup(CalendarWaitlist):
             if key is not None:
                 self._edit(by_id[key])
 
-        question = f"Which of {name}'s templates?"
-        self.app.push_screen(ChoicePicker(question, choices, "edits it", "leaves them"), chosen)
+        question = f"Which of {place.name}'s templates?"
+        self.ask(ChoicePicker(question, choices, "edits it", "leaves them"), chosen)
 
     def _edit(self, row: dict[str, Any]) -> None:
-        app = self.sched_app
-        today = clinic_today(app.clock, app.settings.zone)
-
         def saved(done: bool | None) -> None:
             if done:
-                self.notify(
+                self.changed(
                     "Template saved." if row["id"] is None else f"Template {row['id']} saved."
                 )
-                self.refresh_grid()
 
-        self.app.push_screen(TemplateForm(row, today), saved)
+        self.ask(TemplateForm(row, self._today()), saved)
 
-    def save_columns(self) -> None:
+    def save_columns(self, grid: DayGrid) -> None:
         """Save the providers shown as a list the whole clinic can choose (f)."""
-        grid = self.grid
-        if grid is None or not grid.columns:
+        if not grid.columns:
             return
         ids = list(dict.fromkeys(c.provider_id for c in grid.columns))
         names = ", ".join(dict.fromkeys(c.name for c in grid.columns if not c.day)) or "shown"
 
         def named(name: str | None) -> None:
             if name is not None:
-                self.save_list(name, ids)
+                self._save_list(name, ids)
 
         question = f"Save the {len(ids)} providers shown ({names}) as a list named:"
         ask = AskLine(question, "cardiology team, Tuesday walk-ins, ...")
-        self.supervising("provider-list", lambda: self.app.push_screen(ask, named))
+        self._supervising("provider-list", ask, named)
 
-    @work(thread=True, exit_on_error=False, description="Saving the list")
-    def save_list(self, name: str, ids: list[int]) -> None:
+    def _save_list(self, name: str, ids: list[int]) -> None:
         """Through core (supervisors; audited); the lists are read again."""
-        app = self.sched_app
-        actor = signed_in(app)
-        saved = save_provider_list(app.store, actor, name, ids, now=app.clock.now())
-        with app.store.read() as session:
-            self.lists = provider_lists(session)
-        self.app.call_from_thread(
-            self.notify, f"Saved the list '{name.strip()}' ({len(saved)} providers)."
+        desk = self.desk
+
+        def save() -> int:
+            saved = save_provider_list(desk.store, signed_in(desk), name, ids, now=desk.clock.now())
+            self.screen.post_message(ListsRead(read_clinic_lists(desk)))
+            return len(saved)
+
+        self.in_thread(
+            save,
+            lambda count: self.say(f"Saved the list '{name.strip()}' ({count} providers)."),
+            description="Saving the list",
         )
 
-    def action_close_days(self) -> None:
+    def close_days(self, grid: DayGrid) -> None:
         """Close the site under the cursor (or every site) from the day shown (supervisors)."""
-        spot, grid = self._place(), self.grid
-        if grid is None:
-            return
-        app = self.sched_app
+        spot = self.grid.time_under_cursor()
         site = spot[0].site_code if spot else "all"
         day = spot[0].day or grid.day if spot else grid.day
 
         def added(closure_id: int | None) -> None:
             if closure_id is not None:
-                self.notify(f"Closure {closure_id} added.")
-                self.refresh_grid()
+                self.changed(f"Closure {closure_id} added.")
 
-        today = clinic_today(app.clock, app.settings.zone)
-        form = ClosureForm(site, day, today)
-        self.supervising("closure", lambda: self.app.push_screen(form, added))
+        self._supervising("closure", ClosureForm(site, day, self._today()), added)

@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from schedtui.core.support.text import printable
-from schedtui.core.views.day_grid import Cell, DayGrid, row_label
+from schedtui.core.views.day_grid import Cell, Column, DayGrid, row_label
 from schedtui.widgets.grid_cells import cell_look
 
 TIME_WIDTH = 7
@@ -59,11 +59,24 @@ class CalendarGrid(ScrollView, can_focus=True):
     ]
 
     @dataclass
-    class Chosen(Message):
-        """Enter (or a click) on the cell at (row, column)."""
+    class VisitChosen(Message):
+        """Enter (or a second click) on a visit."""
 
-        row: int
-        column: int
+        appointment_id: int
+
+    @dataclass
+    class TimeChosen(Message):
+        """Enter (or a second click) on open time: the provider's column and when."""
+
+        place: Column
+        start: datetime
+
+    @dataclass
+    class ClosedTimeChosen(Message):
+        """Enter (or a second click) on time nobody can be booked in (a block, or the
+        provider not working then)."""
+
+        cell: Cell
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -90,6 +103,23 @@ class CalendarGrid(ScrollView, can_focus=True):
         if self.grid is None or not self.grid.columns or not self.grid.rows:
             return None
         return self.grid.cell(*self.cursor)
+
+    def time_under_cursor(self) -> tuple[Column, datetime] | None:
+        """The provider's column and the time under the cursor (in the column's site time)."""
+        grid = self.grid
+        if grid is None or not grid.columns or not grid.rows:
+            return None
+        row, column = self.cursor
+        return grid.columns[column], grid.columns[column].moment(grid, row)
+
+    def open_run_under_cursor(self) -> tuple[Column, tuple[datetime, datetime]] | None:
+        """The column and the open time from the cursor down to the next thing in it
+        (None unless the cursor is on open time)."""
+        cell = self.cell_under_cursor()
+        if self.grid is None or cell is None or cell.kind != "open":
+            return None
+        row, column = self.cursor
+        return self.grid.columns[column], self.grid.open_run(row, column)
 
     def headings(self) -> list[str]:
         """The header as it reads: the zone the times are in (EDT), then each column's
@@ -162,9 +192,16 @@ class CalendarGrid(ScrollView, can_focus=True):
         self.move_cursor(len(self.grid.rows) - 1 if self.grid else 0, self.cursor[1])
 
     def action_choose(self) -> None:
-        """Open or book the cell under the cursor."""
-        if self.cell_under_cursor() is not None:
-            self.post_message(self.Chosen(*self.cursor))
+        """Open the visit under the cursor, or book the open time there (or say why not)."""
+        cell, spot = self.cell_under_cursor(), self.time_under_cursor()
+        if cell is None or spot is None:
+            return
+        if cell.appointment_id is not None:
+            self.post_message(self.VisitChosen(cell.appointment_id))
+        elif cell.kind == "open":
+            self.post_message(self.TimeChosen(*spot))
+        else:
+            self.post_message(self.ClosedTimeChosen(cell))
 
     def on_click(self, event: events.Click) -> None:
         """A click puts the cursor on the cell (a second click chooses it)."""
