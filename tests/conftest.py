@@ -57,10 +57,40 @@ def cursors_do_not_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
+@pytest.fixture(autouse=True)
+def passwords_hash_cheaply(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords are hashed with argon2id at its lowest cost (three staff hashed at the
+    RFC 9106 cost take half a second of every test that signs anyone in). A hash says its
+    own cost, so hashes made either way verify. Tests marked `real_password_cost` keep the
+    program's own hasher (one proves that cost)."""
+    if request.node.get_closest_marker("real_password_cost"):
+        return
+    from argon2 import PasswordHasher
+
+    from schedtui.core.security import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+
+
+@pytest.fixture(scope="session")
+def empty_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new clinic store, created and upgraded once per test process by the program's
+    own `open_store` (upgrading from nothing is `test_migrations`'s to prove)."""
+    path = tmp_path_factory.mktemp("empty", numbered=True) / "store.db"
+    open_store(str(path), now=SEED_NOW).store.dispose()
+    assert not Path(f"{path}-wal").exists(), "the empty store's log was not folded in"
+    return path
+
+
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh clinic store on SQLite, opened the way the program opens one."""
-    store = open_store(str(tmp_path / "store.db"), now=SEED_NOW).store
+def sqlite_store(empty_store_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh clinic store on SQLite (a private copy of a new one), opened the way the
+    program opens one."""
+    path = tmp_path / "store.db"
+    shutil.copyfile(empty_store_file, path)
+    path.chmod(0o600)
+    store = open_store(str(path), now=SEED_NOW).store
     yield store
     store.dispose()
 
