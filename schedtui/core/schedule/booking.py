@@ -16,7 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from schedtui.core.insurance.checklist import Proposal, booking_warnings, covering_authorization
 from schedtui.core.schedule.availability import Candidate, Checker, Scope, load_occupancy
-from schedtui.core.schedule.reference import Reference, load_reference
+from schedtui.core.schedule.reference import Reference, current_reference
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
@@ -129,7 +129,7 @@ def prepare(
     so two schedulers never both take the last one (PostgreSQL; SQLite's writer holds
     the whole file already). The caller has locked the provider and patient rows before.
     """
-    ref = load_reference(session)
+    ref = current_reference(session)
     kind, patient = _known(session, ref, request)
     start = request.start
     end = start + timedelta(minutes=kind.duration_minutes)
@@ -342,7 +342,7 @@ def open_insurance_items(
     """The insurance items a booking of `request` would find open (to show before booking;
     the booking itself reads them again in its own transaction)."""
     with store.read() as session:
-        ref = load_reference(session)
+        ref = current_reference(session)
         _known(session, ref, request)
         site_id = request.site_id or _site_at(ref, request.provider_id, request.start)
         day = request.start.astimezone(ref.zones[site_id]).date()
@@ -432,11 +432,10 @@ def hold_slot(
 ) -> Hold:
     """Reserve a slot for a few minutes while the caller decides (FHIR $hold). `moving` is
     the appointment being rescheduled: its own time does not stand in the way."""
-    require(store, actor, Permission.BOOK, now=now, what="hold")
-    if request.overbook:
-        raise BadInput("Overbookings are booked directly, not held.")
 
     def work(session: Session) -> Hold:
+        if request.overbook:
+            raise BadInput("Overbookings are booked directly, not held.")
         lock_rows(session, "provider", [request.provider_id])
         prepared = prepare(session, request, now=now, ignore_appointment=moving, lock_shared=True)
         if prepared.problems:
@@ -460,7 +459,7 @@ def hold_slot(
         assert hold.id is not None
         return Hold(hold.id, expires)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.BOOK, work, now=now, what="hold")
 
 
 def release_hold(store: Store, actor: Actor, hold_id: int, *, now: datetime) -> None:

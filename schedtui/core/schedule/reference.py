@@ -2,12 +2,15 @@
 
 Sites, providers and what they offer, appointment types and the resources that serve
 them, templates, blocks, closures, booking limits and payer networks: small tables,
-read with a handful of queries. Searches may reuse a recent copy; booking always
-reads a fresh one inside its transaction.
+read with a handful of queries. Each process keeps the copy it read last, by store, and
+uses it while the store's reference version (moved by the store's own triggers on every
+change to those tables, whoever makes it) stands still: a booking then reads one number
+inside its transaction instead of every table.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -110,3 +113,32 @@ def load_reference(session: Session) -> Reference:
         s.code: s.id for s in session.exec(select(m.Specialty)) if s.id is not None
     }
     return ref
+
+
+#: The reference facts each store had when last read in this process: by store, the
+#: version they reflect and the facts (detached copies, read only).
+_KEPT: dict[str, tuple[int, Reference]] = {}
+_KEEPING = threading.Lock()
+
+
+def reference_version(session: Session) -> int:
+    """Where the store's reference facts stand (moves on every change to them)."""
+    return session.exec(select(m.ReferenceVersion.version)).one()
+
+
+def current_reference(session: Session) -> Reference:
+    """The reference facts as this session's transaction sees them: the copy this process
+    keeps when the store's reference version has not moved since, else read afresh (in
+    the same transaction) and kept. Treat it as read only: it is shared."""
+    version = reference_version(session)
+    key = session.connection().engine.url.render_as_string(hide_password=True)
+    kept = _KEPT.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    # Read in a session of its own on the same transaction: the copies kept are nobody
+    # else's objects, and a rollback of the caller's work leaves them whole.
+    with Session(bind=session.connection(), expire_on_commit=False) as reading:
+        fresh = load_reference(reading)
+    with _KEEPING:
+        _KEPT[key] = (version, fresh)
+    return fresh

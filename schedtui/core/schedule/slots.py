@@ -21,7 +21,7 @@ from schedtui.core.schedule.availability import (
     load_occupancy,
     provider_name,
 )
-from schedtui.core.schedule.reference import Reference, load_reference
+from schedtui.core.schedule.reference import Reference, current_reference
 from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.codes import DayPart, VisitMode
@@ -171,7 +171,7 @@ def find_open_slots(
     session: Session, request: SlotRequest, *, now: datetime, ref: Reference | None = None
 ) -> list[Slot]:
     """The best open slots for `request`, ranked as asked, each saying why it fits."""
-    ref = ref or load_reference(session)
+    ref = ref or current_reference(session)
     kind = ref.type_by_code(request.type_code)
     if kind is None:
         raise BadInput(f"There is no appointment type '{request.type_code}'.")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from schedtui.core.schedule.reference import Reference, load_reference
+from schedtui.core.schedule.reference import Reference, current_reference
 from schedtui.core.schedule.statuses import STATUS_DISPLAY
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
@@ -122,7 +122,7 @@ def day_grid(
 ) -> DayGrid:
     """Build the grid of `day` for the providers chosen (by site, specialty or list);
     `ref`, if given, saves reading the reference tables again (the week view)."""
-    ref = ref or load_reference(session)
+    ref = ref or current_reference(session)
     spans = windows(ref.templates, ref.blocks, ref.closures, ref.zones, day, day)
     site_ids = {s.id for s in ref.sites.values() if site_code in (None, s.code)}
     working: dict[int, list[Any]] = defaultdict(list)
@@ -305,7 +305,7 @@ def view_grid(
     with store.read() as session:
         if site_code is not None and site_code not in site_codes(session):
             raise BadInput(f"There is no site '{site_code}'.")
-        ref = load_reference(session)
+        ref = current_reference(session)
         specialty = specialty_code.upper() if specialty_code else None
         if specialty is not None and specialty not in ref.specialty_codes:
             raise BadInput(f"There is no specialty '{specialty_code}'.")
@@ -320,7 +320,7 @@ def week_grid(
 ) -> DayGrid:
     """The providers across seven days from `first_day`: a column a day and provider
     (headed by the day alone when there is one provider)."""
-    ref = load_reference(session)
+    ref = current_reference(session)
     days = [
         day_grid(
             session, first_day + timedelta(days=n), zoom=zoom, provider_ids=provider_ids, ref=ref

@@ -40,7 +40,7 @@ from schedtui.data.models.patients import (
     PatientSearchState,
 )
 from schedtui.data.models.security import AuditEvent, DomainEvent, User
-from schedtui.data.models.store_info import StoreInfo
+from schedtui.data.models.store_info import ReferenceVersion, StoreInfo
 from schedtui.data.models.workflow import (
     CallNote,
     Complaint,
@@ -88,6 +88,7 @@ __all__ = [
     "ProviderSpecialty",
     "RecallCampaign",
     "RecallEntry",
+    "ReferenceVersion",
     "Referral",
     "Resource",
     "SQLModel",
