@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import ConfigDict
 from sqlalchemy import CheckConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+from sqlmodel import SQLModel as _SQLModel
 
 from schedtui.data.codes import sql_in
+
+
+class SQLModel(_SQLModel):
+    """Every table's base: its pydantic schema is built when first needed, not at import
+    (the tables are read and written through SQLAlchemy; building 40 schemas up front
+    cost a third of a second of every start)."""
+
+    # SQLModel types its config as its own TypedDict; this key is a plain pydantic one.
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
 
 # Stable constraint names let Alembic's batch mode on SQLite find and alter them.
 SQLModel.metadata.naming_convention = {
