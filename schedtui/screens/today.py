@@ -52,6 +52,8 @@ class TodayScreen(CardScreen):
 
         schedule: DaySchedule
         sites: list[str]
+        #: The day and site this read wrote to the audit trail (None: a refresh).
+        recorded: tuple[date, str | None] | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,13 +97,14 @@ class TodayScreen(CardScreen):
         schedule, sites = view_day(
             app.store, actor, day, site, now=app.clock.now(), record=first_look
         )
-        self.recorded = (day, site)
-        self.post_message(self.Loaded(schedule, sites))
+        self.post_message(self.Loaded(schedule, sites, (day, site) if first_look else None))
 
     @on(Loaded)
     def show_schedule(self, message: Loaded) -> None:
         """Put a loaded schedule on screen (ignoring one for a day no longer shown)."""
         self.sites = message.sites
+        if message.recorded is not None:
+            self.recorded = message.recorded
         schedule = message.schedule
         if schedule.day != self.day or schedule.site_code != self.site:
             return
