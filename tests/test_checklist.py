@@ -162,15 +162,15 @@ def test_referral_and_authorization_on_file(
     assert lines["Authorization"] == (PROBLEM, "required; the request is pending")
     with sqlite_store.read() as session:
         [row] = authorizations(session, today=date(2026, 3, 9))
-    assert row["overdue"] is True
+    assert row.overdue is True
     with pytest.raises(BadInput, match="needs its number"):
         update_authorization(
-            sqlite_store, ACTOR, row["id"], AuthorizationChange(status="approved"), now=NOW
+            sqlite_store, ACTOR, row.id, AuthorizationChange(status="approved"), now=NOW
         )
     update_authorization(
         sqlite_store,
         ACTOR,
-        row["id"],
+        row.id,
         AuthorizationChange(
             status="approved",
             auth_number="A77",
@@ -183,7 +183,7 @@ def test_referral_and_authorization_on_file(
     )
     lines = _lines(sqlite_store, clinic, settings)
     assert lines["Authorization"] == (OK, "approved A77 until 2026-04-30")
-    update_authorization(sqlite_store, ACTOR, row["id"], AuthorizationChange(used_units=1), now=NOW)
+    update_authorization(sqlite_store, ACTOR, row.id, AuthorizationChange(used_units=1), now=NOW)
     assert _lines(sqlite_store, clinic, settings)["Authorization"] == (
         PROBLEM,
         "approved A77 but no units left",

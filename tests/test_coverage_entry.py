@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from schedtui.core.insurance.coverage_card import payer_for, read_card
+from schedtui.core.insurance.records import PayerRow
 from schedtui.core.support.errors import FieldErrors
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -22,8 +23,8 @@ from tests.engine_clinic import EngineClinic
 from tests.test_booking_screen import SIZE, _app, _settle, clinic  # noqa: F401
 
 DIRECTORY = [
-    {"id": 1, "name": "Harbor Health Plan", "x12_payer_id": "HHP01", "phone": ""},
-    {"id": 2, "name": "Bay State Medicaid", "x12_payer_id": "MA001", "phone": ""},
+    PayerRow(1, "Harbor Health Plan", "HHP01", ""),
+    PayerRow(2, "Bay State Medicaid", "MA001", ""),
 ]
 CARD = {
     "payer": "harbor health",

@@ -13,7 +13,12 @@ from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.insurance.authorization_form import as_typed, read_change
-from schedtui.core.insurance.records import AuthorizationChange, CoverageInput, add_coverage
+from schedtui.core.insurance.records import (
+    AuthorizationChange,
+    AuthorizationRow,
+    CoverageInput,
+    add_coverage,
+)
 from schedtui.core.security.access import Actor
 from schedtui.core.security.session import SessionStart
 from schedtui.core.support.clock import FrozenClock
@@ -167,7 +172,11 @@ async def test_enter_updates_an_authorization_from_the_worklist(
 
 
 def test_only_what_changed_is_sent_and_wrong_fields_are_named() -> None:
-    row = {"id": 1, "status": "pending", "valid_from": "2026-03-01", "approved_units": None}
+    row = AuthorizationRow(
+        id=1, patient_mrn="MRN0001", type_code="MRI", status="pending", payer_reference="",
+        auth_number="", approved_units=None, used_units=0, valid_from="2026-03-01",
+        valid_to=None, follow_up_on=None, overdue=False, notes="",
+    )  # fmt: skip
     shown = as_typed(row)
     assert shown["valid_from"] == "03/01/2026" and shown["approved_units"] == ""
     same = read_change(shown, shown)

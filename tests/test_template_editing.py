@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from textual.widgets import Input, OptionList, Static
 
 from schedtui.cli import run
+from schedtui.core.schedule.blocks import TemplateRow
 from schedtui.core.schedule.template_form import change_from_form, form_values
 from schedtui.core.schedule.templates import OPEN_ENDED, TemplateChange, change_template
 from schedtui.core.support.errors import FieldErrors
@@ -24,11 +25,11 @@ from tests.test_booking_screen import NOW, _app, _settle
 from tests.test_calendar import _blocks_cli, _book, _grid_text, _open_monday
 
 TODAY = date(2026, 3, 6)
-ROW = {
-    "id": 1, "provider": "Okafor, Amara", "site": "S1", "rrule": "FREQ=WEEKLY;BYDAY=MO,TU",
-    "from": "08:00", "to": "12:00", "effective_from": "2025-12-29", "effective_to": None,
-    "overbook_per_hour": 1, "types": ["FU", "MRI"],
-}  # fmt: skip
+ROW = TemplateRow(
+    id=1, provider_id=1, provider="Okafor, Amara", site="S1", rrule="FREQ=WEEKLY;BYDAY=MO,TU",
+    opens="08:00", closes="12:00", effective_from="2025-12-29", effective_to=None,
+    overbook_per_hour=1, types=("FU", "MRI"),
+)  # fmt: skip
 
 
 @pytest.fixture

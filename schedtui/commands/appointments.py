@@ -10,12 +10,12 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     parse_day,
     parse_moment,
     print_json,
     say,
     settings,
-    signed_in,
 )
 from schedtui.core.schedule import appointment_changes as changes
 from schedtui.core.schedule import directory
@@ -43,15 +43,15 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Appointments by start time (a view of patient data: audited)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="appointments")
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="appointments")
     query = directory.AppointmentQuery(patient, provider, parse_day(day, "--date"))
-    with opened.store.read() as session:
+    with desk.store.read() as session:
         rows = directory.appointments(session, query)
     audit.append(
-        opened.store,
-        actor=actor,
+        desk.store,
+        actor=desk.actor,
         action="export" if as_json else "view",
         now=now,
         entity="appointments",
@@ -78,13 +78,13 @@ def cancel(
     as_json: JsonOption = False,
 ) -> None:
     """Cancel with a reason code; says when it is a late cancellation."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     late = changes.cancel(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         appointment_id,
         reason,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
         settings=settings(),
     )
     if as_json:
@@ -115,16 +115,16 @@ def reschedule(
 ) -> None:
     """Move an appointment: the new time is booked and the old cancelled, together.
     Open insurance items need --override-reason, as a new booking does."""
-    invocation, opened, actor = signed_in(ctx, db)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    with desk.store.read() as session:
         site_id, zone = changes.move_place(session, appointment_id, provider, site)
     try:
         moved = changes.reschedule(
-            opened.store,
-            actor,
+            desk.store,
+            desk.actor,
             appointment_id,
             parse_moment(start, "--start", zone),
-            now=invocation.clock.now(),
+            now=desk.clock.now(),
             settings=settings(),
             provider_id=provider,
             site_id=site_id,
@@ -153,13 +153,13 @@ def status(
     db: DbOption = None,
 ) -> None:
     """Move an appointment to another status (booked -> arrived -> checked-in -> fulfilled...)."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     changes.change_status(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         appointment_id,
         new_status,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(f"Appointment {appointment_id} is now {new_status}.")
 

@@ -11,14 +11,11 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
-    command_actor,
-    opened_store,
+    command_desk,
     parse_day,
     print_json,
     say,
-    signed_in,
 )
 from schedtui.core.security import audit
 from schedtui.core.security.audit import ChainReport
@@ -55,9 +52,9 @@ def verify(
 ) -> None:
     """Check the whole hash chain, and hold it against the checkpoints kept outside the
     store; exit 1 and name the first bad row if it was tampered with."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     report = check_chain(
-        opened.store, actor, now=invocation.clock.now(), extra_checkpoints=checkpoints or ()
+        desk.store, desk.actor, now=desk.clock.now(), extra_checkpoints=checkpoints or ()
     )
     if as_json:
         print_json(
@@ -99,8 +96,8 @@ def _checkpoints_line(report: ChainReport) -> str:
 @app.command("checkpoint")
 def checkpoint(ctx: typer.Context, db: DbOption = None) -> None:
     """Write the trail's head to the checkpoint file now (run it from cron, hourly)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    written = checkpoint_now(opened.store, actor, now=invocation.clock.now())
+    desk = command_desk(ctx, db)
+    written = checkpoint_now(desk.store, desk.actor, now=desk.clock.now())
     say(f"Checkpoint: row {written.row_id}, hash {written.row_hash}.")
 
 
@@ -151,15 +148,11 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Who saw or changed what, and when: the accounting of disclosures (newest first)."""
-    invocation: Invocation = ctx.obj
     query = audit.AuditQuery(
         patient, user, parse_day(first, "--from"), parse_day(last, "--to"), limit, no_logins
     )
-    opened = opened_store(invocation, db)
-    actor = command_actor(opened, invocation)
-    lines = review(
-        opened.store, actor, query, now=invocation.clock.now(), exported=as_csv or as_json
-    )
+    desk = command_desk(ctx, db)
+    lines = review(desk.store, desk.actor, query, now=desk.clock.now(), exported=as_csv or as_json)
     rows = [
         [
             line.id,

@@ -12,13 +12,13 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     opened_store,
     parse_day,
     parse_moment,
     print_json,
     say,
     settings,
-    signed_in,
 )
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.blocks import BlockRequest, add_block, home_zone, templates
@@ -72,17 +72,17 @@ def day(
     as_json: JsonOption = False,
 ) -> None:
     """A day's calendar: providers side by side, time running down (an audited view)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    today = clinic_today(invocation.clock, settings().zone)
+    desk = command_desk(ctx, db)
+    today = clinic_today(desk.clock, settings().zone)
     chosen = tuple(provider or ())
-    with opened.store.read() as session:
+    with desk.store.read() as session:
         if saved is not None:
             chosen += saved_list(provider_lists(session), saved)
         site = directory.site_code_for(session, site) if site is not None else None
     view = GridView(
         spoken_day(when, today), zoom, site, specialty, tuple(dict.fromkeys(chosen)), week
     )
-    grid = read_view(opened.store, actor, view, now=invocation.clock.now(), record=True)
+    grid = read_view(desk.store, desk.actor, view, now=desk.clock.now(), record=True)
     if as_json:
         print_json(grid.to_json())
         return
@@ -131,8 +131,8 @@ def block_add(
 ) -> None:
     """Block a provider's time. Booked visits under it are listed, and nothing is added
     until --confirm (exit 3): call those patients to move them."""
-    invocation, opened, actor = signed_in(ctx, db)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    with desk.store.read() as session:
         zone = str(home_zone(session, provider))
     request = BlockRequest(
         provider,
@@ -143,7 +143,7 @@ def block_add(
         rrule,
         parse_day(until, "--until"),
     )
-    result = add_block(opened.store, actor, request, now=invocation.clock.now(), confirm=confirm)
+    result = add_block(desk.store, desk.actor, request, now=desk.clock.now(), confirm=confirm)
     report_in_the_way(
         ("Block", "block_id", "visits_under_it"), result.block_id, result.in_the_way,
         "booked visits lie under this block", as_json=as_json,
@@ -207,18 +207,18 @@ def templates_show(
     with opened_store(ctx.obj, db).store.read() as session:
         rows = templates(session, provider)
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     if not rows:
         say("No templates.")
     for row in rows:
-        until = row["effective_to"] or "on"
+        until = row.effective_to or "on"
         say(
             printable(
-                f"{row['id']:>4}  {row['provider']:<24} {row['site']:<5} {row['rrule']:<32} "
-                f"{row['from']}-{row['to']}  {row['effective_from']}..{until}  "
-                f"{row['visit_mode']:<10} takes {', '.join(row['types'])}; "
-                f"overbook {row['overbook_per_hour']}/h"
+                f"{row.id:>4}  {row.provider:<24} {row.site:<5} {row.rrule:<32} "
+                f"{row.opens}-{row.closes}  {row.effective_from}..{until}  "
+                f"{row.visit_mode:<10} takes {', '.join(row.types)}; "
+                f"overbook {row.overbook_per_hour}/h"
             )
         )
 
@@ -253,7 +253,7 @@ def templates_set(
     """Preview a template change over the next weeks (open hours before and after, booked
     visits it would strand); --save applies it. Stranding visits needs --confirm (exit 3
     without it); their patients then go on the waitlist, first in line, to be called."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     if days and rrule:
         raise BadInput("Give --days or --rrule, not both.")
     change = TemplateChange(
@@ -265,8 +265,8 @@ def templates_set(
         overbook,
     )
     preview = change_template(
-        opened.store, actor, template_id, change,
-        now=invocation.clock.now(), today=clinic_today(invocation.clock, settings().zone),
+        desk.store, desk.actor, template_id, change,
+        now=desk.clock.now(), today=clinic_today(desk.clock, settings().zone),
         save=save, confirm=confirm,
     )  # fmt: skip
     if as_json:
@@ -295,9 +295,9 @@ def templates_add(
     as_json: JsonOption = False,
 ) -> None:
     """A new template for a provider: preview the weeks it opens; --save adds it."""
-    invocation, opened, actor = signed_in(ctx, db)
-    today = clinic_today(invocation.clock, settings().zone)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    today = clinic_today(desk.clock, settings().zone)
+    with desk.store.read() as session:
         site = directory.site_code_for(session, site)
     typed = {
         "days": days, "every": str(every), "opens": start, "closes": end, "site": site,
@@ -306,7 +306,7 @@ def templates_add(
     }  # fmt: skip
     change = change_from_form(typed, today)
     preview = add_template(
-        opened.store, actor, provider, change, now=invocation.clock.now(), today=today, save=save
+        desk.store, desk.actor, provider, change, now=desk.clock.now(), today=today, save=save
     )
     if as_json:
         print_json(preview.__dict__)

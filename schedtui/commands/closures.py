@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from schedtui.commands.calendar import report_in_the_way
-from schedtui.commands.common import DbOption, JsonOption, print_json, say, settings, signed_in
+from schedtui.commands.common import DbOption, JsonOption, command_desk, print_json, say, settings
 from schedtui.core.schedule.closures import (
     add_closure,
     closure_from_form,
@@ -31,9 +31,9 @@ def closures_list(
     as_json: JsonOption = False,
 ) -> None:
     """Closures and holidays still to come (or since a day)."""
-    invocation, opened, _actor = signed_in(ctx, db)
-    today = clinic_today(invocation.clock, settings().zone)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    today = clinic_today(desk.clock, settings().zone)
+    with desk.store.read() as session:
         rows = closures(session, spoken_day(since, today))
     if as_json:
         print_json(rows)
@@ -66,11 +66,11 @@ def closures_add(
     """Close a site (or every site) for a day or several. Booked visits on those days are
     listed and nothing is added until --confirm (exit 3); then their patients go on the
     waitlist, first in line, to be called."""
-    invocation, opened, actor = signed_in(ctx, db)
-    today = clinic_today(invocation.clock, settings().zone)
+    desk = command_desk(ctx, db)
+    today = clinic_today(desk.clock, settings().zone)
     typed = {"site": site, "first": first, "last": last, "kind": kind, "name": name}
     request = closure_from_form(typed, today)
-    result = add_closure(opened.store, actor, request, now=invocation.clock.now(), confirm=confirm)
+    result = add_closure(desk.store, desk.actor, request, now=desk.clock.now(), confirm=confirm)
     report_in_the_way(
         ("Closure", "closure_id", "visits_on_those_days"), result.closure_id,
         result.in_the_way, "visits are booked on those days", as_json=as_json,
@@ -84,6 +84,6 @@ def closures_remove(
     db: DbOption = None,
 ) -> None:
     """Open the site(s) again on those days."""
-    invocation, opened, actor = signed_in(ctx, db)
-    remove_closure(opened.store, actor, closure_id, now=invocation.clock.now())
+    desk = command_desk(ctx, db)
+    remove_closure(desk.store, desk.actor, closure_id, now=desk.clock.now())
     say(f"Closure {closure_id} removed.")

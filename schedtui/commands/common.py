@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -30,6 +30,9 @@ from schedtui.core.upkeep.stores import (
 )
 from schedtui.core.views.today import clinic_today
 from schedtui.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from schedtui.data.store import Store
 
 DbOption = Annotated[
     str | None,
@@ -109,17 +112,42 @@ def command_actor(opened: OpenedStore, invocation: Invocation) -> Actor:
     )
 
 
-def signed_in(ctx: typer.Context, db: str | None) -> tuple[Invocation, OpenedStore, Actor]:
-    """What every command that acts for a user starts with: the invocation, the opened
-    (and upgraded) store, and the user linked to the OS account running the command."""
+@dataclass(frozen=True)
+class CommandDesk:
+    """The desk a command works at, set up once per invocation: who runs it (the user
+    linked to the OS account, signed in and audited), on which store (opened and
+    upgraded), by which clock."""
+
+    invocation: Invocation
+    opened: OpenedStore
+    actor: Actor
+
+    @property
+    def store(self) -> Store:
+        """The store the command works on."""
+        return self.opened.store
+
+    @property
+    def clock(self) -> Clock:
+        """The command's clock (the system's, or a frozen one in tests)."""
+        return self.invocation.clock
+
+    @property
+    def sandbox(self) -> bool:
+        """Whether this is the trainees' sandbox."""
+        return self.invocation.sandbox
+
+
+def command_desk(ctx: typer.Context, db: str | None) -> CommandDesk:
+    """What every command that acts for a user starts with: the store the options name,
+    opened (and upgraded), and the user linked to the OS account running the command."""
     invocation: Invocation = ctx.obj
     opened = opened_store(invocation, db)
-    return invocation, opened, command_actor(opened, invocation)
+    return CommandDesk(invocation, opened, command_actor(opened, invocation))
 
 
 def record_view(
-    opened: OpenedStore,
-    actor: Actor,
+    desk: CommandDesk,
     now: datetime,
     entity: str,
     *,
@@ -131,8 +159,8 @@ def record_view(
     """Audit what a command is about to show of patients: a view, or an export with --json
     (output a script keeps). `patients` names whom (MRNs or ids)."""
     audit.append(
-        opened.store,
-        actor=actor,
+        desk.store,
+        actor=desk.actor,
         action="export" if as_json else "view",
         now=now,
         entity=entity,

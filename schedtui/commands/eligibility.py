@@ -10,11 +10,11 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     parse_day,
     print_json,
     say,
     settings,
-    signed_in,
 )
 from schedtui.core.insurance.eligibility import ingest_file, request_eligibility, x12_text
 from schedtui.core.schedule import directory
@@ -47,13 +47,13 @@ def request(
     as_json: JsonOption = False,
 ) -> None:
     """Write a 270 inquiry for the patient's coverage; print the file's path."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    with desk.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
     done = request_eligibility(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         patient_id,
         day=parse_day(day, "--date") or now.date(),
         service_type=service_type,
@@ -130,20 +130,18 @@ def ingest(
     where = Path(path) if path is not None else settings().eligibility_folder() / "inbox"
     if not where.exists():
         raise BadInput(f"{where} does not exist.")
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     if where.is_dir():
-        files, passed_over = _x12_files(where, opened.store)
+        files, passed_over = _x12_files(where, desk.store)
     else:
-        x12_text(where, opened.store)  # refuses, before anything moves, what is not X12
+        x12_text(where, desk.store)  # refuses, before anything moves, what is not X12
         files, passed_over = [where], []
     for skipped in passed_over:
         say(f"{printable(skipped.name)}: not an X12 file, left where it is.", err=True)
     results: list[dict[str, Any]] = []
     failed = bool(passed_over)
     for file in files:
-        done = ingest_file(
-            opened.store, actor, file, now=invocation.clock.now(), settings=settings()
-        )
+        done = ingest_file(desk.store, desk.actor, file, now=desk.clock.now(), settings=settings())
         failed = failed or bool(done.error)
         results.append(
             {

@@ -9,13 +9,13 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     opened_store,
     parse_day,
     print_json,
     record_view,
     say,
     settings,
-    signed_in,
 )
 from schedtui.core.insurance import records as insurance
 from schedtui.core.insurance.checklist import Proposal, checklist, estimate, latest_eligibility
@@ -24,6 +24,7 @@ from schedtui.core.schedule import directory
 from schedtui.core.security import audit
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
+from schedtui.core.views.today import clinic_today
 
 payers_app = typer.Typer(help="The payer directory.", add_completion=False)
 coverage_app = typer.Typer(
@@ -38,10 +39,10 @@ def payers(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False)
     with opened_store(ctx.obj, db).store.read() as session:
         rows = insurance.payers(session)
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     for row in rows:
-        say(f"{row['x12_payer_id']:<10} {row['name']}")
+        say(f"{row.x12_payer_id:<10} {row.name}")
 
 
 @payers_app.command("add")
@@ -53,14 +54,14 @@ def payer_add(
     db: DbOption = None,
 ) -> None:
     """Add a payer (supervisors)."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     payer_id = insurance.add_payer(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         name=name,
         x12_payer_id=x12,
         phone=phone,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(payer_id)
 
@@ -74,14 +75,14 @@ def payer_network(
     db: DbOption = None,
 ) -> None:
     """Record a provider's participation with a payer (supervisors)."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     insurance.set_network(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         x12_payer_id=x12,
         provider_id=provider,
         in_network=not out,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(f"Provider {provider} is {'out of' if out else 'in'} network with {x12}.")
 
@@ -97,16 +98,16 @@ def payer_rule(
     db: DbOption = None,
 ) -> None:
     """Add a payer rule for a visit type (supervisors)."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     rule_id = insurance.add_rule(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         x12_payer_id=x12,
         type_code=type_code,
         prior_auth=prior_auth,
         referral=referral,
         visit_limit=visit_limit,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(rule_id)
 
@@ -120,14 +121,14 @@ def payer_fee(
     db: DbOption = None,
 ) -> None:
     """Set the payer's allowed amount for a CPT code: estimates use it (supervisors)."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     insurance.set_fee(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         x12_payer_id=x12,
         cpt_code=cpt,
         allowed=allowed,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(f"{x12} allows {allowed} for CPT {cpt.upper()}.")
 
@@ -147,10 +148,10 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Coverages, the latest eligibility answer and the checklist for a proposed visit."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="coverage")
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="coverage")
+    with desk.store.read() as session:
         patient_id = directory.patient_id_for(session, mrn)
         rows: list[dict[str, Any]] = [
             {
@@ -179,7 +180,12 @@ def show(
             else []
         )
     audit.append(
-        opened.store, actor=actor, action="view", now=now, entity="coverage", patient_id=patient_id
+        desk.store,
+        actor=desk.actor,
+        action="view",
+        now=now,
+        entity="coverage",
+        patient_id=patient_id,
     )
     if as_json:
         print_json(
@@ -231,9 +237,9 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Enter a coverage from the patient's card; print its id."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    with desk.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
     entry = CoverageInput(
         patient_id,
@@ -247,7 +253,7 @@ def add(
         relationship,
         copay=copay,
     )
-    coverage_id = insurance.add_coverage(opened.store, actor, entry, now=now)
+    coverage_id = insurance.add_coverage(desk.store, desk.actor, entry, now=now)
     if as_json:
         print_json({"id": coverage_id, "patient_mrn": patient})
         return
@@ -262,30 +268,31 @@ def auth_list(
     as_json: JsonOption = False,
 ) -> None:
     """Services needing authorization, overdue follow-ups first (an audited view)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
-    with opened.store.read() as session:
-        rows = insurance.authorizations(session, today=now.date(), status=status)
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
+    with desk.store.read() as session:
+        rows = insurance.authorizations(
+            session, today=clinic_today(desk.clock, settings().zone), status=status
+        )
     record_view(
-        opened,
-        actor,
+        desk,
         now,
         "authorizations",
         as_json=as_json,
-        patients=[row["patient_mrn"] for row in rows],
+        patients=[row.patient_mrn for row in rows],
         status=status,
     )
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     for row in rows:
-        flag = "OVERDUE " if row["overdue"] else ""
+        flag = "OVERDUE " if row.overdue else ""
         say(
-            f"{row['id']:>5} {flag}{row['status']:<9} {row['patient_mrn']:<10} "
-            f"{row['type_code'] or '':<7} {row['auth_number'] or '-':<12} "
-            f"{row['valid_from'] or ''}..{row['valid_to'] or ''} "
-            f"units {row['used_units']}/{row['approved_units'] or '-'}"
+            f"{row.id:>5} {flag}{row.status:<9} {row.patient_mrn:<10} "
+            f"{row.type_code or '':<7} {row.auth_number or '-':<12} "
+            f"{row.valid_from or ''}..{row.valid_to or ''} "
+            f"units {row.used_units}/{row.approved_units or '-'}"
         )
 
 
@@ -306,7 +313,7 @@ def auth_update(
     db: DbOption = None,
 ) -> None:
     """Record what the payer said about an authorization."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     change = AuthorizationChange(
         status,
         number,
@@ -317,7 +324,7 @@ def auth_update(
         parse_day(follow_up, "--follow-up"),
         note,
     )
-    insurance.update_authorization(opened.store, actor, auth_id, change, now=invocation.clock.now())
+    insurance.update_authorization(desk.store, desk.actor, auth_id, change, now=desk.clock.now())
     say(f"Authorization {auth_id} updated.")
 
 

@@ -9,9 +9,9 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     print_json,
     say,
-    signed_in,
 )
 from schedtui.core.patients.call_notes import add_note
 from schedtui.core.schedule.directory import patient_id_for
@@ -31,14 +31,14 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """File a note, stamped with the time, your user and the patient (audited)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    with desk.store.read() as session:
         patient_id = patient_id_for(session, patient)
     note_id = add_note(
-        opened.store,
-        actor,
+        desk.store,
+        desk.actor,
         text,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
         patient_id=patient_id,
         appointment_id=appointment,
     )

@@ -11,10 +11,10 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     print_json,
     say,
     settings,
-    signed_in,
 )
 from schedtui.core.insurance.money import dollars
 from schedtui.core.patients.lookup.service import find_in_store
@@ -47,19 +47,21 @@ def find(
     as_json: JsonOption = False,
 ) -> None:
     """Find patients the way a caller identifies themselves (the search is audited)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="patient")
     current = settings()
     matches = find_in_store(  # from the keys in the store: no full index to build
-        opened.store,
+        desk.store,
         query,
         now=now,
-        today=clinic_today(invocation.clock, current.zone),
+        today=clinic_today(desk.clock, current.zone),
         region=current.region,
         limit=limit,
     )
-    record_patient_search(opened.store, actor, now=now, query=query, shown=[m.mrn for m in matches])
+    record_patient_search(
+        desk.store, desk.actor, now=now, query=query, shown=[m.mrn for m in matches]
+    )
     if as_json:
         print_json([match.to_json() for match in matches])
         return
@@ -84,10 +86,10 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """The patient panel: details, coverage, visits, reliability (an audited view)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    with desk.store.read() as session:
         patient_id = patient_id_for(session, mrn)
-    panel = patient_panel(opened.store, actor, patient_id, now=invocation.clock.now())
+    panel = patient_panel(desk.store, desk.actor, patient_id, now=desk.clock.now())
     if as_json:
         print_json(asdict(panel))
         return
@@ -149,7 +151,7 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Register a new patient (the same checks and duplicate warning as the Ctrl+N form)."""
-    invocation, opened, actor = signed_in(ctx, db)
+    desk = command_desk(ctx, db)
     current = settings()
     entry = Registration(
         first, last, dob, phone, sex, email, language, interpreter, sms_ok, email_ok, voice_ok,
@@ -157,12 +159,12 @@ def add(
     )  # fmt: skip
     try:
         registered = register_patient(
-            opened.store,
-            actor,
+            desk.store,
+            desk.actor,
             entry,
-            now=invocation.clock.now(),
+            now=desk.clock.now(),
             region=current.region,
-            today=clinic_today(invocation.clock, current.zone),
+            today=clinic_today(desk.clock, current.zone),
             not_a_duplicate=force,
         )
     except RegistrationInvalid as invalid:

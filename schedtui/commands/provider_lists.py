@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from schedtui.commands.common import DbOption, JsonOption, print_json, say, signed_in
+from schedtui.commands.common import DbOption, JsonOption, command_desk, print_json, say
 from schedtui.core.schedule.provider_lists import (
     delete_provider_list,
     provider_lists,
@@ -21,8 +21,8 @@ app = typer.Typer(help="Saved lists of providers for the calendar.", add_complet
 @app.command("show")
 def lists_show(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every saved list: its name and providers' ids, in order."""
-    _invocation, opened, _actor = signed_in(ctx, db)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    with desk.store.read() as session:
         lists = provider_lists(session)
     if as_json:
         print_json(lists)
@@ -41,8 +41,8 @@ def lists_save(
     db: DbOption = None,
 ) -> None:
     """Save (or replace) a list, in the order given (supervisors; audited)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    saved = save_provider_list(opened.store, actor, name, provider, now=invocation.clock.now())
+    desk = command_desk(ctx, db)
+    saved = save_provider_list(desk.store, desk.actor, name, provider, now=desk.clock.now())
     say(printable(f"Saved '{' '.join(name.split())}': {', '.join(map(str, saved))}."))
 
 
@@ -53,6 +53,6 @@ def lists_delete(
     db: DbOption = None,
 ) -> None:
     """Delete a list (the providers stay as they are)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    delete_provider_list(opened.store, actor, name, now=invocation.clock.now())
+    desk = command_desk(ctx, db)
+    delete_provider_list(desk.store, desk.actor, name, now=desk.clock.now())
     say(printable(f"Deleted '{name}'."))

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import typer
 
 from schedtui.commands.common import (
+    CommandDesk,
     DbOption,
     Invocation,
     JsonOption,
+    command_desk,
     opened_store,
     parse_day,
     parse_moment,
@@ -18,7 +20,6 @@ from schedtui.commands.common import (
     record_view,
     say,
     settings,
-    signed_in,
 )
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.access_kpis import third_next_available
@@ -29,7 +30,7 @@ from schedtui.core.schedule.booking import (
     open_insurance_items,
 )
 from schedtui.core.schedule.slots import SlotRequest, find_open_slots
-from schedtui.core.security.access import Actor, Permission
+from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.upkeep.stores import OpenedStore
@@ -51,15 +52,15 @@ def _weekdays(text: str | None) -> frozenset[int] | None:
 
 def _open_for_search(
     ctx: typer.Context, db: str | None, patient: str | None
-) -> tuple[OpenedStore, Actor | None]:
+) -> tuple[OpenedStore, CommandDesk | None]:
     """The store for a slot search; signed in (with the right to see patients) when the
     search reads a patient's record."""
     if not patient:
         return opened_store(ctx.obj, db), None
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="patient")
-    return opened, actor
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="patient")
+    return desk.opened, desk
 
 
 @slots_app.command("find")
@@ -91,7 +92,7 @@ def find(
     if part not in DAY_PARTS:
         raise BadInput("--part is any, morning, afternoon or evening.")
     invocation: Invocation = ctx.obj
-    opened, actor = _open_for_search(ctx, db, patient)
+    opened, desk = _open_for_search(ctx, db, patient)
     store = opened.store
     with store.read() as session:
         patient_id = directory.patient_id_for(session, patient) if patient else None
@@ -112,10 +113,9 @@ def find(
         )
         slots = find_open_slots(session, request, now=invocation.clock.now())
         zones = {row["id"]: row["timezone"] for row in directory.sites(session)}
-    if actor is not None:
+    if desk is not None:
         record_view(
-            opened,
-            actor,
+            desk,
             invocation.clock.now(),
             "slot-search",
             as_json=as_json,
@@ -174,21 +174,21 @@ def book_command(
     """Book an appointment (through the same checks as every booking); print its id.
     Open insurance items (no coverage, no authorization...) need --override-reason, as
     they need a reason on the booking screen."""
-    invocation, opened, actor = signed_in(ctx, db)
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    with desk.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
         site_id = directory.site_id_for(session, site) if site is not None else None
         zone = directory.zone_for(session, provider, site_id)
     moment = parse_moment(start, "--start", zone)
-    now = invocation.clock.now()
+    now = desk.clock.now()
     request = BookingRequest(
         patient_id, provider, type_code, moment, site_id, mode, note, overbook, reason,
         override_reason=override_reason,
     )  # fmt: skip
     current = settings()
-    warnings = open_insurance_items(opened.store, request, now=now, settings=current)
+    warnings = open_insurance_items(desk.store, request, now=now, settings=current)
     try:
-        appointment_id = book(opened.store, actor, request, now=now, settings=current)
+        appointment_id = book(desk.store, desk.actor, request, now=now, settings=current)
     except OpenItemsNeedReason as wrong:
         raise BadInput(f"{wrong}. Book anyway with --override-reason TEXT.") from None
     for warning in warnings:

@@ -13,11 +13,11 @@ from schedtui.commands.common import (
     Invocation,
     JsonOption,
     command_actor,
+    command_desk,
     opened_store,
     parse_day,
     print_json,
     say,
-    signed_in,
 )
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -136,10 +136,10 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Copy the store to PATH while others keep working (admins; audited)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    facts = backup_store(opened.store, actor, path, now=invocation.clock.now())
+    desk = command_desk(ctx, db)
+    facts = backup_store(desk.store, desk.actor, path, now=desk.clock.now())
     say(
-        f"Backed up {opened.store.describe()} to {facts.path} "
+        f"Backed up {desk.store.describe()} to {facts.path} "
         f"({facts.size_bytes / 1e6:.1f} MB, schema {facts.revision}, checked intact)."
     )
 
@@ -154,21 +154,21 @@ def restore(
 ) -> None:
     """Replace the store with a checked backup; the current store is copied aside first.
     Without --confirm it only says what would change (exit 3)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    kind = "sandbox" if invocation.sandbox else "clinic"
-    now = invocation.clock.now()
+    desk = command_desk(ctx, db)
+    kind = "sandbox" if desk.sandbox else "clinic"
+    now = desk.clock.now()
     if not confirm:
-        plan = plan_restore(opened.store, actor, path, kind=kind, now=now)
-        say(f"Restoring {plan.backup.path} into {opened.store.describe()} would change:")
+        plan = plan_restore(desk.store, desk.actor, path, kind=kind, now=now)
+        say(f"Restoring {plan.backup.path} into {desk.store.describe()} would change:")
         for line in plan.lines():
             say(f"  {line}")
         say("Nothing changed yet: add --confirm to restore.", err=True)
         raise typer.Exit(3)
-    facts = restore_store(opened.store, actor, path, kind=kind, now=now)
+    facts = restore_store(desk.store, desk.actor, path, kind=kind, now=now)
     for line in facts.plan.lines():
         say(f"  {line}")
     say(
-        f"Restored {opened.store.describe()} from {facts.restored_from}; the store as it "
+        f"Restored {desk.store.describe()} from {facts.restored_from}; the store as it "
         f"was is kept at {facts.previous_copy}."
     )
 

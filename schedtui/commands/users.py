@@ -11,6 +11,7 @@ from schedtui.commands.common import (
     Invocation,
     JsonOption,
     command_actor,
+    command_desk,
     opened_store,
     print_json,
     read_password,
@@ -93,9 +94,8 @@ def _added(as_json: bool, said: str, username: str, role: str, *, first_admin: b
 @app.command("list")
 def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the users (never their passwords)."""
-    invocation, opened = _context(ctx, db)
-    actor = command_actor(opened, invocation)
-    found = users.list_users(opened.store, actor, now=invocation.clock.now())
+    desk = command_desk(ctx, db)
+    found = users.list_users(desk.store, desk.actor, now=desk.clock.now())
     if as_json:
         print_json(
             [
@@ -115,7 +115,7 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         return
     for u in found:
         state = "active" if u.active else "disabled"
-        if u.locked_until and u.locked_until > invocation.clock.now():
+        if u.locked_until and u.locked_until > desk.clock.now():
             state = f"locked until {u.locked_until:%H:%M} UTC"
         login = f"os:{u.os_account}" if u.os_account else "-"
         say(f"{u.username:<20} {u.role:<11} {state:<24} {login:<16} {u.display_name}")
@@ -124,13 +124,13 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
 @app.command("disable")
 def disable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
     """Disable an account (it can no longer sign in)."""
-    invocation, opened = _context(ctx, db)
+    desk = command_desk(ctx, db)
     users.set_active(
-        opened.store,
-        command_actor(opened, invocation),
+        desk.store,
+        desk.actor,
         username,
         active=False,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(f"Disabled '{username}'.")
 
@@ -138,13 +138,13 @@ def disable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
 @app.command("enable")
 def enable(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
     """Enable a disabled account again."""
-    invocation, opened = _context(ctx, db)
+    desk = command_desk(ctx, db)
     users.set_active(
-        opened.store,
-        command_actor(opened, invocation),
+        desk.store,
+        desk.actor,
         username,
         active=True,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(f"Enabled '{username}'.")
 
@@ -157,10 +157,9 @@ def passwd(
     db: DbOption = None,
 ) -> None:
     """Set a password (your own, or anyone's as an admin); also lifts a lockout."""
-    invocation, opened = _context(ctx, db)
-    actor = command_actor(opened, invocation)
+    desk = command_desk(ctx, db)
     users.set_password(
-        opened.store, actor, username, read_password(password_stdin), now=invocation.clock.now()
+        desk.store, desk.actor, username, read_password(password_stdin), now=desk.clock.now()
     )
     say(f"Password of '{username}' changed.")
 
@@ -175,11 +174,10 @@ def pin(
 ) -> None:
     """Set your own unlock PIN (6-12 digits): what the idle lock asks for when you signed
     in as your OS account (trust_os_accounts), so a passer-by cannot open it."""
-    invocation, opened = _context(ctx, db)
-    actor = command_actor(opened, invocation)
+    desk = command_desk(ctx, db)
     secret = read_password(pin_stdin, prompt="Unlock PIN").strip()
-    users.set_unlock_pin(opened.store, actor, secret, now=invocation.clock.now())
-    say(f"Unlock PIN of '{actor.username}' set.")
+    users.set_unlock_pin(desk.store, desk.actor, secret, now=desk.clock.now())
+    say(f"Unlock PIN of '{desk.actor.username}' set.")
 
 
 @app.command("role")
@@ -190,13 +188,13 @@ def role(
     db: DbOption = None,
 ) -> None:
     """Give a user another role."""
-    invocation, opened = _context(ctx, db)
+    desk = command_desk(ctx, db)
     users.set_role(
-        opened.store,
-        command_actor(opened, invocation),
+        desk.store,
+        desk.actor,
         username,
         new_role,
-        now=invocation.clock.now(),
+        now=desk.clock.now(),
     )
     say(f"'{username}' is now a {new_role}.")
 
@@ -204,8 +202,6 @@ def role(
 @app.command("unlock")
 def unlock(ctx: typer.Context, username: NameArg, db: DbOption = None) -> None:
     """Lift a lockout after failed sign-ins before it expires."""
-    invocation, opened = _context(ctx, db)
-    users.unlock(
-        opened.store, command_actor(opened, invocation), username, now=invocation.clock.now()
-    )
+    desk = command_desk(ctx, db)
+    users.unlock(desk.store, desk.actor, username, now=desk.clock.now())
     say(f"Unlocked '{username}'.")

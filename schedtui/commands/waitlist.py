@@ -10,12 +10,12 @@ import typer
 from schedtui.commands.common import (
     DbOption,
     JsonOption,
+    command_desk,
     parse_day,
     parse_moment,
     print_json,
     record_view,
     say,
-    signed_in,
 )
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.waitlist import (
@@ -55,9 +55,9 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Put a patient on the waitlist; print the entry id."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    with desk.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
         site_id = directory.site_id_for(session, site) if site is not None else None
     request = WaitlistRequest(
@@ -74,7 +74,7 @@ def add(
         parse_day(expires, "--expires"),
         note,
     )
-    entry_id = add_to_waitlist(opened.store, actor, request, now=now)
+    entry_id = add_to_waitlist(desk.store, desk.actor, request, now=now)
     if as_json:
         print_json({"id": entry_id, "patient_mrn": patient})
         return
@@ -84,14 +84,13 @@ def add(
 @app.command("list")
 def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Active entries, most urgent and longest waiting first (an audited view)."""
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
+    with desk.store.read() as session:
         found = active_entries(session)
     record_view(
-        opened,
-        actor,
+        desk,
         now,
         "waitlist",
         as_json=as_json,
@@ -120,10 +119,10 @@ def offers(
     provider_text, _, start_text = slot.partition("@")
     if not provider_text.isdigit() or not start_text:
         raise BadInput(f"'{slot}' is not PROVIDER@START, e.g. 3@2026-03-09T09:00.")
-    invocation, opened, actor = signed_in(ctx, db)
-    now = invocation.clock.now()
-    require(opened.store, actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
-    with opened.store.read() as session:
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="waitlist")
+    with desk.store.read() as session:
         provider = int(provider_text)
         named_site = directory.site_id_for(session, site) if site is not None else None
         zone = directory.zone_for(session, provider, named_site)
@@ -133,8 +132,7 @@ def offers(
             session, OpenTime(provider, site_id, start, start + timedelta(minutes=minutes)), now=now
         )
     record_view(
-        opened,
-        actor,
+        desk,
         now,
         "waitlist-offers",
         as_json=as_json,

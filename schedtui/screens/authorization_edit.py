@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +11,11 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from schedtui.core.insurance.authorization_form import AUTH_FIELDS, as_typed, read_change
-from schedtui.core.insurance.records import AuthorizationChange, update_authorization
+from schedtui.core.insurance.records import (
+    AuthorizationChange,
+    AuthorizationRow,
+    update_authorization,
+)
 from schedtui.core.support.errors import FieldErrors
 from schedtui.core.support.text import printable
 from schedtui.desk import signed_in
@@ -30,7 +32,7 @@ class AuthorizationEditScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel", id="auth-edit.cancel"),
     ]
 
-    def __init__(self, row: dict[str, Any]) -> None:
+    def __init__(self, row: AuthorizationRow) -> None:
         super().__init__()
         self.row = row
         self.shown = as_typed(row)
@@ -38,7 +40,7 @@ class AuthorizationEditScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="auth-form"):
             yield Static(
-                printable(f"Authorization {self.row['id']} for {self.row['patient_mrn']}"),
+                printable(f"Authorization {self.row.id} for {self.row.patient_mrn}"),
                 markup=False,
             )
             yield from field_rows("auth", AUTH_FIELDS, self.shown)
@@ -63,7 +65,7 @@ class AuthorizationEditScreen(ModalScreen[bool]):
     def save(self, change: AuthorizationChange) -> None:
         """Through core (permission checked, before and after audited)."""
         app = typed_app(self)
-        update_authorization(app.store, signed_in(app), self.row["id"], change, now=app.clock.now())
+        update_authorization(app.store, signed_in(app), self.row.id, change, now=app.clock.now())
         self.app.call_from_thread(self.dismiss, True)
 
     @on(Worker.StateChanged)

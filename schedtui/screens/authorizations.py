@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -12,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
-from schedtui.core.insurance.records import authorization_worklist
+from schedtui.core.insurance.records import AuthorizationRow, authorization_worklist
 from schedtui.core.support.text import printable
 from schedtui.core.views.today import clinic_today
 from schedtui.data.codes import AUTHORIZATION_STATUSES
@@ -48,12 +47,12 @@ class AuthorizationsScreen(WorkScreen[None]):
     class Loaded(Message):
         """Rows arrived from the worker."""
 
-        rows: list[dict[str, Any]]
+        rows: list[AuthorizationRow]
 
     def __init__(self) -> None:
         super().__init__()
         self.status: str | None = None
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[AuthorizationRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☰")
@@ -109,21 +108,19 @@ class AuthorizationsScreen(WorkScreen[None]):
         table.clear()
         overdue = 0
         for row in message.rows:
-            overdue += row["overdue"]
-            follow = ("OVERDUE " if row["overdue"] else "") + (row["follow_up_on"] or "")
-            style = "bold red" if row["overdue"] else ""
-            approved = row["approved_units"]
-            units = f"{row['used_units']}/{'-' if approved is None else approved}"
-            valid = (
-                f"{row['valid_from'] or ''}..{row['valid_to'] or ''}" if row["valid_from"] else ""
-            )
+            overdue += row.overdue
+            follow = ("OVERDUE " if row.overdue else "") + (row.follow_up_on or "")
+            style = "bold red" if row.overdue else ""
+            approved = row.approved_units
+            units = f"{row.used_units}/{'-' if approved is None else approved}"
+            valid = f"{row.valid_from or ''}..{row.valid_to or ''}" if row.valid_from else ""
             cells = (
-                str(row["id"]),
+                str(row.id),
                 follow,
-                row["status"],
-                row["patient_mrn"],
-                row["type_code"] or "",
-                row["auth_number"] or "",
+                row.status,
+                row.patient_mrn,
+                row.type_code or "",
+                row.auth_number or "",
                 valid,
                 units,
             )

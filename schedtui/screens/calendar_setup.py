@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.screen import Screen
 
-from schedtui.core.schedule.blocks import templates
+from schedtui.core.schedule.blocks import TemplateRow, templates
 from schedtui.core.schedule.provider_lists import save_provider_list
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
@@ -23,15 +23,15 @@ from schedtui.screens.block_form import BlockForm
 from schedtui.screens.calendar_part import CalendarPart, ListsRead, read_clinic_lists
 from schedtui.screens.closure_form import ClosureForm
 from schedtui.screens.reasons import ChoicePicker
-from schedtui.screens.template_form import TemplateForm, new_template_row
+from schedtui.screens.template_form import TemplateForm
 
 
-def template_choice(row: dict[str, Any]) -> str:
+def template_choice(row: TemplateRow) -> str:
     """A template in one line: days, hours, site, dates."""
-    until = row["effective_to"] or "on"
+    until = row.effective_to or "on"
     return (
-        f"{row['rrule'].removeprefix('FREQ=WEEKLY;BYDAY=')} {row['from']}-{row['to']} "
-        f"at {row['site']} ({row['effective_from']} to {until})"
+        f"{row.rrule.removeprefix('FREQ=WEEKLY;BYDAY=')} {row.opens}-{row.closes} "
+        f"at {row.site} ({row.effective_from} to {until})"
     )
 
 
@@ -70,7 +70,7 @@ class CalendarSetup(CalendarPart):
             return
         place = spot[0]
 
-        def read() -> list[dict[str, Any]]:
+        def read() -> list[TemplateRow]:
             require(desk.store, signed_in(desk), Permission.EDIT_TEMPLATES,
                     now=desk.clock.now(), what="template")  # fmt: skip
             with desk.store.read() as session:
@@ -85,12 +85,12 @@ class CalendarSetup(CalendarPart):
     def _today(self) -> date:
         return clinic_today(self.desk.clock, self.desk.settings.zone)
 
-    def _choose_template(self, rows: list[dict[str, Any]], place: Column) -> None:
-        fresh = new_template_row(place.provider_id, place.name, place.site_code, self._today())
+    def _choose_template(self, rows: list[TemplateRow], place: Column) -> None:
+        fresh = TemplateRow.new(place.provider_id, place.name, place.site_code, self._today())
         if not rows:
             self._edit(fresh)
             return
-        by_id = {str(row["id"]): row for row in rows} | {"new": fresh}
+        by_id = {str(row.id): row for row in rows} | {"new": fresh}
         choices = {key: template_choice(row) for key, row in by_id.items()}
         choices["new"] = "A new template"
 
@@ -101,12 +101,10 @@ class CalendarSetup(CalendarPart):
         question = f"Which of {place.name}'s templates?"
         self.ask(ChoicePicker(question, choices, "edits it", "leaves them"), chosen)
 
-    def _edit(self, row: dict[str, Any]) -> None:
+    def _edit(self, row: TemplateRow) -> None:
         def saved(done: bool | None) -> None:
             if done:
-                self.changed(
-                    "Template saved." if row["id"] is None else f"Template {row['id']} saved."
-                )
+                self.changed("Template saved." if row.id is None else f"Template {row.id} saved.")
 
         self.ask(TemplateForm(row, self._today()), saved)
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from schedtui.core.insurance.coverage_card import CARD_FIELDS, payer_for, read_card
-from schedtui.core.insurance.records import add_coverage, payers
+from schedtui.core.insurance.records import PayerRow, add_coverage, payers
 from schedtui.core.support.errors import FieldErrors
 from schedtui.core.support.text import printable
 from schedtui.desk import signed_in
@@ -37,12 +37,12 @@ class CoverageScreen(ModalScreen[int | None]):
     class Loaded(Message):
         """The payer directory arrived."""
 
-        directory: list[dict[str, Any]]
+        directory: list[PayerRow]
 
     def __init__(self, patient_id: int, patient_name: str) -> None:
         super().__init__()
         self.patient_id, self.patient_name = patient_id, patient_name
-        self.directory: list[dict[str, Any]] = []
+        self.directory: list[PayerRow] = []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="card"):
@@ -73,7 +73,7 @@ class CoverageScreen(ModalScreen[int | None]):
     def show_payer(self, event: Input.Changed) -> None:
         """Which payer the typed name or id means, as it is typed."""
         payer = payer_for(event.value, self.directory)
-        found = f"→ {payer['name']} (X12 {payer['x12_payer_id']})" if payer else ""
+        found = f"→ {payer.name} (X12 {payer.x12_payer_id})" if payer else ""
         self.query_one("#payer-found", Static).update(printable(found))
 
     def action_save(self) -> None:

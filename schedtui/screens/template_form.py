@@ -7,11 +7,11 @@ the waitlist to be called."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from textual import work
 from textual.binding import Binding
 
+from schedtui.core.schedule.blocks import TemplateRow
 from schedtui.core.schedule.template_form import TEMPLATE_FIELDS, change_from_form, form_values
 from schedtui.core.schedule.templates import (
     PREVIEW_WEEKS,
@@ -23,16 +23,6 @@ from schedtui.core.schedule.templates import (
 from schedtui.desk import signed_in
 from schedtui.screens.base import keys_said
 from schedtui.screens.fields_modal import FieldsModal
-
-
-def new_template_row(provider_id: int, name: str, site: str, today: date) -> dict[str, Any]:
-    """What the form starts from for a new template: weekdays, 8 to 5, from today."""
-    return {
-        "id": None, "provider_id": provider_id, "provider": name, "site": site,
-        "rrule": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "from": "08:00", "to": "17:00",
-        "effective_from": today.isoformat(), "effective_to": None, "overbook_per_hour": 0,
-        "types": ["any"],
-    }  # fmt: skip
 
 
 def preview_lines(preview: Preview) -> list[str]:
@@ -63,10 +53,10 @@ class TemplateForm(FieldsModal[bool | None]):
     NOTE = "preview"
     NOTE_ON_TOP = False
 
-    def __init__(self, row: dict[str, Any], today: date) -> None:
-        which = f"Template {row['id']}" if row["id"] else "A new template"
+    def __init__(self, row: TemplateRow, today: date) -> None:
+        which = f"Template {row.id}" if row.id else "A new template"
         super().__init__(
-            f"{which} of {row['provider']}",
+            f"{which} of {row.provider}",
             form_values(row),
             "{{template.preview}} previews the coming weeks; {{template.save}} saves.",
         )
@@ -96,14 +86,14 @@ class TemplateForm(FieldsModal[bool | None]):
         app = self.sched_app
         actor = signed_in(app)
         now, today = app.clock.now(), self.today
-        if self.row["id"] is None:
+        if self.row.id is None:
             preview = add_template(
-                app.store, actor, self.row["provider_id"], change,
+                app.store, actor, self.row.provider_id, change,
                 now=now, today=today, save=save,
             )  # fmt: skip
         else:
             preview = change_template(
-                app.store, actor, self.row["id"], change,
+                app.store, actor, self.row.id, change,
                 now=now, today=today, save=save, confirm=confirm,
             )  # fmt: skip
         self.app.call_from_thread(self._answered, change, preview, save)

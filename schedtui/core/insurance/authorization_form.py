@@ -9,7 +9,7 @@ from typing import Any
 from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_date
 
-from schedtui.core.insurance.records import AuthorizationChange
+from schedtui.core.insurance.records import AuthorizationChange, AuthorizationRow
 from schedtui.core.support.errors import FieldErrors
 from schedtui.core.support.formats import day_text
 from schedtui.core.support.text import text_problem
@@ -30,11 +30,11 @@ _DAYS = ("valid_from", "valid_to", "follow_up_on")
 _UNITS = ("approved_units", "used_units")
 
 
-def as_typed(row: dict[str, Any]) -> dict[str, str]:
+def as_typed(row: AuthorizationRow) -> dict[str, str]:
     """A worklist row as the form shows it (dates as MM/DD/YYYY)."""
     shown: dict[str, str] = {}
     for name, _ in AUTH_FIELDS:
-        value = row.get(name)
+        value = getattr(row, name, None)  # the note is new text, not the row's
         if name in _DAYS and value:
             value = day_text(date.fromisoformat(str(value)))
         shown[name] = "" if value is None else str(value)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_date
 from rapidfuzz import fuzz, process, utils
 
-from schedtui.core.insurance.records import CoverageInput, cents
+from schedtui.core.insurance.records import CoverageInput, PayerRow, cents
 from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.text import text_problem
 from schedtui.data.codes import SUBSCRIBER_RELATIONSHIPS
@@ -42,13 +41,13 @@ class _Reading:
         return value
 
 
-def payer_for(typed: str, directory: list[dict[str, Any]]) -> dict[str, Any] | None:
+def payer_for(typed: str, directory: list[PayerRow]) -> PayerRow | None:
     """The payer meant: its exact X12 id, else the closest name (None if nothing is close)."""
     text = typed.strip()
     for payer in directory:
-        if text and text.upper() == str(payer["x12_payer_id"]).upper():
+        if text and text.upper() == payer.x12_payer_id.upper():
             return payer
-    names = {str(p["name"]): p for p in directory}
+    names = {p.name: p for p in directory}
     best = (
         process.extractOne(text, list(names), scorer=fuzz.WRatio, processor=utils.default_process)
         if text
@@ -70,9 +69,7 @@ def _day(reading: _Reading, name: str, *, required: bool) -> date | None:
         return None
 
 
-def read_card(
-    patient_id: int, typed: dict[str, str], directory: list[dict[str, Any]]
-) -> CoverageInput:
+def read_card(patient_id: int, typed: dict[str, str], directory: list[PayerRow]) -> CoverageInput:
     """A `CoverageInput` from the form, or `FieldErrors` naming every wrong field."""
     reading = _Reading(typed)
     payer = payer_for(typed.get("payer", ""), directory)
@@ -99,7 +96,7 @@ def read_card(
         raise FieldErrors(reading.errors)
     return CoverageInput(
         patient_id,
-        str(payer["x12_payer_id"]),
+        payer.x12_payer_id,
         member,
         start,
         end,

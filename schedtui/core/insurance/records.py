@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +15,6 @@ from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import check_lines, text_problem
-from schedtui.core.support.writes import in_write
 from schedtui.core.x12.elements import printable_id
 from schedtui.data import models as m
 from schedtui.data.codes import AUTHORIZATION_STATUSES, SUBSCRIBER_RELATIONSHIPS
@@ -42,10 +41,24 @@ def cents(text: str | None, what: str) -> int | None:
     return int(value * 100)
 
 
-def payers(session: Session) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PayerRow:
+    """A payer in the directory: its name and the X12 id its inquiries go to."""
+
+    id: int
+    name: str
+    x12_payer_id: str
+    phone: str
+
+    def to_json(self) -> dict[str, Any]:
+        """For `schedtui payers list --json`."""
+        return asdict(self)
+
+
+def payers(session: Session) -> list[PayerRow]:
     """The payer directory."""
     return [
-        {"id": p.id, "name": p.name, "x12_payer_id": p.x12_payer_id, "phone": p.phone}
+        PayerRow(p.id or 0, p.name, p.x12_payer_id, p.phone)
         for p in session.exec(
             select(m.Payer).where(col(m.Payer.active)).order_by(col(m.Payer.name))
         )
@@ -73,30 +86,29 @@ class CoverageInput:
 
 def add_coverage(store: Store, actor: Actor, entry: CoverageInput, *, now: datetime) -> int:
     """Record a coverage; return its id."""
-    require(store, actor, Permission.EDIT_PATIENTS, now=now, what="coverage")
-    if not entry.member_id.strip():
-        raise BadInput("The member id is empty; read it from the card.")
-    check_lines(
-        {
-            "The member id": (entry.member_id, 80),
-            "The group number": (entry.group_id, 80),
-            "The plan name": (entry.plan_name, 120),
-            "The subscriber's first name": (entry.subscriber_first, 80),
-            "The subscriber's last name": (entry.subscriber_last, 80),
-        }
-    )
-    if entry.relationship not in SUBSCRIBER_RELATIONSHIPS:
-        raise BadInput(
-            f"Relationship '{entry.relationship}' is not one of "
-            f"{', '.join(SUBSCRIBER_RELATIONSHIPS)}."
-        )
-    if entry.effective_to and entry.effective_to < entry.effective_from:
-        raise BadInput("The coverage ends before it starts.")
-    if not 1 <= entry.rank <= 3:
-        raise BadInput("Rank is 1 (primary), 2 (secondary) or 3.")
-    copay = cents(entry.copay, "Copay")
 
     def work(session: Session) -> int:
+        if not entry.member_id.strip():
+            raise BadInput("The member id is empty; read it from the card.")
+        check_lines(
+            {
+                "The member id": (entry.member_id, 80),
+                "The group number": (entry.group_id, 80),
+                "The plan name": (entry.plan_name, 120),
+                "The subscriber's first name": (entry.subscriber_first, 80),
+                "The subscriber's last name": (entry.subscriber_last, 80),
+            }
+        )
+        if entry.relationship not in SUBSCRIBER_RELATIONSHIPS:
+            raise BadInput(
+                f"Relationship '{entry.relationship}' is not one of "
+                f"{', '.join(SUBSCRIBER_RELATIONSHIPS)}."
+            )
+        if entry.effective_to and entry.effective_to < entry.effective_from:
+            raise BadInput("The coverage ends before it starts.")
+        if not 1 <= entry.rank <= 3:
+            raise BadInput("Rank is 1 (primary), 2 (secondary) or 3.")
+        copay = cents(entry.copay, "Copay")
         payer = session.exec(
             select(m.Payer).where(col(m.Payer.x12_payer_id) == entry.payer_x12_id)
         ).first()
@@ -134,12 +146,36 @@ def add_coverage(store: Store, actor: Actor, entry: CoverageInput, *, now: datet
         assert coverage.id is not None
         return coverage.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.EDIT_PATIENTS, work, now=now, what="coverage")
+
+
+@dataclass(frozen=True)
+class AuthorizationRow:
+    """A prior authorization as the worklist shows it (days as ISO text)."""
+
+    id: int
+    patient_mrn: str
+    type_code: str | None
+    status: str
+    payer_reference: str
+    auth_number: str
+    approved_units: int | None
+    used_units: int
+    valid_from: str | None
+    valid_to: str | None
+    follow_up_on: str | None
+    #: Follow-up is due and the request is still open.
+    overdue: bool
+    notes: str
+
+    def to_json(self) -> dict[str, Any]:
+        """For `schedtui auth list --json`."""
+        return asdict(self)
 
 
 def authorizations(
     session: Session, *, today: date, status: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[AuthorizationRow]:
     """The prior-authorization worklist, follow-ups due first."""
     if status is not None and status not in AUTHORIZATION_STATUSES:
         raise BadInput(f"Status '{status}' is not one of {', '.join(AUTHORIZATION_STATUSES)}.")
@@ -154,30 +190,29 @@ def authorizations(
     )
     if status is not None:
         statement = statement.where(col(m.PriorAuthorization.status) == status)
-    rows = []
-    for auth, mrn, code in session.exec(statement):
-        rows.append(
-            {
-                "id": auth.id,
-                "patient_mrn": mrn,
-                "type_code": code,
-                "status": auth.status,
-                "payer_reference": auth.payer_reference,
-                "auth_number": auth.auth_number,
-                "approved_units": auth.approved_units,
-                "used_units": auth.used_units,
-                "valid_from": _iso(auth.valid_from),
-                "valid_to": _iso(auth.valid_to),
-                "follow_up_on": _iso(auth.follow_up_on),
-                "overdue": bool(
-                    auth.follow_up_on
-                    and auth.follow_up_on < today
-                    and auth.status in ("needed", "submitted", "pending")
-                ),
-                "notes": auth.notes,
-            }
+    rows = [
+        AuthorizationRow(
+            id=auth.id or 0,
+            patient_mrn=mrn,
+            type_code=code,
+            status=auth.status,
+            payer_reference=auth.payer_reference,
+            auth_number=auth.auth_number,
+            approved_units=auth.approved_units,
+            used_units=auth.used_units,
+            valid_from=_iso(auth.valid_from),
+            valid_to=_iso(auth.valid_to),
+            follow_up_on=_iso(auth.follow_up_on),
+            overdue=bool(
+                auth.follow_up_on
+                and auth.follow_up_on < today
+                and auth.status in ("needed", "submitted", "pending")
+            ),
+            notes=auth.notes,
         )
-    return sorted(rows, key=lambda r: (not r["overdue"], r["follow_up_on"] or "9999", r["id"]))
+        for auth, mrn, code in session.exec(statement)
+    ]
+    return sorted(rows, key=lambda r: (not r.overdue, r.follow_up_on or "9999", r.id))
 
 
 def _iso(day: date | None) -> str | None:
@@ -202,19 +237,18 @@ def update_authorization(
     store: Store, actor: Actor, auth_id: int, change: AuthorizationChange, *, now: datetime
 ) -> None:
     """Change a prior authorization (before and after go to the audit trail)."""
-    require(store, actor, Permission.EDIT_PATIENTS, now=now, what="authorization")
-    if change.status is not None and change.status not in AUTHORIZATION_STATUSES:
-        raise BadInput(
-            f"Status '{change.status}' is not one of {', '.join(AUTHORIZATION_STATUSES)}."
-        )
-    for number in (change.approved_units, change.used_units):
-        if number is not None and not 0 <= number <= MAX_UNITS:
-            raise BadInput(f"Units are a count from 0 to {MAX_UNITS:,}.")
-    check_lines(
-        {"The authorization number": (change.auth_number, 80), "The note": (change.note, 500)}
-    )
 
     def work(session: Session) -> None:
+        if change.status is not None and change.status not in AUTHORIZATION_STATUSES:
+            raise BadInput(
+                f"Status '{change.status}' is not one of {', '.join(AUTHORIZATION_STATUSES)}."
+            )
+        for number in (change.approved_units, change.used_units):
+            if number is not None and not 0 <= number <= MAX_UNITS:
+                raise BadInput(f"Units are a count from 0 to {MAX_UNITS:,}.")
+        check_lines(
+            {"The authorization number": (change.auth_number, 80), "The note": (change.note, 500)}
+        )
         auth = session.get(m.PriorAuthorization, auth_id)
         if auth is None:
             raise BadInput(f"There is no prior authorization {auth_id}.")
@@ -251,12 +285,12 @@ def update_authorization(
             detail={"before": before, "after": changed, "note": change.note},
         )
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.EDIT_PATIENTS, work, now=now, what="authorization")
 
 
 def authorization_worklist(
     store: Store, actor: Actor, *, now: datetime, today: date, status: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[AuthorizationRow]:
     """The worklist for the screen (permission-checked, the viewing audited)."""
     require(store, actor, Permission.VIEW_PATIENTS, now=now, what="authorization")
     with store.read() as session:
@@ -280,19 +314,18 @@ def add_payer(
     store: Store, actor: Actor, *, name: str, x12_payer_id: str, phone: str = "", now: datetime
 ) -> int:
     """Add a payer to the directory (supervisors)."""
-    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
-    if not name.strip() or not x12_payer_id.strip():
-        raise BadInput("A payer needs a name and its X12 payer id.")
-    if not PAYER_ID.match(x12_payer_id.strip()):
-        raise BadInput(
-            f"The X12 payer id '{printable_id(x12_payer_id)}' must be 1 to 15 letters and "
-            "digits (it addresses the payer in every eligibility inquiry)."
-        )
-    problem = text_problem(name.strip(), 60)
-    if problem:
-        raise BadInput(f"The payer's name: {problem}.")
 
     def work(session: Session) -> int:
+        if not name.strip() or not x12_payer_id.strip():
+            raise BadInput("A payer needs a name and its X12 payer id.")
+        if not PAYER_ID.match(x12_payer_id.strip()):
+            raise BadInput(
+                f"The X12 payer id '{printable_id(x12_payer_id)}' must be 1 to 15 letters and "
+                "digits (it addresses the payer in every eligibility inquiry)."
+            )
+        problem = text_problem(name.strip(), 60)
+        if problem:
+            raise BadInput(f"The payer's name: {problem}.")
         if session.exec(select(m.Payer).where(col(m.Payer.x12_payer_id) == x12_payer_id)).first():
             raise BadInput(f"There is already a payer with X12 id '{x12_payer_id}'.")
         payer = m.Payer(name=name.strip(), x12_payer_id=x12_payer_id.strip(), phone=phone)
@@ -310,7 +343,7 @@ def add_payer(
         assert payer.id is not None
         return payer.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.MANAGE_PAYERS, work, now=now, what="payer")
 
 
 def _payer(session: Session, x12_payer_id: str) -> m.Payer:
@@ -366,13 +399,12 @@ def add_rule(
     now: datetime,
 ) -> int:
     """A payer rule for a visit type: prior auth, referral, visits a year (supervisors)."""
-    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
-    if not (prior_auth or referral or visit_limit is not None):
-        raise BadInput("A rule needs --prior-auth, --referral or --visit-limit.")
-    if visit_limit is not None and visit_limit < 0:
-        raise BadInput("The visit limit cannot be negative.")
 
     def work(session: Session) -> int:
+        if not (prior_auth or referral or visit_limit is not None):
+            raise BadInput("A rule needs --prior-auth, --referral or --visit-limit.")
+        if visit_limit is not None and visit_limit < 0:
+            raise BadInput("The visit limit cannot be negative.")
         payer = _payer(session, x12_payer_id)
         kind = session.exec(
             select(m.AppointmentType).where(col(m.AppointmentType.code) == type_code.upper())
@@ -406,22 +438,21 @@ def add_rule(
         assert rule.id is not None
         return rule.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.MANAGE_PAYERS, work, now=now, what="payer")
 
 
 def set_fee(
     store: Store, actor: Actor, *, x12_payer_id: str, cpt_code: str, allowed: str, now: datetime
 ) -> None:
     """Set what a payer allows for a CPT code (supervisors); audited before and after."""
-    require(store, actor, Permission.MANAGE_PAYERS, now=now, what="payer")
-    code = cpt_code.strip().upper()
-    if not re.fullmatch(r"[0-9A-Z]{5}", code):
-        raise BadInput(f"CPT code '{cpt_code}' is not five letters or digits (e.g. 99213).")
-    allowed_cents = cents(allowed, "Allowed amount")
-    if allowed_cents is None:
-        raise BadInput("The allowed amount is empty; give it in dollars, e.g. 150.00.")
 
     def work(session: Session) -> None:
+        code = cpt_code.strip().upper()
+        if not re.fullmatch(r"[0-9A-Z]{5}", code):
+            raise BadInput(f"CPT code '{cpt_code}' is not five letters or digits (e.g. 99213).")
+        allowed_cents = cents(allowed, "Allowed amount")
+        if allowed_cents is None:
+            raise BadInput("The allowed amount is empty; give it in dollars, e.g. 150.00.")
         payer = _payer(session, x12_payer_id)
         fee = session.exec(
             select(m.FeeSchedule)
@@ -443,7 +474,7 @@ def set_fee(
             detail={"before": before, "after": allowed_cents},
         )
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.MANAGE_PAYERS, work, now=now, what="payer")
 
 
 def _with_payers(patient_id: int) -> Any:

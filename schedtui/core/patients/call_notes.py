@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write, require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import BIDI_CONTROLS
 from schedtui.core.support.writes import in_write
@@ -123,14 +123,13 @@ def add_note(
     appointment_id: int | None = None,
 ) -> int:
     """File a note in one step (for scripts): checked first, written whole or not at all."""
-    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="call note")
-    text = _filed_text(body)
-    if any(not (ch.isprintable() or ch in "\n\t") or ch in BIDI_CONTROLS for ch in text):
-        raise BadInput(
-            "A call note holds text and line breaks only, not control characters (ESC, NUL...)."
-        )
 
     def work(session: Session) -> int:
+        text = _filed_text(body)
+        if any(not (ch.isprintable() or ch in "\n\t") or ch in BIDI_CONTROLS for ch in text):
+            raise BadInput(
+                "A call note holds text and line breaks only, not control characters (ESC, NUL...)."
+            )
         visit = session.get(m.Appointment, appointment_id) if appointment_id is not None else None
         if appointment_id is not None and (visit is None or visit.patient_id != patient_id):
             raise BadInput(f"Appointment {appointment_id} is not one of this patient's.")
@@ -143,7 +142,7 @@ def add_note(
         assert note.id is not None
         return note.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.VIEW_PATIENTS, work, now=now, what="call note")
 
 
 def _filed_text(body: str) -> str:

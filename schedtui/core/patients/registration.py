@@ -16,11 +16,10 @@ from schedtui.core.patients.lookup.normalize import fold
 from schedtui.core.patients.lookup.query import parse_query
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import listed_name
 from schedtui.core.support.text import text_problem
-from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.codes import SEXES
 from schedtui.data.store import Store
@@ -207,12 +206,11 @@ def register_patient(
 ) -> Registered:
     """Register the patient unless a field is wrong (`RegistrationInvalid`) or likely
     duplicates exist and the scheduler has not said it is someone else."""
-    require(store, actor, Permission.REGISTER_PATIENTS, now=now, what="patient")
-    checked = check(entry, today=today, region=region)
-    if checked.errors:
-        raise RegistrationInvalid(checked.errors)
 
     def work(session: Session) -> Registered:
+        checked = check(entry, today=today, region=region)
+        if checked.errors:
+            raise RegistrationInvalid(checked.errors)
         duplicates = likely_duplicates(session, checked)
         if duplicates and not not_a_duplicate:
             return Registered(None, None, tuple(duplicates))
@@ -229,7 +227,7 @@ def register_patient(
         )
         return Registered(patient.id, patient.mrn)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.REGISTER_PATIENTS, work, now=now, what="patient")
 
 
 def _insert(session: Session, entry: Registration, checked: Checked, now: datetime) -> m.Patient:

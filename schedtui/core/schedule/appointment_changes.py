@@ -24,9 +24,9 @@ from schedtui.core.schedule.booking import (
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write, require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
-from schedtui.core.support.writes import in_write, lock_rows
+from schedtui.core.support.writes import lock_rows
 from schedtui.data import models as m
 from schedtui.data.codes import CANCELLATION_REASONS
 from schedtui.data.store import Store
@@ -105,11 +105,10 @@ def change_status(
     store: Store, actor: Actor, appointment_id: int, new_status: str, *, now: datetime
 ) -> None:
     """Move an appointment to another FHIR status (cancelling goes through `cancel`)."""
-    require(store, actor, Permission.BOOK, now=now, what="appointment")
-    if new_status == "cancelled":
-        raise BadInput("Cancelling needs a reason code: use cancel.")
 
     def work(session: Session) -> None:
+        if new_status == "cancelled":
+            raise BadInput("Cancelling needs a reason code: use cancel.")
         appointment = _load(session, appointment_id)
         check_move(appointment, new_status, now, _zone(session, appointment))
         before = snapshot(appointment)
@@ -117,7 +116,7 @@ def change_status(
         _touch(appointment, now)
         _record(session, actor, appointment, before, now, f"appointment.{_event_name(new_status)}")
 
-    in_write(store, work)
+    guarded_write(store, actor, Permission.BOOK, work, now=now, what="appointment")
 
 
 def _event_name(status: str) -> str:

@@ -6,7 +6,7 @@ in line, to be called and moved."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,11 +18,11 @@ from schedtui.core.schedule.call_list import InTheWay, put_on_call_list, record_
 from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.formats import listed_name
 from schedtui.core.support.text import text_problem
-from schedtui.core.support.writes import in_write, lock_rows
+from schedtui.core.support.writes import lock_rows
 from schedtui.data import models as m
 from schedtui.data.codes import BLOCK_KINDS
 from schedtui.data.recurrence import block_occurrences
@@ -98,10 +98,9 @@ def add_block(
 ) -> BlockResult:
     """Add the block, unless booked visits lie under it and `confirm` is not given: then
     nothing is written and the visits are named."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="block")
-    _checked(request)
 
     def work(session: Session) -> BlockResult:
+        _checked(request)
         lock_rows(session, "provider", [request.provider_id])
         provider = session.get(m.Provider, request.provider_id)
         if provider is None:
@@ -131,7 +130,7 @@ def add_block(
         put_on_call_list(session, actor, visits, why, now=now, today=now.astimezone(zone).date())
         return BlockResult(block.id, in_the_way)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="block")
 
 
 def home_zone(session: Session, provider_id: int) -> ZoneInfo:
@@ -178,7 +177,42 @@ def _record(
     )
 
 
-def templates(session: Session, provider_id: int | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TemplateRow:
+    """A provider's recurring availability as supervisors read it (site-local times as
+    HH:MM, days as ISO text); `id` is None for one not yet saved."""
+
+    id: int | None
+    provider_id: int
+    provider: str
+    site: str
+    rrule: str
+    opens: str
+    closes: str
+    effective_from: str
+    effective_to: str | None
+    visit_mode: str = "in-person"
+    overbook_per_hour: int = 0
+    #: The visit types it takes ("any": every type).
+    types: tuple[str, ...] = ("any",)
+
+    @classmethod
+    def new(cls, provider_id: int, provider: str, site: str, today: date) -> TemplateRow:
+        """What a new template starts from: weekdays, 8 to 5, from today."""
+        return cls(
+            None, provider_id, provider, site, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "08:00", "17:00", today.isoformat(), None,
+        )  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        """For `schedtui templates list --json` (the hours as "from" and "to")."""
+        shown = asdict(self)
+        shown["from"], shown["to"] = shown.pop("opens"), shown.pop("closes")
+        shown["types"] = list(self.types)
+        return shown
+
+
+def templates(session: Session, provider_id: int | None = None) -> list[TemplateRow]:
     """Providers' recurring availability as supervisors read it (site-local times)."""
     ref_sites = {s.id: s for s in session.exec(select(m.Site))}
     names = {p.id: listed_name(p) for p in session.exec(select(m.Provider))}
@@ -192,20 +226,20 @@ def templates(session: Session, provider_id: int | None = None) -> list[dict[str
     if provider_id is not None:
         query = query.where(col(m.ScheduleTemplate.provider_id) == provider_id)
     return [
-        {
-            "id": t.id,
-            "provider_id": t.provider_id,
-            "provider": names.get(t.provider_id, "?"),
-            "site": ref_sites[t.site_id].code if t.site_id in ref_sites else "?",
-            "rrule": t.rrule,
-            "from": f"{t.start_time:%H:%M}",
-            "to": f"{t.end_time:%H:%M}",
-            "effective_from": t.effective_from.isoformat(),
-            "effective_to": t.effective_to.isoformat() if t.effective_to else None,
-            "visit_mode": t.visit_mode,
-            "overbook_per_hour": t.overbook_per_hour,
-            "types": sorted(accepted.get(t.id or 0, [])) or ["any"],
-        }
+        TemplateRow(
+            id=t.id,
+            provider_id=t.provider_id,
+            provider=names.get(t.provider_id, "?"),
+            site=ref_sites[t.site_id].code if t.site_id in ref_sites else "?",
+            rrule=t.rrule,
+            opens=f"{t.start_time:%H:%M}",
+            closes=f"{t.end_time:%H:%M}",
+            effective_from=t.effective_from.isoformat(),
+            effective_to=t.effective_to.isoformat() if t.effective_to else None,
+            visit_mode=t.visit_mode,
+            overbook_per_hour=t.overbook_per_hour,
+            types=tuple(sorted(accepted.get(t.id or 0, []))) or ("any",),
+        )
         for t in session.exec(query)
     ]
 

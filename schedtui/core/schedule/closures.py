@@ -16,12 +16,11 @@ from schedtui.core.schedule.call_list import InTheWay, put_on_call_list, record_
 from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write, require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.formats import day_text
 from schedtui.core.support.spoken_dates import spoken_day
 from schedtui.core.support.text import text_problem
-from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.codes import CLOSURE_KINDS
 from schedtui.data.store import Store
@@ -91,10 +90,9 @@ def add_closure(
 ) -> ClosureResult:
     """Close the site(s) on those days, unless visits are booked then and `confirm` is not
     given: then nothing is written and the visits are named."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="closure")
-    _checked(request)
 
     def work(session: Session) -> ClosureResult:
+        _checked(request)
         sites = _sites(session, request.site_code)
         in_the_way = tuple(_in_the_way(session, sites, request.first_day, request.last_day))
         if in_the_way and not confirm:
@@ -117,7 +115,7 @@ def add_closure(
         assert closure.id is not None
         return ClosureResult(closure.id, in_the_way)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="closure")
 
 
 def remove_closure(store: Store, actor: Actor, closure_id: int, *, now: datetime) -> None:

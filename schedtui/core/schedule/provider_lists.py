@@ -10,10 +10,9 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write, require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
-from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.store import Store
 
@@ -46,20 +45,21 @@ def save_provider_list(
     store: Store, actor: Actor, name: str, provider_ids: list[int], *, now: datetime
 ) -> list[int]:
     """Save the list under `name` (replacing a list of that name); return its providers."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="provider-list")
-    name = _checked_name(name)
-    ids = list(dict.fromkeys(provider_ids))
-    if not ids or len(ids) > LONGEST:
-        raise BadInput(f"A list holds 1 to {LONGEST} providers.")
 
     def work(session: Session) -> list[int]:
+        listed = _checked_name(name)
+        ids = list(dict.fromkeys(provider_ids))
+        if not ids or len(ids) > LONGEST:
+            raise BadInput(f"A list holds 1 to {LONGEST} providers.")
         active = {p.id for p in session.exec(select(m.Provider).where(col(m.Provider.active)))}
         if unknown := [str(i) for i in ids if i not in active]:
             raise BadInput(f"There is no active provider {', '.join(unknown)}.")
-        kept = session.exec(select(m.ProviderList).where(col(m.ProviderList.name) == name)).first()
-        before = provider_lists(session).get(name)
+        kept = session.exec(
+            select(m.ProviderList).where(col(m.ProviderList.name) == listed)
+        ).first()
+        before = provider_lists(session).get(listed)
         if kept is None:
-            kept = m.ProviderList(name=name, created_at=now, created_by_id=actor.user_id)
+            kept = m.ProviderList(name=listed, created_at=now, created_by_id=actor.user_id)
             session.add(kept)
             session.flush()
         _empty(session, kept)
@@ -70,11 +70,13 @@ def save_provider_list(
         audit.record(
             session, actor=actor, action="update" if before else "create", now=now,
             entity="provider-list", entity_id=kept.id,
-            detail={"name": name, "before": before, "after": ids},
+            detail={"name": listed, "before": before, "after": ids},
         )  # fmt: skip
         return ids
 
-    return in_write(store, work)
+    return guarded_write(
+        store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="provider-list"
+    )
 
 
 def delete_provider_list(store: Store, actor: Actor, name: str, *, now: datetime) -> None:

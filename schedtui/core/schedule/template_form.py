@@ -8,6 +8,7 @@ import re
 from datetime import date, time
 from typing import Any
 
+from schedtui.core.schedule.blocks import TemplateRow
 from schedtui.core.schedule.templates import OPEN_ENDED, TemplateChange
 from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.formats import day_text
@@ -29,21 +30,21 @@ BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _SIMPLE = re.compile(r"^FREQ=WEEKLY;BYDAY=([A-Z,]+)(?:;INTERVAL=(\d+))?$")
 
 
-def form_values(row: dict[str, Any]) -> dict[str, str]:
+def form_values(row: TemplateRow) -> dict[str, str]:
     """A template (as `templates` lists it) as the form shows it."""
-    simple = _SIMPLE.match(row["rrule"])
-    days, every = (simple.group(1), simple.group(2) or "1") if simple else (row["rrule"], "1")
-    types = [code for code in row["types"] if code != "any"]
+    simple = _SIMPLE.match(row.rrule)
+    days, every = (simple.group(1), simple.group(2) or "1") if simple else (row.rrule, "1")
+    types = [code for code in row.types if code != "any"]
     return {
         "days": days,
         "every": every,
-        "opens": row["from"],
-        "closes": row["to"],
-        "site": row["site"],
+        "opens": row.opens,
+        "closes": row.closes,
+        "site": row.site,
         "types": " ".join(types),
-        "overbook": str(row["overbook_per_hour"]),
-        "effective_from": row["effective_from"],
-        "effective_to": row["effective_to"] or "",
+        "overbook": str(row.overbook_per_hour),
+        "effective_from": row.effective_from,
+        "effective_to": row.effective_to or "",
     }
 
 

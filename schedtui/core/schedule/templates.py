@@ -17,10 +17,10 @@ from schedtui.core.schedule.call_list import put_on_call_list, record_listed
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write, require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import clock_time, moment_text
-from schedtui.core.support.writes import in_write, lock_rows
+from schedtui.core.support.writes import lock_rows
 from schedtui.data import models as m
 from schedtui.data.codes import TEMPLATE_VISIT_MODES
 from schedtui.data.recurrence import Window, windows
@@ -257,13 +257,12 @@ def add_template(
 ) -> Preview:
     """A new template for the provider: preview the weeks it opens; with `save`, add it
     (audited, on the event feed). It takes away no time, so it strands no visit."""
-    require(store, actor, Permission.EDIT_TEMPLATES, now=now, what="template")
-    if missing := [words for name, words in NEEDED.items() if getattr(change, name) is None]:
-        raise BadInput("A new template needs " + ", ".join(missing) + ".")
-    opens, closes, starts = change.start_time, change.end_time, change.effective_from
-    assert opens is not None and closes is not None and starts is not None
 
     def work(session: Session) -> Preview:
+        if missing := [words for name, words in NEEDED.items() if getattr(change, name) is None]:
+            raise BadInput("A new template needs " + ", ".join(missing) + ".")
+        opens, closes, starts = change.start_time, change.end_time, change.effective_from
+        assert opens is not None and closes is not None and starts is not None
         provider = session.get(m.Provider, provider_id)
         if provider is None or not provider.active:
             raise BadInput(f"There is no active provider {provider_id}.")
@@ -285,7 +284,7 @@ def add_template(
         _record(session, actor, template, {}, preview, now)
         return replace(preview, saved=True, template_id=template.id)
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="template")
 
 
 def _accept(session: Session, template: m.ScheduleTemplate, type_ids: frozenset[int]) -> None:

@@ -20,10 +20,9 @@ from schedtui.core.schedule.reference import Reference, load_reference
 from schedtui.core.schedule.slots import DAY_PARTS
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write, require
+from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
-from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.codes import DAY_PARTS as DAY_PART_CODES
 from schedtui.data.store import Store
@@ -51,18 +50,19 @@ class WaitlistRequest:
 
 def add_to_waitlist(store: Store, actor: Actor, request: WaitlistRequest, *, now: datetime) -> int:
     """Put a patient on the waitlist; return the entry id."""
-    require(store, actor, Permission.BOOK, now=now, what="waitlist")
-    if not request.weekdays or any(ch not in "0123456" for ch in request.weekdays):
-        raise BadInput("Weekdays are digits 0 (Monday) to 6 (Sunday), e.g. 024.")
-    if request.day_part not in DAY_PART_CODES:
-        raise BadInput(f"Day part '{request.day_part}' is not one of {', '.join(DAY_PART_CODES)}.")
-    if request.latest and request.latest < request.earliest:
-        raise BadInput("The latest date is before the earliest.")
-    problem = text_problem(request.notes, WAITLIST_NOTE_LIMIT)
-    if problem:
-        raise BadInput(f"The waitlist note: {problem}.")
 
     def work(session: Session) -> int:
+        if not request.weekdays or any(ch not in "0123456" for ch in request.weekdays):
+            raise BadInput("Weekdays are digits 0 (Monday) to 6 (Sunday), e.g. 024.")
+        if request.day_part not in DAY_PART_CODES:
+            raise BadInput(
+                f"Day part '{request.day_part}' is not one of {', '.join(DAY_PART_CODES)}."
+            )
+        if request.latest and request.latest < request.earliest:
+            raise BadInput("The latest date is before the earliest.")
+        problem = text_problem(request.notes, WAITLIST_NOTE_LIMIT)
+        if problem:
+            raise BadInput(f"The waitlist note: {problem}.")
         ref = load_reference(session)
         kind = ref.type_by_code(request.type_code)
         if kind is None or kind.id is None:
@@ -106,7 +106,7 @@ def add_to_waitlist(store: Store, actor: Actor, request: WaitlistRequest, *, now
         assert entry.id is not None
         return entry.id
 
-    return in_write(store, work)
+    return guarded_write(store, actor, Permission.BOOK, work, now=now, what="waitlist")
 
 
 #: The longest note a waitlist entry keeps.
