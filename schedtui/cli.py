@@ -45,6 +45,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("insurance", "register", ("payers", "coverage", "auth")),
     ("patients", "app", ("patients",)),
     ("notes", "app", ("notes",)),
+    ("messages", "app", ("messages",)),
 )
 
 

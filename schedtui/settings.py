@@ -8,6 +8,7 @@ tokens, database keys) never live here: they go to the OS keychain via keyring.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +26,10 @@ from pydantic_settings import (
 
 APP_NAME = "schedtui"
 CONFIG_ENV = "SCHEDTUI_CONFIG"
+#: Times before a visit: "7d,2d,2h" (days, hours, minutes).
+_OFFSETS = re.compile(r"\s*\d{1,3}\s*[dhm]\s*(,\s*\d{1,3}\s*[dhm]\s*)*")
+#: Quiet hours: "21:00-08:00".
+_QUIET = re.compile(r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d")
 
 
 class SettingsError(Exception):
@@ -155,6 +160,64 @@ class Settings(BaseSettings):
         description="Keyring backend for encrypted stores' keys on a headless server, e.g. "
         "keyrings.alt.file.PlaintextKeyring (never one that prompts).",
     )
+
+    clinic_phone: str = Field(
+        default="",
+        max_length=20,
+        description="The number patients call back (notices that a visit must move say it); "
+        "a site's own phone, when it has one, comes first.",
+    )
+    smtp_host: str | None = Field(
+        default=None, description="The mail server messages go out through (none: no e-mail)."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="The mail server's port.")
+    smtp_from: str | None = Field(
+        default=None,
+        description="The address patients' e-mail comes from (and invites' organizer).",
+    )
+    smtp_starttls: bool = Field(
+        default=True,
+        description="Upgrade the connection with STARTTLS (false only for a plain local relay).",
+    )
+    smtp_ssl: bool = Field(
+        default=False, description="Connect over SSL from the start (port 465) instead."
+    )
+    smtp_username: str | None = Field(
+        default=None,
+        description="The mail server's user name; its password is in the keyring "
+        "(service schedtui-smtp), never in the settings.",
+    )
+    reminders: dict[str, str] = Field(
+        default_factory=lambda: {"default": "7d,2d,2h"},
+        description='When reminders go, before the visit: [reminders] default = "7d,2d,2h", '
+        'and by visit type, site or both: MRI = "3d,1d", "BOS/MRI" = "2d" ("" = none).',
+    )
+    quiet_hours: str = Field(
+        default="21:00-08:00",
+        description="No message reaches a patient in these hours, in the site's own time "
+        '(a reminder due then goes just before or just after; "" = none).',
+    )
+    message_tries: int = Field(
+        default=5, ge=1, le=50, description="Tries of a message before it is given up (dead)."
+    )
+
+    @field_validator("reminders")
+    @classmethod
+    def _reminder_offsets(cls, value: dict[str, str]) -> dict[str, str]:
+        for where, offsets in value.items():
+            if offsets.strip() and not _OFFSETS.fullmatch(offsets):
+                raise ValueError(
+                    f"reminders.{where} = '{offsets}': write times before the visit as "
+                    '"7d,2d,2h" (d days, h hours, m minutes)'
+                )
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        if value.strip() and not _QUIET.fullmatch(value.strip()):
+            raise ValueError(f'quiet_hours \'{value}\': write it as "21:00-08:00" (or "")')
+        return value.strip()
 
     @field_validator("region")
     @classmethod

@@ -31,6 +31,7 @@ EXPECTED = {
     Permission.BACKUP_STORE: {"admin"},
     Permission.SEED_STORE: {"admin"},
     Permission.OPEN_CLINIC_STORE: {"scheduler", "supervisor", "admin"},
+    Permission.SEND_MESSAGES: {"supervisor", "admin"},
 }
 ROLES = ("trainee", "scheduler", "supervisor", "admin")
 

@@ -32,7 +32,8 @@ NEVER_LIST_PATIENTS = {
     "closures remove", "provider-lists save", "provider-lists delete", "appointments cancel",
     "appointments reschedule", "waitlist add", "eligibility ingest", "payers add",
     "payers network", "payers rule", "payers fee", "coverage add", "auth update",
-    "patients add", "book", "users pin", "audit checkpoint", "config keys",
+    "patients add", "book", "users pin", "audit checkpoint", "config keys", "patients consent",
+    "messages run",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -119,6 +120,8 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["provider-lists", "show"],
         ["config", "show"],
         ["notes", "add", "Walk note", "--patient", c.mrn],
+        ["messages", "list", "--patient", c.mrn],
+        ["messages", "list"],
     ]  # fmt: skip
 
 

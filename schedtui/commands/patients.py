@@ -17,6 +17,7 @@ from schedtui.commands.common import (
     settings,
 )
 from schedtui.core.insurance.money import dollars
+from schedtui.core.messages.consent import set_consent
 from schedtui.core.patients.lookup.service import find_in_store
 from schedtui.core.patients.lookup.trail import record_patient_search
 from schedtui.core.patients.registration import (
@@ -189,3 +190,39 @@ def _refuse_duplicates(duplicates: tuple[Duplicate, ...], as_json: bool) -> None
             say(printable(f"  {d.mrn}  {d.name}  {day_text(d.dob)}  ({d.reason})"), err=True)
         say("Open the existing record, or add again with --force.", err=True)
     raise typer.Exit(3)
+
+
+OnOff = Annotated[str | None, typer.Option(help="on or off.", metavar="on|off")]
+
+
+def _on_off(value: str | None, option: str) -> bool | None:
+    if value is None:
+        return None
+    word = value.strip().lower()
+    if word not in ("on", "off", "yes", "no", "true", "false"):
+        raise BadInput(f"{option} takes on or off, not '{value}'.")
+    return word in ("on", "yes", "true")
+
+
+@app.command("consent")
+def consent(
+    ctx: typer.Context,
+    mrn: Annotated[str, typer.Argument(help="The patient's MRN.")],
+    sms: OnOff = None,
+    email: OnOff = None,
+    voice: OnOff = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record whether the patient agrees to text messages, e-mail or calls (audited);
+    messages already waiting on a channel turned off are withdrawn when their time comes."""
+    said = {"sms": _on_off(sms, "--sms"), "email": _on_off(email, "--email")}
+    said["voice"] = _on_off(voice, "--voice")
+    changes = {channel: value for channel, value in said.items() if value is not None}
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    answers = set_consent(desk.store, desk.actor, mrn, changes, now=now)
+    if as_json:
+        print_json({"mrn": mrn.strip(), **answers})
+        return
+    say(", ".join(f"{channel} {'on' if on else 'off'}" for channel, on in answers.items()))

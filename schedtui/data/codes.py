@@ -91,8 +91,20 @@ REFERRAL_STATUSES: Final = ("open", "scheduled", "closed", "expired")
 WAITLIST_STATUSES: Final = ("active", "offered", "booked", "removed", "expired")
 DAY_PARTS: Final = tuple(part.value for part in DayPart)
 MESSAGE_CHANNELS: Final = ("sms", "email", "voice", "letter")
-MESSAGE_KINDS: Final = ("confirmation", "reminder", "waitlist-offer", "recall", "cancellation")
-MESSAGE_STATUSES: Final = ("queued", "sent", "failed", "cancelled")
+MESSAGE_KINDS: Final = (
+    "confirmation",  # a visit booked
+    "reminder",  # a visit coming up (7 days, 2 days, 2 hours before by default)
+    "change",  # a visit moved: the old time and the new
+    "cancellation",  # a visit cancelled
+    "must-move",  # the clinic cannot keep a visit (a block, closure or template change)
+    "waitlist-offer",
+    "recall",
+)
+#: queued (waiting for its time, or for a retry), sending (handed to the provider by a
+#: runner; a runner that died leaves it for the next pass to send again), sent, failed
+#: (the last try failed; retried later), dead (gave up after the tries allowed),
+#: cancelled (withdrawn: its visit moved or was cancelled, or the patient opted out).
+MESSAGE_STATUSES: Final = ("queued", "sending", "sent", "failed", "dead", "cancelled")
 PAYMENT_METHODS: Final = ("card", "cash", "check", "other")
 PAYMENT_KINDS: Final = ("copay", "balance", "prepayment", "refund")
 CASE_STATUSES: Final = ("open", "in-progress", "resolved", "closed")

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     BACKUP_STORE = "store.backup"
     SEED_STORE = "store.seed"
     OPEN_CLINIC_STORE = "store.open-clinic"
+    SEND_MESSAGES = "messages.send"
 
 
 #: What each permission lets a user do, in the words a refusal uses.
@@ -49,6 +50,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.BACKUP_STORE: "back up or restore the store",
     Permission.SEED_STORE: "fill the store with a synthetic clinic",
     Permission.OPEN_CLINIC_STORE: "open the clinic's store (trainees use the sandbox)",
+    Permission.SEND_MESSAGES: "send patients' messages (run the outbox)",
 }
 
 _FRONT_DESK = frozenset(
@@ -68,6 +70,7 @@ _SUPERVISOR = _SCHEDULER | {
     Permission.VIEW_AUDIT,
     Permission.EXPORT,
     Permission.MANAGE_PAYERS,
+    Permission.SEND_MESSAGES,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

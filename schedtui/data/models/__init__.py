@@ -46,9 +46,11 @@ from schedtui.data.models.workflow import (
     Complaint,
     Escalation,
     Message,
+    OutboxCursor,
     Payment,
     RecallCampaign,
     RecallEntry,
+    RunnerLease,
     WaitlistEntry,
 )
 
@@ -70,6 +72,7 @@ __all__ = [
     "Escalation",
     "FeeSchedule",
     "Message",
+    "OutboxCursor",
     "Patient",
     "PatientPhone",
     "PatientSearchKey",
@@ -91,6 +94,7 @@ __all__ = [
     "ReferenceVersion",
     "Referral",
     "Resource",
+    "RunnerLease",
     "SQLModel",
     "ScheduleBlock",
     "ScheduleTemplate",

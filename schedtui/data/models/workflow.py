@@ -59,7 +59,11 @@ class CallNote(SQLModel, table=True):
 
 
 class Message(SQLModel, table=True):
-    """A confirmation, reminder or offer waiting in (or sent from) the outbox."""
+    """A confirmation, reminder, notice or offer waiting in (or sent from) the outbox.
+
+    `dedupe_key` names what the message is for (the change it tells of, or the reminder
+    of a visit at an offset, and the channel): the outbox never makes the same message
+    twice, whichever process reads the change feed and however often."""
 
     __tablename__ = "message"
     __table_args__ = (
@@ -67,6 +71,7 @@ class Message(SQLModel, table=True):
         one_of("kind", codes.MESSAGE_KINDS),
         one_of("status", codes.MESSAGE_STATUSES),
         Index("ix_message_status_scheduled", "status", "scheduled_for"),
+        Index("ix_message_appointment_id", "appointment_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
@@ -80,6 +85,35 @@ class Message(SQLModel, table=True):
     scheduled_for: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str = Field(default="", max_length=500)
+    dedupe_key: str | None = Field(default=None, max_length=200, unique=True)
+    #: The change (domain_event) it tells of; None for a reminder.
+    event_id: int | None = Field(default=None, foreign_key="domain_event.id")
+    #: The calendar invite's SEQUENCE (moves so far of the visit it is about).
+    sequence: int = 0
+    attempts: int = 0
+    #: When a runner handed it to the provider (while status is "sending").
+    sending_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class OutboxCursor(SQLModel, table=True):
+    """How far along the change feed a reader has made its messages (the outbox's
+    reader: "outbox"); what it has made is kept by `Message.dedupe_key`, so a reader
+    that reads again from further back makes nothing twice."""
+
+    __tablename__ = "outbox_cursor"
+    name: str = Field(max_length=40, primary_key=True)
+    last_event_id: int = 0
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RunnerLease(SQLModel, table=True):
+    """Which message runner may send now, and until when (a runner renews its lease as
+    it goes; one that died lets it lapse): two runners never both send."""
+
+    __tablename__ = "runner_lease"
+    name: str = Field(max_length=40, primary_key=True)
+    holder: str = Field(max_length=120)
+    lease_until: datetime = Field(sa_type=UTCDateTime)
 
 
 class Payment(SQLModel, table=True):

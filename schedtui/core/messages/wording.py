@@ -1,0 +1,155 @@
+"""What each message says, in the patient's language (English and Spanish), with the
+minimum necessary: when, with whom, where, and the number to call. Never the reason
+for the visit, a diagnosis or the specialty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+_DAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+}
+_MONTHS = {
+    "en": (
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+    "es": (
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+        "septiembre", "octubre", "noviembre", "diciembre",
+    ),
+}  # fmt: skip
+
+#: Subject and body of each kind: {when}, {was}, {provider}, {place}, {call}, {clinic}...
+_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "confirmation": (
+            "Your visit on {day}",
+            "Hello {first},\n\nYour visit with {provider} is booked for {when}.\n{where}\n"
+            "To change or cancel it, call {call}.",
+        ),
+        "reminder": (
+            "Reminder: your visit on {day}",
+            "Hello {first},\n\nA reminder of your visit with {provider} on {when}.\n{where}\n"
+            "If you cannot come, please call {call}.",
+        ),
+        "change": (
+            "Your visit has moved to {day}",
+            "Hello {first},\n\nYour visit with {provider} has moved.\nIt was: {was}.\n"
+            "It is now: {when}.\n{where}\nTo change it again, call {call}.",
+        ),
+        "cancellation": (
+            "Your visit on {day} is cancelled",
+            "Hello {first},\n\nYour visit with {provider} on {when} is cancelled.\n"
+            "To book another time, call {call}.",
+        ),
+        "must-move": (
+            "We must move your visit on {day}",
+            "Hello {first},\n\nWe are sorry: the clinic cannot keep your visit with "
+            "{provider} on {when}.\nPlease call {call} to choose another time.",
+        ),
+        "in-person": ("Where: {place}.", ""),
+        "video": ("This is a video visit: the link to join comes before it.", ""),
+        "phone": ("This is a phone visit: we will call you.", ""),
+        "at": ("{weekday}, {month} {day} at {clock}", ""),
+        "sign": ("{clinic}", ""),
+    },
+    "es": {
+        "confirmation": (
+            "Su cita del {day}",
+            "Hola {first}:\n\nSu cita con {provider} quedó reservada para el {when}.\n{where}\n"
+            "Para cambiarla o cancelarla, llame al {call}.",
+        ),
+        "reminder": (
+            "Recordatorio: su cita del {day}",
+            "Hola {first}:\n\nLe recordamos su cita con {provider} el {when}.\n{where}\n"
+            "Si no puede venir, llame al {call}.",
+        ),
+        "change": (
+            "Su cita cambió al {day}",
+            "Hola {first}:\n\nSu cita con {provider} cambió.\nEra: {was}.\nAhora es: {when}.\n"
+            "{where}\nPara cambiarla de nuevo, llame al {call}.",
+        ),
+        "cancellation": (
+            "Su cita del {day} está cancelada",
+            "Hola {first}:\n\nSu cita con {provider} del {when} está cancelada.\n"
+            "Para reservar otra hora, llame al {call}.",
+        ),
+        "must-move": (
+            "Debemos cambiar su cita del {day}",
+            "Hola {first}:\n\nLo sentimos: la clínica no puede mantener su cita con "
+            "{provider} del {when}.\nLlame al {call} para elegir otra hora.",
+        ),
+        "in-person": ("Lugar: {place}.", ""),
+        "video": ("Es una cita por video: el enlace para entrar llegará antes.", ""),
+        "phone": ("Es una cita por teléfono: le llamaremos.", ""),
+        "at": ("{weekday} {day} de {month} a las {clock}", ""),
+        "sign": ("{clinic}", ""),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Told:
+    """What a message says: its subject and its body (plain text)."""
+
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class VisitWords:
+    """What a message may say of a visit and the patient it is for."""
+
+    first_name: str
+    language: str
+    provider: str
+    place: str
+    call_back: str
+    clinic: str
+    mode: str
+    start: datetime  # in the site's zone
+
+
+def language_of(preferred: str) -> str:
+    """The language messages are written in: the patient's, when we write it."""
+    code = (preferred or "en").lower()[:2]
+    return code if code in _WORDS else "en"
+
+
+def spoken_time(local: datetime, language: str) -> str:
+    """'Friday, December 4 at 9:00 AM EST' (or in Spanish), in the site's own time."""
+    words = _WORDS[language]
+    clock = f"{local:%I:%M %p}".lstrip("0") + f" {local:%Z}"
+    return words["at"][0].format(
+        weekday=_DAYS[language][local.weekday()],
+        month=_MONTHS[language][local.month - 1],
+        day=local.day,
+        clock=clock,
+    )
+
+
+def _day(local: datetime, language: str) -> str:
+    if language == "es":
+        return f"{local.day} de {_MONTHS['es'][local.month - 1]}"
+    return f"{_MONTHS['en'][local.month - 1]} {local.day}"
+
+
+def tell(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
+    """The message of `kind` about `visit` (`was`: the old time of a moved visit)."""
+    words = _WORDS[visit.language]
+    where = words.get(visit.mode, words["in-person"])[0].format(place=visit.place)
+    fill = {
+        "first": visit.first_name,
+        "provider": visit.provider,
+        "when": spoken_time(visit.start, visit.language),
+        "was": spoken_time(was, visit.language) if was is not None else "",
+        "day": _day(visit.start, visit.language),
+        "where": where,
+        "call": visit.call_back or visit.clinic,
+    }
+    subject, body = words[kind]
+    text = body.format(**fill) + "\n\n" + words["sign"][0].format(clinic=visit.clinic) + "\n"
+    return Told(subject.format(**fill), text)

@@ -1,0 +1,151 @@
+"""`patients consent`, `messages run` and `messages list` from the shell, against a real
+SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import col, select
+
+from schedtui.cli import run
+from schedtui.core.support.clock import FrozenClock
+from schedtui.core.upkeep.stores import open_store
+from schedtui.data import models as m
+from tests.cli_helpers import as_os, link_first_admin
+from tests.engine_clinic import build_engine_clinic
+from tests.test_messages import Inbox, _free_port
+
+NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    handler, port = Inbox(), _free_port()
+    server = Controller(handler, hostname="127.0.0.1", port=port)
+    server.start()
+    for name, value in {
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_FROM": "visits@harbor.example",
+        "SMTP_STARTTLS": "false",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(f"SCHEDTUI_{name}", value)
+    try:
+        yield handler
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    path = tmp_path / "clinic.db"
+    store = open_store(str(path), now=NOW).store
+    clinic = build_engine_clinic(store)
+    with store.write() as session:
+        patient = session.get(m.Patient, clinic.patients[0])
+        assert patient is not None
+        patient.email = "pat@example.org"
+    store.dispose()
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
+    link_first_admin(str(path), monkeypatch, capsys)
+    return str(path)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _mrn(db: str) -> str:
+    store = open_store(db, now=NOW).store
+    with store.read() as session:
+        patient = session.exec(select(m.Patient).where(col(m.Patient.email) != "")).one()
+    store.dispose()
+    return patient.mrn
+
+
+def test_consent_then_a_booking_is_confirmed_by_the_runner(
+    db: str, inbox: Inbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mrn = _mrn(db)
+    code, out, _ = _cli(capsys, "patients", "consent", mrn, "--email", "on", "--sms", "off",
+                        "--db", db)  # fmt: skip
+    assert code == 0 and "email on" in out and "sms off" in out
+    start = datetime(2026, 3, 9, 13, 0, tzinfo=UTC).isoformat()  # Monday 9:00 EDT in Boston
+    code, _, err = _cli(capsys, "book", "--patient", mrn, "--provider", "1", "--type", "FU",
+                        "--start", start, "--override-reason", "self-pay", "--db", db)  # fmt: skip
+    assert code == 0, err
+    code, out, err = _cli(capsys, "messages", "run", "--db", db)
+    assert code == 0, err
+    assert "sent 1" in out and len(inbox.received) == 1
+    listed = json.loads(_cli(capsys, "messages", "list", "--patient", mrn, "--json", "--db", db)[1])
+    assert {(row["kind"], row["status"]) for row in listed} == {
+        ("confirmation", "sent"), ("reminder", "queued"),
+    }  # fmt: skip
+    assert {"id", "kind", "channel", "status", "appointment_id"} <= set(listed[0])
+
+
+def test_listing_messages_is_an_audited_view(
+    db: str, inbox: Inbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mrn = _mrn(db)
+    _cli(capsys, "messages", "list", "--patient", mrn, "--db", db)
+    store = open_store(db, now=NOW).store
+    with store.read() as session:
+        looked = session.exec(
+            select(m.AuditEvent).where(col(m.AuditEvent.entity) == "messages")
+        ).all()
+    store.dispose()
+    assert [row.action for row in looked] == ["view"] and mrn in looked[0].detail_json
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--email", "maybe"], "--email takes on or off, not 'maybe'"),
+        ([], "Say which channel"),
+    ],
+)
+def test_a_bad_consent_says_what_is_wrong_and_changes_nothing(
+    db: str, argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _cli(capsys, "patients", "consent", _mrn(db), *argv, "--db", db)
+    assert code == 2 and said in err
+    store = open_store(db, now=NOW).store
+    with store.read() as session:
+        assert not session.exec(
+            select(m.AuditEvent).where(col(m.AuditEvent.entity) == "contact-consent")
+        ).all()
+    store.dispose()
+
+
+def test_schedulers_may_not_run_the_outbox(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _cli(capsys, "users", "add", "sam", "--role", "scheduler", "--os-account",
+                        "sam_os", "--no-password", "--db", db)  # fmt: skip
+    assert code == 0, err
+    as_os(monkeypatch, "sam_os")
+    code, _, err = _cli(capsys, "messages", "run", "--db", db)
+    assert code == 2 and "may not send patients' messages" in err
+
+
+def test_without_a_mail_server_the_runner_says_so(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _cli(capsys, "messages", "run", "--db", db)
+    assert code == 2 and "E-mail is not set up: set smtp_host and smtp_from" in err
+
+
+def test_the_sandbox_never_sends(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sandbox = tmp_path / "sandbox.db"
+    monkeypatch.setenv("SCHEDTUI_SANDBOX_DB", str(sandbox))
+    code, _, err = _cli(capsys, "--sandbox", "messages", "run")
+    assert code == 2 and "The sandbox never sends messages" in err
+    assert not sandbox.exists()  # refused before any store was opened
