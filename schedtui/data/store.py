@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from schedtui.data.change_feed import notify_on_new_events
@@ -226,12 +225,10 @@ def _make_engine(url: URL) -> Engine:
 
 
 def _make_sqlite_engine(url: URL) -> Engine:
-    in_memory = not url.database or url.database == ":memory:"
+    # Connections are kept (SQLAlchemy's default pool): a new one parses the whole schema
+    # again, 1.5-2 ms that every transaction paid. One thread uses one at a time.
     engine = create_engine(
-        url,
-        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        # A file store opens a connection per use: cheap, and safe across threads and forks.
-        poolclass=None if in_memory else NullPool,
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     )
     event.listen(engine, "connect", _configure_sqlite_connection)
     event.listen(engine, "begin", _begin_sqlite_transaction)
