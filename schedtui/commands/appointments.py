@@ -58,14 +58,14 @@ def list_(
         detail={"patient": patient, "provider": provider, "date": day, "rows": len(rows)},
     )
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     for row in rows:
-        reason = f" ({row['cancellation_reason']})" if row["cancellation_reason"] else ""
-        local = moment_text(datetime.fromisoformat(row["local_start"]))
+        reason = f" ({row.cancellation_reason})" if row.cancellation_reason else ""
+        local = moment_text(datetime.fromisoformat(row.local_start))
         say(
-            f"{row['id']:>7}  {local}  {row['site']:<5} {row['provider']:<22} "
-            f"{row['patient_mrn']:<10} {row['type_code']:<7} {row['status']}{reason}"
+            f"{row.id:>7}  {local}  {row.site:<5} {row.provider:<22} "
+            f"{row.patient_mrn:<10} {row.type_code:<7} {row.status}{reason}"
         )
 
 

@@ -36,17 +36,13 @@ def closures_list(
     with desk.store.read() as session:
         rows = closures(session, spoken_day(since, today))
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     if not rows:
         say("No closures.")
     for row in rows:
-        days = row["first_day"] + (
-            "" if row["last_day"] == row["first_day"] else f"..{row['last_day']}"
-        )
-        say(
-            printable(f"{row['id']:>4}  {days:<22} {row['site']:<5} {row['kind']:<8} {row['name']}")
-        )
+        days = row.first_day + ("" if row.last_day == row.first_day else f"..{row.last_day}")
+        say(printable(f"{row.id:>4}  {days:<22} {row.site:<5} {row.kind:<8} {row.name}"))
 
 
 @app.command("add")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json, say
 from schedtui.core.schedule import directory
+from schedtui.core.support.rows import JsonRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -17,11 +19,13 @@ providers_app = typer.Typer(help="Providers.", add_completion=False)
 types_app = typer.Typer(help="Appointment types.", add_completion=False)
 
 
-def _rows(ctx: typer.Context, db: str | None, read: Any) -> list[dict[str, Any]]:
+Row = TypeVar("Row", bound=JsonRow)
+
+
+def _rows(ctx: typer.Context, db: str | None, read: Callable[[Session], list[Row]]) -> list[Row]:
     invocation: Invocation = ctx.obj
     with opened_store(invocation, db).store.read() as session:
-        rows: list[dict[str, Any]] = read(session)
-    return rows
+        return read(session)
 
 
 @sites_app.command("list")
@@ -29,10 +33,10 @@ def sites(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
     """List the sites with their timezones."""
     rows = _rows(ctx, db, directory.sites)
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     for row in rows:
-        say(f"{row['id']:>3}  {row['code']:<5} {row['name']:<32} {row['timezone']}")
+        say(f"{row.id:>3}  {row.code:<5} {row.name:<32} {row.timezone}")
 
 
 @providers_app.command("list")
@@ -45,19 +49,19 @@ def providers(
 ) -> None:
     """List providers, optionally at a site or in a specialty."""
 
-    def listed(session: Session) -> list[dict[str, Any]]:
+    def listed(session: Session) -> list[directory.ProviderRow]:
         site_id = directory.site_id_for(session, site) if site is not None else None
         return directory.providers(session, site_id=site_id, specialty=specialty)
 
     rows = _rows(ctx, db, listed)
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     for row in rows:
-        extra = ", ".join(row["languages"])
+        extra = ", ".join(row.languages)
         say(
-            f"{row['id']:>3}  {row['name']:<24} {'/'.join(row['specialties']):<6} "
-            f"sites {','.join(map(str, row['sites'])):<6} speaks {extra}"
+            f"{row.id:>3}  {row.name:<24} {'/'.join(row.specialties):<6} "
+            f"sites {','.join(map(str, row.sites)):<6} speaks {extra}"
         )
 
 
@@ -66,10 +70,7 @@ def types(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
     """List appointment types with their lengths."""
     rows = _rows(ctx, db, directory.appointment_types)
     if as_json:
-        print_json(rows)
+        print_json([row.to_json() for row in rows])
         return
     for row in rows:
-        say(
-            f"{row['code']:<7} {row['duration_minutes']:>3} min  {row['category']:<10} "
-            f"{row['name']}"
-        )
+        say(f"{row.code:<7} {row.duration_minutes:>3} min  {row.category:<10} {row.name}")

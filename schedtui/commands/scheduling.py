@@ -112,7 +112,7 @@ def find(
             rank,
         )
         slots = find_open_slots(session, request, now=invocation.clock.now())
-        zones = {row["id"]: row["timezone"] for row in directory.sites(session)}
+        zones = {row.id: row.timezone for row in directory.sites(session)}
     if desk is not None:
         record_view(
             desk,

@@ -94,15 +94,15 @@ def list_(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         now,
         "waitlist",
         as_json=as_json,
-        patients=[str(row["patient_mrn"]) for row in found],
+        patients=[row.patient_mrn for row in found],
     )
     if as_json:
-        print_json(found)
+        print_json([row.to_json() for row in found])
         return
     for row in found:
         say(
-            f"{row['id']:>5}  {row['patient_mrn']:<10} {row['type_code']:<7} "
-            f"priority {row['priority']}  {row['earliest']}..{row['latest'] or ''}"
+            f"{row.id:>5}  {row.patient_mrn:<10} {row.type_code:<7} "
+            f"priority {row.priority}  {row.earliest}..{row.latest or ''}"
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,6 +14,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.rows import JsonRow
 from schedtui.core.support.text import check_lines, text_problem
 from schedtui.core.x12.elements import printable_id
 from schedtui.data import models as m
@@ -42,17 +43,13 @@ def cents(text: str | None, what: str) -> int | None:
 
 
 @dataclass(frozen=True)
-class PayerRow:
+class PayerRow(JsonRow):
     """A payer in the directory: its name and the X12 id its inquiries go to."""
 
     id: int
     name: str
     x12_payer_id: str
     phone: str
-
-    def to_json(self) -> dict[str, Any]:
-        """For `schedtui payers list --json`."""
-        return asdict(self)
 
 
 def payers(session: Session) -> list[PayerRow]:
@@ -150,7 +147,7 @@ def add_coverage(store: Store, actor: Actor, entry: CoverageInput, *, now: datet
 
 
 @dataclass(frozen=True)
-class AuthorizationRow:
+class AuthorizationRow(JsonRow):
     """A prior authorization as the worklist shows it (days as ISO text)."""
 
     id: int
@@ -167,10 +164,6 @@ class AuthorizationRow:
     #: Follow-up is due and the request is still open.
     overdue: bool
     notes: str
-
-    def to_json(self) -> dict[str, Any]:
-        """For `schedtui auth list --json`."""
-        return asdict(self)
 
 
 def authorizations(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -19,6 +18,7 @@ from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.formats import day_text
+from schedtui.core.support.rows import JsonRow
 from schedtui.core.support.spoken_dates import spoken_day
 from schedtui.core.support.text import text_problem
 from schedtui.data import models as m
@@ -131,7 +131,19 @@ def remove_closure(store: Store, actor: Actor, closure_id: int, *, now: datetime
     guarded_write(store, actor, Permission.EDIT_TEMPLATES, work, now=now, what="closure")
 
 
-def closures(session: Session, since: date) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ClosureRow(JsonRow):
+    """A closure or holiday: which site ("all": every site), which days (ISO text)."""
+
+    id: int
+    site: str
+    first_day: str
+    last_day: str
+    kind: str
+    name: str
+
+
+def closures(session: Session, since: date) -> list[ClosureRow]:
     """Closures that end on or after `since`, soonest first."""
     codes = {s.id: s.code for s in session.exec(select(m.Site))}
     query = (
@@ -140,14 +152,14 @@ def closures(session: Session, since: date) -> list[dict[str, Any]]:
         .order_by(col(m.Closure.first_day), col(m.Closure.id))
     )
     return [
-        {
-            "id": c.id,
-            "site": codes.get(c.site_id, "?") if c.site_id else "all",
-            "first_day": c.first_day.isoformat(),
-            "last_day": c.last_day.isoformat(),
-            "kind": c.kind,
-            "name": c.name,
-        }
+        ClosureRow(
+            id=c.id or 0,
+            site=codes.get(c.site_id, "?") if c.site_id else "all",
+            first_day=c.first_day.isoformat(),
+            last_day=c.last_day.isoformat(),
+            kind=c.kind,
+            name=c.name,
+        )
         for c in session.exec(query)
     ]
 

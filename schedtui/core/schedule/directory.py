@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -13,26 +12,52 @@ from sqlmodel import Session, col, select
 from schedtui.core.schedule.reference import load_reference
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import listed_name
+from schedtui.core.support.rows import JsonRow
 from schedtui.data import models as m
 
 
-def sites(session: Session) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SiteRow(JsonRow):
+    """An active site."""
+
+    id: int
+    code: str
+    name: str
+    timezone: str
+    address: str
+
+
+def sites(session: Session) -> list[SiteRow]:
     """Active sites."""
     return [
-        {
-            "id": s.id,
-            "code": s.code,
-            "name": s.name,
-            "timezone": s.timezone,
-            "address": ", ".join(p for p in (s.address_line, s.city, s.state) if p),
-        }
+        SiteRow(
+            s.id or 0,
+            s.code,
+            s.name,
+            s.timezone,
+            ", ".join(p for p in (s.address_line, s.city, s.state) if p),
+        )
         for s in session.exec(select(m.Site).where(col(m.Site.active)).order_by(col(m.Site.id)))
     ]
 
 
+@dataclass(frozen=True)
+class ProviderRow(JsonRow):
+    """An active provider: what they do, where, in which languages."""
+
+    id: int
+    name: str
+    credentials: str
+    specialties: list[str]
+    sites: list[int]
+    languages: list[str]
+    telehealth: bool
+    accepts_new_patients: bool
+
+
 def providers(
     session: Session, *, site_id: int | None = None, specialty: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[ProviderRow]:
     """Active providers, optionally at a site or in a specialty (by code)."""
     ref = load_reference(session)
     codes = {sid: code for code, sid in ref.specialty_codes.items()}
@@ -49,16 +74,16 @@ def providers(
         if specialty and specialty.upper() not in specialties:
             continue
         found.append(
-            {
-                "id": provider_id,
-                "name": f"{provider.first_name} {provider.last_name}",
-                "credentials": provider.credentials,
-                "specialties": specialties,
-                "sites": sorted(in_sites),
-                "languages": sorted(ref.languages[provider_id]),
-                "telehealth": provider.telehealth,
-                "accepts_new_patients": provider.accepts_new_patients,
-            }
+            ProviderRow(
+                id=provider_id,
+                name=f"{provider.first_name} {provider.last_name}",
+                credentials=provider.credentials,
+                specialties=specialties,
+                sites=sorted(in_sites),
+                languages=sorted(ref.languages[provider_id]),
+                telehealth=provider.telehealth,
+                accepts_new_patients=provider.accepts_new_patients,
+            )
         )
     return found
 
@@ -70,19 +95,33 @@ def specialty_names(session: Session) -> dict[str, str]:
     }
 
 
-def appointment_types(session: Session) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TypeRow(JsonRow):
+    """An active appointment type."""
+
+    code: str
+    name: str
+    category: str
+    duration_minutes: int
+    telehealth_allowed: bool
+    prep_instructions: str
+    needs_prior_auth: bool
+    needs_referral: bool
+
+
+def appointment_types(session: Session) -> list[TypeRow]:
     """Active appointment types."""
     return [
-        {
-            "code": t.code,
-            "name": t.name,
-            "category": t.category,
-            "duration_minutes": t.duration_minutes,
-            "telehealth_allowed": t.telehealth_allowed,
-            "prep_instructions": t.prep_instructions,
-            "needs_prior_auth": t.needs_prior_auth,
-            "needs_referral": t.needs_referral,
-        }
+        TypeRow(
+            t.code,
+            t.name,
+            t.category,
+            t.duration_minutes,
+            t.telehealth_allowed,
+            t.prep_instructions,
+            t.needs_prior_auth,
+            t.needs_referral,
+        )
         for t in session.exec(
             select(m.AppointmentType)
             .where(col(m.AppointmentType.active))
@@ -127,8 +166,32 @@ class AppointmentQuery:
     limit: int = 500
 
 
-def appointments(session: Session, query: AppointmentQuery) -> list[dict[str, Any]]:
-    """Appointments as the CLI's JSON shows them, by start time."""
+@dataclass(frozen=True)
+class AppointmentRow(JsonRow):
+    """An appointment as scripts read it: ids, who and where by name, the start in UTC
+    and in its site's own time (ISO text)."""
+
+    id: int
+    patient_mrn: str
+    provider_id: int
+    site_id: int
+    type_code: str
+    start: str
+    end: str
+    status: str
+    cancellation_reason: str | None
+    late_cancel: bool
+    overbooked: bool
+    previous_appointment_id: int | None
+    visit_mode: str
+    interpreter_language: str | None
+    provider: str
+    site: str
+    local_start: str
+
+
+def appointments(session: Session, query: AppointmentQuery) -> list[AppointmentRow]:
+    """Appointments by start time (a day: the site's own day)."""
     statement = (
         select(m.Appointment, m.Patient.mrn, m.AppointmentType.code)
         .join(m.Patient, col(m.Appointment.patient_id) == col(m.Patient.id))
@@ -148,36 +211,36 @@ def appointments(session: Session, query: AppointmentQuery) -> list[dict[str, An
             col(m.Appointment.start) >= start,
             col(m.Appointment.start) < start + timedelta(hours=48),
         )
-    rows = [_appointment_json(a, mrn, code) for a, mrn, code in session.exec(statement)]
     sites = {s.id: s for s in session.exec(select(m.Site))}
     providers = {p.id: listed_name(p) for p in session.exec(select(m.Provider))}
-    for row in rows:  # who and where by name, when in the site's own time
-        site = sites[row["site_id"]]
-        row["provider"], row["site"] = providers.get(row["provider_id"], ""), site.code
-        local = datetime.fromisoformat(row["start"]).astimezone(ZoneInfo(site.timezone))
-        row["local_start"] = local.isoformat()
-    if query.day is not None:
-        rows = [r for r in rows if datetime.fromisoformat(r["local_start"]).date() == query.day]
+    rows = []
+    for a, mrn, code in session.exec(statement):
+        site = sites[a.site_id]
+        local = a.start.astimezone(ZoneInfo(site.timezone))
+        if query.day is not None and local.date() != query.day:
+            continue
+        rows.append(
+            AppointmentRow(
+                id=a.id or 0,
+                patient_mrn=mrn,
+                provider_id=a.provider_id,
+                site_id=a.site_id,
+                type_code=code,
+                start=a.start.isoformat(),
+                end=a.end.isoformat(),
+                status=a.status,
+                cancellation_reason=a.cancellation_reason,
+                late_cancel=a.late_cancel,
+                overbooked=a.overbooked,
+                previous_appointment_id=a.previous_appointment_id,
+                visit_mode=a.visit_mode,
+                interpreter_language=a.interpreter_language,
+                provider=providers.get(a.provider_id, ""),
+                site=site.code,
+                local_start=local.isoformat(),
+            )
+        )
     return rows
-
-
-def _appointment_json(a: m.Appointment, mrn: str, code: str) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "patient_mrn": mrn,
-        "provider_id": a.provider_id,
-        "site_id": a.site_id,
-        "type_code": code,
-        "start": a.start.isoformat(),
-        "end": a.end.isoformat(),
-        "status": a.status,
-        "cancellation_reason": a.cancellation_reason,
-        "late_cancel": a.late_cancel,
-        "overbooked": a.overbooked,
-        "previous_appointment_id": a.previous_appointment_id,
-        "visit_mode": a.visit_mode,
-        "interpreter_language": a.interpreter_language,
-    }
 
 
 def home_site(session: Session, provider_id: int) -> int:

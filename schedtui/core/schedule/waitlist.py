@@ -22,6 +22,7 @@ from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
+from schedtui.core.support.rows import JsonRow
 from schedtui.core.support.text import text_problem
 from schedtui.data import models as m
 from schedtui.data.codes import DAY_PARTS as DAY_PART_CODES
@@ -276,7 +277,22 @@ def _replaced(session: Session, entry: m.WaitlistEntry, new: m.Appointment) -> l
     )
 
 
-def active_entries(session: Session) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class WaitlistRow(JsonRow):
+    """An active waitlist entry as `waitlist list` prints it (days as ISO text)."""
+
+    id: int
+    patient_mrn: str
+    type_code: str
+    provider_id: int | None
+    earliest: str
+    latest: str | None
+    weekdays: str
+    day_part: str
+    priority: int
+
+
+def active_entries(session: Session) -> list[WaitlistRow]:
     """The active waitlist, most urgent and longest waiting first, as `waitlist list`
     prints it."""
     rows = session.exec(
@@ -290,16 +306,16 @@ def active_entries(session: Session) -> list[dict[str, object]]:
         .order_by(col(m.WaitlistEntry.priority).desc(), col(m.WaitlistEntry.created_at))
     ).all()
     return [
-        {
-            "id": e.id,
-            "patient_mrn": mrn,
-            "type_code": code,
-            "provider_id": e.provider_id,
-            "earliest": e.earliest_date.isoformat(),
-            "latest": e.latest_date.isoformat() if e.latest_date else None,
-            "weekdays": e.weekdays,
-            "day_part": e.day_part,
-            "priority": e.priority,
-        }
+        WaitlistRow(
+            id=e.id or 0,
+            patient_mrn=mrn,
+            type_code=code,
+            provider_id=e.provider_id,
+            earliest=e.earliest_date.isoformat(),
+            latest=e.latest_date.isoformat() if e.latest_date else None,
+            weekdays=e.weekdays,
+            day_part=e.day_part,
+            priority=e.priority,
+        )
         for e, mrn, code in rows
     ]
