@@ -15,6 +15,7 @@ from __future__ import annotations
 import smtplib
 import socket
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -96,13 +97,12 @@ def run_pass(
     try:
         report = PassReport(made=take_up_changes(store, now=clock(), settings=settings))
         _requeue_the_interrupted(store)
-        server = MailServer(settings)
-        try:
-            server.__enter__()
-        except SEND_ERRORS as failure:
-            report.unreachable = f"{type(failure).__name__}: {failure}"[:300]
-            return report
-        with server:
+        with ExitStack() as connection:
+            try:
+                server = connection.enter_context(MailServer(settings))
+            except SEND_ERRORS as failure:
+                report.unreachable = f"{type(failure).__name__}: {failure}"[:300]
+                return report
             _send_due(store, server, clock, settings, holder, report)
         return report
     finally:
@@ -160,7 +160,6 @@ class Outgoing:
     """A message claimed for sending, as the mail server gets it."""
 
     message_id: int
-    patient_id: int
     mail: EmailMessage
 
 
@@ -203,7 +202,8 @@ def _claim(
     if patient is None or (message.channel, message.to_address) not in contact_points(
         session, patient
     ):
-        message.status, message.error = "cancelled", "withdrawn: no consent to this address"
+        message.status = "cancelled"
+        message.error = "withdrawn: the patient no longer agrees to e-mail at this address"
         session.add(message)
         report.withdrawn += 1
         return None
@@ -211,7 +211,7 @@ def _claim(
     message.attempts += 1
     session.add(message)
     mail = _mail(session, message, sender, now, settings)
-    return Outgoing(message_id_, message.patient_id, mail)
+    return Outgoing(message_id_, mail)
 
 
 def _mail(
