@@ -187,6 +187,19 @@ class Settings(BaseSettings):
         description="The mail server's user name; its password is in the keyring "
         "(service schedtui-smtp), never in the settings.",
     )
+    twilio_base_url: str = Field(
+        default="https://api.twilio.com",
+        pattern=r"^https?://[^\s]+$",
+        description="Where Twilio's REST API answers (a test or a proxy may stand in).",
+    )
+    twilio_account_sid: str | None = Field(
+        default=None,
+        description="The Twilio account text messages go through (none: no text messages); "
+        "its auth token is in the keyring (service schedtui-twilio), never in the settings.",
+    )
+    twilio_from: str | None = Field(
+        default=None, description="The number text messages come from (E.164, +1617...)."
+    )
     reminders: dict[str, str] = Field(
         default_factory=lambda: {"default": "7d,2d,2h"},
         description='When reminders go, before the visit: [reminders] default = "7d,2d,2h", '

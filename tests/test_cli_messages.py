@@ -134,11 +134,11 @@ def test_schedulers_may_not_run_the_outbox(
     assert code == 2 and "may not send patients' messages" in err
 
 
-def test_without_a_mail_server_the_runner_says_so(
+def test_with_no_channel_set_up_the_runner_says_so(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = _cli(capsys, "messages", "run", "--db", db)
-    assert code == 2 and "E-mail is not set up: set smtp_host and smtp_from" in err
+    assert code == 2 and "Messages are not set up: set smtp_host and smtp_from (e-mail)" in err
 
 
 def test_the_sandbox_never_sends(

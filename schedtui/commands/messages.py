@@ -62,7 +62,7 @@ def _said(report: PassReport) -> str:
         f"dead {report.dead}, withdrawn {report.withdrawn}."
     )
     if report.unreachable:
-        said += f" The mail server could not be reached: {report.unreachable}"
+        said += f" Not sent this pass (they wait): {report.unreachable}"
     return said
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, func, select
 
 from schedtui.core.messages.consent import consents
 from schedtui.core.messages.timing import after_quiet, quiet_hours, reminder_at, reminder_offsets
-from schedtui.core.messages.wording import VisitWords, language_of, tell
+from schedtui.core.messages.wording import VisitWords, language_of, tell, text_of
 from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -185,11 +185,23 @@ def _withdraw(session: Session, visit_id: int | None) -> None:
         session.add(message)
 
 
-def contact_points(session: Session, patient: m.Patient) -> list[tuple[str, str]]:
-    """Where the patient agreed to be written to: (channel, address). E-mail only for
-    now; text messages and calls are not sent by this program yet."""
+def contact_points(
+    session: Session, patient: m.Patient, settings: Settings
+) -> list[tuple[str, str]]:
+    """Where the patient agreed to be written to: (channel, address). E-mail to their
+    address; text messages to their mobile (the primary one first) when the clinic has
+    them set up. Calls are not made by this program yet."""
     agreed = consents(session, patient.id or 0)
-    return [("email", patient.email)] if patient.email and agreed["email"] else []
+    points = [("email", patient.email)] if patient.email and agreed["email"] else []
+    if agreed["sms"] and settings.twilio_account_sid:
+        mobile = session.exec(
+            select(m.PatientPhone.number)
+            .where(col(m.PatientPhone.patient_id) == patient.id)
+            .where(col(m.PatientPhone.kind) == "mobile")
+            .order_by(col(m.PatientPhone.is_primary).desc(), col(m.PatientPhone.id))
+        ).first()
+        points += [("sms", mobile)] if mobile else []
+    return points
 
 
 def _notices(
@@ -210,7 +222,7 @@ def _notices(
         Planned(
             f"{kind}:{event.id}:{visit.id}:{channel}", kind, visit, channel, to, at, event.id, was
         )
-        for channel, to in contact_points(session, patient)
+        for channel, to in contact_points(session, patient, settings)
     ]
 
 
@@ -228,7 +240,7 @@ def _reminders(
         at = reminder_at(visit.start, offset, zone, settings, now)
         if at is None:
             continue
-        for channel, to in contact_points(session, patient):
+        for channel, to in contact_points(session, patient, settings):
             key = f"reminder:{visit.id}:{offset.label}:{channel}"
             plans.append(Planned(key, "reminder", visit, channel, to, at, None))
     return plans
@@ -248,9 +260,9 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
             continue
         known.add(plan.key)
         words = visit_words(session, plan.appointment, settings)
-        told = tell(
-            plan.kind, words, was=plan.was.astimezone(words.start.tzinfo) if plan.was else None
-        )
+        was = plan.was.astimezone(words.start.tzinfo) if plan.was else None
+        write = text_of if plan.channel == "sms" else tell
+        told = write(plan.kind, words, was=was)
         session.add(
             m.Message(
                 patient_id=plan.appointment.patient_id,

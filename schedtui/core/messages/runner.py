@@ -26,7 +26,9 @@ from sqlmodel import Session, col, select
 from schedtui.core.messages.invite import invite
 from schedtui.core.messages.mail import MailServer, email_message, message_id
 from schedtui.core.messages.outbox import contact_points, take_up_changes, visit_uid, visit_words
+from schedtui.core.messages.texting import TextSender
 from schedtui.core.security import audit
+from schedtui.core.support.errors import BadInput
 from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -53,7 +55,7 @@ class PassReport:
     dead: int = 0
     withdrawn: int = 0
     busy: bool = False  # another runner holds the lease: nothing was done
-    #: Why nothing could be sent this pass (the mail server could not be reached).
+    #: The channels that could not be opened this pass, and why (their messages wait).
     unreachable: str = ""
 
 
@@ -91,22 +93,67 @@ def run_pass(
     store: Store, *, clock: Callable[[], datetime], settings: Settings, holder: str
 ) -> PassReport:
     """One pass: the lease, the changes taken up, every due message sent (or retried).
-    Raises `MailNotSetUp` (after taking up the changes) when e-mail is not set up."""
+    Raises `MessagesNotSetUp` when neither e-mail nor text messages are set up."""
+    if not (settings.smtp_host and settings.smtp_from) and not settings.twilio_account_sid:
+        raise MessagesNotSetUp(
+            "Messages are not set up: set smtp_host and smtp_from (e-mail), or "
+            "twilio_account_sid and twilio_from (text messages)."
+        )
     if not take_lease(store, holder, clock()):
         return PassReport(busy=True)
     try:
         report = PassReport(made=take_up_changes(store, now=clock(), settings=settings))
         _requeue_the_interrupted(store)
-        with ExitStack() as connection:
-            try:
-                server = connection.enter_context(MailServer(settings))
-            except SEND_ERRORS as failure:
-                report.unreachable = f"{type(failure).__name__}: {failure}"[:300]
-                return report
-            _send_due(store, server, clock, settings, holder, report)
+        with ExitStack() as connections:
+            _send_due(store, Channels(settings, connections, report), clock, holder, report)
         return report
     finally:
         let_go(store, holder, clock())
+
+
+class MessagesNotSetUp(BadInput):
+    """No channel is set up: nothing could be sent."""
+
+
+class Channels:
+    """The pass's way out on each channel, opened when first needed: the mail server
+    (one connection for the pass) and Twilio. A channel that cannot be opened is not
+    tried again this pass, and its messages wait, untouched."""
+
+    def __init__(self, settings: Settings, connections: ExitStack, report: PassReport) -> None:
+        self.settings, self._connections, self._report = settings, connections, report
+        self._mail: MailServer | None = None
+        self._texts: TextSender | None = None
+        self._down: dict[str, str] = {}
+
+    def ready(self, channel: str) -> bool:
+        """Whether `channel` can send now (opening it on first use)."""
+        if channel in self._down:
+            return False
+        try:
+            if channel == "email" and self._mail is None:
+                self._mail = self._connections.enter_context(MailServer(self.settings))
+            elif channel == "sms" and self._texts is None:
+                self._texts = TextSender(self.settings)
+        except (*SEND_ERRORS, BadInput) as failure:
+            self._down[channel] = f"{channel}: {type(failure).__name__}: {failure}"[:300]
+            self._report.unreachable = "; ".join(self._down.values())
+            return False
+        return channel in ("email", "sms")
+
+    @property
+    def sender(self) -> str:
+        """The From address of e-mail."""
+        return self.settings.smtp_from or ""
+
+    def send(self, outgoing: Outgoing) -> None:
+        """Hand the message over on its channel."""
+        if outgoing.mail is not None:
+            assert self._mail is not None
+            self._mail.send(outgoing.mail)
+        else:
+            assert self._texts is not None
+            self._texts.send(outgoing.to, outgoing.text, outgoing.key)
 
 
 def _requeue_the_interrupted(store: Store) -> None:
@@ -122,29 +169,32 @@ def _requeue_the_interrupted(store: Store) -> None:
 
 def _send_due(
     store: Store,
-    server: MailServer,
+    channels: Channels,
     clock: Callable[[], datetime],
-    settings: Settings,
     holder: str,
     report: PassReport,
 ) -> None:
     renew_at = clock() + LEASE_TIME / 2
+    passed: set[int] = set()  # waiting for a channel that is down this pass
     while True:
-        due = _due_ids(store, clock())
+        due = [(i, c) for i, c in _due(store, clock()) if i not in passed]
         if not due:
             return
-        for message_id_ in due:
+        for message_id_, channel in due:
             if clock() >= renew_at:  # renewed while half of it is left
                 if not take_lease(store, holder, clock()):
                     return  # lost (this pass stalled past its lease): another runner sends
                 renew_at = clock() + LEASE_TIME / 2
-            _send_one(store, server, message_id_, clock, settings, report)
+            if channels.ready(channel):
+                _send_one(store, channels, message_id_, clock, report)
+            else:
+                passed.add(message_id_)
 
 
-def _due_ids(store: Store, now: datetime) -> list[int]:
+def _due(store: Store, now: datetime) -> list[tuple[int, str]]:
     with store.read() as session:
         return [
-            message.id or 0
+            (message.id or 0, message.channel)
             for message in session.exec(
                 select(m.Message)
                 .where(col(m.Message.status).in_(("queued", "failed")))
@@ -157,27 +207,30 @@ def _due_ids(store: Store, now: datetime) -> list[int]:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """A message claimed for sending, as the mail server gets it."""
+    """A message claimed for sending: an e-mail ready for the server, or a text."""
 
     message_id: int
-    mail: EmailMessage
+    to: str
+    text: str
+    key: str
+    mail: EmailMessage | None
 
 
 def _send_one(
     store: Store,
-    server: MailServer,
+    channels: Channels,
     message_id_: int,
     clock: Callable[[], datetime],
-    settings: Settings,
     report: PassReport,
 ) -> None:
+    settings = channels.settings
     outgoing = in_write(
-        store, lambda s: _claim(s, message_id_, server.sender, clock(), settings, report)
+        store, lambda s: _claim(s, message_id_, channels.sender, clock(), settings, report)
     )
     if outgoing is None:
         return
     try:
-        server.send(outgoing.mail)
+        channels.send(outgoing)
     except SEND_ERRORS as failure:
         refused: BaseException = failure
         in_write(store, lambda s: _failed(s, message_id_, refused, clock(), settings, report))
@@ -193,25 +246,26 @@ def _claim(
     settings: Settings,
     report: PassReport,
 ) -> Outgoing | None:
-    """Mark the message "sending" and build the mail, unless it is no longer due or the
-    patient no longer agrees to e-mail (then it is withdrawn)."""
+    """Mark the message "sending" and build it, unless it is no longer due or the patient
+    no longer agrees to be written to there (then it is withdrawn)."""
     message = session.get(m.Message, message_id_)
     if message is None or message.status not in ("queued", "failed"):
         return None
     patient = session.get(m.Patient, message.patient_id)
     if patient is None or (message.channel, message.to_address) not in contact_points(
-        session, patient
+        session, patient, settings
     ):
         message.status = "cancelled"
-        message.error = "withdrawn: the patient no longer agrees to e-mail at this address"
+        message.error = f"withdrawn: the patient no longer agrees to {message.channel} there"
         session.add(message)
         report.withdrawn += 1
         return None
     message.status, message.sending_since = "sending", now
     message.attempts += 1
     session.add(message)
-    mail = _mail(session, message, sender, now, settings)
-    return Outgoing(message_id_, mail)
+    key = message.dedupe_key or str(message.id)
+    mail = _mail(session, message, sender, now, settings) if message.channel == "email" else None
+    return Outgoing(message_id_, message.to_address, message.body, key, mail)
 
 
 def _mail(

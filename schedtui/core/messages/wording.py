@@ -153,3 +153,40 @@ def tell(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
     subject, body = words[kind]
     text = body.format(**fill) + "\n\n" + words["sign"][0].format(clinic=visit.clinic) + "\n"
     return Told(subject.format(**fill), text)
+
+
+#: Text messages: short, and saying less (no provider: a name can tell the specialty).
+_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "confirmation": "{clinic}: your visit is booked for {when}. To change it, call {call}.",
+        "reminder": "{clinic}: a reminder of your visit {when}. Cannot come? Call {call}.",
+        "change": "{clinic}: your visit has moved to {when} (it was {was}). Call {call} to "
+        "change it.",
+        "cancellation": "{clinic}: your visit {when} is cancelled. To book again, call {call}.",
+        "must-move": "{clinic}: we must move your visit {when}. Please call {call}.",
+        "stop": " Reply STOP to opt out.",
+    },
+    "es": {
+        "confirmation": "{clinic}: su cita quedó reservada para el {when}. Para cambiarla, "
+        "llame al {call}.",
+        "reminder": "{clinic}: le recordamos su cita del {when}. ¿No puede venir? Llame al {call}.",
+        "change": "{clinic}: su cita cambió al {when} (era el {was}). Para cambiarla, llame "
+        "al {call}.",
+        "cancellation": "{clinic}: su cita del {when} está cancelada. Para reservar otra, "
+        "llame al {call}.",
+        "must-move": "{clinic}: debemos cambiar su cita del {when}. Llame al {call}.",
+        "stop": " Responda STOP para no recibir más mensajes.",
+    },
+}
+
+
+def text_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
+    """The text message of `kind` about `visit` (no subject)."""
+    texts = _TEXTS[visit.language]
+    body = texts[kind].format(
+        clinic=visit.clinic,
+        when=spoken_time(visit.start, visit.language),
+        was=spoken_time(was, visit.language) if was is not None else "",
+        call=visit.call_back or visit.clinic,
+    )
+    return Told("", body + texts["stop"])
