@@ -149,3 +149,37 @@ def test_the_sandbox_never_sends(
     code, _, err = _cli(capsys, "--sandbox", "messages", "run")
     assert code == 2 and "The sandbox never sends messages" in err
     assert not sandbox.exists()  # refused before any store was opened
+
+
+def test_a_supervisor_retries_a_failed_message_and_withdraws_a_waiting_one(
+    db: str, inbox: Inbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mrn = _mrn(db)
+    _cli(capsys, "patients", "consent", mrn, "--email", "on", "--db", db)
+    start = datetime(2026, 3, 9, 13, 0, tzinfo=UTC).isoformat()
+    _cli(capsys, "book", "--patient", mrn, "--provider", "1", "--type", "FU", "--start", start,
+         "--override-reason", "self-pay", "--db", db)  # fmt: skip
+    inbox.refuse = True
+    assert "failed 1" in _cli(capsys, "messages", "run", "--db", db)[1]
+    listed = json.loads(_cli(capsys, "messages", "list", "--json", "--db", db)[1])
+    failed = next(row for row in listed if row["status"] == "failed")
+    reminder = next(row for row in listed if row["kind"] == "reminder")
+    inbox.refuse = False
+    code, out, err = _cli(capsys, "messages", "retry", str(failed["id"]), "--db", db)
+    assert code == 0 and f"Message {failed['id']} is queued again." in out, err
+    assert "sent 1" in _cli(capsys, "messages", "run", "--db", db)[1]
+    code, out, _ = _cli(capsys, "messages", "cancel", str(reminder["id"]), "--db", db)
+    assert code == 0 and "withdrawn" in out
+    code, _, err = _cli(capsys, "messages", "cancel", str(failed["id"]), "--db", db)
+    assert code == 2 and f"Message {failed['id']} is sent: only a message that is queued" in err
+    code, _, err = _cli(capsys, "messages", "retry", "999999", "--db", db)
+    assert code == 2 and "There is no message 999999." in err
+    store = open_store(db, now=NOW).store
+    with store.read() as session:
+        changed = session.exec(
+            select(m.AuditEvent)
+            .where(col(m.AuditEvent.entity) == "message")
+            .where(col(m.AuditEvent.action) == "update")
+        ).all()
+    store.dispose()
+    assert len(changed) == 2  # the retry and the withdrawal; refusals change nothing

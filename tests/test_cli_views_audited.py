@@ -33,7 +33,7 @@ NEVER_LIST_PATIENTS = {
     "appointments reschedule", "waitlist add", "eligibility ingest", "payers add",
     "payers network", "payers rule", "payers fee", "coverage add", "auth update",
     "patients add", "book", "users pin", "audit checkpoint", "config keys", "patients consent",
-    "messages run",
+    "messages run", "messages retry", "messages cancel",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

@@ -19,6 +19,7 @@ from schedtui.commands.common import (
     say,
     settings,
 )
+from schedtui.core.messages.handling import cancel_message, retry_message
 from schedtui.core.messages.listing import outbox_rows
 from schedtui.core.messages.runner import PassReport, run_pass
 from schedtui.core.security.access import Permission
@@ -110,3 +111,22 @@ def _record(desk: CommandDesk, *, rows_mrns: list[str], as_json: bool, patient: 
         patients=list(dict.fromkeys(rows_mrns)),
         asked_for=patient,
     )
+
+
+IdArg = Annotated[int, typer.Argument(help="The message's id (messages list shows it).")]
+
+
+@app.command("retry")
+def retry(ctx: typer.Context, message_id: IdArg, db: DbOption = None) -> None:
+    """Send a failed, given-up or withdrawn message again at the next pass (supervisors)."""
+    desk = command_desk(ctx, db)
+    retry_message(desk.store, desk.actor, message_id, now=desk.clock.now())
+    say(f"Message {message_id} is queued again.")
+
+
+@app.command("cancel")
+def cancel(ctx: typer.Context, message_id: IdArg, db: DbOption = None) -> None:
+    """Withdraw a message not yet sent (supervisors)."""
+    desk = command_desk(ctx, db)
+    cancel_message(desk.store, desk.actor, message_id, now=desk.clock.now())
+    say(f"Message {message_id} is withdrawn.")
