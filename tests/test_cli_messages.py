@@ -75,6 +75,8 @@ def test_consent_then_a_booking_is_confirmed_by_the_runner(
     code, out, _ = _cli(capsys, "patients", "consent", mrn, "--email", "on", "--sms", "off",
                         "--db", db)  # fmt: skip
     assert code == 0 and "email on" in out and "sms off" in out
+    shown = _cli(capsys, "patients", "show", mrn, "--db", db)[1]
+    assert "contact: texts no, e-mail yes, calls no" in shown  # the panel says it too
     start = datetime(2026, 3, 9, 13, 0, tzinfo=UTC).isoformat()  # Monday 9:00 EDT in Boston
     code, _, err = _cli(capsys, "book", "--patient", mrn, "--provider", "1", "--type", "FU",
                         "--start", start, "--override-reason", "self-pay", "--db", db)  # fmt: skip

@@ -98,6 +98,7 @@ def show(
         f"{panel.name}  {panel.mrn}  born {day_text(panel.dob)} (age {panel.age})",
         f"phones: {', '.join(panel.phones) or 'none'}  e-mail: {panel.email or 'none'}",
         f"language: {panel.language}{', needs an interpreter' if panel.interpreter_needed else ''}",
+        f"contact: {panel.contact_text()}",
         f"coverage: {len(panel.coverages)} on file; balance {dollars(panel.balance_cents)}",
         f"no-shows: {panel.no_shows}  late cancellations: {panel.late_cancels}",
         *(

@@ -46,6 +46,8 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) ->
     line(
         "Language", panel.language + (", needs an interpreter" if panel.interpreter_needed else "")
     )
+    if panel.consent:
+        line("Contact", panel.contact_text())
     if panel.balance_cents:
         line("Balance", f"{dollars(panel.balance_cents)} due")
     for coverage in panel.coverages:

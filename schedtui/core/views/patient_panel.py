@@ -3,12 +3,13 @@ and how reliable they have been. Opening it is a view of the record: checked and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from schedtui.core.messages.consent import consents
 from schedtui.core.patients.call_notes import NoteLine, notes_for
 from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
@@ -35,6 +36,10 @@ class Visit:
     cancellation_reason: str | None
 
 
+#: How people name each channel of contact.
+CHANNEL_WORDS = {"sms": "texts", "email": "e-mail", "voice": "calls"}
+
+
 @dataclass(frozen=True)
 class PatientPanel:
     """Everything the panel shows."""
@@ -57,6 +62,15 @@ class PatientPanel:
     no_shows: int
     late_cancels: int
     notes: tuple[NoteLine, ...] = ()
+    #: What the patient agreed to be contacted by: sms, email, voice.
+    consent: dict[str, bool] = field(default_factory=dict)
+
+    def contact_text(self) -> str:
+        """What the patient agreed to be contacted by: "texts yes, e-mail no, calls yes"."""
+        return ", ".join(
+            f"{CHANNEL_WORDS.get(channel, channel)} {'yes' if agreed else 'no'}"
+            for channel, agreed in self.consent.items()
+        )
 
 
 def patient_panel(store: Store, actor: Actor, patient_id: int, *, now: datetime) -> PatientPanel:
@@ -122,6 +136,7 @@ def _load(session: Session, patient_id: int, now: datetime) -> PatientPanel:
         sum(1 for v in past if v.status == "noshow"),
         _late_cancels(session, patient_id),
         tuple(notes_for(session, patient_id)),
+        consents(session, patient_id),
     )
 
 
