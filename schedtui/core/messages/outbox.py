@@ -255,11 +255,18 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
         session.exec(select(m.Message.dedupe_key).where(col(m.Message.dedupe_key).in_(keys)))
     )
     made = 0
+    said: dict[int | None, tuple[VisitWords, int]] = {}  # each visit read once
     for plan in plans:
         if plan.key in known:
             continue
         known.add(plan.key)
-        words = visit_words(session, plan.appointment, settings)
+        visit = plan.appointment
+        if visit.id not in said:
+            said[visit.id] = (
+                visit_words(session, visit, settings),
+                visit_sequence(session, visit),
+            )
+        words, sequence = said[visit.id]
         was = plan.was.astimezone(words.start.tzinfo) if plan.was else None
         write = text_of if plan.channel == "sms" else tell
         told = write(plan.kind, words, was=was)
@@ -275,8 +282,7 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
                 scheduled_for=plan.at,
                 dedupe_key=plan.key,
                 event_id=plan.event_id,
-                sequence=visit_sequence(session, plan.appointment)
-                + (1 if plan.kind == "cancellation" else 0),
+                sequence=sequence + (1 if plan.kind == "cancellation" else 0),
             )
         )
         made += 1
