@@ -19,6 +19,13 @@ def as_os(monkeypatch: pytest.MonkeyPatch, login: str) -> None:
     monkeypatch.setattr("schedtui.core.security.os_identity.current_os_login", lambda: login)
 
 
+def run_and_read(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run a command in this process: its exit code, stdout and stderr."""
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def link_first_admin(
     db: str,
     monkeypatch: pytest.MonkeyPatch,

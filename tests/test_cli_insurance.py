@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from schedtui.cli import run
 from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from tests.builders import NOW, build_tiny_clinic
 from tests.cli_helpers import as_os, link_first_admin
+from tests.cli_helpers import run_and_read as _cli
 
 
 @pytest.fixture
@@ -37,12 +37,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     store.dispose()
     link_first_admin(str(path), monkeypatch, capsys)
     return str(path)
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_coverage_add_then_show_with_the_checklist(

@@ -12,11 +12,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import col, select
 
-from schedtui.cli import run
 from schedtui.core.support.clock import FrozenClock
 from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from tests.cli_helpers import as_os, link_first_admin
+from tests.cli_helpers import run_and_read as _cli
 from tests.engine_clinic import build_engine_clinic
 from tests.test_messages import Inbox, _free_port
 
@@ -52,12 +52,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
     link_first_admin(str(path), monkeypatch, capsys)
     return str(path)
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _mrn(db: str) -> str:

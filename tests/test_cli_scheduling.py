@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from schedtui.cli import run
 from schedtui.core.support.clock import FrozenClock
 from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
 from tests.cli_helpers import link_first_admin
+from tests.cli_helpers import run_and_read as _cli
 from tests.engine_clinic import build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
@@ -29,12 +29,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
     link_first_admin(str(path), monkeypatch, capsys)
     return str(path)
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:
