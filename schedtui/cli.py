@@ -77,17 +77,24 @@ def build_app(only: str | None = None) -> typer.Typer:
     return built
 
 
+#: What `command_named` answers for the TUI (and `call`): no command's module is needed.
+THE_TUI = "call"
+
+
 def command_named(argv: list[str]) -> str | None:
-    """The top-level command `argv` runs, if it is one of COMMANDS (None: the TUI, `call`,
-    `--help` or a mistyped name, which get every command)."""
+    """The top-level command `argv` runs, if it is one of COMMANDS; THE_TUI for the TUI and
+    `call` (which need no command's module); None for `--help` or a mistyped name, which
+    get every command."""
     args = iter(argv)
     for arg in args:
         if arg == "--db":
             next(args, None)
         elif not arg.startswith("-"):
-            known = any(arg in names for _, _, names in COMMANDS)
+            known = arg == THE_TUI or any(arg in names for _, _, names in COMMANDS)
             return arg if known else None
-    return None
+        elif arg == "--help":
+            return None
+    return THE_TUI
 
 
 def __getattr__(name: str) -> Any:

@@ -35,16 +35,26 @@ def test_a_command_loads_only_its_own_module() -> None:
     assert not {"textual", "schedtui.app"} & loaded
 
 
+def test_the_tui_loads_no_command_module() -> None:
+    loaded = _modules_after("from schedtui.cli import build_app, command_named\n"
+                            "build_app(command_named(['--sandbox']))")  # fmt: skip
+    commands = {name for name in loaded if name.startswith("schedtui.commands.")}
+    assert commands == {"schedtui.commands.common"}
+
+
 @pytest.mark.parametrize(
     ("argv", "named"),
     [
         (["patients", "search", "smith"], "patients"),
         (["--db", "patients", "book", "--help"], "book"),  # a store file named 'patients'
         (["--db=x.db", "--sandbox", "coverage", "show"], "coverage"),
-        (["call", "--from", "+16175550123"], None),
+        (["call", "--from", "+16175550123"], "call"),
         (["--help"], None),
+        (["--sandbox", "--help"], None),
         (["patinets", "search"], None),  # a typo gets every command (and click's message)
-        ([], None),
+        ([], "call"),  # the TUI
+        (["--sandbox"], "call"),
+        (["--db", "clinic.db"], "call"),
     ],
 )
 def test_the_command_to_load_is_read_from_the_arguments(argv: list[str], named: str | None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from schedtui.app import SchedApp, create_app
 from schedtui.cli import caller_digits
+from schedtui.core.patients.lookup.index import BuildStopped
 from schedtui.core.security import users
 from schedtui.core.security.access import Actor
 from schedtui.core.security.session import SessionStart
@@ -218,3 +222,29 @@ async def test_a_search_not_yet_audited_is_written_when_the_app_closes(
         screen = app.screen
         assert isinstance(screen, WorkspaceScreen) and screen.trail.shown
     assert len(_searches(sqlite_store)) == 1
+
+
+async def test_quitting_while_the_patient_list_builds_stops_the_build(
+    sqlite_store: Store, staff: Staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big clinic's list takes seconds to build; quitting must not wait for it."""
+    started, stopped = threading.Event(), threading.Event()
+
+    def slow_build(session: object, index: object, stop: Callable[[], bool]) -> object:
+        started.set()
+        deadline = time.monotonic() + 60  # (only so a broken build cannot hang the suite)
+        while time.monotonic() < deadline:
+            if stop():
+                stopped.set()
+                raise BuildStopped
+            time.sleep(0.01)
+        raise AssertionError("the build was never told to stop")
+
+    monkeypatch.setattr("schedtui.screens.workspace.refresh", slow_build)
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        while not started.is_set():
+            await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert stopped.is_set()
+    assert app.lookup.index is None
