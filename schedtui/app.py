@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from importlib import import_module
 from typing import Any
 
 from textual import events, on
@@ -23,14 +24,8 @@ from schedtui.core.views.grid_views import Spot
 from schedtui.data.store import Store
 from schedtui.keymap import KeyNames, check_keymap
 from schedtui.palette import binding_commands
-from schedtui.screens.audit import AuditScreen
-from schedtui.screens.authorizations import AuthorizationsScreen
-from schedtui.screens.calendar import CalendarScreen
-from schedtui.screens.help import HelpScreen
 from schedtui.screens.lock import LockScreen, Unlocked
 from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
-from schedtui.screens.today import TodayScreen
-from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import Settings
 from schedtui.themes import THEMES
 from schedtui.type_ahead import KeyDone, KeyGate, TypedEvent
@@ -122,13 +117,14 @@ class SchedApp(App[None]):
             self.switch_mode(SIGN_IN)
 
     def _work_modes(self) -> dict[str, Callable[[], Screen[Any]]]:
-        """One screen per mode, made the first time it is shown and kept after."""
+        """One screen per mode, made the first time it is shown and kept after (its
+        module imported then too: a start does not wait for screens nobody opened)."""
         return {
-            "today": TodayScreen,
-            "call": lambda: WorkspaceScreen(self.start.caller_query),
-            "calendar": CalendarScreen,
-            "auths": AuthorizationsScreen,
-            "audit": AuditScreen,
+            "today": lambda: _screen("today", "TodayScreen")(),
+            "call": lambda: _screen("workspace", "WorkspaceScreen")(self.start.caller_query),
+            "calendar": lambda: _screen("calendar", "CalendarScreen")(),
+            "auths": lambda: _screen("authorizations", "AuthorizationsScreen")(),
+            "audit": lambda: _screen("audit", "AuditScreen")(),
         }
 
     def _signed_out_screen(self) -> Screen[Any]:
@@ -162,6 +158,8 @@ class SchedApp(App[None]):
 
     def show_in_calendar(self, spot: Spot) -> None:
         """The calendar, at a provider's time on a day (Esc comes back)."""
+        from schedtui.screens.calendar import CalendarScreen  # (imported by go, if not yet)
+
         self.go("calendar")
         calendar = self.screen_stack[0]
         assert isinstance(calendar, CalendarScreen)
@@ -258,8 +256,9 @@ class SchedApp(App[None]):
 
     def action_help(self) -> None:
         """Open the help screen unless it is already open."""
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        help_screen = _screen("help", "HelpScreen")
+        if not isinstance(self.screen, help_screen):
+            self.push_screen(help_screen())
 
     def action_audit(self) -> None:
         """The audit trail (supervisors and admins)."""
@@ -319,6 +318,12 @@ class SchedApp(App[None]):
         )
         shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar"}
         yield from binding_commands(self, screen, shown)
+
+
+def _screen(module: str, name: str) -> type[Screen[Any]]:
+    """A screen class from schedtui.screens, its module imported when first wanted."""
+    screen: type[Screen[Any]] = getattr(import_module(f"schedtui.screens.{module}"), name)
+    return screen
 
 
 def create_app(

@@ -20,6 +20,7 @@ from schedtui.core.support.clock import FrozenClock
 from schedtui.core.support.errors import BadInput
 from schedtui.data.store import Store
 from schedtui.keymap import KeyNames, check_keymap, key_label, remappable
+from schedtui.keymap_defaults import DEFAULT_KEYS
 from schedtui.screens.booking import BookingScreen
 from schedtui.screens.calendar import CalendarScreen
 from schedtui.screens.help import HelpScreen, help_text
@@ -223,3 +224,11 @@ def test_the_readme_lists_every_key_id() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [binding_id for binding_id in remappable() if f"\n{binding_id} " not in readme]
     assert missing == []
+
+
+def test_the_default_keys_table_is_the_keys_the_screens_declare() -> None:
+    declared = {binding_id: binding.key for binding_id, binding in remappable().items()}
+    assert declared == DEFAULT_KEYS, (
+        "schedtui/keymap_defaults.py is out of date: a binding with an id was added, moved "
+        f"or removed; its table should be {declared!r}"
+    )
