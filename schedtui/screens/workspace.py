@@ -24,6 +24,7 @@ from schedtui.core.patients.call_notes import (
     start_note,
 )
 from schedtui.core.patients.live_call import LiveCall
+from schedtui.core.patients.lookup.index import BuildStopped
 from schedtui.core.patients.lookup.service import (
     PatientMatch,
     find_in_store,
@@ -170,8 +171,12 @@ class WorkspaceScreen(WorkScreen[None]):
         if shared.index is not None:
             return
         warm_up(self.sched_app.settings.region)
-        with self.sched_app.store.read() as session:
-            index = refresh(session, None)
+        worker = get_current_worker()  # quitting cancels it: the build stops, not the quit
+        try:
+            with self.sched_app.store.read() as session:
+                index = refresh(session, None, stop=lambda: worker.is_cancelled)
+        except BuildStopped:
+            return
         with shared.lock:
             if shared.index is None:
                 shared.index = index

@@ -299,10 +299,22 @@ def _entry(
     )
 
 
+#: Patients added between two looks at whether the build is still wanted.
+STOP_EVERY = 2000
+
+
+class BuildStopped(Exception):
+    """The index was no longer wanted (the program is quitting) and was left unbuilt."""
+
+
 def load_index(
-    session: Session, since: datetime | None = None, index: PatientIndex | None = None
+    session: Session,
+    since: datetime | None = None,
+    index: PatientIndex | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> PatientIndex:
-    """Build the index (or bring it up to date with patients changed after `since`)."""
+    """Build the index (or bring it up to date with patients changed after `since`).
+    `stop`, looked at every few thousand patients, ends the build (`BuildStopped`)."""
     index = index or PatientIndex()
     p, statement = _patients(session)
     if since is not None:
@@ -312,7 +324,9 @@ def load_index(
             return index
     phones = _phones(session, changed if since is not None else None)
     shared = Shared()
-    for row in session.execute(statement.order_by(p.c.id)):
+    for count, row in enumerate(session.execute(statement.order_by(p.c.id))):
+        if stop is not None and count % STOP_EVERY == 0 and stop():
+            raise BuildStopped
         index.add(_entry(row, phones, shared))
         if index.seen_until is None or row.updated_at > index.seen_until:
             index.seen_until = row.updated_at

@@ -3,6 +3,7 @@ their next appointment and the alerts to mind (interpreter, balance, authorizati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -63,10 +64,13 @@ def warm_up(region: str) -> None:
     national("+12025550100", region)
 
 
-def refresh(session: Session, index: PatientIndex | None) -> PatientIndex:
-    """A current index: built on first use, then only patients changed since are re-read."""
+def refresh(
+    session: Session, index: PatientIndex | None, stop: Callable[[], bool] | None = None
+) -> PatientIndex:
+    """A current index: built on first use, then only patients changed since are re-read.
+    `stop` may end a first build early (`BuildStopped`)."""
     if index is None:
-        return load_index(session)
+        return load_index(session, stop=stop)
     return load_index(session, since=index.seen_until, index=index)
 
 
