@@ -200,6 +200,13 @@ class Settings(BaseSettings):
     twilio_from: str | None = Field(
         default=None, description="The number text messages come from (E.164, +1617...)."
     )
+    twilio_webhook_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^\s?#]+)?$",
+        description="The public address of `schedtui messages serve` as Twilio calls it "
+        "(https://clinic.example.org/twilio): patients' texts go to <it>/sms, delivery "
+        "reports to <it>/sms/status, and Twilio's signatures are checked against it.",
+    )
     reminders: dict[str, str] = Field(
         default_factory=lambda: {"default": "7d,2d,2h"},
         description='When reminders go, before the visit: [reminders] default = "7d,2d,2h", '

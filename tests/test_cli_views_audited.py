@@ -33,7 +33,8 @@ NEVER_LIST_PATIENTS = {
     "appointments reschedule", "waitlist add", "eligibility ingest", "payers add",
     "payers network", "payers rule", "payers fee", "coverage add", "auth update",
     "patients add", "book", "users pin", "audit checkpoint", "config keys", "patients consent",
-    "messages run", "messages retry", "messages cancel",
+    "messages run", "messages retry", "messages cancel", "messages serve",
+    "messages called-back",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -122,6 +123,7 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["notes", "add", "Walk note", "--patient", c.mrn],
         ["messages", "list", "--patient", c.mrn],
         ["messages", "list"],
+        ["messages", "replies"],
     ]  # fmt: skip
 
 

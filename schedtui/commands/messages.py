@@ -1,4 +1,5 @@
-"""`schedtui messages run|list`: the outbox from the shell (cron, a systemd service)."""
+"""`schedtui messages run|list|serve|replies`: the outbox and patients' texts back from
+the shell (cron, a systemd service)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from schedtui.commands.common import (
     settings,
 )
 from schedtui.core.messages.handling import cancel_message, retry_message
+from schedtui.core.messages.inbox import call_back_done, reply_rows
 from schedtui.core.messages.listing import outbox_rows
 from schedtui.core.messages.runner import PassReport, run_pass
 from schedtui.core.security.access import Permission
@@ -27,6 +29,9 @@ from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import clinic_moment_text
 from schedtui.core.support.text import printable
+
+#: How many rows a listing shows at most.
+LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Show at most this many.")]
 
 app = typer.Typer(help="Patients' messages: the outbox and its runner.", add_completion=False)
 
@@ -74,7 +79,7 @@ def list_(
     status: Annotated[
         str | None, typer.Option(help="queued, sending, sent, failed, dead or cancelled.")
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
+    limit: LimitOption = 200,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -94,10 +99,11 @@ def list_(
     for row in rows:
         when = clinic_moment_text(row.sent_at or row.scheduled_for, zone)
         error = f"  ({row.error})" if row.error else ""
+        delivery = f"  {row.delivery}" if row.delivery else ""
         say(
             printable(
                 f"{row.id:>6} {row.status:<9} {row.kind:<12} {row.channel:<5} {row.mrn:<10} "
-                f"{when}  {row.to}{error}"
+                f"{when}  {row.to}{delivery}{error}"
             )
         )
 
@@ -130,3 +136,90 @@ def cancel(ctx: typer.Context, message_id: IdArg, db: DbOption = None) -> None:
     desk = command_desk(ctx, db)
     cancel_message(desk.store, desk.actor, message_id, now=desk.clock.now())
     say(f"Message {message_id} is withdrawn.")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The port to listen on (0: any free one).")
+    ] = 8080,
+    db: DbOption = None,
+) -> None:
+    """Take patients' texts back and Twilio's delivery reports (supervisors): Twilio calls
+    <twilio_webhook_url>/sms and /sms/status; unsigned calls are refused and audited."""
+    from schedtui.core.messages.texting import INBOUND_PATH, STATUS_PATH, twilio_account
+    from schedtui.core.messages.webhook import Hook
+    from schedtui.core.messages.webhook import serve as serve_hook
+
+    if ctx.obj.sandbox:
+        raise BadInput("The sandbox never takes patients' texts (its patients are not real).")
+    current = settings()
+    _, token = twilio_account(current)
+    desk = command_desk(ctx, db)
+    require(desk.store, desk.actor, Permission.SEND_MESSAGES, now=desk.clock.now(), what="message")
+    public = current.twilio_webhook_url or f"http://{host}:{port}"
+    hook = Hook(desk.store, current, desk.clock.now, token, public)
+    server = serve_hook(hook, host, port)
+    say(
+        f"Listening on {host}:{server.server_address[1]}: Twilio should post patients' texts "
+        f"to {public.rstrip('/')}{INBOUND_PATH} and delivery reports to "
+        f"{public.rstrip('/')}{STATUS_PATH}. Ctrl+C stops.",
+        err=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("Stopped.", err=True)
+    finally:
+        server.server_close()
+
+
+@app.command("replies")
+def replies(
+    ctx: typer.Context,
+    waiting: Annotated[
+        bool, typer.Option("--call-backs", help="Only patients waiting for a call back.")
+    ] = False,
+    limit: LimitOption = 200,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Patients' texts back, newest first (a view of patients' words: audited)."""
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="message")
+    with desk.store.read() as session:
+        rows = reply_rows(session, waiting=waiting, limit=limit)
+    record_view(
+        desk, now, "inbound-message", as_json=as_json,
+        patients=list(dict.fromkeys(row.mrn for row in rows if row.mrn)),
+    )  # fmt: skip
+    if as_json:
+        print_json([row.to_json() for row in rows])
+        return
+    if not rows:
+        say("No patients waiting for a call back." if waiting else "No texts from patients.")
+    zone = settings().zone
+    for row in rows:
+        when = clinic_moment_text(row.received_at, zone)
+        done = "  called back" if row.handled_at else ""
+        say(
+            printable(
+                f"{row.id:>6} {row.action:<9} {row.mrn or '-':<10} {when}  {row.sender}  "
+                f"“{row.body[:60]}”{done}"
+            )
+        )
+
+
+@app.command("called-back")
+def called_back(
+    ctx: typer.Context,
+    reply_id: Annotated[int, typer.Argument(help="The reply's id (messages replies shows it).")],
+    db: DbOption = None,
+) -> None:
+    """The patient who asked for a call back was called: take them off the list."""
+    desk = command_desk(ctx, db)
+    call_back_done(desk.store, desk.actor, reply_id, now=desk.clock.now())
+    say(f"Reply {reply_id}: called back.")

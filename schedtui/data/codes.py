@@ -105,6 +105,13 @@ MESSAGE_KINDS: Final = (
 #: (the last try failed; retried later), dead (gave up after the tries allowed),
 #: cancelled (withdrawn: its visit moved or was cancelled, or the patient opted out).
 MESSAGE_STATUSES: Final = ("queued", "sending", "sent", "failed", "dead", "cancelled")
+#: What a patient's text back did: STOP and its synonyms, START, HELP, C (confirm the
+#: visit), R (call me back), anything else.
+REPLY_ACTIONS: Final = ("opt-out", "opt-in", "help", "confirm", "call-back", "other")
+#: What Twilio said became of a text after it took it ("" before it says anything).
+DELIVERY_STATES: Final = (
+    "", "accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed",
+)  # fmt: skip
 PAYMENT_METHODS: Final = ("card", "cash", "check", "other")
 PAYMENT_KINDS: Final = ("copay", "balance", "prepayment", "refund")
 CASE_STATUSES: Final = ("open", "in-progress", "resolved", "closed")

@@ -38,7 +38,7 @@ def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:
     line("With", card.provider_name)
     line("At", card.site_name)
     line("Visit", f"{card.type_name} ({card.visit_mode})")
-    line("Status", status_text(card.status))
+    line("Status", status_text(card.status, card.confirmed))
     line("Reason", card.reason, hide=True)
     lines.append("\n")
     for coverage in card.coverages:

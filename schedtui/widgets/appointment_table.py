@@ -89,6 +89,6 @@ class AppointmentTable(FittedTable):
             "type": Text(row.type_code),
             "minutes": Text(str(row.minutes), justify="right"),
             "mode": Text("tele" if row.visit_mode == "telehealth" else "in person"),
-            "status": Text(status_text(row.status), style=style),
+            "status": Text(status_text(row.status, row.confirmed), style=style),
             "flags": Text(flags(row)),
         }

@@ -22,7 +22,7 @@ def _visit(visit: Visit) -> str:
     reason = f" ({visit.cancellation_reason})" if visit.cancellation_reason else ""
     return (
         f"{moment_text(visit.local_start)}  {visit.type_code:<6} "
-        f"{visit.provider}  {status_text(visit.status)}{reason}"
+        f"{visit.provider}  {status_text(visit.status, visit.confirmed)}{reason}"
     )
 
 

@@ -53,7 +53,12 @@ class VisitTable(DataTable[Text]):
         self.display = bool(visits)
         self.clear()
         for visit in visits:
-            cells = (visit_when(visit), visit.type_code, visit.provider, status_text(visit.status))
+            cells = (
+                visit_when(visit),
+                visit.type_code,
+                visit.provider,
+                status_text(visit.status, visit.confirmed),
+            )
             self.add_row(*(Text(printable(c)) for c in cells), key=str(visit.appointment_id))
 
     def _ask(self, what: str) -> None:

@@ -31,6 +31,8 @@ class MessageRow:
     sent_at: datetime | None
     attempts: int
     error: str
+    #: What Twilio last said became of a text ("" before it says, and for e-mail).
+    delivery: str
 
     def to_json(self) -> dict[str, Any]:
         """For `schedtui messages list --json` (times in ISO 8601, UTC)."""
@@ -67,6 +69,7 @@ def outbox_rows(
             message.sent_at,
             message.attempts,
             message.error,
+            message.delivery,
         )
         for message, patient_mrn in session.exec(
             query.order_by(col(m.Message.scheduled_for).desc(), col(m.Message.id).desc()).limit(

@@ -315,6 +315,7 @@ def visit_words(session: Session, visit: m.Appointment, settings: Settings) -> V
         clinic=site.name,
         mode=visit.visit_mode,
         start=visit.start.astimezone(ZoneInfo(site.timezone)),
+        replies=bool(settings.twilio_webhook_url),
     )
 
 

@@ -146,14 +146,15 @@ class Channels:
         """The From address of e-mail."""
         return self.settings.smtp_from or ""
 
-    def send(self, outgoing: Outgoing) -> None:
-        """Hand the message over on its channel."""
+    def send(self, outgoing: Outgoing) -> str:
+        """Hand the message over on its channel; the provider's id for it (Twilio's SID,
+        the e-mail's Message-ID)."""
         if outgoing.mail is not None:
             assert self._mail is not None
             self._mail.send(outgoing.mail)
-        else:
-            assert self._texts is not None
-            self._texts.send(outgoing.to, outgoing.text, outgoing.key)
+            return str(outgoing.mail["Message-ID"] or "")
+        assert self._texts is not None
+        return self._texts.send(outgoing.to, outgoing.text, outgoing.key)
 
 
 def _requeue_the_interrupted(store: Store) -> None:
@@ -230,12 +231,12 @@ def _send_one(
     if outgoing is None:
         return
     try:
-        channels.send(outgoing)
+        reference = channels.send(outgoing)
     except SEND_ERRORS as failure:
         refused: BaseException = failure
         in_write(store, lambda s: _failed(s, message_id_, refused, clock(), settings, report))
         return
-    in_write(store, lambda s: _sent(s, outgoing, clock(), report))
+    in_write(store, lambda s: _sent(s, outgoing, reference, clock(), report))
 
 
 def _claim(
@@ -291,10 +292,13 @@ def _mail(
     )
 
 
-def _sent(session: Session, outgoing: Outgoing, now: datetime, report: PassReport) -> None:
+def _sent(
+    session: Session, outgoing: Outgoing, reference: str, now: datetime, report: PassReport
+) -> None:
     message = session.get(m.Message, outgoing.message_id)
     assert message is not None
     message.status, message.sent_at, message.sending_since = "sent", now, None
+    message.provider_ref = reference[:64] or None
     message.error = ""
     session.add(message)
     audit.record(

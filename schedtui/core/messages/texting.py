@@ -28,31 +28,54 @@ class TextRefused(OSError):
     """Twilio answered with an error (4xx/5xx): its code and message."""
 
 
+#: Where Twilio posts what became of a text, under `twilio_webhook_url`.
+STATUS_PATH = "/sms/status"
+#: Where Twilio posts a patient's text to the clinic's number.
+INBOUND_PATH = "/sms"
+
+TokenReader = Callable[[str, str], str | None]
+
+
+def twilio_account(settings: Settings, token: TokenReader | None = None) -> tuple[str, str]:
+    """The account SID and its auth token (from the keyring); `TextingNotSetUp` if either
+    is missing."""
+    sid = settings.twilio_account_sid
+    if not sid:
+        raise TextingNotSetUp(
+            "Text messages are not set up: set twilio_account_sid and twilio_from (the "
+            f"auth token in the keyring as {KEYRING_SERVICE})."
+        )
+    secret = (token or _keyring_token)(KEYRING_SERVICE, sid)
+    if not secret:
+        raise TextingNotSetUp(f"No Twilio auth token for {sid} in the keyring.")
+    return sid, secret
+
+
 class TextSender:
     """Sends text messages for one runner pass."""
 
-    def __init__(
-        self, settings: Settings, token: Callable[[str, str], str | None] | None = None
-    ) -> None:
-        sid, sender = settings.twilio_account_sid, settings.twilio_from
-        if not sid or not sender:
+    def __init__(self, settings: Settings, token: TokenReader | None = None) -> None:
+        if not settings.twilio_from:
             raise TextingNotSetUp(
                 "Text messages are not set up: set twilio_account_sid and twilio_from (the "
                 f"auth token in the keyring as {KEYRING_SERVICE})."
             )
-        secret = (token or _keyring_token)(KEYRING_SERVICE, sid)
-        if not secret:
-            raise TextingNotSetUp(f"No Twilio auth token for {sid} in the keyring.")
-        self.sender = sender
+        sid, secret = twilio_account(settings, token)
+        self.sender = settings.twilio_from
         self._url = (
             f"{settings.twilio_base_url.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
         )
         self._auth = "Basic " + base64.b64encode(f"{sid}:{secret}".encode()).decode()
+        hook = settings.twilio_webhook_url.rstrip("/")
+        self._status_callback = f"{hook}{STATUS_PATH}" if hook else ""
 
     def send(self, to: str, body: str, key: str) -> str:
         """Send one text; return Twilio's SID for it. `TextRefused` on an error answer,
         `OSError` when Twilio cannot be reached."""
-        form = urllib.parse.urlencode({"To": to, "From": self.sender, "Body": body}).encode()
+        fields = {"To": to, "From": self.sender, "Body": body}
+        if self._status_callback:
+            fields["StatusCallback"] = self._status_callback
+        form = urllib.parse.urlencode(fields).encode()
         request = urllib.request.Request(self._url, data=form, method="POST")
         request.add_header("Authorization", self._auth)
         request.add_header("Content-Type", "application/x-www-form-urlencoded")

@@ -111,6 +111,9 @@ class VisitWords:
     clinic: str
     mode: str
     start: datetime  # in the site's zone
+    #: Whether patients' texts back are read (`messages serve`): a reminder says what
+    #: they may reply.
+    replies: bool = False
 
 
 def language_of(preferred: str) -> str:
@@ -164,6 +167,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "change it.",
         "cancellation": "{clinic}: your visit {when} is cancelled. To book again, call {call}.",
         "must-move": "{clinic}: we must move your visit {when}. Please call {call}.",
+        "replies": " Reply C to confirm, R for a call back.",
         "stop": " Reply STOP to opt out.",
     },
     "es": {
@@ -175,6 +179,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cancellation": "{clinic}: su cita del {when} está cancelada. Para reservar otra, "
         "llame al {call}.",
         "must-move": "{clinic}: debemos cambiar su cita del {when}. Llame al {call}.",
+        "replies": " Responda C para confirmar, R para que le llamemos.",
         "stop": " Responda STOP para no recibir más mensajes.",
     },
 }
@@ -189,4 +194,5 @@ def text_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Tol
         was=spoken_time(was, visit.language) if was is not None else "",
         call=visit.call_back or visit.clinic,
     )
-    return Told("", body + texts["stop"])
+    asks = texts["replies"] if visit.replies and kind == "reminder" else ""
+    return Told("", body + asks + texts["stop"])

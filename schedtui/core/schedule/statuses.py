@@ -19,10 +19,12 @@ STATUS_DISPLAY: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def status_text(status: str) -> str:
-    """'● Booked' for 'booked'; unknown codes show as they are."""
+def status_text(status: str, confirmed: bool = False) -> str:
+    """'● Booked' for 'booked' ('● Booked, confirmed' once the patient said they will
+    come); unknown codes show as they are."""
     symbol, label = STATUS_DISPLAY.get(status, ("", status))
-    return f"{symbol} {label}".strip()
+    said = ", confirmed" if confirmed and status == "booked" else ""
+    return f"{symbol} {label}{said}".strip()
 
 
 #: Visits that can still be moved to another time (nobody has arrived yet).

@@ -56,6 +56,8 @@ class AppointmentCard:
     coverages: tuple[CoverageLine, ...]
     checklist: tuple[CheckLine, ...] = ()
     estimate: str = ""
+    #: The patient said they will come (replied C to a text).
+    confirmed: bool = False
 
 
 def _age(dob: date, today: date) -> int:
@@ -131,6 +133,7 @@ def _load(session: Session, appointment_id: int, now: datetime) -> AppointmentCa
         provider_name=f"{provider.first_name} {provider.last_name}",
         type_name=kind.name,
         status=appointment.status,
+        confirmed=appointment.confirmed_at is not None,
         reason=appointment.reason,
         visit_mode=appointment.visit_mode,
         interpreter_language=appointment.interpreter_language,

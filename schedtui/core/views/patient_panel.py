@@ -34,6 +34,8 @@ class Visit:
     type_code: str
     status: str
     cancellation_reason: str | None
+    #: The patient said they will come (replied C to a text).
+    confirmed: bool = False
 
 
 #: How people name each channel of contact.
@@ -161,6 +163,7 @@ def _visits(session: Session, patient_id: int) -> list[tuple[Visit, datetime]]:
                 t.code,
                 a.status,
                 a.cancellation_reason,
+                a.confirmed_at is not None,
             ),
             a.start,
         )

@@ -38,6 +38,8 @@ class TodayRow:
     interpreter_language: str | None
     overbooked: bool
     provider_id: int = 0
+    #: The patient said they will come (replied C to a text).
+    confirmed: bool = False
 
     @property
     def local_start(self) -> datetime:
@@ -120,6 +122,7 @@ _COLUMNS = (
     col(Appointment.interpreter_language),
     col(Appointment.overbooked),
     col(Appointment.provider_id),
+    col(Appointment.confirmed_at),
 )
 
 
@@ -135,7 +138,7 @@ def _row(found: Any) -> TodayRow:
     (
         appointment_id, start, end, site_code, site_zone, provider_last, provider_first,
         patient_last, patient_first, mrn, type_code, status, visit_mode, language, overbooked,
-        provider_id,
+        provider_id, confirmed_at,
     ) = found  # fmt: skip
     return TodayRow(
         appointment_id=appointment_id,
@@ -152,6 +155,7 @@ def _row(found: Any) -> TodayRow:
         interpreter_language=language,
         overbooked=overbooked,
         provider_id=provider_id,
+        confirmed=confirmed_at is not None,
     )
 
 

@@ -42,6 +42,8 @@ class Appointment(SQLModel, table=True):
     overbook_reason: str = Field(default="", max_length=500)
     cancellation_reason: str | None = Field(default=None, max_length=12)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: When the patient said they will come (replying C to a text), if they did.
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     late_cancel: bool = False
     booked_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     booked_at: datetime = Field(sa_type=UTCDateTime)

@@ -70,8 +70,10 @@ class Message(SQLModel, table=True):
         one_of("channel", codes.MESSAGE_CHANNELS),
         one_of("kind", codes.MESSAGE_KINDS),
         one_of("status", codes.MESSAGE_STATUSES),
+        one_of("delivery", codes.DELIVERY_STATES),
         Index("ix_message_status_scheduled", "status", "scheduled_for"),
         Index("ix_message_appointment_id", "appointment_id"),
+        Index("ix_message_provider_ref", "provider_ref"),
     )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
@@ -93,6 +95,35 @@ class Message(SQLModel, table=True):
     attempts: int = 0
     #: When a runner handed it to the provider (while status is "sending").
     sending_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The provider's id for it (Twilio's message SID), once sent.
+    provider_ref: str | None = Field(default=None, max_length=64)
+    #: What the provider last said became of it (Twilio's status callbacks), and when.
+    delivery: str = Field(default="", max_length=12)
+    delivery_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class InboundMessage(SQLModel, table=True):
+    """A text a patient sent to the clinic's number, what it did and what they were told.
+    One asking for a call back waits (`handled_at` empty) until a scheduler calls."""
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (
+        one_of("action", codes.REPLY_ACTIONS),
+        Index("ix_inbound_message_action_handled", "action", "handled_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    #: Twilio's message SID: a text delivered twice is handled once.
+    provider_ref: str = Field(max_length=64, unique=True)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    from_address: str = Field(max_length=32)
+    to_address: str = Field(default="", max_length=32)
+    body: str = Field(default="", max_length=1600)
+    action: str = Field(max_length=12)
+    reply: str = Field(default="", max_length=500)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    handled_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class OutboxCursor(SQLModel, table=True):
