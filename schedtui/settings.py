@@ -217,6 +217,25 @@ class Settings(BaseSettings):
         description="No message reaches a patient in these hours, in the site's own time "
         '(a reminder due then goes just before or just after; "" = none).',
     )
+    waitlist_offers: bool = Field(
+        default=False,
+        description="When a cancellation frees a time, text the best-fitting waitlist "
+        "patients an offer (the first YES books it).",
+    )
+    waitlist_offers_off: list[str] = Field(
+        default_factory=list,
+        description='Where no offers go: site codes, visit type codes or both ("BOS", '
+        '"MRI", "BOS/MRI").',
+    )
+    waitlist_offer_count: int = Field(
+        default=3, ge=1, le=20, description="How many patients each freed time is offered to."
+    )
+    waitlist_offer_minutes: int = Field(
+        default=120,
+        ge=5,
+        le=7 * 24 * 60,
+        description="How long an offer stands (it ends an hour before the visit at the latest).",
+    )
     message_tries: int = Field(
         default=5, ge=1, le=50, description="Tries of a message before it is given up (dead)."
     )

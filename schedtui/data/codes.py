@@ -107,7 +107,11 @@ MESSAGE_KINDS: Final = (
 MESSAGE_STATUSES: Final = ("queued", "sending", "sent", "failed", "dead", "cancelled")
 #: What a patient's text back did: STOP and its synonyms, START, HELP, C (confirm the
 #: visit), R (call me back), anything else.
-REPLY_ACTIONS: Final = ("opt-out", "opt-in", "help", "confirm", "call-back", "other")
+REPLY_ACTIONS: Final = ("opt-out", "opt-in", "help", "confirm", "call-back", "offer", "other")
+#: A freed time offered to a waitlist patient by text: open (waiting for a YES), taken
+#: (their YES booked it), lost (another patient's YES came first, or it could not be
+#: booked by text), expired (no YES in time).
+OFFER_STATUSES: Final = ("open", "taken", "lost", "expired")
 #: What Twilio said became of a text after it took it ("" before it says anything).
 DELIVERY_STATES: Final = (
     "", "accepted", "queued", "sending", "sent", "delivered", "undelivered", "failed",

@@ -16,6 +16,7 @@ from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.codes import CONTACT_CHANNELS
 from schedtui.data.store import Store
+from schedtui.settings import Settings
 
 
 def consents(session: Session, patient_id: int) -> dict[str, bool]:
@@ -57,3 +58,22 @@ def set_consent(
         return after
 
     return guarded_write(store, actor, Permission.EDIT_PATIENTS, work, now=now, what="patient")
+
+
+def contact_points(
+    session: Session, patient: m.Patient, settings: Settings
+) -> list[tuple[str, str]]:
+    """Where the patient agreed to be written to: (channel, address). E-mail to their
+    address; text messages to their mobile (the primary one first) when the clinic has
+    them set up. Calls are not made by this program yet."""
+    agreed = consents(session, patient.id or 0)
+    points = [("email", patient.email)] if patient.email and agreed["email"] else []
+    if agreed["sms"] and settings.twilio_account_sid:
+        mobile = session.exec(
+            select(m.PatientPhone.number)
+            .where(col(m.PatientPhone.patient_id) == patient.id)
+            .where(col(m.PatientPhone.kind) == "mobile")
+            .order_by(col(m.PatientPhone.is_primary).desc(), col(m.PatientPhone.id))
+        ).first()
+        points += [("sms", mobile)] if mobile else []
+    return points

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from schedtui.core.messages.consent import consents
+from schedtui.core.messages.consent import contact_points
+from schedtui.core.messages.offers import offer_freed_time
 from schedtui.core.messages.timing import after_quiet, quiet_hours, reminder_at, reminder_offsets
 from schedtui.core.messages.wording import VisitWords, language_of, tell, text_of
 from schedtui.core.support.writes import in_write
@@ -82,11 +83,22 @@ def _one_batch(session: Session, now: datetime, settings: Settings) -> tuple[int
         assert event.id is not None
         gap = gap or (event.id != last + 1 and now - event.occurred_at < LATE_COMMIT)
         made += _make(session, _plans(session, event, now, settings), settings)
+        made += _offers(session, event, now, settings)
         if not gap:
             last = event.id
     cursor.last_event_id, cursor.updated_at = last, now
     session.add(cursor)
     return made, len(events) == BATCH and not gap
+
+
+def _offers(session: Session, event: m.DomainEvent, now: datetime, settings: Settings) -> int:
+    """A cancellation (or the old half of a move) frees a time: offer it to the waitlist."""
+    if event.kind != "appointment.cancelled" or not settings.waitlist_offers:
+        return 0
+    visit = session.get(m.Appointment, event.aggregate_id)
+    if visit is None or visit.status != "cancelled":
+        return 0
+    return offer_freed_time(session, visit, event, now, settings)
 
 
 def _plans(
@@ -183,25 +195,6 @@ def _withdraw(session: Session, visit_id: int | None) -> None:
     ):
         message.status, message.error = "cancelled", "withdrawn: the visit changed"
         session.add(message)
-
-
-def contact_points(
-    session: Session, patient: m.Patient, settings: Settings
-) -> list[tuple[str, str]]:
-    """Where the patient agreed to be written to: (channel, address). E-mail to their
-    address; text messages to their mobile (the primary one first) when the clinic has
-    them set up. Calls are not made by this program yet."""
-    agreed = consents(session, patient.id or 0)
-    points = [("email", patient.email)] if patient.email and agreed["email"] else []
-    if agreed["sms"] and settings.twilio_account_sid:
-        mobile = session.exec(
-            select(m.PatientPhone.number)
-            .where(col(m.PatientPhone.patient_id) == patient.id)
-            .where(col(m.PatientPhone.kind) == "mobile")
-            .order_by(col(m.PatientPhone.is_primary).desc(), col(m.PatientPhone.id))
-        ).first()
-        points += [("sms", mobile)] if mobile else []
-    return points
 
 
 def _notices(

@@ -4,7 +4,8 @@ A reply is read as a whole word, the way carriers read STOP: STOP (and its synon
 turns text messages off for every patient with that number, at once; START turns them
 back on; HELP is answered with who we are and the number to call; C confirms the visit
 the patient was last texted about; R asks for a call back (it waits on the call-back
-list for a scheduler). Anything else is kept for staff to read and answered with what
+list for a scheduler); YES takes the waitlist offer texted to that number, if one waits
+(`offers`). Anything else is kept for staff to read and answered with what
 the patient can reply. Each text is handled once however often Twilio delivers it (its
 message SID is kept), and every change it makes is audited."""
 
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from schedtui.core.messages.consent import consents
+from schedtui.core.messages.offers import Taken, take_offer
 from schedtui.core.messages.wording import language_of, spoken_time
 from schedtui.core.security import audit
 from schedtui.core.support.writes import in_write
@@ -36,6 +38,8 @@ OPT_IN: Final = frozenset({"START", "UNSTOP", "YES", "OPTIN"})
 HELP: Final = frozenset({"HELP", "INFO"})
 CONFIRM: Final = frozenset({"C", "CONFIRM", "CONFIRMED", "CONFIRMAR"})
 CALL_BACK: Final = frozenset({"R", "CALL", "CALL ME", "LLAMAR"})
+#: A YES to a waitlist offer (YES alone, with no offer open, is an opt-in).
+OFFER_YES: Final = frozenset({"YES", "Y", "SI", "SÍ"})
 
 _ANSWERS: Final[dict[str, dict[str, str]]] = {
     "en": {
@@ -46,6 +50,10 @@ _ANSWERS: Final[dict[str, dict[str, str]]] = {
         "nothing-to-confirm": "{clinic}: we found no upcoming visit to confirm. Please call "
         "{call}.",
         "call-back": "{clinic}: we will call you back at this number soon.",
+        "offer-booked": "{clinic}: it is yours: your visit is now {when}.",
+        "offer-taken": "{clinic}: sorry, that time was just taken. You stay on our waitlist.",
+        "offer-expired": "{clinic}: sorry, that offer has ended. You stay on our waitlist.",
+        "offer-refused": "{clinic}: we could not book that time by text. Please call {call}.",
         "other": "{clinic}: this number does not read messages. Call {call}. Reply C to "
         "confirm a visit, R for a call back, STOP to stop texts.",
     },
@@ -59,6 +67,12 @@ _ANSWERS: Final[dict[str, dict[str, str]]] = {
         "nothing-to-confirm": "{clinic}: no encontramos una cita próxima para confirmar. "
         "Llame al {call}.",
         "call-back": "{clinic}: le llamaremos pronto a este número.",
+        "offer-booked": "{clinic}: es suyo: su cita ahora es el {when}.",
+        "offer-taken": "{clinic}: lo sentimos, ese horario ya fue tomado. Sigue en nuestra "
+        "lista de espera.",
+        "offer-expired": "{clinic}: lo sentimos, esa oferta terminó. Sigue en nuestra lista "
+        "de espera.",
+        "offer-refused": "{clinic}: no pudimos reservar ese horario por mensaje. Llame al {call}.",
         "other": "{clinic}: este número no lee mensajes. Llame al {call}. Responda C para "
         "confirmar una cita, R para que le llamemos, STOP para no recibir mensajes.",
     },
@@ -101,30 +115,46 @@ def action_of(body: str) -> str:
 
 
 def take_reply(store: Store, heard: Heard, *, now: datetime, settings: Settings) -> Answer:
-    """Act on a patient's text once (a second delivery of it gets the first answer)."""
-    return in_write(store, lambda session: _take(session, heard, now, settings))
-
-
-def _take(session: Session, heard: Heard, now: datetime, settings: Settings) -> Answer:
-    known = session.exec(
-        select(m.InboundMessage).where(col(m.InboundMessage.provider_ref) == heard.sid)
-    ).first()
+    """Act on a patient's text once (a second delivery of it gets the first answer). A
+    YES first answers the waitlist offer waiting for that number, if one is."""
+    with store.read() as session:
+        known = _known(session, heard.sid)
     if known is not None:
-        return Answer(known.action, known.reply)
+        return known
+    taken = None
+    if word_of(heard.body) in OFFER_YES:
+        taken = take_offer(store, heard.sender, now=now, settings=settings)
+    return in_write(store, lambda session: _take(session, heard, now, settings, taken))
+
+
+def _known(session: Session, sid: str) -> Answer | None:
+    known = session.exec(
+        select(m.InboundMessage).where(col(m.InboundMessage.provider_ref) == sid)
+    ).first()
+    return Answer(known.action, known.reply) if known is not None else None
+
+
+def _take(
+    session: Session, heard: Heard, now: datetime, settings: Settings, taken: Taken | None
+) -> Answer:
+    if (known := _known(session, heard.sid)) is not None:
+        return known
     patients = _patients_at(session, heard.sender)
-    action = action_of(heard.body)
+    action = "offer" if taken is not None else action_of(heard.body)
     visit: m.Appointment | None = None
+    if taken is not None and taken.appointment_id is not None:
+        visit = session.get(m.Appointment, taken.appointment_id)
     if action in ("opt-out", "opt-in"):
         _set_texts(session, patients, action == "opt-in", now)
     elif action == "confirm":
         visit = _last_texted_visit(session, heard.sender, now)
         if visit is not None:
             _confirm(session, visit, now)
-    said = _words(session, patients, visit, action, settings)
+    said = _words(session, patients, visit, _answer_key(action, visit, taken), settings)
     row = m.InboundMessage(
         provider_ref=heard.sid, received_at=now, from_address=heard.sender,
         to_address=heard.to, body=heard.body[:1600], action=action, reply=said,
-        patient_id=visit.patient_id if visit else (patients[0].id if len(patients) == 1 else None),
+        patient_id=_whose(visit, taken, patients),
         appointment_id=visit.id if visit else None,
     )  # fmt: skip
     session.add(row)
@@ -135,6 +165,17 @@ def _take(session: Session, heard: Heard, now: datetime, settings: Settings) -> 
         detail={"action": action, "patients": len(patients)},
     )  # fmt: skip
     return Answer(action, said)
+
+
+def _whose(
+    visit: m.Appointment | None, taken: Taken | None, patients: list[m.Patient]
+) -> int | None:
+    """The patient the text is from, when it is known."""
+    if visit is not None:
+        return visit.patient_id
+    if taken is not None:
+        return taken.offer.patient_id
+    return patients[0].id if len(patients) == 1 else None
 
 
 def _patients_at(session: Session, number: str) -> list[m.Patient]:
@@ -207,16 +248,23 @@ def _words(
     session: Session,
     patients: list[m.Patient],
     visit: m.Appointment | None,
-    action: str,
+    key: str,
     settings: Settings,
 ) -> str:
     """The answer, in the patient's language (English for a number nobody has)."""
     language = language_of(patients[0].language) if patients else "en"
     site = session.get(m.Site, visit.site_id) if visit is not None else None
-    key = {"confirm": "confirmed" if visit else "nothing-to-confirm"}.get(action, action)
     when = ""
     if visit is not None and site is not None:
         when = spoken_time(visit.start.astimezone(ZoneInfo(site.timezone)), language)
     call = (site.phone if site else "") or settings.clinic_phone or "the clinic"
     clinic = site.name if site else settings.clinic_name
     return _ANSWERS[language][key].format(clinic=clinic, call=call, when=when)
+
+
+def _answer_key(action: str, visit: m.Appointment | None, taken: Taken | None) -> str:
+    if taken is not None:
+        return f"offer-{taken.outcome}"
+    if action == "confirm":
+        return "confirmed" if visit else "nothing-to-confirm"
+    return action

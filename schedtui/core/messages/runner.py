@@ -23,9 +23,11 @@ from email.message import EmailMessage
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from schedtui.core.messages.consent import contact_points
 from schedtui.core.messages.invite import invite
 from schedtui.core.messages.mail import MailServer, email_message, message_id
-from schedtui.core.messages.outbox import contact_points, take_up_changes, visit_uid, visit_words
+from schedtui.core.messages.offers import end_lapsed_offers
+from schedtui.core.messages.outbox import take_up_changes, visit_uid, visit_words
 from schedtui.core.messages.texting import TextSender
 from schedtui.core.security import audit
 from schedtui.core.support.errors import BadInput
@@ -103,6 +105,7 @@ def run_pass(
         return PassReport(busy=True)
     try:
         report = PassReport(made=take_up_changes(store, now=clock(), settings=settings))
+        end_lapsed_offers(store, clock())
         _requeue_the_interrupted(store)
         with ExitStack() as connections:
             _send_due(store, Channels(settings, connections, report), clock, holder, report)

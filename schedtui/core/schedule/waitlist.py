@@ -235,30 +235,43 @@ def book_from_waitlist(
     insurance items refuse it (`OpenItemsNeedReason`) unless `override_reason` says why."""
 
     def work(session: Session) -> int:
-        entry = session.get(m.WaitlistEntry, entry_id)
-        if entry is None or entry.status != "active":
-            raise BadInput(f"Waitlist entry {entry_id} is not active.")
-        kind = session.get(m.AppointmentType, entry.appointment_type_id)
-        assert kind is not None
-        request = BookingRequest(
-            entry.patient_id,
-            opened.provider_id,
-            kind.code,
-            opened.start,
-            opened.site_id,
-            reason="From the waitlist",
-            override_reason=override_reason,
-        )
-        booked = insert_booking(session, actor, request, now=now, settings=settings)
-        new = booked.appointment
-        entry.status = "booked"
-        record_booking(session, actor, new, now, waitlist_entry=entry_id, **booked.override)
-        for later in _replaced(session, entry, new):
-            cancel_in(session, actor, later, "pat-swl", now, settings)
-        assert new.id is not None
-        return new.id
+        return book_entry_in(session, actor, entry_id, opened, now, settings, override_reason)
 
     return guarded_write(store, actor, Permission.BOOK, work, now=now, what="waitlist")
+
+
+def book_entry_in(
+    session: Session,
+    actor: Actor,
+    entry_id: int,
+    opened: OpenTime,
+    now: datetime,
+    settings: Settings,
+    override_reason: str = "",
+) -> int:
+    """`book_from_waitlist` inside the caller's write transaction."""
+    entry = session.get(m.WaitlistEntry, entry_id)
+    if entry is None or entry.status != "active":
+        raise BadInput(f"Waitlist entry {entry_id} is not active.")
+    kind = session.get(m.AppointmentType, entry.appointment_type_id)
+    assert kind is not None
+    request = BookingRequest(
+        entry.patient_id,
+        opened.provider_id,
+        kind.code,
+        opened.start,
+        opened.site_id,
+        reason="From the waitlist",
+        override_reason=override_reason,
+    )
+    booked = insert_booking(session, actor, request, now=now, settings=settings)
+    new = booked.appointment
+    entry.status = "booked"
+    record_booking(session, actor, new, now, waitlist_entry=entry_id, **booked.override)
+    for later in _replaced(session, entry, new):
+        cancel_in(session, actor, later, "pat-swl", now, settings)
+    assert new.id is not None
+    return new.id
 
 
 def _replaced(session: Session, entry: m.WaitlistEntry, new: m.Appointment) -> list[m.Appointment]:

@@ -53,6 +53,7 @@ from schedtui.data.models.workflow import (
     RecallEntry,
     RunnerLease,
     WaitlistEntry,
+    WaitlistOffer,
 )
 
 metadata = SQLModel.metadata
@@ -108,5 +109,6 @@ __all__ = [
     "TemplateAppointmentType",
     "User",
     "WaitlistEntry",
+    "WaitlistOffer",
     "metadata",
 ]

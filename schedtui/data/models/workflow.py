@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 
 from schedtui.data import codes
 from schedtui.data.models.base import Field, SQLModel, not_negative, one_of
@@ -100,6 +100,34 @@ class Message(SQLModel, table=True):
     #: What the provider last said became of it (Twilio's status callbacks), and when.
     delivery: str = Field(default="", max_length=12)
     delivery_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WaitlistOffer(SQLModel, table=True):
+    """A freed time offered by text to a patient on the waitlist (made when a
+    cancellation frees it, from the change feed). The first YES books it."""
+
+    __tablename__ = "waitlist_offer"
+    __table_args__ = (
+        one_of("status", codes.OFFER_STATUSES),
+        UniqueConstraint("entry_id", "event_id", name="uq_waitlist_offer_entry_event"),
+        Index("ix_waitlist_offer_to_status", "to_address", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="waitlist_entry.id")
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    #: The change that freed the time (a cancellation).
+    event_id: int = Field(foreign_key="domain_event.id")
+    provider_id: int = Field(foreign_key="provider.id")
+    site_id: int = Field(foreign_key="site.id")
+    start: datetime = Field(sa_type=UTCDateTime)
+    end: datetime = Field(sa_type=UTCDateTime)
+    to_address: str = Field(max_length=32)
+    status: str = Field(default="open", max_length=8)
+    made_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The visit the patient's YES booked.
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
 
 
 class InboundMessage(SQLModel, table=True):
