@@ -217,6 +217,22 @@ class Settings(BaseSettings):
         description="No message reaches a patient in these hours, in the site's own time "
         '(a reminder due then goes just before or just after; "" = none).',
     )
+    telehealth_url: str = Field(
+        default="",
+        pattern=r"^(https://\S*\{token\}\S*)?$",
+        description="A video visit's own link, made at booking: {token} becomes an "
+        "unguessable code (https://video.example.org/j/{token}); '' = none.",
+    )
+    telehealth_rooms: dict[str, str] = Field(
+        default_factory=dict,
+        description="A provider's own video room by NPI (Doxy.me style): "
+        '[telehealth_rooms] 1234567890 = "https://doxy.me/dr-okafor"; used before telehealth_url.',
+    )
+    telehealth_device_test: str = Field(
+        default="",
+        pattern=r"^(https://\S+)?$",
+        description="Where a patient tests camera and microphone before a video visit.",
+    )
     waitlist_offers: bool = Field(
         default=False,
         description="When a cancellation frees a time, text the best-fitting waitlist "

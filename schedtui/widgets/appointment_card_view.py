@@ -38,6 +38,8 @@ def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:
     line("With", card.provider_name)
     line("At", card.site_name)
     line("Visit", f"{card.type_name} ({card.visit_mode})")
+    if card.video_link:
+        line("Video", card.video_link, hide=True)  # the patient's private link
     line("Status", status_text(card.status, card.confirmed))
     line("Reason", card.reason, hide=True)
     lines.append("\n")

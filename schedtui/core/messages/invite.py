@@ -42,7 +42,12 @@ def invite(
     event.add("dtstart", words.start)
     event.add("dtend", end.astimezone(words.start.tzinfo))
     event.add("summary", f"{words.clinic}: visit with {words.provider}")
-    event.add("location", vText(words.place))
+    if words.mode == "telehealth":
+        event.add("location", vText("Video visit"))
+        if words.video_link:
+            event.add("url", words.video_link)
+    else:
+        event.add("location", vText(words.place))
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("organizer", _address(organizer, words.clinic))
     event.add("attendee", _address(attendee, words.first_name, participant=True))

@@ -309,6 +309,8 @@ def visit_words(session: Session, visit: m.Appointment, settings: Settings) -> V
         mode=visit.visit_mode,
         start=visit.start.astimezone(ZoneInfo(site.timezone)),
         replies=bool(settings.twilio_webhook_url),
+        video_link=visit.video_link,
+        device_test=settings.telehealth_device_test,
     )
 
 

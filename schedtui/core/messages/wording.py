@@ -51,8 +51,12 @@ _WORDS: dict[str, dict[str, tuple[str, str]]] = {
             "{provider} on {when}.\nPlease call {call} to choose another time.",
         ),
         "in-person": ("Where: {place}.", ""),
-        "video": ("This is a video visit: the link to join comes before it.", ""),
-        "phone": ("This is a phone visit: we will call you.", ""),
+        "telehealth": ("This is a video visit: the link to join comes before it.", ""),
+        "telehealth-link": (
+            "This is a video visit. Join a few minutes early at: {link}\n{device_test}",
+            "",
+        ),
+        "device-test": ("Before the visit, test your camera and microphone at: {test}", ""),
         "at": ("{weekday}, {month} {day} at {clock}", ""),
         "sign": ("{clinic}", ""),
     },
@@ -83,8 +87,12 @@ _WORDS: dict[str, dict[str, tuple[str, str]]] = {
             "{provider} del {when}.\nLlame al {call} para elegir otra hora.",
         ),
         "in-person": ("Lugar: {place}.", ""),
-        "video": ("Es una cita por video: el enlace para entrar llegará antes.", ""),
-        "phone": ("Es una cita por teléfono: le llamaremos.", ""),
+        "telehealth": ("Es una cita por video: el enlace para entrar llegará antes.", ""),
+        "telehealth-link": (
+            "Es una cita por video. Entre unos minutos antes en: {link}\n{device_test}",
+            "",
+        ),
+        "device-test": ("Antes de la cita, pruebe su cámara y micrófono en: {test}", ""),
         "at": ("{weekday} {day} de {month} a las {clock}", ""),
         "sign": ("{clinic}", ""),
     },
@@ -111,6 +119,9 @@ class VisitWords:
     clinic: str
     mode: str
     start: datetime  # in the site's zone
+    #: A video visit's link (sent only to the patient), and where to test a device first.
+    video_link: str = ""
+    device_test: str = ""
     #: Whether patients' texts back are read (`messages serve`): a reminder says what
     #: they may reply.
     replies: bool = False
@@ -143,7 +154,7 @@ def _day(local: datetime, language: str) -> str:
 def tell(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
     """The message of `kind` about `visit` (`was`: the old time of a moved visit)."""
     words = _WORDS[visit.language]
-    where = words.get(visit.mode, words["in-person"])[0].format(place=visit.place)
+    where = _where(words, visit)
     fill = {
         "first": visit.first_name,
         "provider": visit.provider,
@@ -158,6 +169,16 @@ def tell(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
     return Told(subject.format(**fill), text)
 
 
+def _where(words: dict[str, tuple[str, str]], visit: VisitWords) -> str:
+    """Where the visit happens: the address, or how to join a video visit."""
+    if visit.mode != "telehealth":
+        return words["in-person"][0].format(place=visit.place)
+    if not visit.video_link:
+        return words["telehealth"][0]
+    test = words["device-test"][0].format(test=visit.device_test) if visit.device_test else ""
+    return words["telehealth-link"][0].format(link=visit.video_link, device_test=test).strip()
+
+
 #: Text messages: short, and saying less (no provider: a name can tell the specialty).
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -168,6 +189,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cancellation": "{clinic}: your visit {when} is cancelled. To book again, call {call}.",
         "must-move": "{clinic}: we must move your visit {when}. Please call {call}.",
         "replies": " Reply C to confirm, R for a call back.",
+        "join": " Join by video: {link}",
         "stop": " Reply STOP to opt out.",
     },
     "es": {
@@ -180,6 +202,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "llame al {call}.",
         "must-move": "{clinic}: debemos cambiar su cita del {when}. Llame al {call}.",
         "replies": " Responda C para confirmar, R para que le llamemos.",
+        "join": " Entre por video: {link}",
         "stop": " Responda STOP para no recibir más mensajes.",
     },
 }
@@ -195,4 +218,10 @@ def text_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Tol
         call=visit.call_back or visit.clinic,
     )
     asks = texts["replies"] if visit.replies and kind == "reminder" else ""
-    return Told("", body + asks + texts["stop"])
+    joins = (
+        visit.mode == "telehealth"
+        and visit.video_link
+        and kind in ("confirmation", "reminder", "change")
+    )
+    join = texts["join"].format(link=visit.video_link) if joins else ""
+    return Told("", body + join + asks + texts["stop"])

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 from schedtui.core.insurance.checklist import Proposal, booking_warnings, covering_authorization
 from schedtui.core.schedule.availability import Candidate, Checker, Scope, load_occupancy
 from schedtui.core.schedule.reference import Reference, current_reference
+from schedtui.core.schedule.telehealth import video_link
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
@@ -267,6 +268,14 @@ class NewBooking:
     override: dict[str, Any]
 
 
+def _video_link(session: Session, candidate: Candidate, settings: Settings) -> str:
+    if candidate.visit_mode != "telehealth":
+        return ""
+    provider = session.get(m.Provider, candidate.provider_id)
+    assert provider is not None
+    return video_link(provider, settings)
+
+
 def insert_booking(
     session: Session,
     actor: Actor,
@@ -308,6 +317,7 @@ def insert_booking(
         status="booked",
         reason=reason,
         visit_mode=c.visit_mode,
+        video_link=_video_link(session, c, settings),
         interpreter_language=c.interpreter_language,
         overbooked=request.overbook,
         overbook_reason=request.overbook_reason.strip() if request.overbook else "",

@@ -58,6 +58,8 @@ class AppointmentCard:
     estimate: str = ""
     #: The patient said they will come (replied C to a text).
     confirmed: bool = False
+    #: A video visit's link to join.
+    video_link: str = ""
 
 
 def _age(dob: date, today: date) -> int:
@@ -134,6 +136,7 @@ def _load(session: Session, appointment_id: int, now: datetime) -> AppointmentCa
         type_name=kind.name,
         status=appointment.status,
         confirmed=appointment.confirmed_at is not None,
+        video_link=appointment.video_link,
         reason=appointment.reason,
         visit_mode=appointment.visit_mode,
         interpreter_language=appointment.interpreter_language,

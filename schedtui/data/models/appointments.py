@@ -42,6 +42,8 @@ class Appointment(SQLModel, table=True):
     overbook_reason: str = Field(default="", max_length=500)
     cancellation_reason: str | None = Field(default=None, max_length=12)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: A video visit's link to join (a provider's room, or the visit's own private one).
+    video_link: str = Field(default="", max_length=300)
     #: When the patient said they will come (replying C to a text), if they did.
     confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     late_cancel: bool = False
