@@ -124,6 +124,7 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "list", "--patient", c.mrn],
         ["messages", "list"],
         ["messages", "replies"],
+        ["messages", "preview", "--kind", "reminder"],
     ]  # fmt: skip
 
 

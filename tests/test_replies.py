@@ -13,7 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -313,3 +313,45 @@ def test_a_text_reminder_says_what_the_patient_may_reply(phone: tuple[Desk, Phon
     assert reminders and all("Reply C to confirm, R for a call back." in r.body for r in reminders)
     [confirmation] = desk.messages(channel="sms", kind="confirmation")
     assert "Reply C" not in confirmation.body  # (nothing to confirm yet: it was just booked)
+
+
+def test_messages_preview_shows_each_kind_for_a_sample_patient(
+    db: str,  # noqa: F811 (the fixture)
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _cli(capsys, "messages", "preview", "--db", db)
+    assert code == 0, err
+    for kind in ("confirmation", "reminder", "change", "cancellation", "must-move"):
+        assert f"--- {kind}, email" in out and f"--- {kind}, sms" in out
+    assert "Hello Alex," in out and "Reply STOP to opt out." in out
+    code, out, _ = _cli(capsys, "messages", "preview", "--kind", "reminder", "--channel", "sms",
+                        "--language", "es", "--video", "--json", "--db", db)  # fmt: skip
+    [shown] = json.loads(out)
+    assert shown["kind"] == "reminder" and "Entre por video" in shown["text"]
+    code, _, err = _cli(capsys, "messages", "preview", "--kind", "recall", "--db", db)
+    assert code == 2 and "not one of" in err
+
+
+def test_messages_preview_of_a_real_visit_is_audited(
+    db: str,  # noqa: F811 (the fixture)
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = open_store(db, now=NOW).store
+    with store.read() as session:
+        mrn = session.exec(select(m.Patient.mrn).order_by(col(m.Patient.id))).first()
+    store.dispose()
+    start = datetime(2026, 3, 9, 13, 0, tzinfo=UTC).isoformat()  # Monday 9:00 in Boston
+    code, out, err = _cli(capsys, "book", "--patient", str(mrn), "--provider", "1", "--type",
+                          "FU", "--start", start, "--override-reason", "self-pay", "--json",
+                          "--db", db)  # fmt: skip
+    assert code == 0, err
+    visit = json.loads(out)["id"]
+    store = open_store(db, now=NOW).store
+    before = len(_audit(store, "message-preview"))
+    store.dispose()
+    code, out, err = _cli(capsys, "messages", "preview", "--visit", str(visit), "--db", db)
+    assert code == 0, err
+    assert "--- confirmation, email" in out and "Monday, March 9 at 9:00 AM EDT" in out
+    store = open_store(db, now=NOW).store
+    assert len(_audit(store, "message-preview")) == before + 1
+    store.dispose()

@@ -223,3 +223,58 @@ def called_back(
     desk = command_desk(ctx, db)
     call_back_done(desk.store, desk.actor, reply_id, now=desk.clock.now())
     say(f"Reply {reply_id}: called back.")
+
+
+@app.command("preview")
+def preview(
+    ctx: typer.Context,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="confirmation, reminder, change, cancellation, must-move."),
+    ] = None,
+    channel: Annotated[
+        list[str] | None, typer.Option("--channel", help="email or sms (both by default).")
+    ] = None,
+    language: Annotated[str, typer.Option(help="en or es (a sample patient's).")] = "en",
+    video: Annotated[bool, typer.Option("--video", help="A video visit (sample).")] = False,
+    visit: Annotated[
+        int | None, typer.Option("--visit", help="Say it for this appointment (audited).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What patients' messages say: for a sample patient at the first site, or for a
+    real visit."""
+    from schedtui.core.messages.preview import (
+        CHANNELS,
+        KINDS,
+        previews,
+        sample_words,
+        visit_preview_words,
+    )
+
+    if language not in ("en", "es"):
+        raise BadInput(f"--language '{language}': messages are written in en or es.")
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    current = settings()
+    with desk.store.read() as session:
+        if visit is None:
+            mode = "telehealth" if video else "in-person"
+            words = sample_words(session, current, language=language, mode=mode, now=now)
+        else:
+            require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="message")
+            words = visit_preview_words(session, visit, current)
+    if visit is not None:
+        record_view(desk, now, "message-preview", as_json=as_json, appointment=visit)
+    shown = previews(words, tuple(kind or KINDS), tuple(channel or CHANNELS))
+    if as_json:
+        print_json([vars(p) for p in shown])
+        return
+    for message in shown:
+        say(
+            f"--- {message.kind}, {message.channel}"
+            + (f": {message.subject}" if message.subject else "")
+        )
+        for line in message.text.splitlines():
+            say(printable(line))
