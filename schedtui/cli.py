@@ -41,6 +41,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("provider_lists", "app", ("provider-lists",)),
     ("appointments", "app", ("appointments",)),
     ("waitlist", "app", ("waitlist",)),
+    ("referrals", "app", ("referrals",)),
     ("eligibility", "app", ("eligibility",)),
     ("insurance", "register", ("payers", "coverage", "auth")),
     ("patients", "app", ("patients",)),

@@ -233,6 +233,11 @@ class Settings(BaseSettings):
         pattern=r"^(https://\S+)?$",
         description="Where a patient tests camera and microphone before a video visit.",
     )
+    referral_due_days: dict[str, int] = Field(
+        default_factory=lambda: {"urgent": 3, "soon": 14, "routine": 30},
+        description="A referral's book-by day, in days after it comes in, by urgency: "
+        "[referral_due_days] urgent = 3, soon = 14, routine = 30.",
+    )
     waitlist_offers: bool = Field(
         default=False,
         description="When a cancellation frees a time, text the best-fitting waitlist "
@@ -281,6 +286,17 @@ class Settings(BaseSettings):
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise ValueError(f"unknown phone region '{value}' (use a code like US, CA, GB)")
         return region
+
+    @field_validator("referral_due_days")
+    @classmethod
+    def _every_urgency(cls, value: dict[str, int]) -> dict[str, int]:
+        days = {key.lower(): number for key, number in value.items()}
+        wanted = {"urgent", "soon", "routine"}
+        if set(days) != wanted:
+            raise ValueError("give days for exactly urgent, soon and routine")
+        if any(not 0 <= number <= 365 for number in days.values()):
+            raise ValueError("days must be between 0 and 365")
+        return days
 
     @field_validator("timezone")
     @classmethod

@@ -34,7 +34,8 @@ NEVER_LIST_PATIENTS = {
     "payers network", "payers rule", "payers fee", "coverage add", "auth update",
     "patients add", "book", "users pin", "audit checkpoint", "config keys", "patients consent",
     "messages run", "messages retry", "messages cancel", "messages serve",
-    "messages called-back",
+    "messages called-back", "referrals add", "referrals contact", "referrals update",
+    "referrals close",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -125,6 +126,8 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "list"],
         ["messages", "replies"],
         ["messages", "preview", "--kind", "reminder"],
+        ["referrals", "list", "--patient", c.mrn],
+        ["referrals", "list"],
     ]  # fmt: skip
 
 

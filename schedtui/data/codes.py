@@ -87,7 +87,15 @@ SEXES: Final = ("female", "male", "other", "unknown")
 SUBSCRIBER_RELATIONSHIPS: Final = ("self", "spouse", "child", "other")
 ELIGIBILITY_STATUSES: Final = ("requested", "active", "inactive", "rejected", "error")
 AUTHORIZATION_STATUSES: Final = ("needed", "submitted", "pending", "approved", "denied", "expired")
-REFERRAL_STATUSES: Final = ("open", "scheduled", "closed", "expired")
+#: new (received, nobody has reached the patient), contacted (a call made), scheduled
+#: (a visit booked for it), completed (the visit happened), closed (with a reason),
+#: expired (past its end date unbooked).
+REFERRAL_STATUSES: Final = ("new", "contacted", "scheduled", "completed", "closed", "expired")
+#: Still to be worked: a referral in these is on a scheduler's list.
+REFERRALS_OPEN: Final = ("new", "contacted")
+REFERRAL_URGENCIES: Final = ("urgent", "soon", "routine")
+#: What a call about a referral came to.
+CONTACT_OUTCOMES: Final = ("reached", "no-answer", "left-message", "wrong-number", "declined")
 WAITLIST_STATUSES: Final = ("active", "offered", "booked", "removed", "expired")
 DAY_PARTS: Final = tuple(part.value for part in DayPart)
 MESSAGE_CHANNELS: Final = ("sms", "email", "voice", "letter")
@@ -99,6 +107,7 @@ MESSAGE_KINDS: Final = (
     "must-move",  # the clinic cannot keep a visit (a block, closure or template change)
     "waitlist-offer",
     "recall",
+    "referral",  # a referral nobody could be reached about: please call us
 )
 #: queued (waiting for its time, or for a retry), sending (handed to the provider by a
 #: runner; a runner that died leaves it for the next pass to send again), sent, failed

@@ -282,7 +282,7 @@ def _referral(
     on_file = session.exec(
         select(m.Referral)
         .where(col(m.Referral.patient_id) == proposal.patient_id)
-        .where(col(m.Referral.status).in_(("open", "scheduled")))
+        .where(col(m.Referral.status).in_(("new", "contacted", "scheduled")))
         .where(
             (col(m.Referral.to_specialty_id) == kind.specialty_id)
             | (col(m.Referral.to_provider_id) == proposal.provider_id)

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, func, select
 
 from schedtui.core.messages.consent import contact_points
 from schedtui.core.messages.offers import offer_freed_time
+from schedtui.core.messages.outreach import unreached_notices
 from schedtui.core.messages.timing import after_quiet, quiet_hours, reminder_at, reminder_offsets
 from schedtui.core.messages.wording import VisitWords, language_of, tell, text_of
 from schedtui.core.support.writes import in_write
@@ -84,6 +85,7 @@ def _one_batch(session: Session, now: datetime, settings: Settings) -> tuple[int
         gap = gap or (event.id != last + 1 and now - event.occurred_at < LATE_COMMIT)
         made += _make(session, _plans(session, event, now, settings), settings)
         made += _offers(session, event, now, settings)
+        made += unreached_notices(session, event, now, settings)
         if not gap:
             last = event.id
     cursor.last_event_id, cursor.updated_at = last, now

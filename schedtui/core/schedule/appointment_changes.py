@@ -21,6 +21,7 @@ from schedtui.core.schedule.booking import (
     record_event,
     snapshot,
 )
+from schedtui.core.schedule.referrals import follow_visit
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -139,6 +140,7 @@ def _record(
     kind: str,
 ) -> None:
     record_event(session, kind, appointment, actor, now)
+    follow_visit(session, appointment, now)
     audit.record(
         session,
         actor=actor,

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 from schedtui.core.insurance.checklist import Proposal, booking_warnings, covering_authorization
 from schedtui.core.schedule.availability import Candidate, Checker, Scope, load_occupancy
 from schedtui.core.schedule.reference import Reference, current_reference
+from schedtui.core.schedule.referrals import link_on_booking
 from schedtui.core.schedule.telehealth import video_link
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -329,6 +330,7 @@ def insert_booking(
     if "prior_authorization_id" not in links:
         covering = covering_authorization(session, request.patient_id, c.type_id, local_day)
         appointment.prior_authorization_id = covering.id if covering else None
+    link_on_booking(session, appointment, now)
     session.add(appointment)
     if request.hold_id is not None:
         hold = session.get(m.SlotHold, request.hold_id)

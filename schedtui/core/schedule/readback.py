@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from schedtui.core.insurance.checklist import PROBLEM, Proposal, checklist, estimate
+from schedtui.core.schedule.referrals import open_referral_for
 from schedtui.core.schedule.slots import Slot
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -50,6 +51,11 @@ def readback(
         lines.append(f"to prepare: {kind.prep_instructions}")
     if slot.interpreter_language:
         lines.append(f"an interpreter ({slot.interpreter_language}) will be there")
+    referral = open_referral_for(session, patient_id, kind)
+    if referral is not None:
+        who = referral.referring_provider_name or "the referring provider"
+        due = f", due {referral.due_on:%b %d}".replace(" 0", " ") if referral.due_on else ""
+        lines.append(f"for the referral from {who}{due}")
     checks = checklist(
         session,
         Proposal(patient_id, slot.type_code, slot.provider_id, local.date()),

@@ -30,6 +30,7 @@ from schedtui.data.models.insurance import (
     PayerRule,
     PriorAuthorization,
     Referral,
+    ReferralContact,
 )
 from schedtui.data.models.patients import (
     ContactConsent,
@@ -96,6 +97,7 @@ __all__ = [
     "RecallEntry",
     "ReferenceVersion",
     "Referral",
+    "ReferralContact",
     "Resource",
     "RunnerLease",
     "SQLModel",

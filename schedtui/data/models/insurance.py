@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 
 from schedtui.data import codes
 from schedtui.data.models.base import Field, SQLModel, not_negative, one_of
@@ -144,7 +144,12 @@ class Referral(SQLModel, table=True):
     """An order or referral sending a patient to a specialty or provider."""
 
     __tablename__ = "referral"
-    __table_args__ = (one_of("status", codes.REFERRAL_STATUSES), *not_negative("visits_authorized"))
+    __table_args__ = (
+        one_of("status", codes.REFERRAL_STATUSES),
+        one_of("urgency", codes.REFERRAL_URGENCIES),
+        *not_negative("visits_authorized"),
+        Index("ix_referral_status_due", "status", "due_on"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
     referral_number: str = Field(default="", max_length=80)
@@ -156,4 +161,25 @@ class Referral(SQLModel, table=True):
     received_on: date
     expires_on: date | None = None
     visits_authorized: int | None = None
-    status: str = Field(default="open", max_length=10)
+    status: str = Field(default="new", max_length=10)
+    #: The visit type wanted (an order names one; a referral may name only a specialty).
+    appointment_type_id: int | None = Field(default=None, foreign_key="appointment_type.id")
+    urgency: str = Field(default="routine", max_length=8)
+    #: Book by: from the clinical timeline of its urgency.
+    due_on: date | None = None
+    close_reason: str = Field(default="", max_length=200)
+    created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ReferralContact(SQLModel, table=True):
+    """A call (or message) to a patient about a referral, and what it came to."""
+
+    __tablename__ = "referral_contact"
+    __table_args__ = (one_of("outcome", codes.CONTACT_OUTCOMES),)
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    outcome: str = Field(max_length=14)
+    note: str = Field(default="", max_length=500)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id")

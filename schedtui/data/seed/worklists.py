@@ -38,7 +38,7 @@ def referrals_for(
                 appointment["patient_id"],
                 specialty_of[appointment["appointment_type_id"]],
                 received,
-                "scheduled" if appointment["start"] > now else "closed",
+                "scheduled" if appointment["start"] > now else "completed",
             )
         )
         appointment["referral_id"] = len(rows)
@@ -58,7 +58,7 @@ def open_referrals(
             rng.randrange(1, patient_count + 1),
             rng.choice(specialties),
             today - timedelta(days=rng.randrange(0, 21)),
-            "open",
+            "new",
         )
         for index in range(count)
     ]
