@@ -33,7 +33,7 @@ from schedtui.type_ahead import KeyDone, KeyGate, TypedEvent
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
 #: The working modes, one screen each, kept while the user is signed in.
-WORK_MODES = ("today", "call", "calendar", "auths", "audit")
+WORK_MODES = ("today", "call", "calendar", "auths", "audit", "referrals")
 #: The mode of the sign-in form (and of the first administrator's form).
 SIGN_IN = "signin"
 #: Actions that work before sign-in and under the lock: nothing that shows patient data
@@ -63,6 +63,7 @@ class SchedApp(App[None]):
         Binding("f10", "calendar", "Calendar", id="app.calendar", priority=True),
         Binding("f6", "authorizations", "Auths", id="app.authorizations", priority=True),
         Binding("f7", "audit", "Audit", id="app.audit", priority=True),
+        Binding("f12", "referrals", "Referrals", id="app.referrals", priority=True, show=False),
     ]
     masked: reactive[bool] = reactive(False)
 
@@ -125,6 +126,7 @@ class SchedApp(App[None]):
             "calendar": lambda: _screen("calendar", "CalendarScreen")(),
             "auths": lambda: _screen("authorizations", "AuthorizationsScreen")(),
             "audit": lambda: _screen("audit", "AuditScreen")(),
+            "referrals": lambda: _screen("referrals", "ReferralsScreen")(),
         }
 
     def _signed_out_screen(self) -> Screen[Any]:
@@ -164,6 +166,26 @@ class SchedApp(App[None]):
         calendar = self.screen_stack[0]
         assert isinstance(calendar, CalendarScreen)
         calendar.show_spot(spot)
+
+    def call_about(self, mrn: str) -> None:
+        """The call workspace with this patient found and opened; refused while another
+        patient's call is open (its note is not left behind)."""
+        from schedtui.screens.workspace import WorkspaceScreen
+
+        if self.call.patient_id is not None:
+            clear = self.key_names("workspace.clear")
+            self.notify(
+                f"Finish the call with {self.call.patient_name} first ({clear} in the call "
+                "clears it for the next caller).",
+                title="Not now",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.go("call")
+        workspace = self.screen_stack[0]
+        assert isinstance(workspace, WorkspaceScreen)
+        workspace.look_up(mrn)
 
     def go_back(self) -> None:
         """Back to the screen the scheduler came from (the call, when there is none)."""
@@ -268,6 +290,10 @@ class SchedApp(App[None]):
         """The call workspace: find the caller."""
         self.go("call")
 
+    def action_referrals(self) -> None:
+        """The referral worklist: patients to book, the soonest due first."""
+        self.go("referrals")
+
     def action_calendar(self) -> None:
         """The calendar grid: providers side by side, always current."""
         self.go("calendar")
@@ -312,11 +338,16 @@ class SchedApp(App[None]):
                 "Audit trail", f"Who saw or changed what ({key('app.audit')})", self.action_audit
             )
         yield SystemCommand(
+            "Referrals to book",
+            f"Referrals and orders, the soonest due first ({key('app.referrals')})",
+            self.action_referrals,
+        )
+        yield SystemCommand(
             "Calendar",
             f"Providers side by side, time running down ({key('app.calendar')})",
             self.action_calendar,
         )
-        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar"}
+        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar", "Referrals"}
         yield from binding_commands(self, screen, shown)
 
 

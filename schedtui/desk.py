@@ -47,6 +47,9 @@ class Desk(Protocol):
     def show_in_calendar(self, spot: Spot) -> None:
         """The calendar, at this spot."""
 
+    def call_about(self, mrn: str) -> None:
+        """The call workspace, with this patient found and opened (a worklist's call)."""
+
 
 def signed_in(desk: Desk) -> Actor:
     """Who works at the desk (screens that show work open only after sign-in)."""

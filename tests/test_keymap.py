@@ -30,7 +30,12 @@ from tests.app_helpers import settle
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
 
 SIZE = (140, 34)
-MOVED = {"app.calendar": "f11", "workspace.book": "ctrl+o", "app.help": "f12"}
+MOVED = {
+    "app.calendar": "f11",
+    "workspace.book": "ctrl+o",
+    "app.help": "f12",
+    "app.referrals": "alt+r",
+}
 
 
 @pytest.fixture

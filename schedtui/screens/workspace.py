@@ -118,6 +118,8 @@ class WorkspaceScreen(WorkScreen[None]):
         self.searching: Worker[None] | None = None
         self.listed_query: str | None = None
         self.open_when_found = False
+        #: A worklist asked for this patient: opened once the lookup finds them.
+        self.open_for_query: str | None = None
         #: Patients the lookup showed, not yet in the audit trail.
         self.trail = SearchTrail()
         self._settle: Timer | None = None
@@ -201,6 +203,8 @@ class WorkspaceScreen(WorkScreen[None]):
         again beside the open patient)."""
         self.remove_class("-patient-open")
         self.open_when_found = False  # typing again takes back an Enter not yet answered
+        if event.value != self.open_for_query:
+            self.open_for_query = None  # and a worklist's call the scheduler typed over
         self.searching = self.search(event.value)
 
     @work(
@@ -234,8 +238,8 @@ class WorkspaceScreen(WorkScreen[None]):
             return  # a stale answer to an older keystroke
         self.matches, self.listed_query = message.matches, message.query
         self._fill_matches()
-        if self.open_when_found:
-            self.open_when_found = False
+        if self.open_when_found or message.query == self.open_for_query:
+            self.open_when_found, self.open_for_query = False, None
             self.open_top_match()
         self._shown(message.query, [match.mrn for match in message.matches])
         count = len(message.matches)
@@ -288,6 +292,16 @@ class WorkspaceScreen(WorkScreen[None]):
             record_patient_search(
                 app.store, app.actor, now=app.clock.now(), query=query, shown=shown
             )
+
+    def look_up(self, query: str) -> None:
+        """Find `query` (an MRN from a worklist) and open the patient it finds."""
+        self.open_for_query = query
+        lookup = self.query_one("#lookup", Input)
+        lookup.value = query
+        lookup.focus()
+        if self.listed_query == query:  # already listed: open it now
+            self.open_for_query = None
+            self.open_top_match()
 
     @on(Input.Submitted, "#lookup")
     def open_top_match(self) -> None:

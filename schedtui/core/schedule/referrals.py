@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 from schedtui.core.schedule.directory import patient_id_for
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.guard import guarded_write
+from schedtui.core.security.guard import guarded_write, require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.rows import JsonRow
 from schedtui.data import models as m
@@ -364,3 +364,18 @@ def _row(
         appointment_id=visit, referred_by=referral.referring_provider_name,
         contacts=len(contacts), last_outcome=contacts[0] if contacts else "",
     )  # fmt: skip
+
+
+def referral_worklist(
+    store: Store, actor: Actor, *, now: datetime, today: date, overdue: bool = False
+) -> list[ReferralRow]:
+    """The referrals still to book as a screen shows them (an audited view of them)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="referral")
+    with store.read() as session:
+        rows = referral_rows(session, today=today, overdue=overdue)
+    audit.append(
+        store, actor=actor, action="view", now=now, entity="referral",
+        detail={"list": "overdue" if overdue else "to book",
+                "patients": list(dict.fromkeys(row.patient_mrn for row in rows))},
+    )  # fmt: skip
+    return rows
