@@ -71,3 +71,19 @@ def seeded_clinic_for_commands(
     monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(SEED_NOW))
     link_first_admin(str(path), monkeypatch, capsys)
     return path
+
+
+def first_mrn(db: str) -> str:
+    """The MRN of the store's first patient."""
+    from sqlmodel import col, select
+
+    from schedtui.core.upkeep.stores import open_store
+    from schedtui.data import models as m
+    from tests.builders import NOW
+
+    store = open_store(db, now=NOW).store
+    with store.read() as session:
+        mrn = session.exec(select(m.Patient.mrn).order_by(col(m.Patient.id))).first()
+    store.dispose()
+    assert mrn is not None, "the store has no patient"
+    return mrn

@@ -35,7 +35,7 @@ NEVER_LIST_PATIENTS = {
     "patients add", "book", "users pin", "audit checkpoint", "config keys", "patients consent",
     "messages run", "messages retry", "messages cancel", "messages serve",
     "messages called-back", "referrals add", "referrals contact", "referrals update",
-    "referrals close",
+    "referrals close", "waitlist remove", "waitlist update", "waitlist expire",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

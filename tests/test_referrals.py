@@ -25,6 +25,7 @@ from schedtui.core.schedule.slots import Slot
 from schedtui.core.support.errors import BadInput
 from schedtui.core.upkeep.stores import open_store
 from schedtui.data import models as m
+from tests.cli_helpers import first_mrn
 from tests.cli_helpers import run_and_read as _cli
 from tests.test_cli_messages import db  # noqa: F401 (a fixture)
 from tests.test_messages import MONDAY, NOW, SUPERVISOR, Desk, _text, desk, inbox  # noqa: F401
@@ -172,10 +173,7 @@ def test_referrals_from_the_shell(
     db: str,  # noqa: F811 (the fixture)
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    store = open_store(db, now=NOW).store
-    with store.read() as session:
-        mrn = session.exec(select(m.Patient.mrn).order_by(col(m.Patient.id))).first()
-    store.dispose()
+    mrn = first_mrn(db)
     code, out, err = _cli(capsys, "referrals", "add", "--patient", str(mrn), "--type", "FU",
                           "--urgency", "soon", "--from", "Dr. Helen Park", "--json",
                           "--db", db)  # fmt: skip

@@ -30,6 +30,7 @@ from schedtui.core.views.today import day_schedule
 from schedtui.data import keys
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from tests.cli_helpers import first_mrn
 from tests.cli_helpers import run_and_read as _cli
 from tests.test_cli_messages import db  # noqa: F401 (a fixture)
 from tests.test_messages import NOW, SUPERVISOR, Desk
@@ -336,10 +337,7 @@ def test_messages_preview_of_a_real_visit_is_audited(
     db: str,  # noqa: F811 (the fixture)
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    store = open_store(db, now=NOW).store
-    with store.read() as session:
-        mrn = session.exec(select(m.Patient.mrn).order_by(col(m.Patient.id))).first()
-    store.dispose()
+    mrn = first_mrn(db)
     start = datetime(2026, 3, 9, 13, 0, tzinfo=UTC).isoformat()  # Monday 9:00 in Boston
     code, out, err = _cli(capsys, "book", "--patient", str(mrn), "--provider", "1", "--type",
                           "FU", "--start", start, "--override-reason", "self-pay", "--json",

@@ -1,4 +1,4 @@
-"""`schedtui waitlist add|list|offers`."""
+"""`schedtui waitlist add|list|offers|remove|update|expire`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from schedtui.commands.common import (
     print_json,
     record_view,
     say,
+    settings,
 )
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.waitlist import (
@@ -25,9 +26,16 @@ from schedtui.core.schedule.waitlist import (
     add_to_waitlist,
     offers_for,
 )
+from schedtui.core.schedule.waitlist_upkeep import (
+    WaitlistChange,
+    change_waitlist,
+    expire_lapsed,
+    remove_from_waitlist,
+)
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
+from schedtui.core.views.today import clinic_today
 
 app = typer.Typer(
     help="The waitlist: patients wanting an earlier or any time.", add_completion=False
@@ -161,3 +169,54 @@ def offers(
             f"entry {o.entry_id:>5}  {o.type_code:<7} priority {o.priority}  waited "
             f"{o.waited_days} days  {'; '.join(o.why)}"
         )
+
+
+EntryArg = Annotated[int, typer.Argument(help="The entry's id (waitlist list shows it).")]
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    entry_id: EntryArg,
+    reason: Annotated[str, typer.Option(help="Why it comes off the waitlist.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Take an entry off the waitlist, saying why (audited)."""
+    desk = command_desk(ctx, db)
+    remove_from_waitlist(desk.store, desk.actor, entry_id, reason, now=desk.clock.now())
+    say(f"Waitlist entry {entry_id} removed.")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    entry_id: EntryArg,
+    first: Annotated[str | None, typer.Option("--from", help="Earliest day.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Latest day.")] = None,
+    days: Annotated[str | None, typer.Option(help="Weekdays 0=Mon..6=Sun.")] = None,
+    part: Annotated[str | None, typer.Option(help="any, morning, afternoon, evening.")] = None,
+    priority: Annotated[
+        int | None, typer.Option(min=0, max=9, help="Urgency: higher first.")
+    ] = None,
+    expires: Annotated[str | None, typer.Option(help="The entry lapses after this day.")] = None,
+    note: Annotated[str | None, typer.Option(help="Free text (replaces the note).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Change what the patient is waiting for (audited, before and after)."""
+    desk = command_desk(ctx, db)
+    change = WaitlistChange(
+        parse_day(first, "--from"), parse_day(last, "--to"), days, part, priority,
+        parse_day(expires, "--expires"), note,
+    )  # fmt: skip
+    change_waitlist(desk.store, desk.actor, entry_id, change, now=desk.clock.now())
+    say(f"Waitlist entry {entry_id} updated.")
+
+
+@app.command("expire")
+def expire(ctx: typer.Context, db: DbOption = None) -> None:
+    """Expire the entries whose window has passed (daily, from cron)."""
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.BOOK, now=now, what="waitlist")
+    count = expire_lapsed(desk.store, today=clinic_today(desk.clock, settings().zone), now=now)
+    say(f"Expired {count} waitlist {'entry' if count == 1 else 'entries'} past their window.")
