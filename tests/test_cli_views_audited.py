@@ -35,7 +35,8 @@ NEVER_LIST_PATIENTS = {
     "patients add", "book", "users pin", "audit checkpoint", "config keys", "patients consent",
     "messages run", "messages retry", "messages cancel", "messages serve",
     "messages called-back", "referrals add", "referrals contact", "referrals update",
-    "referrals close", "waitlist remove", "waitlist update", "waitlist expire",
+    "referrals close", "waitlist remove", "waitlist update", "waitlist expire", "callbacks add",
+    "callbacks done",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -128,6 +129,8 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "preview", "--kind", "reminder"],
         ["referrals", "list", "--patient", c.mrn],
         ["referrals", "list"],
+        ["callbacks", "list"],
+        ["queue"],
     ]  # fmt: skip
 
 

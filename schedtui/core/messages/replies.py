@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from schedtui.core.messages.consent import consents
 from schedtui.core.messages.offers import Taken, take_offer
 from schedtui.core.messages.wording import language_of, spoken_time
+from schedtui.core.patients.call_backs import call_back_in
 from schedtui.core.security import audit
 from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
@@ -146,6 +147,9 @@ def _take(
         visit = session.get(m.Appointment, taken.appointment_id)
     if action in ("opt-out", "opt-in"):
         _set_texts(session, patients, action == "opt-in", now)
+    elif action == "call-back" and len(patients) == 1 and patients[0].id is not None:
+        call_back_in(session, patients[0].id, now, "asked by text (R)", "text", None, now,
+                     username=REPLY_USER)  # fmt: skip
     elif action == "confirm":
         visit = _last_texted_visit(session, heard.sender, now)
         if visit is not None:

@@ -43,6 +43,7 @@ from schedtui.data.models.patients import (
 from schedtui.data.models.security import AuditEvent, DomainEvent, User
 from schedtui.data.models.store_info import ReferenceVersion, StoreInfo
 from schedtui.data.models.workflow import (
+    CallBack,
     CallNote,
     Complaint,
     Escalation,
@@ -65,6 +66,7 @@ __all__ = [
     "AppointmentTypeResource",
     "AuditEvent",
     "BookingLimit",
+    "CallBack",
     "CallNote",
     "Closure",
     "Complaint",

@@ -130,6 +130,25 @@ class WaitlistOffer(SQLModel, table=True):
     appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
 
 
+class CallBack(SQLModel, table=True):
+    """ "Call this patient back at or after a time, about this": made from a call, or
+    by the patient's own R reply to a text; done when someone called."""
+
+    __tablename__ = "call_back"
+    __table_args__ = (Index("ix_call_back_open_due", "done_at", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    about: str = Field(default="", max_length=300)
+    #: "call" (a scheduler asked for it) or "text" (the patient replied R).
+    source: str = Field(default="call", max_length=8)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    outcome: str = Field(default="", max_length=300)
+
+
 class InboundMessage(SQLModel, table=True):
     """A text a patient sent to the clinic's number, what it did and what they were told.
     One asking for a call back waits (`handled_at` empty) until a scheduler calls."""

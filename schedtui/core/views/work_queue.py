@@ -1,0 +1,70 @@
+"""The one work queue: what is due now for the desk, in one list: call-backs due (asked
+on a call or by a patient's R), referrals still to book (the soonest due first, urgent
+before routine) and prior authorizations whose follow-up is due. Sorted by when each is
+due, then urgency. Reading it is an audited view of the patients on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Final
+from zoneinfo import ZoneInfo
+
+from schedtui.core.insurance.records import authorizations
+from schedtui.core.patients.call_backs import open_call_backs
+from schedtui.core.schedule.referrals import referral_rows
+from schedtui.core.security import audit
+from schedtui.core.security.access import Actor, Permission
+from schedtui.core.security.guard import require
+from schedtui.core.support.rows import JsonRow
+from schedtui.data.store import Store
+
+#: Items of one kind the queue holds at most.
+PER_KIND: Final = 200
+URGENCY_RANK: Final = {"urgent": 0, "soon": 1, "routine": 2}
+
+
+@dataclass(frozen=True)
+class QueueItem(JsonRow):
+    """One thing to do: its kind and id (the command that works it takes the id)."""
+
+    kind: str  # call-back, referral or authorization
+    item_id: int
+    due: datetime
+    patient_mrn: str
+    what: str
+    urgency: str = ""
+
+
+def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> list[QueueItem]:
+    """What is due for the desk now, most pressing first (an audited view)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="queue")
+    today = now.astimezone(zone).date()
+    with store.read() as session:
+        items = [
+            QueueItem("call-back", c.id, c.due_at, c.patient_mrn, f"call back: {c.about}")
+            for c in open_call_backs(session, due_by=now)[:PER_KIND]
+        ]
+        items += [
+            QueueItem("referral", r.id, _morning(r.due or today, zone), r.patient_mrn,
+                      f"book {r.type_code or 'a visit'} ({r.status}"
+                      + (f", {r.contacts} calls" if r.contacts else "") + ")", r.urgency)
+            for r in referral_rows(session, today=today, limit=PER_KIND)
+        ]  # fmt: skip
+        items += [
+            QueueItem("authorization", a.id, _morning(date.fromisoformat(a.follow_up_on), zone),
+                      a.patient_mrn, f"follow up the authorization ({a.status})")
+            for a in authorizations(session, today=today)
+            if a.overdue and a.follow_up_on
+        ][:PER_KIND]  # fmt: skip
+    items.sort(key=lambda item: (item.due, URGENCY_RANK.get(item.urgency, 3), item.kind))
+    audit.append(
+        store, actor=actor, action="view", now=now, entity="queue",
+        detail={"patients": list(dict.fromkeys(item.patient_mrn for item in items))},
+    )  # fmt: skip
+    return items
+
+
+def _morning(day: date, zone: ZoneInfo) -> datetime:
+    """A day's items are due from the start of that day at the clinic."""
+    return datetime.combine(day, time(0), tzinfo=zone)
