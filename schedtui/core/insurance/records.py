@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
@@ -206,6 +207,32 @@ def authorizations(
         for auth, mrn, code in session.exec(statement)
     ]
     return sorted(rows, key=lambda r: (not r.overdue, r.follow_up_on or "9999", r.id))
+
+
+#: Requests still being worked: a follow-up on them can be due.
+OPEN_REQUESTS = ("needed", "submitted", "pending")
+
+
+def follow_ups_due(
+    session: Session, *, today: date, limit: int
+) -> list[tuple[int, str, str, date]]:
+    """Requests whose follow-up day has passed (id, MRN, status, follow-up day), the
+    longest overdue first: what the work queue lists (read through the columns only)."""
+    auth = m.PriorAuthorization
+    return [
+        (auth_id, mrn, status, day)
+        for auth_id, mrn, status, day in session.execute(
+            select_columns(
+                col(auth.id), col(m.Patient.mrn), col(auth.status), col(auth.follow_up_on)
+            )
+            .join(m.Patient, col(auth.patient_id) == col(m.Patient.id))
+            .where(col(auth.follow_up_on) < today)
+            .where(col(auth.status).in_(OPEN_REQUESTS))
+            .order_by(col(auth.follow_up_on), col(auth.id))
+            .limit(limit)
+        )
+        if auth_id is not None and day is not None
+    ]
 
 
 def _iso(day: date | None) -> str | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from schedtui.core.security import audit
@@ -115,26 +116,23 @@ class CallBackRow(JsonRow):
     done_at: datetime | None
 
 
-def open_call_backs(session: Session, *, due_by: datetime | None = None) -> list[CallBackRow]:
-    """Call-backs nobody has done, the longest due first (`due_by`: only those due then)."""
+def open_call_backs(
+    session: Session, *, due_by: datetime | None = None, limit: int = 1000
+) -> list[CallBackRow]:
+    """Call-backs nobody has done, the longest due first (`due_by`: only those due then;
+    at most `limit`), read through the columns only."""
+    back = m.CallBack
     query = (
-        select(m.CallBack, m.Patient)
-        .join(m.Patient, col(m.Patient.id) == col(m.CallBack.patient_id))
-        .where(col(m.CallBack.done_at).is_(None))
-    )
+        select_columns(col(back.id), col(m.Patient.mrn), col(m.Patient.last_name),
+                       col(m.Patient.first_name), col(back.due_at), col(back.about),
+                       col(back.source))
+        .join(m.Patient, col(m.Patient.id) == col(back.patient_id))
+        .where(col(back.done_at).is_(None))
+    )  # fmt: skip
     if due_by is not None:
-        query = query.where(col(m.CallBack.due_at) <= due_by)
-    found = session.exec(query.order_by(col(m.CallBack.due_at), col(m.CallBack.id))).all()
-    return [_row(made, patient) for made, patient in found]
-
-
-def _row(made: m.CallBack, patient: m.Patient) -> CallBackRow:
-    return CallBackRow(
-        id=made.id or 0,
-        patient_mrn=patient.mrn,
-        patient_name=f"{patient.last_name}, {patient.first_name}",
-        due_at=made.due_at,
-        about=made.about,
-        source=made.source,
-        done_at=made.done_at,
-    )
+        query = query.where(col(back.due_at) <= due_by)
+    found = session.execute(query.order_by(col(back.due_at), col(back.id)).limit(limit)).all()
+    return [
+        CallBackRow(made_id or 0, mrn, f"{last}, {first}", due_at, about, source, None)
+        for made_id, mrn, last, first, due_at, about, source in found
+    ]

@@ -340,29 +340,49 @@ def referral_rows(
     found = session.exec(
         query.order_by(col(m.Referral.due_on).asc().nulls_last(), col(m.Referral.id)).limit(limit)
     ).all()
-    return [_row(session, referral, patient, code) for referral, patient, code in found]
+    ids = [referral.id for referral, _, _ in found]
+    calls, visits = _calls_of(session, ids), _visits_of(session, ids)
+    return [
+        _row(referral, patient, code, calls.get(referral.id or 0, []), visits.get(referral.id or 0))
+        for referral, patient, code in found
+    ]
+
+
+def _calls_of(session: Session, ids: list[int | None]) -> dict[int, list[str]]:
+    """Each referral's call outcomes, the newest first (one query for the page)."""
+    calls: dict[int, list[str]] = {}
+    for referral_id, outcome in session.exec(
+        select(m.ReferralContact.referral_id, m.ReferralContact.outcome)
+        .where(col(m.ReferralContact.referral_id).in_(ids))
+        .order_by(col(m.ReferralContact.at).desc(), col(m.ReferralContact.id).desc())
+    ):
+        calls.setdefault(referral_id, []).append(outcome)
+    return calls
+
+
+def _visits_of(session: Session, ids: list[int | None]) -> dict[int, int]:
+    """Each referral's latest visit not cancelled (one query for the page)."""
+    visits: dict[int, int] = {}
+    for referral_id, visit_id in session.exec(
+        select(m.Appointment.referral_id, m.Appointment.id)
+        .where(col(m.Appointment.referral_id).in_(ids))
+        .where(col(m.Appointment.status) != "cancelled")
+        .order_by(col(m.Appointment.start).desc())
+    ):
+        if referral_id is not None and visit_id is not None:
+            visits.setdefault(referral_id, visit_id)
+    return visits
 
 
 def _row(
-    session: Session, referral: m.Referral, patient: m.Patient, code: str | None
+    referral: m.Referral, patient: m.Patient, code: str | None, calls: list[str], visit: int | None
 ) -> ReferralRow:
-    contacts = session.exec(
-        select(m.ReferralContact.outcome)
-        .where(col(m.ReferralContact.referral_id) == referral.id)
-        .order_by(col(m.ReferralContact.at).desc(), col(m.ReferralContact.id).desc())
-    ).all()
-    visit = session.exec(
-        select(m.Appointment.id)
-        .where(col(m.Appointment.referral_id) == referral.id)
-        .where(col(m.Appointment.status) != "cancelled")
-        .order_by(col(m.Appointment.start).desc())
-    ).first()
     return ReferralRow(
         id=referral.id or 0, patient_mrn=patient.mrn,
         patient_name=f"{patient.last_name}, {patient.first_name}", type_code=code or "",
         urgency=referral.urgency, due=referral.due_on, status=referral.status,
         appointment_id=visit, referred_by=referral.referring_provider_name,
-        contacts=len(contacts), last_outcome=contacts[0] if contacts else "",
+        contacts=len(calls), last_outcome=calls[0] if calls else "",
     )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from schedtui.core.insurance.records import authorizations
+from schedtui.core.insurance.records import follow_ups_due
 from schedtui.core.patients.call_backs import open_call_backs
 from schedtui.core.schedule.referrals import referral_rows
 from schedtui.core.security import audit
@@ -43,7 +43,7 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
     with store.read() as session:
         items = [
             QueueItem("call-back", c.id, c.due_at, c.patient_mrn, f"call back: {c.about}")
-            for c in open_call_backs(session, due_by=now)[:PER_KIND]
+            for c in open_call_backs(session, due_by=now, limit=PER_KIND)
         ]
         items += [
             QueueItem("referral", r.id, _morning(r.due or today, zone), r.patient_mrn,
@@ -52,11 +52,10 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
             for r in referral_rows(session, today=today, limit=PER_KIND)
         ]  # fmt: skip
         items += [
-            QueueItem("authorization", a.id, _morning(date.fromisoformat(a.follow_up_on), zone),
-                      a.patient_mrn, f"follow up the authorization ({a.status})")
-            for a in authorizations(session, today=today)
-            if a.overdue and a.follow_up_on
-        ][:PER_KIND]  # fmt: skip
+            QueueItem("authorization", auth_id, _morning(day, zone), mrn,
+                      f"follow up the authorization ({status})")
+            for auth_id, mrn, status, day in follow_ups_due(session, today=today, limit=PER_KIND)
+        ]  # fmt: skip
     items.sort(key=lambda item: (item.due, URGENCY_RANK.get(item.urgency, 3), item.kind))
     audit.append(
         store, actor=actor, action="view", now=now, entity="queue",

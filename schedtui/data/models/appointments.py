@@ -25,6 +25,7 @@ class Appointment(SQLModel, table=True):
         Index("ix_appointment_provider_start", "provider_id", "start"),
         Index("ix_appointment_patient_start", "patient_id", "start"),
         Index("ix_appointment_start", "start"),
+        Index("ix_appointment_referral_id", "referral_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id")

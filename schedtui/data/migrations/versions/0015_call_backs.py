@@ -1,4 +1,5 @@
-"""call-backs: "call this patient back at or after T about X", from a call or a text
+"""call-backs: "call this patient back at or after T about X", from a call or a text;
+a visit found by its referral (an index)
 
 Revision ID: 0015_call_backs
 Revises: 0014_referral_worklist
@@ -40,7 +41,11 @@ def upgrade() -> None:
     with op.batch_alter_table("call_back") as batch:
         batch.create_index("ix_call_back_open_due", ["done_at", "due_at"])
         batch.create_index(batch.f("ix_call_back_patient_id"), ["patient_id"])
+    with op.batch_alter_table("appointment") as batch:
+        batch.create_index("ix_appointment_referral_id", ["referral_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("appointment") as batch:
+        batch.drop_index("ix_appointment_referral_id")
     op.drop_table("call_back")

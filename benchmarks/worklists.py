@@ -1,0 +1,133 @@
+"""How fast the work queue is built on a big clinic's worth of items, beside the raw
+reads it rests on.
+
+    python benchmarks/worklists.py [--patients 20000] [--items 200000] [--runs 9]
+
+A store of `--patients` synthetic patients is seeded in a temporary folder (not timed),
+then `--items` open referrals and as many call-backs (a tenth of them due now) are added
+straight to its tables. Timed, as medians of `--runs`: `work_queue` (what `schedtui
+queue` and a queue screen call: call-backs due, referrals to book, authorization
+follow-ups due, sorted, the view audited) and, as the anchor, the three raw SQL reads of
+its first page through the sqlite3 driver. Target: the queue in 100 ms or less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SCHEDTUI = [sys.executable, "-m", "schedtui"]
+ZONE = ZoneInfo("America/New_York")
+
+
+def _seeded(home: Path, patients: int) -> Path:
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
+    env |= {"XDG_CONFIG_HOME": str(home / "config")}
+    db = home / "clinic.db"
+    for step in (["init", "--db", str(db)],
+                 ["seed", "--patients", str(patients), "--seed", "7", "--not-a-real-clinic",
+                  "--db", str(db)]):  # fmt: skip
+        subprocess.run([*SCHEDTUI, *step], env=env, check=True, capture_output=True)
+    return db
+
+
+def _items(db: Path, count: int, now: datetime) -> None:
+    """`count` open referrals and `count` call-backs, spread over the patients."""
+    rng = random.Random(7)
+    with sqlite3.connect(db) as connection:
+        patients = [row[0] for row in connection.execute("SELECT id FROM patient")]
+        types = [row[0] for row in connection.execute("SELECT id FROM appointment_type")]
+        today = now.date()
+        connection.executemany(
+            "INSERT INTO referral (patient_id, referral_number, referring_provider_name, "
+            "referring_npi, reason, received_on, status, appointment_type_id, urgency, due_on, "
+            "close_reason) VALUES (?, '', 'Dr. Bench', '', '', ?, ?, ?, ?, ?, '')",
+            [
+                (rng.choice(patients), today.isoformat(), rng.choice(("new", "contacted")),
+                 rng.choice(types), rng.choice(("urgent", "soon", "routine")),
+                 (today + timedelta(days=rng.randrange(-20, 60))).isoformat())
+                for _ in range(count)
+            ],
+        )  # fmt: skip
+        connection.executemany(
+            "INSERT INTO call_back (patient_id, due_at, about, source, created_at, outcome) "
+            "VALUES (?, ?, 'bench', 'call', ?, '')",
+            [
+                (rng.choice(patients),
+                 (now + timedelta(minutes=rng.randrange(-600, 6000))).isoformat(" "),
+                 now.isoformat(" "))
+                for _ in range(count)
+            ],
+        )  # fmt: skip
+
+
+def _median(runs: int, measure: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        measure()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _raw_reads(db: Path, now: datetime) -> Callable[[], object]:
+    def read() -> object:
+        with sqlite3.connect(db) as connection:
+            due = connection.execute(
+                "SELECT id FROM call_back WHERE done_at IS NULL AND due_at <= ? "
+                "ORDER BY due_at LIMIT 200", (now.isoformat(" "),)
+            ).fetchall()  # fmt: skip
+            referrals = connection.execute(
+                "SELECT r.id, p.mrn FROM referral r JOIN patient p ON p.id = r.patient_id "
+                "WHERE r.status IN ('new', 'contacted') ORDER BY r.due_on LIMIT 200"
+            ).fetchall()
+            auths = connection.execute(
+                "SELECT id FROM prior_authorization WHERE follow_up_on <= ?", (now.date(),)
+            ).fetchall()
+        return due, referrals, auths
+
+    return read
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=20000)
+    parser.add_argument("--items", type=int, default=200000)
+    parser.add_argument("--runs", type=int, default=9)
+    arguments = parser.parse_args()
+    from schedtui.core.security.access import Actor
+    from schedtui.core.views.work_queue import work_queue
+    from schedtui.data.store import Store
+
+    now = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        os.chmod(home, 0o700)
+        db = _seeded(home, arguments.patients)
+        _items(db, arguments.items, now)
+        store = Store.open(f"sqlite:///{db}")
+        actor = Actor(None, "bench", "supervisor")
+        queue = _median(arguments.runs, lambda: work_queue(store, actor, now=now, zone=ZONE))
+        raw = _median(arguments.runs, _raw_reads(db, now))
+        items = len(work_queue(store, actor, now=now, zone=ZONE))
+        print(f"{arguments.patients:,} patients, {arguments.items:,} referrals and "
+              f"{arguments.items:,} call-backs; the queue lists {items} items")  # fmt: skip
+        print(f"{'work_queue (schedtui queue)':<34} median {queue * 1000:7.1f} ms  (target 100)")
+        print(f"{'raw sqlite3 reads of its page':<34} median {raw * 1000:7.1f} ms")
+        print(f"{'ratio':<34} {queue / raw:9.1f}x")
+        store.dispose()
+
+
+if __name__ == "__main__":
+    main()
