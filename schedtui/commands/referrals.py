@@ -22,6 +22,7 @@ from schedtui.core.schedule.referrals import (
     ReferralRow,
     add_referral,
     close_referral,
+    is_overdue,
     record_contact,
     referral_rows,
     update_referral,
@@ -30,7 +31,6 @@ from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.text import printable
 from schedtui.core.views.today import clinic_today
-from schedtui.data.codes import REFERRALS_OPEN
 
 app = typer.Typer(help="Referrals and orders: who must be booked, by when.", add_completion=False)
 
@@ -104,7 +104,7 @@ def list_(
 
 
 def _line(row: ReferralRow, today: date) -> str:
-    late = row.due is not None and row.due < today and row.status in REFERRALS_OPEN
+    late = is_overdue(row, today)
     tried = f"  tried {row.contacts}x ({row.last_outcome})" if row.contacts else ""
     due = f"{row.due:%Y-%m-%d}" if row.due else "-"
     return (

@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from schedtui.core.schedule.referrals import ReferralRow, referral_worklist
+from schedtui.core.schedule.referrals import ReferralRow, is_overdue, referral_worklist
 from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen
-from schedtui.widgets.referral_table import ReferralTable, is_late
+from schedtui.widgets.referral_table import ReferralTable
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
 
@@ -83,7 +83,7 @@ class ReferralsScreen(WorkScreen[None]):
         self.rows = message.rows
         today = clinic_today(self.sched_app.clock, self.sched_app.settings.zone)
         self.query_one(ReferralTable).show(message.rows, today)
-        late_count = sum(is_late(row, today) for row in message.rows)
+        late_count = sum(is_overdue(row, today) for row in message.rows)
         shown = "overdue" if message.overdue else "to book"
         key = self.sched_app.key_names
         self.query_one("#referral-status", Static).update(

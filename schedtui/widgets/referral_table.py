@@ -8,15 +8,9 @@ from datetime import date
 
 from rich.text import Text
 
-from schedtui.core.schedule.referrals import ReferralRow
+from schedtui.core.schedule.referrals import ReferralRow, is_overdue
 from schedtui.core.support.text import printable
-from schedtui.data.codes import REFERRALS_OPEN
 from schedtui.widgets.fitted_table import Column, FittedTable
-
-
-def is_late(row: ReferralRow, today: date) -> bool:
-    """Past its book-by day and still not booked."""
-    return row.due is not None and row.due < today and row.status in REFERRALS_OPEN
 
 
 class ReferralTable(FittedTable):
@@ -64,7 +58,7 @@ class ReferralTable(FittedTable):
 
     @staticmethod
     def _cells(row: ReferralRow, today: date) -> dict[str, Text]:
-        late = is_late(row, today)
+        late = is_overdue(row, today)
         due = f"{row.due:%a %b %d}".replace(" 0", " ") if row.due else "-"
         calls = f"{row.contacts}: {row.last_outcome}" if row.contacts else ""
         texts = {

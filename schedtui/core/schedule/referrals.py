@@ -318,6 +318,11 @@ class ReferralRow(JsonRow):
     last_outcome: str
 
 
+def is_overdue(row: ReferralRow, today: date) -> bool:
+    """Past its book-by day and still not booked."""
+    return row.due is not None and row.due < today and row.status in REFERRALS_OPEN
+
+
 def referral_rows(
     session: Session, *, today: date, overdue: bool = False, status: str | None = None,
     mrn: str | None = None, limit: int = 200,
