@@ -88,10 +88,15 @@ def _raw_reads(db: Path, now: datetime) -> Callable[[], object]:
                 "SELECT id FROM call_back WHERE done_at IS NULL AND due_at <= ? "
                 "ORDER BY due_at LIMIT 200", (now.isoformat(" "),)
             ).fetchall()  # fmt: skip
-            referrals = connection.execute(
-                "SELECT r.id, p.mrn FROM referral r JOIN patient p ON p.id = r.patient_id "
-                "WHERE r.status IN ('new', 'contacted') ORDER BY r.due_on LIMIT 200"
-            ).fetchall()
+            referrals = sorted(
+                row
+                for status in ("new", "contacted")  # each in its index's order, then merged
+                for row in connection.execute(
+                    "SELECT r.due_on, r.id, p.mrn FROM referral r JOIN patient p "
+                    "ON p.id = r.patient_id WHERE r.status = ? AND r.due_on IS NOT NULL "
+                    "ORDER BY r.due_on, r.id LIMIT 200", (status,)
+                )
+            )[:200]  # fmt: skip
             auths = connection.execute(
                 "SELECT id FROM prior_authorization WHERE follow_up_on <= ?", (now.date(),)
             ).fetchall()

@@ -331,26 +331,41 @@ def referral_rows(
     `status` is asked for; `overdue`: past their book-by day and not booked."""
     if status is not None and status not in REFERRAL_STATUSES:
         raise BadInput(f"--status '{status}' is not one of {', '.join(REFERRAL_STATUSES)}.")
-    wanted = col(m.AppointmentType.id) == col(m.Referral.appointment_type_id)
-    query = (
-        select(m.Referral, m.Patient, m.AppointmentType.code)
-        .join(m.Patient, col(m.Patient.id) == col(m.Referral.patient_id))
-        .outerjoin(m.AppointmentType, wanted)
-    )
-    query = query.where(col(m.Referral.status).in_((status,) if status else REFERRALS_OPEN))
-    if overdue:
-        query = query.where(col(m.Referral.due_on) < today)
-    if mrn is not None:
-        query = query.where(col(m.Referral.patient_id) == patient_id_for(session, mrn))
-    found = session.exec(
-        query.order_by(col(m.Referral.due_on).asc().nulls_last(), col(m.Referral.id)).limit(limit)
-    ).all()
+    patient_id = patient_id_for(session, mrn) if mrn is not None else None
+    found: list[Any] = []
+    for one in (status,) if status else REFERRALS_OPEN:  # each read in its index's order
+        for dated in (True, False):  # then those with no book-by day, last
+            if overdue and not dated:
+                continue
+            query = _page(one, dated, today if overdue else None, patient_id)
+            found += session.exec(query.limit(limit)).all()
+    found.sort(key=lambda row: (row[0].due_on is None, row[0].due_on or today, row[0].id))
+    found = found[:limit]
     ids = [referral.id for referral, _, _ in found]
     calls, visits = _calls_of(session, ids), _visits_of(session, ids)
     return [
         _row(referral, patient, code, calls.get(referral.id or 0, []), visits.get(referral.id or 0))
         for referral, patient, code in found
     ]
+
+
+def _page(status: str, dated: bool, before: date | None, patient_id: int | None) -> Any:
+    """One status's referrals, the soonest due first (read through the status and due
+    index, so a big list is not sorted whole): dated ones, or those with no due day."""
+    wanted = col(m.AppointmentType.id) == col(m.Referral.appointment_type_id)
+    due = col(m.Referral.due_on)
+    query = (
+        select(m.Referral, m.Patient, m.AppointmentType.code)
+        .join(m.Patient, col(m.Patient.id) == col(m.Referral.patient_id))
+        .outerjoin(m.AppointmentType, wanted)
+        .where(col(m.Referral.status) == status)
+        .where(due.is_not(None) if dated else due.is_(None))
+    )
+    if before is not None:
+        query = query.where(due < before)
+    if patient_id is not None:
+        query = query.where(col(m.Referral.patient_id) == patient_id)
+    return query.order_by(due, col(m.Referral.id))
 
 
 def _calls_of(session: Session, ids: list[int | None]) -> dict[int, list[str]]:
