@@ -12,6 +12,13 @@ from schedtui.data.seed.reference import PAYERS
 
 Row = dict[str, Any]
 REFERRED_TYPES = ("CRDNEW", "ORTNEW", "PTEVAL")
+#: The visit an open referral to each specialty asks for.
+REFERRED_TYPE_OF = {"CARD": "CRDNEW", "ORTH": "ORTNEW", "PT": "PTEVAL"}
+#: Book-by days after a referral comes in, by urgency (the settings' defaults); a seeded
+#: referral's urgency follows its id (no draw from the seed's random stream, so the rest
+#: of the clinic seeds as before).
+DUE_DAYS = {"urgent": 3, "soon": 14, "routine": 30}
+URGENCY_BY_ID = ("routine", "soon", "routine", "urgent", "routine")
 IMAGING_TYPES = ("MRI", "CT", "ECHO")
 REFERRERS = (
     ("Dr. Helen Park", "1234567893"),
@@ -36,7 +43,10 @@ def referrals_for(
                 rng,
                 len(rows) + 1,
                 appointment["patient_id"],
-                specialty_of[appointment["appointment_type_id"]],
+                (
+                    appointment["appointment_type_id"],
+                    specialty_of[appointment["appointment_type_id"]],
+                ),
                 received,
                 "scheduled" if appointment["start"] > now else "completed",
             )
@@ -49,7 +59,10 @@ def open_referrals(
     rng: random.Random, clinic: Clinic, first_id: int, patient_count: int, *, today: date
 ) -> list[Row]:
     """Referrals received recently that nobody has booked yet: a scheduler's worklist."""
-    specialties = [clinic.specialties[code] for code in ("CARD", "ORTH", "PT")]
+    specialties = [
+        (clinic.types[REFERRED_TYPE_OF[code]].id, clinic.specialties[code])
+        for code in ("CARD", "ORTH", "PT")
+    ]
     count = min(60, max(patient_count // 200, 3))
     return [
         _referral(
@@ -68,11 +81,13 @@ def _referral(
     rng: random.Random,
     rid: int,
     patient_id: int,
-    specialty_id: int | None,
+    wanted: tuple[int | None, int | None],
     received: date,
     status: str,
 ) -> Row:
     name, npi = rng.choice(REFERRERS)
+    type_id, specialty_id = wanted
+    urgency = URGENCY_BY_ID[rid % len(URGENCY_BY_ID)]
     return {
         "id": rid,
         "patient_id": patient_id,
@@ -86,6 +101,9 @@ def _referral(
         "expires_on": received + timedelta(days=180),
         "visits_authorized": rng.choice((1, 3, 6)),
         "status": status,
+        "appointment_type_id": type_id,
+        "urgency": urgency,
+        "due_on": received + timedelta(days=DUE_DAYS[urgency]),
     }
 
 
