@@ -30,6 +30,19 @@ def consents(session: Session, patient_id: int) -> dict[str, bool]:
     return {channel: given.get(channel, False) for channel in CONTACT_CHANNELS}
 
 
+def record_answer(
+    session: Session, patient_id: int, channel: str, granted: bool, now: datetime
+) -> None:
+    """Keep the patient's answer for one channel (in the caller's transaction; the caller
+    audits it)."""
+    row = session.get(m.ContactConsent, (patient_id, channel))
+    row = row or m.ContactConsent(
+        patient_id=patient_id, channel=channel, granted=granted, recorded_at=now
+    )
+    row.granted, row.recorded_at = granted, now
+    session.add(row)
+
+
 def set_consent(
     store: Store, actor: Actor, mrn: str, changes: dict[str, bool], *, now: datetime
 ) -> dict[str, bool]:
@@ -43,12 +56,7 @@ def set_consent(
         patient_id = patient_id_for(session, mrn)
         before = consents(session, patient_id)
         for channel, granted in changes.items():
-            row = session.get(m.ContactConsent, (patient_id, channel))
-            row = row or m.ContactConsent(
-                patient_id=patient_id, channel=channel, granted=granted, recorded_at=now
-            )
-            row.granted, row.recorded_at = granted, now
-            session.add(row)
+            record_answer(session, patient_id, channel, granted, now)
         after = before | changes
         audit.record(
             session, actor=actor, action="update", now=now, entity="contact-consent",

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedtui.core.messages.consent import consents
+from schedtui.core.messages.consent import consents, record_answer
 from schedtui.core.messages.offers import Taken, take_offer
 from schedtui.core.messages.wording import language_of, spoken_time
 from schedtui.core.patients.call_backs import call_back_in
@@ -200,12 +200,7 @@ def _set_texts(session: Session, patients: list[m.Patient], granted: bool, now: 
         before = consents(session, patient.id)
         if before["sms"] == granted:
             continue
-        row = session.get(m.ContactConsent, (patient.id, "sms"))
-        row = row or m.ContactConsent(
-            patient_id=patient.id, channel="sms", granted=granted, recorded_at=now
-        )
-        row.granted, row.recorded_at = granted, now
-        session.add(row)
+        record_answer(session, patient.id, "sms", granted, now)
         audit.record(
             session, actor=None, username=REPLY_USER, action="update", now=now,
             entity="contact-consent", entity_id=patient.mrn, patient_id=patient.id,
