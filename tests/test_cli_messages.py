@@ -179,3 +179,40 @@ def test_a_supervisor_retries_a_failed_message_and_withdraws_a_waiting_one(
         ).all()
     store.dispose()
     assert len(changed) == 2  # the retry and the withdrawal; refusals change nothing
+
+
+def test_the_call_list_from_the_shell(
+    db: str, inbox: Inbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(db, now=NOW).store
+    with store.write() as session:
+        patient = session.exec(select(m.Patient).where(col(m.Patient.email) == "")).first()
+        assert patient is not None and patient.id is not None
+        mrn = patient.mrn
+        session.add(m.PatientPhone(patient_id=patient.id, number="+16175550142", kind="home"))
+    store.dispose()
+    assert _cli(capsys, "patients", "consent", mrn, "--voice", "on", "--db", db)[0] == 0
+    start = datetime(2026, 3, 9, 13, 0, tzinfo=UTC).isoformat()  # Monday 9:00 EDT in Boston
+    code, _, err = _cli(capsys, "book", "--patient", mrn, "--provider", "1", "--type", "FU",
+                        "--start", start, "--override-reason", "self-pay", "--db", db)  # fmt: skip
+    assert code == 0, err
+    assert _cli(capsys, "messages", "run", "--db", db)[0] == 0
+    code, out, _ = _cli(capsys, "messages", "calls", "--db", db)
+    assert code == 0 and out.strip() == "No calls due."  # the reminder call is Saturday's
+    saturday = datetime(2026, 3, 7, 15, 0, tzinfo=UTC)  # after the 9:00 reminder call
+    with pytest.MonkeyPatch.context() as later:
+        later.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(saturday))
+        code, out, _ = _cli(capsys, "messages", "calls", "--json", "--db", db)
+        [call] = json.loads(out)
+        assert (call["kind"], call["patient_mrn"], call["number"]) == (
+            "reminder", mrn, "+16175550142",
+        )  # fmt: skip
+        assert "On a voicemail, say only" in call["script"]
+        code, _, err = _cli(capsys, "messages", "call-outcome", str(call["id"]), "--outcome",
+                            "busy", "--db", db)  # fmt: skip
+        assert code == 2 and "--outcome 'busy': use one of reached" in err
+        code, out, err = _cli(capsys, "messages", "call-outcome", str(call["id"]), "--outcome",
+                              "left-message", "--db", db)  # fmt: skip
+        assert code == 0, err
+        assert f"Call {call['id']}: left-message; done." in out
+        assert _cli(capsys, "messages", "calls", "--db", db)[1].strip() == "No calls due."

@@ -36,7 +36,7 @@ NEVER_LIST_PATIENTS = {
     "messages run", "messages retry", "messages cancel", "messages serve",
     "messages called-back", "referrals add", "referrals contact", "referrals update",
     "referrals close", "waitlist remove", "waitlist update", "waitlist expire", "callbacks add",
-    "callbacks done",
+    "callbacks done", "messages call-outcome",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -126,6 +126,7 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "list", "--patient", c.mrn],
         ["messages", "list"],
         ["messages", "replies"],
+        ["messages", "calls"],
         ["messages", "preview", "--kind", "reminder"],
         ["referrals", "list", "--patient", c.mrn],
         ["referrals", "list"],

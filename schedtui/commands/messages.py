@@ -1,4 +1,4 @@
-"""`schedtui messages run|list|serve|replies`: the outbox and patients' texts back from
+"""`schedtui messages run|list|serve|replies|calls`: the outbox and patients' texts back from
 the shell (cron, a systemd service)."""
 
 from __future__ import annotations
@@ -223,6 +223,67 @@ def called_back(
     desk = command_desk(ctx, db)
     call_back_done(desk.store, desk.actor, reply_id, now=desk.clock.now())
     say(f"Reply {reply_id}: called back.")
+
+
+@app.command("calls")
+def calls(
+    ctx: typer.Context,
+    limit: LimitOption = 200,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The call list: reminders and notices due for patients who take only calls, each
+    with what to say (a view of patients' numbers: audited)."""
+    from schedtui.core.messages.calls import calls_due
+
+    desk = command_desk(ctx, db)
+    now = desk.clock.now()
+    require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="message")
+    with desk.store.read() as session:
+        rows = calls_due(session, now, limit=limit)
+    record_view(
+        desk, now, "call-list", as_json=as_json,
+        patients=list(dict.fromkeys(row.patient_mrn for row in rows)),
+    )  # fmt: skip
+    if as_json:
+        print_json([row.to_json() for row in rows])
+        return
+    if not rows:
+        say("No calls due.")
+    zone = settings().zone
+    for row in rows:
+        visit = clinic_moment_text(row.visit_at, zone) if row.visit_at else "-"
+        tried = f"  tried {row.tries}, {row.last_outcome}" if row.tries else ""
+        say(
+            printable(
+                f"{row.id:>6} {row.kind:<12} {row.patient_mrn:<10} {row.patient_name}  "
+                f"{row.number}  visit {visit}{tried}"
+            )
+        )
+        for line in row.script.splitlines():
+            say(printable(f"         {line}"))
+
+
+@app.command("call-outcome")
+def call_outcome(
+    ctx: typer.Context,
+    message_id: Annotated[int, typer.Argument(help="The call's id (messages calls shows it).")],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome", help="reached, left-message, declined, no-answer or wrong-number."
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """What came of a call on the call list (no answer: it comes back later)."""
+    from schedtui.core.messages.calls import record_call
+
+    desk = command_desk(ctx, db)
+    became = record_call(
+        desk.store, desk.actor, message_id, outcome, now=desk.clock.now(), settings=settings()
+    )
+    say(f"Call {message_id}: {outcome}; {became}.")
 
 
 @app.command("preview")

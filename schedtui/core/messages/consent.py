@@ -73,7 +73,7 @@ def contact_points(
 ) -> list[tuple[str, str]]:
     """Where the patient agreed to be written to: (channel, address). E-mail to their
     address; text messages to their mobile (the primary one first) when the clinic has
-    them set up. Calls are not made by this program yet."""
+    them set up. Calls are `call_point`'s."""
     agreed = consents(session, patient.id or 0)
     points = [("email", patient.email)] if patient.email and agreed["email"] else []
     if agreed["sms"] and settings.twilio_account_sid:
@@ -85,3 +85,16 @@ def contact_points(
         ).first()
         points += [("sms", mobile)] if mobile else []
     return points
+
+
+def call_point(session: Session, patient: m.Patient) -> list[tuple[str, str]]:
+    """Where to call a patient who agreed to calls: ("voice", number), the primary phone
+    first; none without the patient's yes or a number."""
+    if not consents(session, patient.id or 0)["voice"]:
+        return []
+    number = session.exec(
+        select(m.PatientPhone.number)
+        .where(col(m.PatientPhone.patient_id) == patient.id)
+        .order_by(col(m.PatientPhone.is_primary).desc(), col(m.PatientPhone.id))
+    ).first()
+    return [("voice", number)] if number else []

@@ -20,11 +20,24 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from schedtui.core.messages.consent import contact_points
+from schedtui.core.messages.consent import call_point, contact_points
 from schedtui.core.messages.offers import offer_freed_time
 from schedtui.core.messages.outreach import unreached_notices
-from schedtui.core.messages.timing import after_quiet, quiet_hours, reminder_at, reminder_offsets
-from schedtui.core.messages.wording import VisitWords, language_of, tell, text_of
+from schedtui.core.messages.timing import (
+    Offset,
+    after_quiet,
+    quiet_hours,
+    reminder_at,
+    reminder_offsets,
+)
+from schedtui.core.messages.wording import (
+    CALL_KINDS,
+    VisitWords,
+    language_of,
+    script_of,
+    tell,
+    text_of,
+)
 from schedtui.core.support.writes import in_write
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -154,7 +167,7 @@ def _moved(
     old = session.get(m.Appointment, visit.previous_appointment_id or 0)
     if old is None:
         return _told_of(session, "confirmation", visit, event, now, settings)
-    told = _was_told(session, old.id)
+    told = _was_told(session, old.id) or _clinic_changed_for_caller(session, old, settings)
     _withdraw(session, old.id)
     kind = "change" if told else "confirmation"
     return _told_of(session, kind, visit, event, now, settings, was=old.start if told else None)
@@ -168,11 +181,22 @@ def _cancelled(
     moved = session.exec(
         select(m.Appointment.id).where(col(m.Appointment.previous_appointment_id) == visit.id)
     ).first()
-    told = _was_told(session, visit.id)
+    told = _was_told(session, visit.id) or _clinic_changed_for_caller(session, visit, settings)
     _withdraw(session, visit.id)
     if moved is not None or not told:
         return []
     return _notices(session, "cancellation", visit, event, now, settings)
+
+
+def _clinic_changed_for_caller(session: Session, visit: m.Appointment, settings: Settings) -> bool:
+    """A patient reached only by phone has no written confirmation to go by: a move or
+    cancellation the clinic made (a reason not the patient's own, "pat...") is a call;
+    one the patient asked for was said on the phone already."""
+    if (visit.cancellation_reason or "pat").startswith("pat"):
+        return False
+    patient = session.get(m.Patient, visit.patient_id)
+    points = reach(session, patient, settings, "change") if patient else []
+    return bool(points) and points[0][0] == "voice"
 
 
 def _was_told(session: Session, visit_id: int | None) -> bool:
@@ -217,8 +241,19 @@ def _notices(
         Planned(
             f"{kind}:{event.id}:{visit.id}:{channel}", kind, visit, channel, to, at, event.id, was
         )
-        for channel, to in contact_points(session, patient, settings)
+        for channel, to in reach(session, patient, settings, kind)
     ]
+
+
+def reach(
+    session: Session, patient: m.Patient, settings: Settings, kind: str
+) -> list[tuple[str, str]]:
+    """Where a message of `kind` goes: every written channel the patient agreed to, else
+    the call list when they agreed to calls (not for a confirmation)."""
+    written = contact_points(session, patient, settings)
+    if written or kind not in CALL_KINDS:
+        return written
+    return call_point(session, patient)
 
 
 def _reminders(
@@ -230,15 +265,28 @@ def _reminders(
     if patient is None or site is None or kind is None:
         return []
     zone = ZoneInfo(site.timezone)
+    points = reach(session, patient, settings, "reminder")
+    offsets = reminder_offsets(settings, site.code, kind.code)
+    if points and points[0][0] == "voice":
+        offsets = call_offsets(offsets)
     plans = []
-    for offset in reminder_offsets(settings, site.code, kind.code):
+    for offset in offsets:
         at = reminder_at(visit.start, offset, zone, settings, now)
         if at is None:
             continue
-        for channel, to in contact_points(session, patient, settings):
+        for channel, to in points:
             key = f"reminder:{visit.id}:{offset.label}:{channel}"
             plans.append(Planned(key, "reminder", visit, channel, to, at, None))
     return plans
+
+
+def call_offsets(offsets: list[Offset]) -> list[Offset]:
+    """A patient reached only by phone gets one reminder call: the nearest of the
+    reminders counted in days (2 days before, by default), else the earliest."""
+    days = [offset for offset in offsets if offset.label.endswith("d")]
+    if days:
+        return [min(days, key=lambda offset: offset.before)]
+    return [max(offsets, key=lambda offset: offset.before)] if offsets else []
 
 
 def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
@@ -263,7 +311,7 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
             )
         words, sequence = said[visit.id]
         was = plan.was.astimezone(words.start.tzinfo) if plan.was else None
-        write = text_of if plan.channel == "sms" else tell
+        write = WRITERS.get(plan.channel, tell)
         told = write(plan.kind, words, was=was)
         session.add(
             m.Message(
@@ -283,6 +331,10 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
         made += 1
     session.flush()
     return made
+
+
+#: How each channel words a message (e-mail: `tell`).
+WRITERS = {"sms": text_of, "voice": script_of}
 
 
 def visit_words(session: Session, visit: m.Appointment, settings: Settings) -> VisitWords:

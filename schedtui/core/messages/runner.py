@@ -41,6 +41,8 @@ LEASE = "messages"
 LEASE_TIME = timedelta(minutes=5)
 #: Messages read per round of a pass.
 ROUND = 100
+#: The channels the runner sends on (calls are made by people, from the call list).
+SENT_CHANNELS = ("email", "sms")
 #: The longest wait before a retry.
 LONGEST_WAIT = timedelta(hours=6)
 #: Errors of the mail server or the network that a retry may cure.
@@ -202,6 +204,7 @@ def _due(store: Store, now: datetime) -> list[tuple[int, str]]:
             for message in session.exec(
                 select(m.Message)
                 .where(col(m.Message.status).in_(("queued", "failed")))
+                .where(col(m.Message.channel).in_(SENT_CHANNELS))
                 .where(col(m.Message.scheduled_for) <= now)
                 .order_by(col(m.Message.scheduled_for), col(m.Message.id))
                 .limit(ROUND)

@@ -225,3 +225,54 @@ def text_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Tol
     )
     join = texts["join"].format(link=visit.video_link) if joins else ""
     return Told("", body + join + asks + texts["stop"])
+
+
+#: Calls (the call list): what the caller says to the patient, in the patient's language,
+#: and the only words left on a voicemail (the clinic and a number: nothing of the visit).
+_CALLS: dict[str, dict[str, str]] = {
+    "en": {
+        "reminder": "this is {clinic} with a reminder of your visit with {provider} on "
+        "{when}. {where} Will you be able to come?",
+        "change": "this is {clinic}: your visit with {provider} has moved from {was} to "
+        "{when}. {where} Does the new time suit you?",
+        "cancellation": "this is {clinic}: your visit with {provider} on {when} is "
+        "cancelled. Would you like to book another time?",
+        "must-move": "this is {clinic}: we are sorry, we cannot keep your visit with "
+        "{provider} on {when}. Let us choose another time now.",
+        "ask": "Ask for {first}, then say: ",
+        "voicemail": "On a voicemail, say only: this is {clinic} calling for {first}; please "
+        "call us back at {call}.",
+    },
+    "es": {
+        "reminder": "le llamamos de {clinic} para recordarle su cita con {provider} el "
+        "{when}. {where} ¿Podrá venir?",
+        "change": "le llamamos de {clinic}: su cita con {provider} cambió del {was} al "
+        "{when}. {where} ¿Le conviene la nueva hora?",
+        "cancellation": "le llamamos de {clinic}: su cita con {provider} del {when} está "
+        "cancelada. ¿Quiere reservar otra hora?",
+        "must-move": "le llamamos de {clinic}: lo sentimos, no podemos mantener su cita con "
+        "{provider} del {when}. Elijamos otra hora ahora.",
+        "ask": "Pregunte por {first} y diga: ",
+        "voicemail": "En un buzón de voz, diga solo: le llamamos de {clinic} para {first}; "
+        "por favor llámenos al {call}.",
+    },
+}
+#: The kinds of message that are calls when the patient takes neither e-mail nor texts
+#: (a confirmation is not: a patient who agrees only to calls booked on one).
+CALL_KINDS = ("reminder", "change", "cancellation", "must-move")
+
+
+def script_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
+    """What the caller says on a call of `kind` about `visit`, and leaves on a voicemail."""
+    calls = _CALLS[visit.language]
+    fill = {
+        "first": visit.first_name,
+        "clinic": visit.clinic,
+        "provider": visit.provider,
+        "when": spoken_time(visit.start, visit.language),
+        "was": spoken_time(was, visit.language) if was is not None else "",
+        "where": _where(_WORDS[visit.language], visit),
+        "call": visit.call_back or visit.clinic,
+    }
+    said = calls["ask"].format(**fill) + calls[kind].format(**fill)
+    return Told("", said + "\n" + calls["voicemail"].format(**fill))

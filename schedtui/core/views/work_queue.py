@@ -1,7 +1,8 @@
 """The one work queue: what is due now for the desk, in one list: call-backs due (asked
-on a call or by a patient's R), referrals still to book (the soonest due first, urgent
-before routine) and prior authorizations whose follow-up is due. Sorted by when each is
-due, then urgency. Reading it is an audited view of the patients on it."""
+on a call or by a patient's R), reminder and notice calls due (the call list), referrals
+still to book (the soonest due first, urgent before routine) and prior authorizations
+whose follow-up is due. Sorted by when each is due, then urgency. Reading it is an
+audited view of the patients on it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from schedtui.core.insurance.records import follow_ups_due
+from schedtui.core.messages.calls import calls_due
 from schedtui.core.patients.call_backs import open_call_backs
 from schedtui.core.schedule.referrals import referral_rows
 from schedtui.core.security import audit
@@ -28,7 +30,7 @@ URGENCY_RANK: Final = {"urgent": 0, "soon": 1, "routine": 2}
 class QueueItem(JsonRow):
     """One thing to do: its kind and id (the command that works it takes the id)."""
 
-    kind: str  # call-back, referral or authorization
+    kind: str  # call-back, call, referral or authorization
     item_id: int
     due: datetime
     patient_mrn: str
@@ -45,6 +47,12 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
             QueueItem("call-back", c.id, c.due_at, c.patient_mrn, f"call back: {c.about}")
             for c in open_call_backs(session, due_by=now, limit=PER_KIND)
         ]
+        items += [
+            QueueItem("call", c.id, c.due_at, c.patient_mrn,
+                      f"call about the {c.kind} ({c.number}"
+                      + (f", tried {c.tries}" if c.tries else "") + ")")
+            for c in calls_due(session, now, limit=PER_KIND)
+        ]  # fmt: skip
         items += [
             QueueItem("referral", r.id, _morning(r.due or today, zone), r.patient_mrn,
                       f"book {r.type_code or 'a visit'} ({r.status}"

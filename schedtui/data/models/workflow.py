@@ -71,6 +71,7 @@ class Message(SQLModel, table=True):
         one_of("kind", codes.MESSAGE_KINDS),
         one_of("status", codes.MESSAGE_STATUSES),
         one_of("delivery", codes.DELIVERY_STATES),
+        one_of("call_outcome", ("", *codes.CONTACT_OUTCOMES)),
         Index("ix_message_status_scheduled", "status", "scheduled_for"),
         Index("ix_message_appointment_id", "appointment_id"),
         Index("ix_message_provider_ref", "provider_ref"),
@@ -100,6 +101,8 @@ class Message(SQLModel, table=True):
     #: What the provider last said became of it (Twilio's status callbacks), and when.
     delivery: str = Field(default="", max_length=12)
     delivery_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: A message on the call list (channel "voice"): what came of the last call.
+    call_outcome: str = Field(default="", max_length=12)
 
 
 class WaitlistOffer(SQLModel, table=True):
