@@ -216,3 +216,32 @@ def test_the_call_list_from_the_shell(
         assert code == 0, err
         assert f"Call {call['id']}: left-message; done." in out
         assert _cli(capsys, "messages", "calls", "--db", db)[1].strip() == "No calls due."
+
+
+def test_a_supervisor_words_a_text_from_a_file_and_the_listing_says_whose_words(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    words = tmp_path / "reminder.txt"
+    words.write_text("{clinic}: hasta el {when}. Llame al {call}\n", encoding="utf-8")
+    code, out, err = _cli(capsys, "messages", "wording", "set", "reminder", "--channel", "sms",
+                          "--language", "es", "--body-file", str(words), "--db", db)  # fmt: skip
+    assert code == 0, err
+    assert "Saved: reminder, sms, es." in out and ": hasta el " in out and "STOP" in out
+    listed = json.loads(_cli(capsys, "messages", "wording", "list", "--json", "--db", db)[1])
+    own = [(r["kind"], r["channel"], r["language"]) for r in listed if r["own"]]
+    assert own == [("reminder", "sms", "es")]
+    assert len(listed) == 5 * 3 * 2 - 2  # no confirmation call, in either language
+    code, out, _ = _cli(capsys, "messages", "wording", "show", "reminder", "--channel", "sms",
+                        "--language", "es", "--db", db)  # fmt: skip
+    assert code == 0 and "own words" in out and "{clinic}: hasta el {when}" in out
+    code, _, err = _cli(capsys, "messages", "wording", "set", "reminder", "--channel", "sms",
+                        "--body", "{clinic} {provider} {when} {call}", "--db", db)  # fmt: skip
+    assert code == 2 and "{provider} cannot be said by sms" in err
+    code, _, err = _cli(capsys, "messages", "wording", "set", "reminder", "--channel", "sms",
+                        "--db", db)  # fmt: skip
+    assert code == 2 and "--body TEXT or --body-file FILE" in err
+    code, out, _ = _cli(capsys, "messages", "wording", "reset", "reminder", "--channel", "sms",
+                        "--language", "es", "--db", db)  # fmt: skip
+    assert code == 0 and "back to the program's words" in out
+    listed = json.loads(_cli(capsys, "messages", "wording", "list", "--json", "--db", db)[1])
+    assert not any(r["own"] for r in listed)

@@ -36,7 +36,8 @@ NEVER_LIST_PATIENTS = {
     "messages run", "messages retry", "messages cancel", "messages serve",
     "messages called-back", "referrals add", "referrals contact", "referrals update",
     "referrals close", "waitlist remove", "waitlist update", "waitlist expire", "callbacks add",
-    "callbacks done", "messages call-outcome",
+    "callbacks done", "messages call-outcome", "messages wording set",
+    "messages wording reset",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -127,6 +128,8 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "list"],
         ["messages", "replies"],
         ["messages", "calls"],
+        ["messages", "wording", "list"],
+        ["messages", "wording", "show", "reminder", "--channel", "sms"],
         ["messages", "preview", "--kind", "reminder"],
         ["referrals", "list", "--patient", c.mrn],
         ["referrals", "list"],
@@ -168,6 +171,7 @@ def test_every_command_that_shows_a_patient_is_audited(
 def test_the_walk_covers_every_command() -> None:
     walked = {" ".join(argv[:2]) for argv in _walk(_STAND_IN, Path("."))}
     walked |= {argv[0] for argv in _walk(_STAND_IN, Path("."))}
+    walked |= {" ".join(argv[:3]) for argv in _walk(_STAND_IN, Path("."))}
     commands = set(_leaves(typer.main.get_command(app)))
     missing = commands - walked - NEVER_LIST_PATIENTS
     assert not missing, f"add these commands to the walk or to NEVER_LIST_PATIENTS: {missing}"

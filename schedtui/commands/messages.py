@@ -20,6 +20,7 @@ from schedtui.commands.common import (
     say,
     settings,
 )
+from schedtui.commands.wording import app as wording_app
 from schedtui.core.messages.handling import cancel_message, retry_message
 from schedtui.core.messages.inbox import call_back_done, reply_rows
 from schedtui.core.messages.listing import outbox_rows
@@ -34,6 +35,7 @@ from schedtui.core.support.text import printable
 LimitOption = Annotated[int, typer.Option(min=1, max=10_000, help="Show at most this many.")]
 
 app = typer.Typer(help="Patients' messages: the outbox and its runner.", add_completion=False)
+app.add_typer(wording_app, name="wording")
 
 
 @app.command("run")
@@ -294,7 +296,8 @@ def preview(
         typer.Option("--kind", help="confirmation, reminder, change, cancellation, must-move."),
     ] = None,
     channel: Annotated[
-        list[str] | None, typer.Option("--channel", help="email or sms (both by default).")
+        list[str] | None,
+        typer.Option("--channel", help="email, sms or voice (e-mail and texts by default)."),
     ] = None,
     language: Annotated[str, typer.Option(help="en or es (a sample patient's).")] = "en",
     video: Annotated[bool, typer.Option("--video", help="A video visit (sample).")] = False,
@@ -306,9 +309,10 @@ def preview(
 ) -> None:
     """What patients' messages say: for a sample patient at the first site, or for a
     real visit."""
+    from schedtui.core.messages.phrasebook import own_words
     from schedtui.core.messages.preview import (
-        CHANNELS,
         KINDS,
+        SHOWN_CHANNELS,
         previews,
         sample_words,
         visit_preview_words,
@@ -326,9 +330,10 @@ def preview(
         else:
             require(desk.store, desk.actor, Permission.VIEW_PATIENTS, now=now, what="message")
             words = visit_preview_words(session, visit, current)
+        own = own_words(session)
     if visit is not None:
         record_view(desk, now, "message-preview", as_json=as_json, appointment=visit)
-    shown = previews(words, tuple(kind or KINDS), tuple(channel or CHANNELS))
+    shown = previews(words, tuple(kind or KINDS), tuple(channel or SHOWN_CHANNELS), own)
     if as_json:
         print_json([vars(p) for p in shown])
         return

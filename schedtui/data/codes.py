@@ -109,6 +109,10 @@ MESSAGE_KINDS: Final = (
     "recall",
     "referral",  # a referral nobody could be reached about: please call us
 )
+#: The channels whose wording a supervisor may change, and the languages messages are
+#: written in.
+WORDED_CHANNELS: Final = ("email", "sms", "voice")
+MESSAGE_LANGUAGES: Final = ("en", "es")
 #: queued (waiting for its time, or for a retry), sending (handed to the provider by a
 #: runner; a runner that died leaves it for the next pass to send again), sent, failed
 #: (the last try failed; retried later), dead (gave up after the tries allowed),

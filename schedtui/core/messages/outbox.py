@@ -23,6 +23,7 @@ from sqlmodel import Session, col, func, select
 from schedtui.core.messages.consent import call_point, contact_points
 from schedtui.core.messages.offers import offer_freed_time
 from schedtui.core.messages.outreach import unreached_notices
+from schedtui.core.messages.phrasebook import own_for, own_words
 from schedtui.core.messages.timing import (
     Offset,
     after_quiet,
@@ -298,6 +299,7 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
         session.exec(select(m.Message.dedupe_key).where(col(m.Message.dedupe_key).in_(keys)))
     )
     made = 0
+    own = own_words(session)  # the supervisors' own words, if any
     said: dict[int | None, tuple[VisitWords, int]] = {}  # each visit read once
     for plan in plans:
         if plan.key in known:
@@ -312,7 +314,8 @@ def _make(session: Session, plans: list[Planned], settings: Settings) -> int:
         words, sequence = said[visit.id]
         was = plan.was.astimezone(words.start.tzinfo) if plan.was else None
         write = WRITERS.get(plan.channel, tell)
-        told = write(plan.kind, words, was=was)
+        told = write(plan.kind, words, was=was, own=own_for(own, plan.kind, plan.channel,
+                                                          words.language))  # fmt: skip
         session.add(
             m.Message(
                 patient_id=plan.appointment.patient_id,

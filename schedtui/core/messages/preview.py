@@ -12,14 +12,17 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from schedtui.core.messages.outbox import visit_words
-from schedtui.core.messages.wording import VisitWords, tell, text_of
+from schedtui.core.messages.phrasebook import Key, own_for
+from schedtui.core.messages.wording import CALL_KINDS, VisitWords, script_of, tell, text_of
 from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.settings import Settings
 
 #: The kinds a visit's messages come in, in the order a patient would get them.
 KINDS: Final = ("confirmation", "reminder", "change", "cancellation", "must-move")
-CHANNELS: Final = ("email", "sms")
+CHANNELS: Final = ("email", "sms", "voice")
+#: The channels shown when none is asked for.
+SHOWN_CHANNELS: Final = ("email", "sms")
 #: The sample patient's first name (no one's data).
 SAMPLE_NAME: Final = "Alex"
 
@@ -35,7 +38,10 @@ class Preview:
 
 
 def previews(
-    words: VisitWords, kinds: tuple[str, ...] = KINDS, channels: tuple[str, ...] = CHANNELS
+    words: VisitWords,
+    kinds: tuple[str, ...] = KINDS,
+    channels: tuple[str, ...] = SHOWN_CHANNELS,
+    own: dict[Key, tuple[str, str]] | None = None,
 ) -> list[Preview]:
     """Each kind on each channel, for the visit `words` describes (a move from a day
     earlier, for the change notice)."""
@@ -49,7 +55,11 @@ def previews(
     shown = []
     for kind in kinds:
         for channel in channels:
-            told = (text_of if channel == "sms" else tell)(kind, words, was=was)
+            if channel == "voice" and kind not in CALL_KINDS:
+                continue
+            write = {"sms": text_of, "voice": script_of}.get(channel, tell)
+            mine = own_for(own or {}, kind, channel, words.language)
+            told = write(kind, words, was=was, own=mine)
             shown.append(Preview(kind, channel, told.subject, told.text))
     return shown
 

@@ -151,20 +151,37 @@ def _day(local: datetime, language: str) -> str:
     return f"{_MONTHS['en'][local.month - 1]} {local.day}"
 
 
-def tell(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
-    """The message of `kind` about `visit` (`was`: the old time of a moved visit)."""
-    words = _WORDS[visit.language]
-    where = _where(words, visit)
-    fill = {
+#: A supervisor's own subject and body for a kind of message (None: the program's own).
+Own = tuple[str, str] | None
+
+
+def _fill(visit: VisitWords, was: datetime | None) -> dict[str, str]:
+    """Every placeholder a message may hold (each channel allows only some of them)."""
+    return {
         "first": visit.first_name,
         "provider": visit.provider,
+        "clinic": visit.clinic,
         "when": spoken_time(visit.start, visit.language),
         "was": spoken_time(was, visit.language) if was is not None else "",
         "day": _day(visit.start, visit.language),
-        "where": where,
+        "where": _where(_WORDS[visit.language], visit),
         "call": visit.call_back or visit.clinic,
     }
-    subject, body = words[kind]
+
+
+def built_in(kind: str, channel: str, language: str) -> tuple[str, str]:
+    """The program's own subject and body of `kind` on `channel` in `language`."""
+    if channel == "email":
+        return _WORDS[language][kind]
+    return "", (_TEXTS if channel == "sms" else _CALLS)[language][kind]
+
+
+def tell(kind: str, visit: VisitWords, *, was: datetime | None = None, own: Own = None) -> Told:
+    """The message of `kind` about `visit` (`was`: the old time of a moved visit), in
+    the supervisor's own words when there are some."""
+    words = _WORDS[visit.language]
+    fill = _fill(visit, was)
+    subject, body = own or words[kind]
     text = body.format(**fill) + "\n\n" + words["sign"][0].format(clinic=visit.clinic) + "\n"
     return Told(subject.format(**fill), text)
 
@@ -208,15 +225,11 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def text_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
-    """The text message of `kind` about `visit` (no subject)."""
+def text_of(kind: str, visit: VisitWords, *, was: datetime | None = None, own: Own = None) -> Told:
+    """The text message of `kind` about `visit` (no subject); the video link, what to
+    reply and how to opt out are always added."""
     texts = _TEXTS[visit.language]
-    body = texts[kind].format(
-        clinic=visit.clinic,
-        when=spoken_time(visit.start, visit.language),
-        was=spoken_time(was, visit.language) if was is not None else "",
-        call=visit.call_back or visit.clinic,
-    )
+    body = (own[1] if own else texts[kind]).format(**_fill(visit, was))
     asks = texts["replies"] if visit.replies and kind == "reminder" else ""
     joins = (
         visit.mode == "telehealth"
@@ -262,17 +275,12 @@ _CALLS: dict[str, dict[str, str]] = {
 CALL_KINDS = ("reminder", "change", "cancellation", "must-move")
 
 
-def script_of(kind: str, visit: VisitWords, *, was: datetime | None = None) -> Told:
-    """What the caller says on a call of `kind` about `visit`, and leaves on a voicemail."""
+def script_of(
+    kind: str, visit: VisitWords, *, was: datetime | None = None, own: Own = None
+) -> Told:
+    """What the caller says on a call of `kind` about `visit`, and leaves on a voicemail
+    (always only the clinic and the number)."""
     calls = _CALLS[visit.language]
-    fill = {
-        "first": visit.first_name,
-        "clinic": visit.clinic,
-        "provider": visit.provider,
-        "when": spoken_time(visit.start, visit.language),
-        "was": spoken_time(was, visit.language) if was is not None else "",
-        "where": _where(_WORDS[visit.language], visit),
-        "call": visit.call_back or visit.clinic,
-    }
-    said = calls["ask"].format(**fill) + calls[kind].format(**fill)
+    fill = _fill(visit, was)
+    said = calls["ask"].format(**fill) + (own[1] if own else calls[kind]).format(**fill)
     return Told("", said + "\n" + calls["voicemail"].format(**fill))

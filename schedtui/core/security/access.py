@@ -50,7 +50,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.BACKUP_STORE: "back up or restore the store",
     Permission.SEED_STORE: "fill the store with a synthetic clinic",
     Permission.OPEN_CLINIC_STORE: "open the clinic's store (trainees use the sandbox)",
-    Permission.SEND_MESSAGES: "send patients' messages (run the outbox)",
+    Permission.SEND_MESSAGES: "send patients' messages and word them (run the outbox)",
 }
 
 _FRONT_DESK = frozenset(

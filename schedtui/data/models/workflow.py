@@ -133,6 +133,26 @@ class WaitlistOffer(SQLModel, table=True):
     appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
 
 
+class MessageWording(SQLModel, table=True):
+    """A supervisor's own words for one kind of message on one channel in one language
+    (where there is none, the program's own words are used)."""
+
+    __tablename__ = "message_wording"
+    __table_args__ = (
+        one_of("channel", codes.WORDED_CHANNELS),
+        one_of("language", codes.MESSAGE_LANGUAGES),
+        UniqueConstraint("kind", "channel", "language", name="uq_message_wording_kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    channel: str = Field(max_length=8)
+    language: str = Field(max_length=2)
+    subject: str = Field(default="", max_length=200)
+    body: str = Field(max_length=2000)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 class CallBack(SQLModel, table=True):
     """ "Call this patient back at or after a time, about this": made from a call, or
     by the patient's own R reply to a text; done when someone called."""
