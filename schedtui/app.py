@@ -33,7 +33,7 @@ from schedtui.type_ahead import KeyDone, KeyGate, TypedEvent
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
 #: The working modes, one screen each, kept while the user is signed in.
-WORK_MODES = ("today", "call", "calendar", "auths", "audit", "referrals")
+WORK_MODES = ("today", "call", "calendar", "auths", "audit", "referrals", "queue", "outbox")
 #: The mode of the sign-in form (and of the first administrator's form).
 SIGN_IN = "signin"
 #: Actions that work before sign-in and under the lock: nothing that shows patient data
@@ -64,6 +64,7 @@ class SchedApp(App[None]):
         Binding("f6", "authorizations", "Auths", id="app.authorizations", priority=True),
         Binding("f7", "audit", "Audit", id="app.audit", priority=True),
         Binding("f12", "referrals", "Referrals", id="app.referrals", priority=True, show=False),
+        Binding("f11", "work_queue", "Queue", id="app.queue", priority=True, show=False),
     ]
     masked: reactive[bool] = reactive(False)
 
@@ -127,6 +128,8 @@ class SchedApp(App[None]):
             "auths": lambda: _screen("authorizations", "AuthorizationsScreen")(),
             "audit": lambda: _screen("audit", "AuditScreen")(),
             "referrals": lambda: _screen("referrals", "ReferralsScreen")(),
+            "queue": lambda: _screen("work_queue", "WorkQueueScreen")(),
+            "outbox": lambda: _screen("outbox", "OutboxScreen")(),
         }
 
     def _signed_out_screen(self) -> Screen[Any]:
@@ -294,6 +297,14 @@ class SchedApp(App[None]):
         """The referral worklist: patients to book, the soonest due first."""
         self.go("referrals")
 
+    def action_work_queue(self) -> None:
+        """What is due now: call-backs, calls, referrals, authorization follow-ups."""
+        self.go("queue")
+
+    def action_outbox(self) -> None:
+        """The outbox, failures first (supervisors)."""
+        self.go("outbox")
+
     def action_calendar(self) -> None:
         """The calendar grid: providers side by side, always current."""
         self.go("calendar")
@@ -343,11 +354,22 @@ class SchedApp(App[None]):
             self.action_referrals,
         )
         yield SystemCommand(
+            "Work queue",
+            f"What is due now: call-backs, calls, referrals, follow-ups ({key('app.queue')})",
+            self.action_work_queue,
+        )
+        if self.actor.can(Permission.SEND_MESSAGES):
+            yield SystemCommand(
+                "Outbox", "Patients' messages, failures first; send again or withdraw",
+                self.action_outbox,
+            )  # fmt: skip
+        yield SystemCommand(
             "Calendar",
             f"Providers side by side, time running down ({key('app.calendar')})",
             self.action_calendar,
         )
-        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar", "Referrals"}
+        shown = {"Help", "Mask", "Lock", "Call", "Auths", "Audit", "Today", "Calendar", "Referrals",
+                 "Queue"}  # fmt: skip
         yield from binding_commands(self, screen, shown)
 
 

@@ -31,7 +31,7 @@ from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
 
 SIZE = (140, 34)
 MOVED = {
-    "app.calendar": "f11",
+    "app.calendar": "f13",
     "workspace.book": "ctrl+o",
     "app.help": "f12",
     "app.referrals": "alt+r",
@@ -79,9 +79,9 @@ async def test_a_moved_key_works_the_old_one_does_not_and_the_texts_say_the_new_
         await pilot.press("f10")  # the old calendar key: nothing
         await settle(pilot)
         after_f10 = app.screen
-        await pilot.press("f11")
+        await pilot.press("f13")
         await settle(pilot)
-        after_f11 = app.screen
+        after_f13 = app.screen
         await pilot.press("f4")
         await settle(pilot)
         await pilot.press("ctrl+b")  # the old book key: nothing
@@ -93,9 +93,9 @@ async def test_a_moved_key_works_the_old_one_does_not_and_the_texts_say_the_new_
         palette = {c.title: c.help for c in app.get_system_commands(app.screen)}
     assert visits_title == "No upcoming visits (Ctrl+O books one)"
     assert "^o Book" in footer and "^b" not in footer
-    assert after_f10 is workspace and isinstance(after_f11, CalendarScreen)
+    assert after_f10 is workspace and isinstance(after_f13, CalendarScreen)
     assert after_ctrl_b is workspace and isinstance(after_ctrl_o, BookingScreen)
-    assert palette["Calendar"].endswith("(F11)") and palette["Help"].endswith("(F12)")
+    assert palette["Calendar"].endswith("(F13)") and palette["Help"].endswith("(F12)")
 
 
 async def test_help_names_the_moved_keys_and_lists_them_first(
@@ -109,13 +109,13 @@ async def test_help_names_the_moved_keys_and_lists_them_first(
         assert isinstance(app.screen, HelpScreen)
         shown = app.screen.query_one(Markdown).source
     assert shown.startswith("**Your keys.**")
-    assert "| F11 | Calendar |" in shown and "| Ctrl+O | Book |" in shown
-    assert "## Calendar (F11)" in shown and "**Ctrl+O** books for the patient" in shown
+    assert "| F13 | Calendar |" in shown and "| Ctrl+O | Book |" in shown
+    assert "## Calendar (F13)" in shown and "**Ctrl+O** books for the patient" in shown
     assert "F10" not in shown and "Ctrl+B" not in shown and "{{" not in shown
 
 
 async def test_a_form_hint_follows_a_moved_save_key(sqlite_store: Store, staff: Staff) -> None:
-    app = _app(sqlite_store, staff, {"registration.save": "f11", "registration.cancel": "ctrl+g"})
+    app = _app(sqlite_store, staff, {"registration.save": "f13", "registration.cancel": "ctrl+g"})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f4")
@@ -129,8 +129,8 @@ async def test_a_form_hint_follows_a_moved_save_key(sqlite_store: Store, staff: 
         await pilot.press("ctrl+n")
         await settle(pilot)
         restored = str(app.screen.query_one("#reg-restored", Static).render())
-    assert "Register (F11)" in button
-    assert restored == "What you typed before is back (Ctrl+G keeps it again; F11 registers)."
+    assert "Register (F13)" in button
+    assert restored == "What you typed before is back (Ctrl+G keeps it again; F13 registers)."
 
 
 def test_without_a_keymap_the_help_names_the_keys_the_program_has() -> None:
@@ -194,7 +194,7 @@ def test_keys_written_as_people_read_them() -> None:
         "W",
     ]
     check_keymap({"calendar.next": ".", "calendar.next_week": "."})  # moved together: fine
-    check_keymap({"app.calendar": "f11,alt+c"})
+    check_keymap({"app.calendar": "f13,alt+c"})
 
 
 def test_the_program_refuses_a_bad_keymap_before_opening_any_store(
@@ -212,11 +212,11 @@ def test_the_program_refuses_a_bad_keymap_before_opening_any_store(
 def test_config_keys_lists_every_id_with_the_key_it_has(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    config_file_path().write_text('[keymap]\n"app.calendar" = "f11"\n', encoding="utf-8")
+    config_file_path().write_text('[keymap]\n"app.calendar" = "f13"\n', encoding="utf-8")
     assert run(["config", "keys"]) == 0
     lines = capsys.readouterr().out.splitlines()
     calendar = next(line for line in lines if line.startswith("app.calendar "))
-    assert calendar.split() == ["app.calendar", "F11", "Calendar", "(moved)"]
+    assert calendar.split() == ["app.calendar", "F13", "Calendar", "(moved)"]
     assert len(lines) == len(remappable())
 
 

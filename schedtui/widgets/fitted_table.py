@@ -4,7 +4,8 @@ a long name never pushes the columns after it out of sight."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Generic, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -81,3 +82,35 @@ class FittedTable(DataTable[Text]):
             *(fitted(cells[column.key], column.width) for column in self.columns_shown),
             key=key,
         )
+
+
+Row = TypeVar("Row")
+Context = TypeVar("Context")
+
+
+class RowsTable(FittedTable, Generic[Row, Context]):
+    """A fitted table of read-model rows, each made into cells with what they are read
+    against (today, the clinic's zone); the cursor stays where it was if it can."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, zebra_stripes=True)
+        self.rows_shown: list[Row] = []
+        self.context: Context | None = None
+
+    def show(self, rows: Iterable[Row], context: Context) -> None:
+        """Replace the rows."""
+        self.rows_shown, self.context = list(rows), context
+        cursor = self.cursor_row
+        self.clear()
+        for number, row in enumerate(self.rows_shown):
+            self.add_cells(self.cells(row, context), key=str(number))
+        if self.row_count:
+            self.move_cursor(row=min(cursor, self.row_count - 1))
+
+    def refill(self) -> None:
+        if self.context is not None:
+            self.show(self.rows_shown, self.context)
+
+    def cells(self, row: Row, context: Context) -> dict[str, Text]:
+        """One row's cells, by column key."""
+        raise NotImplementedError

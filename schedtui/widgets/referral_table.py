@@ -3,17 +3,16 @@ urgency and the calls tried give way to the patient's name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from rich.text import Text
 
 from schedtui.core.schedule.referrals import ReferralRow, is_overdue
 from schedtui.core.support.text import printable
-from schedtui.widgets.fitted_table import Column, FittedTable
+from schedtui.widgets.fitted_table import Column, RowsTable
 
 
-class ReferralTable(FittedTable):
+class ReferralTable(RowsTable[ReferralRow, date]):
     """The referral worklist's rows (plain `Text`: stored names never act as markup); an
     overdue row is marked OVERDUE as well as red, so it reads without colour."""
 
@@ -37,27 +36,7 @@ class ReferralTable(FittedTable):
         Column("Status", "status", 9),
     )
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, zebra_stripes=True)
-        self.rows_shown: list[ReferralRow] = []
-        self.today: date | None = None
-
-    def show(self, rows: Iterable[ReferralRow], today: date) -> None:
-        """Replace the rows, keeping the cursor where it was if it can."""
-        self.rows_shown, self.today = list(rows), today
-        cursor = self.cursor_row
-        self.clear()
-        for row in self.rows_shown:
-            self.add_cells(self._cells(row, today), key=str(row.id))
-        if self.row_count:
-            self.move_cursor(row=min(cursor, self.row_count - 1))
-
-    def refill(self) -> None:
-        if self.today is not None:
-            self.show(self.rows_shown, self.today)
-
-    @staticmethod
-    def _cells(row: ReferralRow, today: date) -> dict[str, Text]:
+    def cells(self, row: ReferralRow, today: date) -> dict[str, Text]:
         late = is_overdue(row, today)
         due = f"{row.due:%a %b %d}".replace(" 0", " ") if row.due else "-"
         calls = f"{row.contacts}: {row.last_outcome}" if row.contacts else ""

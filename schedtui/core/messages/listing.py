@@ -1,5 +1,5 @@
 """The outbox as people read it: which messages, to whom, in what state (a view of
-patients' contact details: the caller audits it)."""
+patients' contact details: audited, by the caller or by `outbox_view`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule.directory import patient_id_for
+from schedtui.core.security import audit
+from schedtui.core.security.access import Actor, Permission
+from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.codes import MESSAGE_STATUSES
+from schedtui.data.store import Store
 
 
 @dataclass(frozen=True)
@@ -79,3 +83,15 @@ def outbox_rows(
     ]
     trouble = ("dead", "failed")
     return sorted(rows, key=lambda row: row.status not in trouble)
+
+
+def outbox_view(store: Store, actor: Actor, *, now: datetime, limit: int = 500) -> list[MessageRow]:
+    """The outbox for the supervisor's screen, failures first (an audited view)."""
+    require(store, actor, Permission.VIEW_PATIENTS, now=now, what="message")
+    with store.read() as session:
+        rows = outbox_rows(session, limit=limit)
+    audit.append(
+        store, actor=actor, action="view", now=now, entity="messages",
+        detail={"patients": list(dict.fromkeys(row.mrn for row in rows))},
+    )  # fmt: skip
+    return rows

@@ -36,6 +36,8 @@ class QueueItem(JsonRow):
     patient_mrn: str
     what: str
     urgency: str = ""
+    #: A call's number and what to say (the call list), else "".
+    script: str = ""
 
 
 def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> list[QueueItem]:
@@ -50,7 +52,8 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
         items += [
             QueueItem("call", c.id, c.due_at, c.patient_mrn,
                       f"call about the {c.kind} ({c.number}"
-                      + (f", tried {c.tries}" if c.tries else "") + ")")
+                      + (f", tried {c.tries}" if c.tries else "") + ")",
+                      script=f"Call {c.patient_name} on {c.number}.\n{c.script}")
             for c in calls_due(session, now, limit=PER_KIND)
         ]  # fmt: skip
         items += [
