@@ -105,6 +105,16 @@ class Settings(BaseSettings):
         description="A visit cancelled or moved this soon after it was booked is not a late "
         "cancellation (the caller changed their mind on the same call, or soon after).",
     )
+    no_show_limit: int = Field(
+        default=0,
+        ge=0,
+        le=50,
+        description="After this many no-shows in no_show_window_days, only a supervisor "
+        "books the patient's next visit (0: no such rule).",
+    )
+    no_show_window_days: int = Field(
+        default=365, ge=1, le=3650, description="The days no_show_limit counts back over."
+    )
     hold_minutes: int = Field(
         default=5, ge=1, le=60, description="How long a slot stays held while a caller decides."
     )

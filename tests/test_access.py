@@ -19,6 +19,8 @@ EXPECTED = {
     Permission.VIEW_PATIENTS: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.REGISTER_PATIENTS: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.EDIT_PATIENTS: {"trainee", "scheduler", "supervisor", "admin"},
+    Permission.MERGE_PATIENTS: {"supervisor", "admin"},
+    Permission.BOOK_AFTER_NO_SHOWS: {"supervisor", "admin"},
     Permission.BOOK: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.CANCEL: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.EDIT_TEMPLATES: {"supervisor", "admin"},

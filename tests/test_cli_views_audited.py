@@ -37,7 +37,7 @@ NEVER_LIST_PATIENTS = {
     "messages called-back", "referrals add", "referrals contact", "referrals update",
     "referrals close", "waitlist remove", "waitlist update", "waitlist expire", "callbacks add",
     "callbacks done", "messages call-outcome", "messages wording set",
-    "messages wording reset",
+    "messages wording reset", "patients edit", "patients merge",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -128,6 +128,7 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "list"],
         ["messages", "replies"],
         ["messages", "calls"],
+        ["patients", "duplicates"],
         ["messages", "wording", "list"],
         ["messages", "wording", "show", "reminder", "--channel", "sms"],
         ["messages", "preview", "--kind", "reminder"],

@@ -19,10 +19,10 @@ from http.server import ThreadingHTTPServer
 import pytest
 from sqlmodel import col, select
 
-from schedtui.core.messages.consent import consents
 from schedtui.core.messages.signature import twilio_signature
 from schedtui.core.messages.webhook import Hook, serve
 from schedtui.core.messages.webhook import serve as webhook_serve
+from schedtui.core.patients.contact_consent import consents
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.upkeep.stores import open_store
 from schedtui.core.views.patient_panel import patient_panel

@@ -150,9 +150,17 @@ def status(
     ctx: typer.Context,
     appointment_id: IdArg,
     new_status: Annotated[str, typer.Argument(help="FHIR status, e.g. arrived, noshow.")],
+    reason: Annotated[
+        str,
+        typer.Option(
+            help="Why the patient did not come (noshow): forgot, transport, illness, cost, "
+            "work, weather, other."
+        ),
+    ] = "",
     db: DbOption = None,
 ) -> None:
-    """Move an appointment to another status (booked -> arrived -> checked-in -> fulfilled...)."""
+    """Move an appointment to another status (booked -> arrived -> checked-in -> fulfilled...).
+    A no-show already marked may be given its --reason later."""
     desk = command_desk(ctx, db)
     changes.change_status(
         desk.store,
@@ -160,8 +168,10 @@ def status(
         appointment_id,
         new_status,
         now=desk.clock.now(),
+        no_show_reason=reason.strip().lower(),
     )
-    say(f"Appointment {appointment_id} is now {new_status}.")
+    why = f" ({reason.strip().lower()})" if reason.strip() else ""
+    say(f"Appointment {appointment_id} is now {new_status}{why}.")
 
 
 @app.command("reasons")

@@ -16,6 +16,8 @@ from schedtui.commands.common import (
     say,
     settings,
 )
+from schedtui.commands.patients_edit import edit
+from schedtui.commands.patients_merge import duplicates, merge
 from schedtui.core.insurance.money import dollars
 from schedtui.core.messages.consent import set_consent
 from schedtui.core.patients.lookup.service import find_in_store
@@ -36,6 +38,9 @@ from schedtui.core.views.patient_panel import patient_panel
 from schedtui.core.views.today import clinic_today
 
 app = typer.Typer(help="Patients.", add_completion=False)
+app.command("edit")(edit)
+app.command("merge")(merge)
+app.command("duplicates")(duplicates)
 
 
 @app.command("search")
@@ -100,7 +105,7 @@ def show(
         f"language: {panel.language}{', needs an interpreter' if panel.interpreter_needed else ''}",
         f"contact: {panel.contact_text()}",
         f"coverage: {len(panel.coverages)} on file; balance {dollars(panel.balance_cents)}",
-        f"no-shows: {panel.no_shows}  late cancellations: {panel.late_cancels}",
+        f"reliability: {panel.reliability_text()}",
         *(
             f"upcoming: {v.local_start:%Y-%m-%d %H:%M %Z} {v.type_code} {v.provider}"
             for v in panel.upcoming

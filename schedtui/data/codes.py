@@ -84,6 +84,18 @@ ROLES: Final = ("admin", "supervisor", "scheduler", "trainee")
 CONTACT_CHANNELS: Final = ("sms", "email", "voice")
 PHONE_KINDS: Final = ("mobile", "home", "work")
 SEXES: Final = ("female", "male", "other", "unknown")
+#: How a patient prefers to be reached ("" when they have not said).
+PREFERRED_CONTACTS: Final = ("", "sms", "email", "voice")
+#: Why a patient did not come, as they (or the clinic) said it ("" before anyone asked).
+NO_SHOW_REASONS: Final[dict[str, str]] = {
+    "forgot": "Forgot",
+    "transport": "No transport",
+    "illness": "Ill",
+    "cost": "Cost",
+    "work": "Work or family",
+    "weather": "Weather",
+    "other": "Other",
+}
 SUBSCRIBER_RELATIONSHIPS: Final = ("self", "spouse", "child", "other")
 ELIGIBILITY_STATUSES: Final = ("requested", "active", "inactive", "rejected", "error")
 AUTHORIZATION_STATUSES: Final = ("needed", "submitted", "pending", "approved", "denied", "expired")

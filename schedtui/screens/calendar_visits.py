@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from schedtui.core.schedule.appointment_changes import cancel, change_status
+from schedtui.core.schedule.appointment_changes import cancel, change_status, status_problem
 from schedtui.core.schedule.booking import release_hold
 from schedtui.core.schedule.booking_choices import booking_choices
 from schedtui.core.schedule.calendar_booking import (
@@ -24,13 +24,17 @@ from schedtui.core.schedule.readback import ReadBack
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.support.formats import clock_time, visit_time
 from schedtui.core.views.day_grid import Column
+from schedtui.data.codes import NO_SHOW_REASONS
 from schedtui.desk import signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hint
 from schedtui.screens.booking import ConfirmScreen, Holding
 from schedtui.screens.calendar_part import CalendarPart
-from schedtui.screens.reasons import ReasonPicker
+from schedtui.screens.reasons import ChoicePicker, ReasonPicker
 from schedtui.screens.type_picker import TypePicker
+
+#: The no-show picker's choice for a reason nobody knows yet.
+NOT_KNOWN = "not-known"
 
 
 class VisitActions(CalendarPart):
@@ -174,14 +178,45 @@ class VisitActions(CalendarPart):
         return cell.appointment_id
 
     def mark(self, status: str) -> None:
-        """Mark the visit under the cursor arrived, checked in or a no-show: through core
-        (the FHIR state machine, audited)."""
-        visit, desk = self._visit_under_cursor(), self.desk
+        """Mark the visit under the cursor arrived, checked in or a no-show (asking why
+        the patient did not come): through core (the FHIR state machine, audited)."""
+        visit = self._visit_under_cursor()
         if visit is None:
             return
+        if status != "noshow":
+            self._mark(visit, status, "")
+            return
+        desk = self.desk
+
+        def problem() -> str:
+            return status_problem(desk.store, visit, status, now=desk.clock.now())
+
+        checking = self.in_thread(
+            problem, lambda said: self._ask_why(visit, said), description="Checking the visit"
+        )
+        keys_wait_for(self.screen, checking)  # keys typed meanwhile go to the picker
+
+    def _ask_why(self, visit: int, problem: str) -> None:
+        """A no-show that may be marked: why did the patient not come?"""
+        if problem:
+            self.say(problem, warning=True)
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason is not None:
+                self._mark(visit, "noshow", "" if reason == NOT_KNOWN else reason)
+
+        choices = {**NO_SHOW_REASONS, NOT_KNOWN: "Not known yet (ask on the next call)"}
+        picker = ChoicePicker("Why did the patient not come?", choices, "marks the no-show",
+                              "leaves the visit as it is")  # fmt: skip
+        self.ask(picker, chosen)
+
+    def _mark(self, visit: int, status: str, why: str) -> None:
+        desk = self.desk
 
         def mark_it() -> None:
-            change_status(desk.store, signed_in(desk), visit, status, now=desk.clock.now())
+            change_status(desk.store, signed_in(desk), visit, status, now=desk.clock.now(),
+                          no_show_reason=why)  # fmt: skip
 
         self.in_thread(
             mark_it,

@@ -42,6 +42,7 @@ from schedtui.core.views.today import clinic_today
 from schedtui.desk import signed_in
 from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hint
 from schedtui.screens.booking import BookingScreen
+from schedtui.screens.chart_form import ChartForm
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import Opened, RegistrationScreen
@@ -64,10 +65,11 @@ class WorkspaceScreen(WorkScreen[None]):
     """Find the caller and open their panel."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    #: A narrow footer leaves these out: the panel's visits title says F8, c and r, and
-    #: Ctrl+F and Esc are habits.
+    #: A narrow footer leaves these out: the panel's visits title says F8, c and r,
+    #: Ctrl+F and Esc are habits, and Ctrl+R (edit the chart) is in Ctrl+P and the help.
     FOOTER_SPARE = frozenset(
         {
+            "workspace.edit",
             "workspace.find",
             "workspace.clear",
             "workspace.visits",
@@ -85,6 +87,7 @@ class WorkspaceScreen(WorkScreen[None]):
         Binding("f9", "add_coverage", "Coverage", id="workspace.coverage"),
         Binding("f5", "focus_note", "Note", id="workspace.note"),
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
+        Binding("ctrl+r", "edit_patient", "Edit", id="workspace.edit"),
     ]
 
     @dataclass
@@ -510,6 +513,26 @@ class WorkspaceScreen(WorkScreen[None]):
                 self.load_panel(panel.patient_id)
 
         self.app.push_screen(CoverageScreen(panel.patient_id, panel.name), saved)
+
+    def action_edit_patient(self) -> None:
+        """Change the open patient's details (the chart form)."""
+        panel = self.query_one(PatientPanelView).panel
+        if panel is None:
+            self.notify("Open a patient first (find them, then Enter).", severity="warning")
+            return
+
+        if self.sched_app.masked:
+            mask = self.sched_app.key_names("app.mask")
+            self.notify(f"The chart shows what the mask hides: {mask} takes the mask off first.",
+                        title="Not now", severity="warning", markup=False)  # fmt: skip
+            return
+
+        def saved(changed: bool | None) -> None:
+            if changed:
+                self.notify("The chart is saved.", markup=False)
+                self.load_panel(panel.patient_id)
+
+        self.app.push_screen(ChartForm(panel.patient_id, panel.name), saved)
 
     def action_focus_visits(self) -> None:
         """Move to the patient's upcoming visits (to cancel or reschedule one)."""

@@ -36,6 +36,9 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) ->
         out.append(printable(masked(value, mask and hide)) + "\n")
 
     out.append(printable(panel.name) + "\n", style="bold")
+    if panel.deceased:
+        died = f" on {day_text(panel.deceased_on)}" if panel.deceased_on else ""
+        out.append(f"DECEASED{died}: no visits are booked, no messages sent\n", style="bold red")
     line("MRN", panel.mrn)
     line("Born", f"{day_text(panel.dob)} (age {panel.age})", hide=True)
     line("Sex", panel.sex)
@@ -48,13 +51,15 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) ->
     )
     if panel.consent:
         line("Contact", panel.contact_text())
+    if panel.emergency_contact:
+        line("Emergency", panel.emergency_contact, hide=True)
     if panel.balance_cents:
         line("Balance", f"{dollars(panel.balance_cents)} due")
     for coverage in panel.coverages:
         state = "active" if coverage.active else "NOT active"
         line("Coverage", f"{coverage.payer}, {coverage.plan} ({state})")
         line("Member", coverage.member_id, hide=True)
-    line("Reliability", f"{panel.no_shows} no-shows, {panel.late_cancels} late cancellations")
+    line("Reliability", panel.reliability_text())
     out.append("\nPast visits (newest first)\n", style="bold")
     out.append("\n".join(printable(_visit(v)) for v in panel.past[:10]) or "none")
     out.append("\n\nCall notes\n", style="bold")

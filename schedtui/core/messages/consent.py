@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from schedtui.core.patients.contact_consent import consents, record_answer
 from schedtui.core.schedule.directory import patient_id_for
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -17,30 +18,6 @@ from schedtui.data import models as m
 from schedtui.data.codes import CONTACT_CHANNELS
 from schedtui.data.store import Store
 from schedtui.settings import Settings
-
-
-def consents(session: Session, patient_id: int) -> dict[str, bool]:
-    """Each channel's answer (a channel never asked about is a no)."""
-    given = {
-        c.channel: c.granted
-        for c in session.exec(
-            select(m.ContactConsent).where(col(m.ContactConsent.patient_id) == patient_id)
-        )
-    }
-    return {channel: given.get(channel, False) for channel in CONTACT_CHANNELS}
-
-
-def record_answer(
-    session: Session, patient_id: int, channel: str, granted: bool, now: datetime
-) -> None:
-    """Keep the patient's answer for one channel (in the caller's transaction; the caller
-    audits it)."""
-    row = session.get(m.ContactConsent, (patient_id, channel))
-    row = row or m.ContactConsent(
-        patient_id=patient_id, channel=channel, granted=granted, recorded_at=now
-    )
-    row.granted, row.recorded_at = granted, now
-    session.add(row)
 
 
 def set_consent(
@@ -68,12 +45,20 @@ def set_consent(
     return guarded_write(store, actor, Permission.EDIT_PATIENTS, work, now=now, what="patient")
 
 
+def reachable(patient: m.Patient) -> bool:
+    """Whether the patient may be written to or called at all: never a deceased patient,
+    nor a chart merged into another (the survivor is written to)."""
+    return not patient.deceased and patient.merged_into_id is None
+
+
 def contact_points(
     session: Session, patient: m.Patient, settings: Settings
 ) -> list[tuple[str, str]]:
     """Where the patient agreed to be written to: (channel, address). E-mail to their
     address; text messages to their mobile (the primary one first) when the clinic has
     them set up. Calls are `call_point`'s."""
+    if not reachable(patient):
+        return []
     agreed = consents(session, patient.id or 0)
     points = [("email", patient.email)] if patient.email and agreed["email"] else []
     if agreed["sms"] and settings.twilio_account_sid:
@@ -90,7 +75,7 @@ def contact_points(
 def call_point(session: Session, patient: m.Patient) -> list[tuple[str, str]]:
     """Where to call a patient who agreed to calls: ("voice", number), the primary phone
     first; none without the patient's yes or a number."""
-    if not consents(session, patient.id or 0)["voice"]:
+    if not reachable(patient) or not consents(session, patient.id or 0)["voice"]:
         return []
     number = session.exec(
         select(m.PatientPhone.number)

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedtui.core.messages.consent import consents, record_answer
 from schedtui.core.messages.offers import Taken, take_offer
 from schedtui.core.messages.wording import language_of, spoken_time
 from schedtui.core.patients.call_backs import call_back_in
+from schedtui.core.patients.contact_consent import consents, record_answer
 from schedtui.core.security import audit
 from schedtui.core.support.writes import in_write
 from schedtui.data import models as m

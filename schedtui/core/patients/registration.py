@@ -17,7 +17,7 @@ from schedtui.core.patients.lookup.query import parse_query
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
-from schedtui.core.support.errors import BadInput
+from schedtui.core.support.errors import FieldErrors
 from schedtui.core.support.formats import listed_name
 from schedtui.core.support.text import text_problem
 from schedtui.data import models as m
@@ -57,15 +57,12 @@ class Checked:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-class RegistrationInvalid(BadInput):
+class RegistrationInvalid(FieldErrors):
     """Some fields are wrong; `errors` maps each to its message."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
 
-
-def _text(checked: Checked, name: str, value: str, *, required: bool, limit: int) -> None:
+def check_text(checked: Checked, name: str, value: str, *, required: bool, limit: int) -> None:
+    """A line of text, trimmed: required or not, at most `limit` characters, printable."""
     value = value.strip()
     problem = "required" if required and not value else text_problem(value, limit)
     if problem:
@@ -74,7 +71,8 @@ def _text(checked: Checked, name: str, value: str, *, required: bool, limit: int
         checked.values[name] = value
 
 
-def _dob(checked: Checked, text: str, today: date) -> None:
+def check_dob(checked: Checked, text: str, today: date) -> None:
+    """A date of birth as people write it: one date, not in the future, not too old."""
     dates = parse_query(text, today).birth_dates
     if not text.strip():
         checked.errors["dob"] = "required"
@@ -104,30 +102,29 @@ def _why_not_a_birth_date(text: str, today: date) -> str:
     return f"'{text}' is not a date of birth (e.g. 3/4/1961)"
 
 
-def _phone(checked: Checked, text: str, region: str) -> None:
+def check_phone(checked: Checked, text: str, region: str, *, name: str = "phone") -> None:
+    """A phone number valid in `region` (or with its country code), kept in E.164."""
     if not text.strip():
-        checked.errors["phone"] = "required (how we reach the patient)"
+        checked.errors[name] = "required (how we reach the patient)"
         return
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        checked.errors["phone"] = f"'{text}' is not a phone number"
+        checked.errors[name] = f"'{text}' is not a phone number"
         return
     if not phonenumbers.is_valid_number(number):
-        checked.errors["phone"] = f"'{text}' is not a valid number in {region}"
+        checked.errors[name] = f"'{text}' is not a valid number in {region}"
         return
-    checked.values["phone"] = phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.E164
-    )
+    checked.values[name] = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def check(entry: Registration, *, today: date, region: str) -> Checked:
     """Every field checked; nothing touches the store."""
     checked = Checked()
-    _text(checked, "first_name", entry.first_name, required=True, limit=80)
-    _text(checked, "last_name", entry.last_name, required=True, limit=80)
-    _dob(checked, entry.dob, today)
-    _phone(checked, entry.phone, region)
+    check_text(checked, "first_name", entry.first_name, required=True, limit=80)
+    check_text(checked, "last_name", entry.last_name, required=True, limit=80)
+    check_dob(checked, entry.dob, today)
+    check_phone(checked, entry.phone, region)
     if entry.email.strip() and not EMAIL.match(entry.email.strip()):
         checked.errors["email"] = f"'{entry.email}' is not an e-mail address"
     if entry.sex not in SEXES:
@@ -135,7 +132,7 @@ def check(entry: Registration, *, today: date, region: str) -> Checked:
     if not re.fullmatch(r"[a-z]{2,3}", entry.language.strip().lower()):
         checked.errors["language"] = "a language code like en, es, vi"
     for name in ("address_line", "city", "state", "postal_code"):
-        _text(checked, name, getattr(entry, name), required=False, limit=200)
+        check_text(checked, name, getattr(entry, name), required=False, limit=200)
     return checked
 
 

@@ -29,7 +29,7 @@ from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.writes import lock_rows
 from schedtui.data import models as m
-from schedtui.data.codes import CANCELLATION_REASONS
+from schedtui.data.codes import CANCELLATION_REASONS, NO_SHOW_REASONS
 from schedtui.data.store import Store
 from schedtui.settings import Settings
 
@@ -94,6 +94,18 @@ def check_move(appointment: m.Appointment, new_status: str, now: datetime, zone:
         raise BadInput("A no-show can only be marked once the start time has passed.")
 
 
+def status_problem(store: Store, appointment_id: int, new_status: str, *, now: datetime) -> str:
+    """Why the appointment may not become `new_status` now ("" when it may): asked before
+    asking the user anything more (why a patient did not come)."""
+    with store.read() as session:
+        appointment = _load(session, appointment_id)
+        try:
+            check_move(appointment, new_status, now, _zone(session, appointment))
+        except BadInput as refused:
+            return str(refused)
+    return ""
+
+
 def _zone(session: Session, appointment: m.Appointment) -> Any:
     from zoneinfo import ZoneInfo
 
@@ -103,17 +115,39 @@ def _zone(session: Session, appointment: m.Appointment) -> Any:
 
 
 def change_status(
-    store: Store, actor: Actor, appointment_id: int, new_status: str, *, now: datetime
+    store: Store,
+    actor: Actor,
+    appointment_id: int,
+    new_status: str,
+    *,
+    now: datetime,
+    no_show_reason: str = "",
 ) -> None:
-    """Move an appointment to another FHIR status (cancelling goes through `cancel`)."""
+    """Move an appointment to another FHIR status (cancelling goes through `cancel`). A
+    no-show keeps why, when it is known (`NO_SHOW_REASONS`); a no-show marked already
+    may be given its reason later."""
+    if no_show_reason and no_show_reason not in NO_SHOW_REASONS:
+        raise BadInput(
+            f"--reason '{no_show_reason}': why a patient did not come is one of "
+            f"{', '.join(NO_SHOW_REASONS)}."
+        )
+    if no_show_reason and new_status != "noshow":
+        raise BadInput("A reason is given only with noshow (cancelling: use cancel).")
 
     def work(session: Session) -> None:
         if new_status == "cancelled":
             raise BadInput("Cancelling needs a reason code: use cancel.")
         appointment = _load(session, appointment_id)
+        if appointment.status == new_status == "noshow" and no_show_reason:
+            before = snapshot(appointment)
+            appointment.no_show_reason = no_show_reason
+            _touch(appointment, now)
+            _record(session, actor, appointment, before, now, "appointment.noshow_reason")
+            return
         check_move(appointment, new_status, now, _zone(session, appointment))
         before = snapshot(appointment)
         appointment.status = new_status
+        appointment.no_show_reason = no_show_reason if new_status == "noshow" else ""
         _touch(appointment, now)
         _record(session, actor, appointment, before, now, f"appointment.{_event_name(new_status)}")
 

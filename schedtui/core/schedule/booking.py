@@ -191,6 +191,11 @@ def _known(
     patient = session.get(m.Patient, request.patient_id)
     if patient is None:
         raise BadInput(f"There is no patient with id {request.patient_id}.")
+    if patient.deceased:
+        died = f" on {patient.deceased_on:%m/%d/%Y}" if patient.deceased_on else ""
+        raise BadInput(f"MRN {patient.mrn} is recorded as deceased{died}: nothing is booked.")
+    if patient.merged_into_id is not None:
+        raise BadInput(f"MRN {patient.mrn} was merged into another chart: book on that one.")
     if request.provider_id not in ref.providers:
         raise BadInput(f"There is no active provider with id {request.provider_id}.")
     kind = ref.type_by_code(request.type_code)
@@ -215,6 +220,33 @@ def _site_at(ref: Reference, provider_id: int, start: datetime) -> int:
     if len(sites) == 1:
         return sites.pop()
     raise BadInput("The provider works at several sites and none is open then; say which site.")
+
+
+class PastNoShowLimit(BadInput):
+    """The clinic's no-show rule: only a supervisor books this patient's next visit."""
+
+
+def check_no_show_limit(
+    session: Session, actor: Actor, patient_id: int, now: datetime, settings: Settings
+) -> None:
+    """Refuse, saying why, a booking for a patient past the clinic's no-show limit by a
+    user who may not approve it (`no_show_limit`; 0 is no rule)."""
+    limit = settings.no_show_limit
+    if not limit or actor.can(Permission.BOOK_AFTER_NO_SHOWS):
+        return
+    since = now - timedelta(days=settings.no_show_window_days)
+    missed = session.exec(
+        select(func.count())
+        .select_from(m.Appointment)
+        .where(col(m.Appointment.patient_id) == patient_id)
+        .where(col(m.Appointment.status) == "noshow")
+        .where(col(m.Appointment.start) >= since)
+    ).one()
+    if missed >= limit:
+        raise PastNoShowLimit(
+            f"The patient missed {missed} visits in the last {settings.no_show_window_days} "
+            f"days (the clinic's limit is {limit}): a supervisor books their next visit."
+        )
 
 
 def _check_overbook(
@@ -301,6 +333,8 @@ def insert_booking(
     )
     if prepared.problems:
         raise BadInput("Cannot book that time: " + "; ".join(prepared.problems) + ".")
+    if ignore_appointment is None:  # a move keeps a visit the patient already had
+        check_no_show_limit(session, actor, request.patient_id, now, settings)
     _check_overbook(session, prepared, request, actor)
     c = prepared.candidate
     local_day = c.start.astimezone(prepared.checker.ref.zones[c.site_id]).date()
@@ -421,6 +455,7 @@ def snapshot(appointment: m.Appointment) -> dict[str, Any]:
             "overbooked",
             "cancellation_reason",
             "late_cancel",
+            "no_show_reason",
         )
     }
 

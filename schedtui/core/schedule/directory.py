@@ -131,11 +131,17 @@ def appointment_types(session: Session) -> list[TypeRow]:
 
 
 def patient_id_for(session: Session, mrn: str) -> int:
-    """The patient with this MRN, or a clear `BadInput`."""
-    found = session.exec(select(m.Patient.id).where(col(m.Patient.mrn) == mrn.strip())).first()
+    """The patient with this MRN (the old MRN of a merged chart: the chart it was merged
+    into), or a clear `BadInput`."""
+    found = session.exec(
+        select(m.Patient.id, m.Patient.merged_into_id).where(col(m.Patient.mrn) == mrn.strip())
+    ).first()
     if found is None:
         raise BadInput(f"There is no patient with MRN '{mrn}'.")
-    return found
+    patient_id, survivor = found
+    chosen = survivor or patient_id
+    assert chosen is not None
+    return chosen
 
 
 def site_id_for(session: Session, said: str) -> int:

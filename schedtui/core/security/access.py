@@ -18,9 +18,11 @@ class Permission(StrEnum):
     VIEW_PATIENTS = "patients.view"
     REGISTER_PATIENTS = "patients.register"
     EDIT_PATIENTS = "patients.edit"
+    MERGE_PATIENTS = "patients.merge"
     BOOK = "appointments.book"
     CANCEL = "appointments.cancel"
     OVERBOOK_BEYOND_ALLOWANCE = "appointments.overbook"
+    BOOK_AFTER_NO_SHOWS = "appointments.after-no-shows"
     EDIT_TEMPLATES = "templates.edit"
     VIEW_KPIS = "kpis.view"
     VIEW_AUDIT = "audit.view"
@@ -38,9 +40,11 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.VIEW_PATIENTS: "view patient records",
     Permission.REGISTER_PATIENTS: "register patients",
     Permission.EDIT_PATIENTS: "edit patient records",
+    Permission.MERGE_PATIENTS: "merge duplicate charts",
     Permission.BOOK: "book appointments",
     Permission.CANCEL: "cancel or change appointments",
     Permission.OVERBOOK_BEYOND_ALLOWANCE: "overbook beyond a template's allowance",
+    Permission.BOOK_AFTER_NO_SHOWS: "book a patient past the clinic's no-show limit",
     Permission.EDIT_TEMPLATES: "edit schedule templates",
     Permission.VIEW_KPIS: "see KPIs",
     Permission.VIEW_AUDIT: "see the audit trail",
@@ -65,6 +69,8 @@ _FRONT_DESK = frozenset(
 _SCHEDULER = _FRONT_DESK | {Permission.OPEN_CLINIC_STORE}
 _SUPERVISOR = _SCHEDULER | {
     Permission.OVERBOOK_BEYOND_ALLOWANCE,
+    Permission.BOOK_AFTER_NO_SHOWS,
+    Permission.MERGE_PATIENTS,
     Permission.EDIT_TEMPLATES,
     Permission.VIEW_KPIS,
     Permission.VIEW_AUDIT,

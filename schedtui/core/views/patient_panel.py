@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedtui.core.messages.consent import consents
 from schedtui.core.patients.call_notes import NoteLine, notes_for
+from schedtui.core.patients.contact_consent import consents
 from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -19,6 +19,7 @@ from schedtui.core.support.errors import BadInput
 from schedtui.core.support.formats import listed_name
 from schedtui.core.views.appointment_card import CoverageLine, coverage_lines
 from schedtui.data import models as m
+from schedtui.data.codes import NO_SHOW_REASONS
 from schedtui.data.store import Store
 
 UPCOMING_STATUSES = NOT_YET_SEEN
@@ -36,6 +37,8 @@ class Visit:
     cancellation_reason: str | None
     #: The patient said they will come (replied C to a text).
     confirmed: bool = False
+    #: Why they did not come (a no-show whose reason was asked), else "".
+    no_show_reason: str = ""
 
 
 #: How people name each channel of contact.
@@ -66,13 +69,30 @@ class PatientPanel:
     notes: tuple[NoteLine, ...] = ()
     #: What the patient agreed to be contacted by: sms, email, voice.
     consent: dict[str, bool] = field(default_factory=dict)
+    #: How they prefer to be reached ("" when they have not said).
+    preferred_contact: str = ""
+    #: Whom to call in an emergency: "name, number" ("" when none is on file).
+    emergency_contact: str = ""
+    #: The day of death, when the patient is recorded as deceased.
+    deceased_on: date | None = None
+    deceased: bool = False
+    #: Why they did not come, the latest first (those asked).
+    no_show_reasons: tuple[str, ...] = ()
 
     def contact_text(self) -> str:
-        """What the patient agreed to be contacted by: "texts yes, e-mail no, calls yes"."""
-        return ", ".join(
+        """What the patient agreed to be contacted by: "texts yes, e-mail no, calls yes"
+        (and the way they prefer, when they said)."""
+        agreed = ", ".join(
             f"{CHANNEL_WORDS.get(channel, channel)} {'yes' if agreed else 'no'}"
             for channel, agreed in self.consent.items()
         )
+        preferred = CHANNEL_WORDS.get(self.preferred_contact, "")
+        return agreed + (f"; prefers {preferred}" if preferred else "")
+
+    def reliability_text(self) -> str:
+        """ "2 no-shows (transport, forgot), 1 late cancellation"."""
+        why = f" ({', '.join(self.no_show_reasons)})" if self.no_show_reasons else ""
+        return f"{self.no_shows} no-shows{why}, {self.late_cancels} late cancellations"
 
 
 def patient_panel(store: Store, actor: Actor, patient_id: int, *, now: datetime) -> PatientPanel:
@@ -139,6 +159,15 @@ def _load(session: Session, patient_id: int, now: datetime) -> PatientPanel:
         _late_cancels(session, patient_id),
         tuple(notes_for(session, patient_id)),
         consents(session, patient_id),
+        patient.preferred_contact,
+        ", ".join(
+            part
+            for part in (patient.emergency_contact_name, patient.emergency_contact_phone)
+            if part
+        ),
+        patient.deceased_on,
+        patient.deceased,
+        tuple(v.no_show_reason for v in past if v.status == "noshow" and v.no_show_reason),
     )
 
 
@@ -164,6 +193,7 @@ def _visits(session: Session, patient_id: int) -> list[tuple[Visit, datetime]]:
                 a.status,
                 a.cancellation_reason,
                 a.confirmed_at is not None,
+                NO_SHOW_REASONS.get(a.no_show_reason, ""),
             ),
             a.start,
         )

@@ -19,6 +19,7 @@ class Appointment(SQLModel, table=True):
         ends_after_start(),
         one_of("status", codes.APPOINTMENT_STATUSES),
         one_of("cancellation_reason", codes.CANCELLATION_REASONS),
+        one_of("no_show_reason", ("", *codes.NO_SHOW_REASONS)),
         one_of("visit_mode", codes.VISIT_MODES),
         CheckConstraint("NOT overbooked OR overbook_reason <> ''", name="overbook_has_reason"),
         CheckConstraint("version >= 1", name="version_positive"),
@@ -43,6 +44,7 @@ class Appointment(SQLModel, table=True):
     overbook_reason: str = Field(default="", max_length=500)
     cancellation_reason: str | None = Field(default=None, max_length=12)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    no_show_reason: str = Field(default="", max_length=12)
     #: A video visit's link to join (a provider's room, or the visit's own private one).
     video_link: str = Field(default="", max_length=300)
     #: When the patient said they will come (replying C to a text), if they did.

@@ -17,6 +17,7 @@ class Patient(SQLModel, table=True):
     __tablename__ = "patient"
     __table_args__ = (
         one_of("sex", codes.SEXES),
+        one_of("preferred_contact", codes.PREFERRED_CONTACTS),
         *not_negative("balance_cents"),
         CheckConstraint("version >= 1", name="version_positive"),
         Index("ix_patient_last_first", "last_name", "first_name"),
@@ -40,6 +41,13 @@ class Patient(SQLModel, table=True):
     alerts: str = Field(default="", max_length=1000)
     balance_cents: int = 0
     deceased: bool = False
+    deceased_on: date | None = None
+    emergency_contact_name: str = Field(default="", max_length=120)
+    emergency_contact_phone: str = Field(default="", max_length=20)
+    preferred_contact: str = Field(default="", max_length=8)
+    #: A duplicate chart merged into another: the survivor (found by this chart's MRN).
+    merged_into_id: int | None = Field(default=None, foreign_key="patient.id")
+    merged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
     #: Bumped by every change: the lookup's indexes re-read the patients changed since.
     updated_at: datetime = Field(sa_type=UTCDateTime, index=True)

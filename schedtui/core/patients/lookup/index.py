@@ -278,8 +278,9 @@ class PatientIndex:
 def _patients(session: Session) -> tuple[Any, Select[Any]]:
     p = m.Patient.__table__  # type: ignore[attr-defined]
     return p, select(
-        p.c.id, p.c.first_name, p.c.last_name, p.c.preferred_name, p.c.dob, p.c.updated_at
-    )
+        p.c.id, p.c.first_name, p.c.last_name, p.c.preferred_name, p.c.dob, p.c.updated_at,
+        p.c.merged_into_id,
+    )  # fmt: skip
 
 
 def _entry(
@@ -327,7 +328,10 @@ def load_index(
     for count, row in enumerate(session.execute(statement.order_by(p.c.id))):
         if stop is not None and count % STOP_EVERY == 0 and stop():
             raise BuildStopped
-        index.add(_entry(row, phones, shared))
+        if row.merged_into_id is None:
+            index.add(_entry(row, phones, shared))
+        else:  # a chart merged into another is found as the survivor
+            index.remove(row.id)
         if index.seen_until is None or row.updated_at > index.seen_until:
             index.seen_until = row.updated_at
     if since is None:
@@ -360,7 +364,8 @@ def load_some(
         phones = _phones(session, chunk)
         made = tokens_of(chunk) if tokens_of is not None else {}
         for row in session.execute(statement.where(p.c.id.in_(chunk)).order_by(p.c.id)):
-            index.add(_entry(row, phones, shared, made.get(row.id)))
+            if row.merged_into_id is None:
+                index.add(_entry(row, phones, shared, made.get(row.id)))
     index.finish_loading()
     return index
 

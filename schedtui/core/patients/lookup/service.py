@@ -168,12 +168,14 @@ def _next_appointments(session: Session, ids: list[int], now: datetime) -> dict[
 
 
 def _mrn_owners(session: Session, tokens: list[str]) -> list[int]:
-    """Patients whose MRN was typed (in upper or lower case)."""
+    """Patients whose MRN was typed (in upper or lower case); the old MRN of a merged
+    chart finds the chart it was merged into."""
     if not tokens:
         return []
     p = m.Patient.__table__  # type: ignore[attr-defined]
     spellings = {spelling for t in tokens for spelling in (t, t.lower())}
-    return [row.id for row in session.execute(select(p.c.id).where(p.c.mrn.in_(spellings)))]
+    owners = session.execute(select(p.c.id, p.c.merged_into_id).where(p.c.mrn.in_(spellings)))
+    return [row.merged_into_id or row.id for row in owners]  # a merged chart's: its survivor
 
 
 class Alert(NamedTuple):

@@ -126,6 +126,7 @@ def _key(session: Session, *, ids: list[int]) -> None:
             PATIENT.c.preferred_name,
             PATIENT.c.last_name,
             PATIENT.c.updated_at,
+            PATIENT.c.merged_into_id,
         ).where(PATIENT.c.id.in_(ids))
     ).all()
     phones: dict[int, list[str]] = {}
@@ -138,6 +139,7 @@ def _key(session: Session, *, ids: list[int]) -> None:
     keys = [
         {"patient_id": row.id, **key}
         for row in rows
+        if row.merged_into_id is None  # a merged chart is found as its survivor
         for key in keys_of(
             row.first_name, row.preferred_name, row.last_name, phones.get(row.id, [])
         )
