@@ -42,6 +42,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("appointments", "app", ("appointments",)),
     ("waitlist", "app", ("waitlist",)),
     ("referrals", "app", ("referrals",)),
+    ("recalls", "app", ("recalls",)),
     ("callbacks", "register", ("callbacks", "queue")),
     ("eligibility", "app", ("eligibility",)),
     ("insurance", "register", ("payers", "coverage", "auth")),

@@ -20,6 +20,7 @@ EXPECTED = {
     Permission.REGISTER_PATIENTS: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.EDIT_PATIENTS: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.MERGE_PATIENTS: {"supervisor", "admin"},
+    Permission.MANAGE_RECALLS: {"supervisor", "admin"},
     Permission.BOOK_AFTER_NO_SHOWS: {"supervisor", "admin"},
     Permission.BOOK: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.CANCEL: {"trainee", "scheduler", "supervisor", "admin"},

@@ -38,6 +38,7 @@ NEVER_LIST_PATIENTS = {
     "referrals close", "waitlist remove", "waitlist update", "waitlist expire", "callbacks add",
     "callbacks done", "messages call-outcome", "messages wording set",
     "messages wording reset", "patients edit", "patients merge",
+    "recalls add", "recalls generate", "recalls contact", "recalls export",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -129,6 +130,10 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["messages", "replies"],
         ["messages", "calls"],
         ["patients", "duplicates"],
+        ["recalls", "add", "Walk", "--type", c.type_code, "--from", c.day, "--to", c.day],
+        ["recalls", "generate", "1"],
+        ["recalls", "list"],
+        ["recalls", "worklist", "1"],
         ["messages", "wording", "list"],
         ["messages", "wording", "show", "reminder", "--channel", "sms"],
         ["messages", "preview", "--kind", "reminder"],

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from schedtui.core.insurance.checklist import Proposal, booking_warnings, covering_authorization
 from schedtui.core.schedule.availability import Candidate, Checker, Scope, load_occupancy
+from schedtui.core.schedule.recalls import link_recall_on_booking
 from schedtui.core.schedule.reference import Reference, current_reference
 from schedtui.core.schedule.referrals import link_on_booking
 from schedtui.core.schedule.telehealth import video_link
@@ -371,6 +372,7 @@ def insert_booking(
         if hold is not None:
             session.delete(hold)
     session.flush()
+    link_recall_on_booking(session, appointment)
     return NewBooking(appointment, override)
 
 

@@ -19,6 +19,7 @@ class Permission(StrEnum):
     REGISTER_PATIENTS = "patients.register"
     EDIT_PATIENTS = "patients.edit"
     MERGE_PATIENTS = "patients.merge"
+    MANAGE_RECALLS = "recalls.manage"
     BOOK = "appointments.book"
     CANCEL = "appointments.cancel"
     OVERBOOK_BEYOND_ALLOWANCE = "appointments.overbook"
@@ -41,6 +42,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.REGISTER_PATIENTS: "register patients",
     Permission.EDIT_PATIENTS: "edit patient records",
     Permission.MERGE_PATIENTS: "merge duplicate charts",
+    Permission.MANAGE_RECALLS: "define and generate recall campaigns",
     Permission.BOOK: "book appointments",
     Permission.CANCEL: "cancel or change appointments",
     Permission.OVERBOOK_BEYOND_ALLOWANCE: "overbook beyond a template's allowance",
@@ -71,6 +73,7 @@ _SUPERVISOR = _SCHEDULER | {
     Permission.OVERBOOK_BEYOND_ALLOWANCE,
     Permission.BOOK_AFTER_NO_SHOWS,
     Permission.MERGE_PATIENTS,
+    Permission.MANAGE_RECALLS,
     Permission.EDIT_TEMPLATES,
     Permission.VIEW_KPIS,
     Permission.VIEW_AUDIT,

@@ -1,8 +1,8 @@
 """The one work queue: what is due now for the desk, in one list: call-backs due (asked
 on a call or by a patient's R), reminder and notice calls due (the call list), referrals
-still to book (the soonest due first, urgent before routine) and prior authorizations
-whose follow-up is due. Sorted by when each is due, then urgency. Reading it is an
-audited view of the patients on it."""
+still to book (the soonest due first, urgent before routine), recall campaigns' patients
+to call, and prior authorizations whose follow-up is due. Sorted by when each is due,
+then urgency. Reading it is an audited view of the patients on it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from schedtui.core.insurance.records import follow_ups_due
 from schedtui.core.messages.calls import calls_due
 from schedtui.core.patients.call_backs import open_call_backs
+from schedtui.core.schedule.recalls import recalls_to_work
 from schedtui.core.schedule.referrals import referral_rows
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -30,7 +31,7 @@ URGENCY_RANK: Final = {"urgent": 0, "soon": 1, "routine": 2}
 class QueueItem(JsonRow):
     """One thing to do: its kind and id (the command that works it takes the id)."""
 
-    kind: str  # call-back, call, referral or authorization
+    kind: str  # call-back, call, referral, recall or authorization
     item_id: int
     due: datetime
     patient_mrn: str
@@ -61,6 +62,11 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
                       f"book {r.type_code or 'a visit'} ({r.status}"
                       + (f", {r.contacts} calls" if r.contacts else "") + ")", r.urgency)
             for r in referral_rows(session, today=today, limit=PER_KIND)
+        ]  # fmt: skip
+        items += [
+            QueueItem("recall", r.campaign_id, _morning(r.due_on, zone), r.patient_mrn,
+                      f"recall: {r.campaign}")
+            for r in recalls_to_work(session, today, limit=PER_KIND)
         ]  # fmt: skip
         items += [
             QueueItem("authorization", auth_id, _morning(day, zone), mrn,

@@ -297,9 +297,16 @@ class RecallEntry(SQLModel, table=True):
     """One patient in a recall campaign, and how far the outreach got."""
 
     __tablename__ = "recall_entry"
-    __table_args__ = (one_of("status", codes.RECALL_STATUSES),)
+    __table_args__ = (
+        one_of("status", codes.RECALL_STATUSES),
+        Index("ix_recall_entry_status", "campaign_id", "status"),
+    )
     campaign_id: int = Field(foreign_key="recall_campaign.id", primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", primary_key=True)
     status: str = Field(default="due", max_length=12)
     contacted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    #: Calls tried, what the last came to (codes.CONTACT_OUTCOMES), and when to try again.
+    attempts: int = 0
+    last_outcome: str = Field(default="", max_length=16)
+    retry_on: date | None = None
