@@ -300,6 +300,7 @@ class RecallEntry(SQLModel, table=True):
     __table_args__ = (
         one_of("status", codes.RECALL_STATUSES),
         Index("ix_recall_entry_status", "campaign_id", "status"),
+        Index("ix_recall_entry_patient_id", "patient_id"),  # every booking looks
     )
     campaign_id: int = Field(foreign_key="recall_campaign.id", primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", primary_key=True)

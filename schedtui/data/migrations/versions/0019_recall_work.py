@@ -23,10 +23,12 @@ def upgrade() -> None:
                                    server_default=""))  # fmt: skip
         batch.add_column(sa.Column("retry_on", sa.Date(), nullable=True))
         batch.create_index("ix_recall_entry_status", ["campaign_id", "status"])
+        batch.create_index("ix_recall_entry_patient_id", ["patient_id"])  # each booking looks
 
 
 def downgrade() -> None:
     with op.batch_alter_table("recall_entry") as batch:
+        batch.drop_index("ix_recall_entry_patient_id")
         batch.drop_index("ix_recall_entry_status")
         for column in ("retry_on", "last_outcome", "attempts"):
             batch.drop_column(column)
