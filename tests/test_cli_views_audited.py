@@ -38,7 +38,7 @@ NEVER_LIST_PATIENTS = {
     "referrals close", "waitlist remove", "waitlist update", "waitlist expire", "callbacks add",
     "callbacks done", "messages call-outcome", "messages wording set",
     "messages wording reset", "patients edit", "patients merge",
-    "recalls add", "recalls generate", "recalls contact", "recalls export",
+    "recalls add", "recalls create", "recalls generate", "recalls contact", "recalls export",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -134,6 +134,7 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["recalls", "generate", "1"],
         ["recalls", "list"],
         ["recalls", "worklist", "1"],
+        ["recalls", "work", "1"],
         ["messages", "wording", "list"],
         ["messages", "wording", "show", "reminder", "--channel", "sms"],
         ["messages", "preview", "--kind", "reminder"],

@@ -41,6 +41,7 @@ MRN_FILE_LIMIT = 2_000_000
 
 
 @app.command("add")
+@app.command("create")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="What the campaign is, e.g. 'Annual physicals'.")],
@@ -157,6 +158,14 @@ def worklist(
         again = f" again {row.retry_on}" if row.retry_on else ""
         say(printable(f"{row.patient_mrn:<10} {row.patient_name:<30} {row.status:<11}"
                       f"{tried}{again}"))  # fmt: skip
+
+
+@app.command("work")
+def work(
+    ctx: typer.Context, campaign: IdArg, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """The patients to call today (due, or to try again): `worklist --to-work`."""
+    worklist(ctx, campaign, to_work=True, db=db, as_json=as_json)
 
 
 @app.command("contact")
