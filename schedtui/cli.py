@@ -43,6 +43,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("waitlist", "app", ("waitlist",)),
     ("referrals", "app", ("referrals",)),
     ("recalls", "app", ("recalls",)),
+    ("cases", "register", ("escalations", "complaints")),
     ("callbacks", "register", ("callbacks", "queue")),
     ("eligibility", "app", ("eligibility",)),
     ("insurance", "register", ("payers", "coverage", "auth")),

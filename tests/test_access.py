@@ -21,6 +21,7 @@ EXPECTED = {
     Permission.EDIT_PATIENTS: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.MERGE_PATIENTS: {"supervisor", "admin"},
     Permission.MANAGE_RECALLS: {"supervisor", "admin"},
+    Permission.RESOLVE_COMPLAINTS: {"supervisor", "admin"},
     Permission.BOOK_AFTER_NO_SHOWS: {"supervisor", "admin"},
     Permission.BOOK: {"trainee", "scheduler", "supervisor", "admin"},
     Permission.CANCEL: {"trainee", "scheduler", "supervisor", "admin"},

@@ -39,6 +39,8 @@ NEVER_LIST_PATIENTS = {
     "callbacks done", "messages call-outcome", "messages wording set",
     "messages wording reset", "patients edit", "patients merge",
     "recalls add", "recalls create", "recalls generate", "recalls contact", "recalls export",
+    "escalations add", "escalations resolve", "complaints add", "complaints escalate",
+    "complaints resolve",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -135,6 +137,10 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["recalls", "list"],
         ["recalls", "worklist", "1"],
         ["recalls", "work", "1"],
+        ["escalations", "add", "fever", "--patient", c.mrn],
+        ["escalations", "list"],
+        ["complaints", "add", "waited", "--patient", c.mrn],
+        ["complaints", "list"],
         ["messages", "wording", "list"],
         ["messages", "wording", "show", "reminder", "--channel", "sms"],
         ["messages", "preview", "--kind", "reminder"],

@@ -23,6 +23,7 @@ from schedtui.core.patients.call_notes import (
     save_draft,
     start_note,
 )
+from schedtui.core.patients.cases import EMERGENCY_SCRIPT, red_flags
 from schedtui.core.patients.live_call import LiveCall
 from schedtui.core.patients.lookup.index import BuildStopped
 from schedtui.core.patients.lookup.service import (
@@ -422,6 +423,10 @@ class WorkspaceScreen(WorkScreen[None]):
         """File the note for this call and start the next."""
         if self.call.note_id is not None:
             text = self.query_one("#note", TextArea).text
+            if flags := red_flags(text):
+                self.notify(f"The note says {', '.join(flags)}. {EMERGENCY_SCRIPT}",
+                            title="Emergency words", severity="error", markup=False,
+                            timeout=10 * self.app.NOTIFICATION_TIMEOUT)  # fmt: skip
             self._file(self.call.note_id, text, self.call.patient_id, self.call.appointment_id)
             self.call.appointment_id = None
 

@@ -20,6 +20,7 @@ class Permission(StrEnum):
     EDIT_PATIENTS = "patients.edit"
     MERGE_PATIENTS = "patients.merge"
     MANAGE_RECALLS = "recalls.manage"
+    RESOLVE_COMPLAINTS = "complaints.resolve"
     BOOK = "appointments.book"
     CANCEL = "appointments.cancel"
     OVERBOOK_BEYOND_ALLOWANCE = "appointments.overbook"
@@ -43,6 +44,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.EDIT_PATIENTS: "edit patient records",
     Permission.MERGE_PATIENTS: "merge duplicate charts",
     Permission.MANAGE_RECALLS: "define and generate recall campaigns",
+    Permission.RESOLVE_COMPLAINTS: "resolve complaints",
     Permission.BOOK: "book appointments",
     Permission.CANCEL: "cancel or change appointments",
     Permission.OVERBOOK_BEYOND_ALLOWANCE: "overbook beyond a template's allowance",
@@ -74,6 +76,7 @@ _SUPERVISOR = _SCHEDULER | {
     Permission.BOOK_AFTER_NO_SHOWS,
     Permission.MERGE_PATIENTS,
     Permission.MANAGE_RECALLS,
+    Permission.RESOLVE_COMPLAINTS,
     Permission.EDIT_TEMPLATES,
     Permission.VIEW_KPIS,
     Permission.VIEW_AUDIT,

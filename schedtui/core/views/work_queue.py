@@ -1,8 +1,9 @@
-"""The one work queue: what is due now for the desk, in one list: call-backs due (asked
-on a call or by a patient's R), reminder and notice calls due (the call list), referrals
-still to book (the soonest due first, urgent before routine), recall campaigns' patients
-to call, and prior authorizations whose follow-up is due. Sorted by when each is due,
-then urgency. Reading it is an audited view of the patients on it."""
+"""The one work queue: what is due now for the desk, in one list: escalations waiting
+for an answer (by the time their priority gives), call-backs due (asked on a call or by
+a patient's R), reminder and notice calls due (the call list), referrals still to book
+(the soonest due first, urgent before routine), recall campaigns' patients to call, and
+prior authorizations whose follow-up is due. Escalations first, then by when each is
+due, then urgency. Reading it is an audited view of the patients on it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from schedtui.core.insurance.records import follow_ups_due
 from schedtui.core.messages.calls import calls_due
 from schedtui.core.patients.call_backs import open_call_backs
+from schedtui.core.patients.cases import open_escalations
 from schedtui.core.schedule.recalls import recalls_to_work
 from schedtui.core.schedule.referrals import referral_rows
 from schedtui.core.security import audit
@@ -31,7 +33,7 @@ URGENCY_RANK: Final = {"urgent": 0, "soon": 1, "routine": 2}
 class QueueItem(JsonRow):
     """One thing to do: its kind and id (the command that works it takes the id)."""
 
-    kind: str  # call-back, call, referral, recall or authorization
+    kind: str  # escalation, call-back, call, referral, recall or authorization
     item_id: int
     due: datetime
     patient_mrn: str
@@ -47,6 +49,12 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
     today = now.astimezone(zone).date()
     with store.read() as session:
         items = [
+            QueueItem("escalation", e.id, e.answer_by or e.opened_at, e.patient_mrn,
+                      f"{e.priority} for {e.team}: {e.what[:50]}",
+                      "urgent" if e.priority in ("emergent", "urgent") else "routine")
+            for e in open_escalations(session, limit=PER_KIND)
+        ]  # fmt: skip
+        items += [
             QueueItem("call-back", c.id, c.due_at, c.patient_mrn, f"call back: {c.about}")
             for c in open_call_backs(session, due_by=now, limit=PER_KIND)
         ]
@@ -73,7 +81,9 @@ def work_queue(store: Store, actor: Actor, *, now: datetime, zone: ZoneInfo) -> 
                       f"follow up the authorization ({status})")
             for auth_id, mrn, status, day in follow_ups_due(session, today=today, limit=PER_KIND)
         ]  # fmt: skip
-    items.sort(key=lambda item: (item.due, URGENCY_RANK.get(item.urgency, 3), item.kind))
+    # escalations first (a nurse is waiting on them), the one to answer soonest first
+    items.sort(key=lambda item: (item.kind != "escalation", item.due,
+                                 URGENCY_RANK.get(item.urgency, 3), item.kind))  # fmt: skip
     audit.append(
         store, actor=actor, action="view", now=now, entity="queue",
         detail={"patients": list(dict.fromkeys(item.patient_mrn for item in items))},

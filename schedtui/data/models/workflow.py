@@ -241,7 +241,11 @@ class Escalation(SQLModel, table=True):
     """A call handed up to a supervisor or another team."""
 
     __tablename__ = "escalation"
-    __table_args__ = (one_of("status", codes.CASE_STATUSES), *not_negative("priority"))
+    __table_args__ = (
+        one_of("status", codes.CASE_STATUSES),
+        *not_negative("priority"),
+        Index("ix_escalation_status_answer_by", "status", "answer_by"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
@@ -253,6 +257,9 @@ class Escalation(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution: str = ""
+    #: Who answers it (nursing by default), and by when (its priority's time).
+    team: str = Field(default="nursing", max_length=40)
+    answer_by: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Complaint(SQLModel, table=True):
@@ -270,6 +277,9 @@ class Complaint(SQLModel, table=True):
     recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution: str = ""
+    #: The visit it is about, if any, and when it went to management.
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RecallCampaign(SQLModel, table=True):
