@@ -40,7 +40,7 @@ NEVER_LIST_PATIENTS = {
     "messages wording reset", "patients edit", "patients merge",
     "recalls add", "recalls create", "recalls generate", "recalls contact", "recalls export",
     "escalations add", "escalations resolve", "complaints add", "complaints escalate",
-    "complaints resolve",
+    "complaints resolve", "auth add",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

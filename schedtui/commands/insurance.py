@@ -296,6 +296,48 @@ def auth_list(
         )
 
 
+@auth_app.command("add")
+def auth_add(
+    ctx: typer.Context,
+    patient: Annotated[str, typer.Option("--patient", help="The patient's MRN.")],
+    cpt: Annotated[str, typer.Option("--cpt", help="The service's CPT code, e.g. 70553.")],
+    type_code: Annotated[
+        str, typer.Option("--type", help="The visit type it is for (links its visits).")
+    ] = "",
+    icd10: Annotated[
+        list[str] | None, typer.Option("--icd10", help="A diagnosis code (again for more).")
+    ] = None,
+    units: Annotated[int | None, typer.Option(help="Units or visits asked for.")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="Wanted from.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Wanted to.")] = None,
+    contact: Annotated[
+        str, typer.Option(help="Whom the payer calls with clinical questions.")
+    ] = "",
+    follow_up: Annotated[str | None, typer.Option(help="When to chase it.")] = None,
+    note: Annotated[str, typer.Option(help="A note, dated.")] = "",
+    submitted: Annotated[
+        bool, typer.Option("--submitted", help="Already sent to the payer.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Start a prior-authorization request (the worklist shows it as needed, or
+    submitted); audited."""
+    from schedtui.core.insurance.auth_requests import AuthorizationRequest, start_authorization
+
+    request = AuthorizationRequest(
+        patient, cpt, type_code, tuple(icd10 or ()), units, parse_day(first, "--from"),
+        parse_day(last, "--to"), contact, parse_day(follow_up, "--follow-up"), note, submitted,
+    )  # fmt: skip
+    desk = command_desk(ctx, db)
+    today = clinic_today(desk.clock, settings().zone)
+    made = start_authorization(desk.store, desk.actor, request, now=desk.clock.now(), today=today)
+    if as_json:
+        print_json({"id": made})
+    else:
+        say(f"Authorization {made} started ({'submitted' if submitted else 'needed'}).")
+
+
 @auth_app.command("update")
 def auth_update(
     ctx: typer.Context,

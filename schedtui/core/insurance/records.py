@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from schedtui.core.insurance.auth_requests import link_covered_visits
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
@@ -294,6 +295,7 @@ def update_authorization(
         if auth.status == "approved" and not auth.auth_number:
             raise BadInput("An approved authorization needs its number (--number).")
         auth.updated_at = now
+        linked = link_covered_visits(session, auth, now) if "status" in changed else []
         audit.record(
             session,
             actor=actor,
@@ -302,8 +304,9 @@ def update_authorization(
             entity="authorization",
             entity_id=auth_id,
             patient_id=auth.patient_id,
-            detail={"before": before, "after": changed, "note": change.note},
-        )
+            detail={"before": before, "after": changed, "note": change.note,
+                    "visits_linked": linked},
+        )  # fmt: skip
 
     guarded_write(store, actor, Permission.EDIT_PATIENTS, work, now=now, what="authorization")
 

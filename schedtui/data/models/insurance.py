@@ -138,6 +138,11 @@ class PriorAuthorization(SQLModel, table=True):
     follow_up_on: date | None = None
     notes: str = ""
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    #: As asked for: the diagnoses (ICD-10, comma-separated), the units, whom the payer
+    #: calls with clinical questions.
+    icd10_codes: str = Field(default="", max_length=120)
+    requested_units: int | None = None
+    clinical_contact: str = Field(default="", max_length=120)
 
 
 class Referral(SQLModel, table=True):
