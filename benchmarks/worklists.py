@@ -4,11 +4,13 @@ reads it rests on.
     python benchmarks/worklists.py [--patients 20000] [--items 200000] [--runs 9]
 
 A store of `--patients` synthetic patients is seeded in a temporary folder (not timed),
-then `--items` open referrals and as many call-backs (a tenth of them due now) are added
+then `--items` open referrals and as many call-backs (a tenth of them due now), an active
+recall campaign over the patients and an open escalation per hundred items are added
 straight to its tables. Timed, as medians of `--runs`: `work_queue` (what `schedtui
-queue` and a queue screen call: call-backs due, referrals to book, authorization
-follow-ups due, sorted, the view audited) and, as the anchor, the three raw SQL reads of
-its first page through the sqlite3 driver. Target: the queue in 100 ms or less.
+queue` and a queue screen call: escalations, call-backs due, calls, referrals to book,
+recall patients to call, authorization follow-ups due, sorted, the view audited) and, as
+the anchor, the raw SQL reads of its first page through the sqlite3 driver (call-backs,
+referrals, authorizations, escalations, recall patients). Target: the queue in 100 ms or less.
 """
 
 from __future__ import annotations
@@ -70,6 +72,41 @@ def _items(db: Path, count: int, now: datetime) -> None:
                 for _ in range(count)
             ],
         )  # fmt: skip
+        _recalls_and_escalations(connection, rng, patients, types, count, now)
+
+
+def _recalls_and_escalations(
+    connection: sqlite3.Connection, rng: random.Random, patients: list[int], types: list[int],
+    count: int, now: datetime,
+) -> None:  # fmt: skip
+    """An active recall campaign over up to `count` patients (a third to try again
+    later), and one open escalation per hundred items."""
+    today = now.date()
+    connection.execute(
+        "INSERT INTO recall_campaign (name, appointment_type_id, criteria, due_from, due_to, "
+        "status, created_at) VALUES ('Bench recall', ?, '{}', ?, ?, 'active', ?)",
+        (types[0], (today - timedelta(days=30)).isoformat(),
+         (today + timedelta(days=60)).isoformat(), now.isoformat(" ")),
+    )  # fmt: skip
+    campaign = connection.execute("SELECT max(id) FROM recall_campaign").fetchone()[0]
+    connection.executemany(
+        "INSERT INTO recall_entry (campaign_id, patient_id, status, attempts, last_outcome, "
+        "retry_on) VALUES (?, ?, ?, 0, '', ?)",
+        [
+            (campaign, patient, "due" if n % 3 else "contacted",
+             None if n % 3 else (today + timedelta(days=rng.randrange(-5, 5))).isoformat())
+            for n, patient in enumerate(patients[:count])
+        ],
+    )  # fmt: skip
+    connection.executemany(
+        "INSERT INTO escalation (patient_id, reason, priority, status, created_at, resolution, "
+        "team, answer_by) VALUES (?, 'bench', ?, 'open', ?, '', 'nursing', ?)",
+        [
+            (rng.choice(patients), rng.randrange(3), now.isoformat(" "),
+             (now + timedelta(minutes=rng.randrange(15, 1440))).isoformat(" "))
+            for _ in range(max(1, count // 100))
+        ],
+    )  # fmt: skip
 
 
 def _median(runs: int, measure: Callable[[], object]) -> float:
@@ -100,7 +137,18 @@ def _raw_reads(db: Path, now: datetime) -> Callable[[], object]:
             auths = connection.execute(
                 "SELECT id FROM prior_authorization WHERE follow_up_on <= ?", (now.date(),)
             ).fetchall()
-        return due, referrals, auths
+            waiting = connection.execute(
+                "SELECT e.id, p.mrn FROM escalation e JOIN patient p ON p.id = e.patient_id "
+                "WHERE e.status IN ('open', 'in-progress') ORDER BY e.answer_by LIMIT 200"
+            ).fetchall()
+            recalls = connection.execute(
+                "SELECT r.campaign_id, p.mrn FROM recall_entry r JOIN recall_campaign c "
+                "ON c.id = r.campaign_id JOIN patient p ON p.id = r.patient_id "
+                "WHERE c.status = 'active' AND r.status IN ('due', 'contacted') "
+                "AND coalesce(r.retry_on, c.due_from) <= ? "
+                "ORDER BY coalesce(r.retry_on, c.due_from) LIMIT 200", (now.date().isoformat(),)
+            ).fetchall()  # fmt: skip
+        return due, referrals, auths, waiting, recalls
 
     return read
 
