@@ -105,6 +105,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "workspace.clear": "escape",
     "workspace.coverage": "f9",
     "workspace.edit": "ctrl+r",
+    "workspace.escalate": "ctrl+t",
     "workspace.file_note": "ctrl+s",
     "workspace.find": "ctrl+f",
     "workspace.note": "f5",

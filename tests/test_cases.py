@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
+from schedtui.app import SchedApp
 from schedtui.core.patients.call_backs import ask_call_back
 from schedtui.core.patients.cases import (
     complaint_rows,
@@ -28,6 +29,7 @@ from schedtui.core.support.errors import BadInput
 from schedtui.core.views.work_queue import work_queue
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from tests.app_helpers import call_app, settle
 from tests.builders import NOW, Staff, add_staff, build_tiny_clinic
 from tests.cli_helpers import first_mrn
 from tests.cli_helpers import run_and_read as _cli
@@ -134,14 +136,16 @@ def test_escalations_and_complaints_from_the_shell(
     assert mrn in _cli(capsys, "complaints", "list", "--db", db)[1]
 
 
+def _caller_open(store: Store) -> SchedApp:
+    """The TUI on the call workspace with MRN0001 looked up (Enter opens them)."""
+    build_tiny_clinic(store)
+    return call_app(store, add_staff(store).scheduler, caller="MRN0001")
+
+
 async def test_filing_a_note_with_emergency_words_shows_the_clinics_script(
     sqlite_store: Store,
 ) -> None:
-    from tests.app_helpers import call_app, settle
-
-    build_tiny_clinic(sqlite_store)
-    staff = add_staff(sqlite_store)
-    app = call_app(sqlite_store, staff.scheduler, caller="MRN0001")
+    app = _caller_open(sqlite_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter", "f5", *"she has chest pain now")
@@ -150,3 +154,18 @@ async def test_filing_a_note_with_emergency_words_shows_the_clinics_script(
     shown = [(n.title, n.message) for n in app._notifications]
     assert any(title == "Emergency words" and "call 911" in text and "chest pain" in text
                for title, text in shown)  # fmt: skip
+
+
+async def test_the_workspace_key_escalates_the_open_patient_to_nursing(
+    sqlite_store: Store,
+) -> None:
+    app = _caller_open(sqlite_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+t", *"new chest pain", "enter", *"emergent", "enter")
+        await settle(pilot)
+    with sqlite_store.read() as session:
+        [made] = session.exec(select(m.Escalation)).all()
+    assert (made.reason, made.priority, made.team) == ("new chest pain", 2, "nursing")
+    titles = [n.title for n in app._notifications]
+    assert "Emergency words" in titles and "Escalated" in titles

@@ -45,6 +45,7 @@ from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hi
 from schedtui.screens.booking import BookingScreen
 from schedtui.screens.chart_form import ChartForm
 from schedtui.screens.coverage import CoverageScreen
+from schedtui.screens.escalating import ask_and_raise
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import Opened, RegistrationScreen
 from schedtui.widgets.match_table import MatchTable
@@ -67,10 +68,12 @@ class WorkspaceScreen(WorkScreen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     #: A narrow footer leaves these out: the panel's visits title says F8, c and r,
-    #: Ctrl+F and Esc are habits, and Ctrl+R (edit the chart) is in Ctrl+P and the help.
+    #: Ctrl+F and Esc are habits, and Ctrl+R (edit the chart) and Ctrl+T (escalate to a
+    #: nurse) are in Ctrl+P and the help.
     FOOTER_SPARE = frozenset(
         {
             "workspace.edit",
+            "workspace.escalate",
             "workspace.find",
             "workspace.clear",
             "workspace.visits",
@@ -89,6 +92,7 @@ class WorkspaceScreen(WorkScreen[None]):
         Binding("f5", "focus_note", "Note", id="workspace.note"),
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
         Binding("ctrl+r", "edit_patient", "Edit", id="workspace.edit"),
+        Binding("ctrl+t", "escalate", "Nurse", id="workspace.escalate"),
     ]
 
     @dataclass
@@ -518,6 +522,14 @@ class WorkspaceScreen(WorkScreen[None]):
                 self.load_panel(panel.patient_id)
 
         self.app.push_screen(CoverageScreen(panel.patient_id, panel.name), saved)
+
+    def action_escalate(self) -> None:
+        """Hand the open patient's concern to nursing (what they report, how urgent)."""
+        panel = self.query_one(PatientPanelView).panel
+        if panel is None:
+            self.notify("Open a patient first (find them, then Enter).", severity="warning")
+            return
+        ask_and_raise(self, panel)
 
     def action_edit_patient(self) -> None:
         """Change the open patient's details (the chart form)."""
