@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -16,19 +16,23 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from schedtui.core.patients.live_call import LiveCall
-from schedtui.core.patients.lookup.shared import LookupIndex
 from schedtui.core.security.access import Actor, Permission
-from schedtui.core.security.session import SessionStart
 from schedtui.core.support.clock import Clock
-from schedtui.core.views.grid_views import Spot
-from schedtui.data.store import Store
 from schedtui.keymap import KeyNames, check_keymap
+from schedtui.opening import Opened, StoreOpening, first_mode
 from schedtui.palette import binding_commands
-from schedtui.screens.lock import LockScreen, Unlocked
-from schedtui.screens.signin import FirstAdminScreen, LoginScreen, Refused, SignedIn
+from schedtui.screens.opening import OpeningScreen
+from schedtui.screens.session_events import Refused, SignedIn, Unlocked
 from schedtui.settings import Settings
 from schedtui.themes import THEMES
 from schedtui.type_ahead import KeyDone, KeyGate, TypedEvent
+
+if TYPE_CHECKING:  # the store's modules load behind the first frame (schedtui.opening)
+    from schedtui.core.patients.lookup.shared import LookupIndex
+    from schedtui.core.security.session import SessionStart
+    from schedtui.core.views.grid_views import Spot
+    from schedtui.data.store import Store
+    from schedtui.screens.lock import LockScreen
 
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
@@ -36,6 +40,10 @@ IDLE_CHECK_SECONDS = 5.0
 WORK_MODES = ("today", "call", "calendar", "auths", "audit", "referrals", "queue", "outbox")
 #: The mode of the sign-in form (and of the first administrator's form).
 SIGN_IN = "signin"
+#: The mode shown while the store opens behind it (the first frame).
+OPENING = "opening"
+#: Textual's quit key: it works while the store opens (every other key waits).
+QUIT_KEY = "ctrl+q"
 #: Actions that work before sign-in and under the lock: nothing that shows patient data
 #: (Tab and Shift+Tab move between the fields, so a password never lands in the user name).
 _ALLOWED_SIGNED_OUT = frozenset({"quit", "help", "focus_next", "focus_previous"})
@@ -67,24 +75,21 @@ class SchedApp(App[None]):
         Binding("f11", "work_queue", "Queue", id="app.queue", priority=True, show=False),
     ]
     masked: reactive[bool] = reactive(False)
+    #: The store, who starts and the patient index: set once the store is open (at
+    #: once when the app is built on an opened store, as in tests).
+    store: Store
+    start: SessionStart
+    lookup: LookupIndex
 
     def __init__(
-        self,
-        settings: Settings,
-        store: Store,
-        clock: Clock,
-        *,
-        sandbox: bool,
-        start: SessionStart,
+        self, settings: Settings, clock: Clock, *, sandbox: bool, opening: StoreOpening
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.store = store
         self.clock = clock
         self.sandbox = sandbox
-        self.start = start
-        self.actor: Actor | None = start.actor
-        self.lookup = LookupIndex()
+        self.opening = opening
+        self.actor: Actor | None = None
         #: The call in progress: every mode sees it (the calendar books for its patient).
         self.call = LiveCall()
         #: The mode Esc goes back to from the calendar and the worklists.
@@ -112,11 +117,67 @@ class SchedApp(App[None]):
             )
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.keys.start()
+        if self.opening.opened is not None:  # built on an opened store
+            self._store_ready(self.opening.opened)
+            return
+        # The first frame comes first; the store opens behind it, and the keys typed
+        # meanwhile wait for the screen they were typed for.
+        self.keys.hold()
+        self.add_mode(OPENING, lambda: OpeningScreen(sandbox=self.sandbox))
+        self.switch_mode(OPENING)
+        self.call_after_refresh(self._open_store)
+
+    def _open_store(self) -> None:
+        self.run_worker(self._opening_work, thread=True, exit_on_error=False, group="opening")
+
+    def _opening_work(self) -> None:
+        """Open the store (its modules imported here, off the event loop), then hand it
+        over; what stops it ends the app, to be said once the terminal is restored."""
+        try:
+            opened = self.opening.open(self._announce_from_opening)
+        except Exception as exc:  # said by the command line, as any command's failure
+            if self._exit:  # quit while it opened: nothing more to say
+                return
+            self.opening.failure = exc
+            self.call_from_thread(self.exit, None, 2)
+            return
+        if not self._exit:
+            self.call_from_thread(self._store_ready, opened)
+
+    def _announce_from_opening(self, text: str) -> None:
+        """What opening the store has to say (an upgrade, the sandbox's first seeding)."""
+        self.call_from_thread(self._announce, text)
+
+    def _announce(self, text: str) -> None:
+        if isinstance(self.screen, OpeningScreen):
+            self.screen.say(text)
+        self.notify(text, timeout=3 * self.NOTIFICATION_TIMEOUT, markup=False)
+
+    def _store_ready(self, opened: Opened) -> None:
+        """The store is open: the signed-in user's first screen, or the sign-in form."""
+        self.opening.opened = opened
+        self.store, self.start, self.lookup = opened.store, opened.start, opened.lookup
+        self.actor = opened.start.actor
+        self.last_activity = self.clock.now()
+        self._show_who()
         self._add_modes((SIGN_IN, *WORK_MODES))
         if self.actor is not None:
             self._open_work()
         else:
             self.switch_mode(SIGN_IN)
+        self.call_after_refresh(self._take_keys)
+
+    async def _take_keys(self) -> None:
+        """The keys typed while the store opened go to the screen now shown."""
+        if not self.screen.is_mounted or isinstance(self.screen, OpeningScreen):
+            self.call_after_refresh(self._take_keys)
+            return
+        self.call_after_refresh(self._resume_keys)  # after the screen's own focus call
+
+    async def _resume_keys(self) -> None:
+        if OPENING in self._modes:
+            self.remove_mode(OPENING)
+        await self.keys.resume()
 
     def _work_modes(self) -> dict[str, Callable[[], Screen[Any]]]:
         """One screen per mode, made the first time it is shown and kept after (its
@@ -133,7 +194,9 @@ class SchedApp(App[None]):
         }
 
     def _signed_out_screen(self) -> Screen[Any]:
-        return FirstAdminScreen() if self.start.needs_first_admin else LoginScreen()
+        if self.start.needs_first_admin:
+            return _screen("signin", "FirstAdminScreen")()
+        return _screen("signin", "LoginScreen")()
 
     def _add_modes(self, modes: Iterable[str]) -> None:
         factories = {**self._work_modes(), SIGN_IN: self._signed_out_screen}
@@ -150,10 +213,7 @@ class SchedApp(App[None]):
     def _open_work(self) -> None:
         """The call workspace first, unless `first_screen` says today (a screen pop always
         opens the call)."""
-        first = (
-            "call" if self.start.caller_query or self.settings.first_screen == "call" else "today"
-        )
-        self.go(first)
+        self.go(first_mode(self.settings, self.start))
 
     def go(self, mode: str) -> None:
         """Show a mode's screen as it was left (Esc there comes back here)."""
@@ -204,6 +264,9 @@ class SchedApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown):
             self.last_activity = self.clock.now()
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self.keys.held and isinstance(event, events.Key) and event.key == QUIT_KEY:
+                self.exit()  # a store that will not open must not hold the terminal
+                return
             await self.keys.typed(event)  # one at a time: each lands where the last put it
             return
         await super().on_event(event)
@@ -222,7 +285,7 @@ class SchedApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "audit":
             return self.actor is not None and self.actor.can(Permission.VIEW_AUDIT)
-        if self.actor is None or isinstance(self.screen, LockScreen):
+        if self.actor is None or isinstance(self.screen, _lock_screen()):
             return action in _ALLOWED_SIGNED_OUT
         if action == "show_today":  # not offered where it already is
             return self.current_mode != "today"
@@ -246,24 +309,25 @@ class SchedApp(App[None]):
 
     def action_lock(self) -> None:
         """Cover the screen until the same user unlocks it."""
-        if self.actor is None or isinstance(self.screen, LockScreen):
+        if self.actor is None or isinstance(self.screen, _lock_screen()):
             return
         os_account = self.start.os_login if self.start.via_os_account else None
-        self.push_screen(
-            LockScreen(username=self.actor.username, label=self.actor.label, os_account=os_account)
+        lock = _lock_screen()(
+            username=self.actor.username, label=self.actor.label, os_account=os_account
         )
+        self.push_screen(lock)
 
     @on(Unlocked)
     def unlock(self) -> None:
         """Back to where the user was; nothing under the lock was lost."""
         self.last_activity = self.clock.now()
-        if isinstance(self.screen, LockScreen):
+        if isinstance(self.screen, _lock_screen()):
             self.pop_screen()
 
     @on(Refused)
     def maybe_sign_out(self, message: Refused) -> None:
         """Too many failed unlocks: sign out completely."""
-        if message.locked_out and isinstance(self.screen, LockScreen):
+        if message.locked_out and isinstance(self.screen, _lock_screen()):
             self.actor = None
             self.call = LiveCall()
             self._show_who()
@@ -379,6 +443,13 @@ def _screen(module: str, name: str) -> type[Screen[Any]]:
     return screen
 
 
+def _lock_screen() -> type[LockScreen]:
+    """The lock screen's class (its module checks passwords: loaded with the store)."""
+    from schedtui.screens.lock import LockScreen
+
+    return LockScreen
+
+
 def create_app(
     settings: Settings,
     store: Store,
@@ -389,5 +460,16 @@ def create_app(
 ) -> SchedApp:
     """Build the app on an opened store; tests pass a frozen clock and a signed-in actor.
     A keymap in the settings that cannot work is refused first (`BadInput`)."""
+    from schedtui.core.patients.lookup.shared import LookupIndex
+
     check_keymap(settings.keymap)
-    return SchedApp(settings, store, clock, sandbox=sandbox, start=start)
+    opening = StoreOpening.done(Opened(store, start, LookupIndex()))
+    return SchedApp(settings, clock, sandbox=sandbox, opening=opening)
+
+
+def opening_app(
+    settings: Settings, clock: Clock, *, sandbox: bool, opening: StoreOpening
+) -> SchedApp:
+    """The app whose first frame comes before its store: `opening` opens it behind."""
+    check_keymap(settings.keymap)
+    return SchedApp(settings, clock, sandbox=sandbox, opening=opening)

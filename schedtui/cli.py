@@ -6,7 +6,6 @@ Exit codes: 0 success, 2 bad input (one line on stderr), 1 an unexpected fault.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from importlib import import_module
@@ -16,12 +15,13 @@ import typer
 from sqlalchemy.exc import DataError
 
 from schedtui import __version__
-from schedtui.commands.common import DbOption, Invocation, opened_store, settings, use_clock
+from schedtui.commands.common import DbOption, Invocation, settings, use_clock
 from schedtui.core.security.private_files import shortened
 from schedtui.core.support.clock import SystemClock
 from schedtui.core.support.errors import USER_ERRORS, BadInput
 from schedtui.core.support.faults import describe_fault
 from schedtui.core.support.text import printable
+from schedtui.launch import keep_files_from_other_accounts
 from schedtui.settings import APP_NAME
 
 #: The commands, in the order `--help` lists them: the module under schedtui.commands
@@ -131,22 +131,11 @@ def main_callback(
 
 
 def _run_tui(invocation: Invocation, caller_query: str = "") -> None:
-    from dataclasses import replace
+    from schedtui.tui_start import start_tui
 
-    from schedtui.app import create_app
-    from schedtui.core.security.session import start_session
-    from schedtui.keymap import check_keymap
-
-    current = settings()
-    check_keymap(current.keymap)  # before the store is opened: a bad keymap changes nothing
-    # The first start on the default store creates it; a store named by --db, SCHEDTUI_DB
-    # or the settings must exist (a typo is not a new clinic).
-    opened = opened_store(invocation, create=invocation.db is None and current.db is None)
-    start = start_session(opened.store, current, invocation.clock, sandbox=invocation.sandbox)
-    start = replace(start, caller_query=caller_query)
-    create_app(
-        current, opened.store, invocation.clock, sandbox=invocation.sandbox, start=start
-    ).run()
+    start_tui(
+        invocation.clock, db=invocation.db, sandbox=invocation.sandbox, caller_query=caller_query
+    )
 
 
 def call(
@@ -190,38 +179,34 @@ def run(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(build_app(command_named(arguments)))
     try:
         result: Any = command.main(args=argv, prog_name=APP_NAME, standalone_mode=False)
-    except typer.TyperException as exc:
+    except (Exception, KeyboardInterrupt) as exc:
+        return failure_code(exc, argv)
+    return result if isinstance(result, int) else 0
+
+
+def failure_code(exc: BaseException, argv: list[str] | None = None) -> int:
+    """Say what stopped a command (or the TUI's store from opening), on standard error
+    (and as JSON after --json), and give the exit code for it."""
+    if isinstance(exc, typer.TyperException):
         # Typer's (vendored click) usage errors: a bad option, a missing argument...
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         return _fail(f"{exc.format_message()}{hint}", getattr(exc, "exit_code", 2), argv)
-    except (typer.Abort, KeyboardInterrupt):
+    if isinstance(exc, typer.Abort | KeyboardInterrupt):
         return _fail("interrupted.", 130)
-    except USER_ERRORS as exc:
+    if isinstance(exc, USER_ERRORS):
         return _fail(str(exc), 2, argv)
-    except (OverflowError, DataError):
+    if isinstance(exc, OverflowError | DataError):
         return _fail(
             "a number given is too large for the store (ids stop at 9,223,372,036,854,775,807).",
             2,
             argv,
         )
-    except ValueError as exc:
-        if "null byte" not in str(exc):
-            return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
         return _fail("a path given holds a NUL character; give a plain path.", 2, argv)
-    except OSError as exc:
-        if exc.filename is None:
-            return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
+    if isinstance(exc, OSError) and exc.filename is not None:
         return _fail(f"{shortened(str(exc.filename))}: {exc.strerror}.", 2, argv)
-    except Exception as exc:
-        return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
-    return result if isinstance(result, int) else 0
-
-
-def keep_files_from_other_accounts() -> None:
-    """Nothing this process creates is readable or writable by other accounts (the
-    user's own umask may take more away, never less)."""
-    os.umask(os.umask(0) | 0o007)
+    return _fail(f"unexpected fault: {describe_fault(exc)}", 1, argv)
 
 
 def main() -> None:

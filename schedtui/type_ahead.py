@@ -73,6 +73,8 @@ class KeyGate:
         self.target: MessagePump | None = None
         self.rounds = 0
         self.watchdog: Timer | None = None
+        #: Keys wait, whatever is in flight (the store is opening behind the first frame).
+        self.held = False
 
     def start(self) -> None:
         """Start the watchdog (paused until a key is in flight)."""
@@ -80,10 +82,20 @@ class KeyGate:
 
     async def typed(self, event: TypedEvent) -> None:
         """A key (or paste) from the terminal: through now, or after the ones before it."""
-        if self.in_flight is not None or self.waiting:
+        if self.held or self.in_flight is not None or self.waiting:
             self.waiting.append(event)
             return
         await self._send(event)
+
+    def hold(self) -> None:
+        """Keep every key waiting, in order, until `resume`."""
+        self.held = True
+
+    async def resume(self) -> None:
+        """Let the waiting keys through, one at a time as ever."""
+        self.held = False
+        if self.in_flight is None and self.waiting:
+            await self._send(self.waiting.popleft())
 
     def wait_for(self, worker: Worker[Any], screen: Screen[Any]) -> None:
         """The key being handled started `worker`, whose outcome decides where the next
@@ -149,7 +161,7 @@ class KeyGate:
         if ticket != self.in_flight:
             return  # already released (the marker and the watchdog both came)
         self.in_flight = None
-        if self.waiting:
+        if self.waiting and not self.held:
             await self._send(self.waiting.popleft())
 
 

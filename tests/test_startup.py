@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from schedtui.cli import COMMANDS, command_named, run
+from schedtui.launch import tui_options
 
 
 def _modules_after(code: str) -> set[str]:
@@ -72,3 +74,45 @@ def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]) -> N
     for _, _, names in COMMANDS:
         for name in names:
             assert f" {name} " in listed or f" {name}\n" in listed, name
+
+
+def test_the_tui_draws_its_first_frame_before_loading_the_store() -> None:
+    loaded = _modules_after("import schedtui.tui_start")  # the TUI's start, up to .run()
+    assert "textual" in loaded
+    assert not {"sqlalchemy", "sqlmodel", "typer", "schedtui.cli", "schedtui.data.store"} & loaded
+    assert not any(name.startswith("schedtui.commands") for name in loaded)
+
+
+@pytest.mark.parametrize(
+    ("argv", "options"),
+    [
+        ([], (None, False)),
+        (["--sandbox"], (None, True)),
+        (["--db", "clinic.db"], ("clinic.db", False)),
+        (["--db=clinic.db", "--sandbox"], ("clinic.db", True)),  # refused later, as ever
+        (["--db"], None),  # no value: the CLI says so
+        (["--db", "--sandbox"], None),
+        (["--sandbox", "--sandbox"], None),
+        (["call", "--from", "+16175550123"], None),  # through the CLI
+        (["--help"], None),
+        (["patients", "search", "smith"], None),
+    ],
+)
+def test_the_tui_is_started_straight_only_when_nothing_else_is_asked(
+    argv: list[str], options: tuple[str | None, bool] | None
+) -> None:
+    assert tui_options(argv) == options
+
+
+def test_a_store_that_cannot_open_is_said_as_a_command_says_it(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "schedtui", "--db", str(missing)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert f"schedtui: There is no store at {missing}" in done.stderr
+    assert not missing.exists()  # a typo is not a new clinic

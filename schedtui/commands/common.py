@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,19 +61,24 @@ def opened_store(
     *,
     encrypt: bool = False,
     create: bool = False,
+    announce: Callable[[str], None] | None = None,
 ) -> OpenedStore:
     """Open (and upgrade) the store the options name. Only `create` (init, and the TUI on
     the default store) makes a new one: a mistyped --db is refused, not a new empty
-    clinic. `encrypt` creates it encrypted."""
+    clinic. `encrypt` creates it encrypted. What there is to say on the way (an upgrade,
+    the sandbox's first seeding) goes to `announce` (standard error by default)."""
+    tell = announce or _say_on_stderr
     current = settings()
     prepare_keychain(current)
     db = db or invocation.db
     if invocation.sandbox:
         store_target(current, db=db, sandbox=True)  # refuses --db with --sandbox
-        return open_sandbox(current, invocation.clock, on_seed=_announce_sandbox)
+        return open_sandbox(current, invocation.clock, on_seed=lambda: tell(SANDBOX_SEEDING))
     target = store_target(current, db=db, sandbox=False)
     opened = open_store(target, now=invocation.clock.now(), encrypt=encrypt, create=create)
-    _report_upgrade(opened)
+    upgrade = _upgrade_report(opened)
+    if upgrade:
+        tell(upgrade)
     anchor(opened.store, anchoring_for(current))
     return opened
 
@@ -87,18 +92,21 @@ def anchoring_for(current: Settings) -> Anchoring:
     )
 
 
-def _announce_sandbox() -> None:
-    say("Creating the sandbox clinic (synthetic patients), first use only...", err=True)
+#: Said before the sandbox is first filled with synthetic patients (it takes a while).
+SANDBOX_SEEDING = "Creating the sandbox clinic (synthetic patients), first use only..."
 
 
-def _report_upgrade(opened: OpenedStore) -> None:
+def _say_on_stderr(text: str) -> None:
+    say(text, err=True)
+
+
+def _upgrade_report(opened: OpenedStore) -> str:
+    """What an upgrade of the store on opening did ("" when there was none)."""
     result = opened.upgrade
-    if result.changed and result.from_revision is not None:
-        copy = f"; the old store was copied to {result.backup_path}" if result.backup_path else ""
-        say(
-            f"Upgraded the store from schema {result.from_revision} to {result.to_revision}{copy}.",
-            err=True,
-        )
+    if not (result.changed and result.from_revision is not None):
+        return ""
+    copy = f"; the old store was copied to {result.backup_path}" if result.backup_path else ""
+    return f"Upgraded the store from schema {result.from_revision} to {result.to_revision}{copy}."
 
 
 def command_actor(opened: OpenedStore, invocation: Invocation) -> Actor:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from schedtui.core.security import os_identity
 from schedtui.core.security.signin import check_password, check_unlock_secret
 from schedtui.core.support.errors import USER_ERRORS, AccountLocked
 from schedtui.desk import signed_in
-from schedtui.screens.signin import FormScreen, Refused
+from schedtui.screens.session_events import Refused, Unlocked
+from schedtui.screens.signin import FormScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
-
-
-@dataclass
-class Unlocked(Message):
-    """The signed-in user proved it is them again."""
 
 
 class LockScreen(FormScreen):

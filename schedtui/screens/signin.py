@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from schedtui.core.security.access import Actor
 from schedtui.core.security.signin import sign_in_with_password
 from schedtui.core.security.users import create_first_admin
 from schedtui.core.support.errors import USER_ERRORS
 from schedtui.screens.base import WorkScreen
+from schedtui.screens.session_events import Refused, SignedIn
 from schedtui.widgets.sandbox_banner import SandboxBanner
-
-
-@dataclass
-class SignedIn(Message):
-    """Someone signed in; the app opens their work."""
-
-    actor: Actor
-
-
-@dataclass
-class Refused(Message):
-    """A sign-in (or unlock) attempt failed, with the reason to show."""
-
-    reason: str
-    locked_out: bool = False
 
 
 class FormScreen(WorkScreen[None]):
