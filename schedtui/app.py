@@ -89,7 +89,8 @@ class SchedApp(App[None]):
         self.clock = clock
         self.sandbox = sandbox
         self.opening = opening
-        self.actor: Actor | None = None
+        #: Who is signed in: known at once when the app is built on an opened store.
+        self.actor: Actor | None = opening.opened.start.actor if opening.opened else None
         #: The call in progress: every mode sees it (the calendar books for its patient).
         self.call = LiveCall()
         #: The mode Esc goes back to from the calendar and the worklists.
@@ -118,7 +119,7 @@ class SchedApp(App[None]):
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.keys.start()
         if self.opening.opened is not None:  # built on an opened store
-            self._store_ready(self.opening.opened)
+            self._first_screen(self.opening.opened)
             return
         # The first frame comes first; the store opens behind it, and the keys typed
         # meanwhile wait for the screen they were typed for.
@@ -154,10 +155,14 @@ class SchedApp(App[None]):
         self.notify(text, timeout=3 * self.NOTIFICATION_TIMEOUT, markup=False)
 
     def _store_ready(self, opened: Opened) -> None:
-        """The store is open: the signed-in user's first screen, or the sign-in form."""
+        """The store opened behind the first frame: who starts is known now."""
+        self.actor = opened.start.actor
+        self._first_screen(opened)
+
+    def _first_screen(self, opened: Opened) -> None:
+        """The signed-in user's first screen, or the sign-in form."""
         self.opening.opened = opened
         self.store, self.start, self.lookup = opened.store, opened.start, opened.lookup
-        self.actor = opened.start.actor
         self.last_activity = self.clock.now()
         self._show_who()
         self._add_modes((SIGN_IN, *WORK_MODES))

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -140,7 +140,7 @@ class KeyGate:
         waited = time.monotonic() - self.opened_at
         if waited >= (WORK_GIVE_UP_SECONDS if self.work else GIVE_UP_SECONDS):
             self.app.call_later(self._release, self.in_flight)
-        elif self.handled and self._work_shown() and self.app.screen.is_mounted:
+        elif self.handled and self._work_shown() and _screen_mounted(self.app):
             # a later turn: after any focus the key asked for has been set
             self.app.call_later(self._release, self.in_flight)
 
@@ -163,6 +163,14 @@ class KeyGate:
         self.in_flight = None
         if self.waiting and not self.held:
             await self._send(self.waiting.popleft())
+
+
+def _screen_mounted(app: App[Any]) -> bool:
+    """The screen shown is mounted (none is shown while the app ends or between modes)."""
+    try:
+        return app.screen.is_mounted
+    except ScreenStackError:
+        return False
 
 
 def _still_busy(widget: MessagePump) -> bool:
