@@ -19,11 +19,11 @@ from tests.engine_clinic import build_engine_clinic
 
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
 PROCESSES = 8
-SLOTS = 120
+SLOTS = 60
 
 
 def _slot_starts(zone_first: datetime) -> list[datetime]:
-    """200 follow-up slots: Okafor's mornings (12 a morning with the admin block)."""
+    """SLOTS follow-up slots: Okafor's mornings (11 a morning around the admin block)."""
     starts: list[datetime] = []
     day = date(2026, 3, 9)
     while len(starts) < SLOTS:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -84,12 +83,16 @@ class Terminal:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
 
 
-@pytest.fixture
-def terminal_env(isolated_home: Path) -> dict[str, str]:
+def _need_tmux() -> None:
     if shutil.which("tmux") is None:
         if os.environ.get("SCHEDTUI_REQUIRE_E2E") == "1":
             pytest.fail("tmux is not installed but SCHEDTUI_REQUIRE_E2E=1")
         pytest.skip("end-to-end tests need tmux")
+
+
+@pytest.fixture
+def terminal_env(isolated_home: Path) -> dict[str, str]:
+    _need_tmux()
     keep = (
         "XDG_CONFIG_HOME",
         "XDG_DATA_HOME",
@@ -104,29 +107,35 @@ def terminal_env(isolated_home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def clinic_today(tmp_path: Path, terminal_env: dict[str, str]) -> Iterator[tuple[Path, datetime]]:
+@pytest.fixture(scope="module")
+def seeded_today(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, datetime]:
+    """A clinic seeded for today once per module, by the real commands (each test runs
+    on its own copy)."""
+    _need_tmux()
     today = datetime.now(ZoneInfo("America/New_York"))
-    store = tmp_path / "clinic.db"
-    environment = {**os.environ, **terminal_env}
+    home = tmp_path_factory.mktemp("e2e-home")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SCHEDTUI_")}
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        environment[name] = str(home / name.lower())
+    environment["SCHEDTUI_CONFIG"] = str(home / "config.toml")
+    store = home / "clinic.db"
     subprocess.run([*SCHEDTUI, "init", "--db", str(store)], check=True, env=environment)
-    subprocess.run(
-        [
-            *SCHEDTUI,
-            "seed",
-            "--not-a-real-clinic",
-            "--db",
-            str(store),
-            "--patients",
-            "300",
-            "--today",
-            today.date().isoformat(),
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, **terminal_env},
-    )
-    yield store, today
+    seed = ["seed", "--not-a-real-clinic", "--db", str(store), "--patients", "300"]
+    seed += ["--today", today.date().isoformat()]
+    subprocess.run([*SCHEDTUI, *seed], check=True, capture_output=True, env=environment)
+    assert not Path(f"{store}-wal").exists(), "the seeded store's log was not folded in"
+    return store, today
+
+
+@pytest.fixture
+def clinic_today(
+    seeded_today: tuple[Path, datetime], tmp_path: Path, terminal_env: dict[str, str]
+) -> tuple[Path, datetime]:
+    seeded, today = seeded_today
+    store = tmp_path / "clinic.db"
+    shutil.copyfile(seeded, store)
+    store.chmod(0o600)
+    return store, today
 
 
 def test_scheduler_reads_today_moves_a_day_opens_help_and_quits(

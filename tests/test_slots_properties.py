@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -145,14 +146,29 @@ def test_local_hours_hold_across_the_dst_change(
     assert (friday.hour, monday.hour) in ((13, 12), (15, 14))  # EST->EDT or MST->MDT
 
 
+@pytest.fixture(scope="module")
+def busy_denver_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, EngineClinic]:
+    """The busy Denver clinic built once; each example books on its own copy."""
+    path = tmp_path_factory.mktemp("bookable") / "c.db"
+    store, clinic, _ = _busy_clinic(path, "America/Denver")
+    store.dispose()
+    return path, clinic
+
+
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(offset=st.integers(0, 13), code=st.sampled_from(["FU", "MRI"]))
 def test_every_offered_slot_can_be_booked(
-    tmp_path_factory: pytest.TempPathFactory, offset: int, code: str
+    tmp_path_factory: pytest.TempPathFactory,
+    busy_denver_file: tuple[Path, EngineClinic],
+    offset: int,
+    code: str,
 ) -> None:
-    store, clinic, _ = _busy_clinic(tmp_path_factory.mktemp("bookable") / "c.db", "America/Denver")
+    built, clinic = busy_denver_file
+    copy = tmp_path_factory.mktemp("bookable") / "c.db"
+    shutil.copyfile(built, copy)
+    store = open_store(str(copy), now=NOW).store
     first = DST_WEEKS[0] + timedelta(days=offset)
     request = SlotRequest(code, after=first, before=first + timedelta(days=2), limit=3)
     with store.read() as session:
