@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -55,6 +56,28 @@ def cursors_do_not_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def styles_parsed_once() -> Iterator[None]:
+    """Each app parses the same style sheets again (a quarter of a second of every pilot
+    test): in tests, a sheet parsed with the same variables is parsed once a process.
+    Textual keeps such a cache per app already; this one outlives the app."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], Any] = {}
+
+    def parse_once(self: Stylesheet, css: str, *args: Any, **kwargs: Any) -> Any:
+        variables = tuple(sorted(self._variables.items()))
+        key = (css, args, tuple(sorted(kwargs.items())), variables)
+        if key not in parsed:
+            parsed[key] = parse_rules(self, css, *args, **kwargs)
+        return parsed[key]
+
+    Stylesheet._parse_rules = parse_once  # type: ignore[method-assign]
+    yield
+    Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
