@@ -187,11 +187,12 @@ def _book_raw(url: str, jobs: list[Job]) -> Any:
 WAYS = {"schedtui": _book_schedtui, "SQLAlchemy": _book_sqlalchemy, "raw driver": _book_raw}
 
 
-def _writer(way: str, url: str, jobs: list[Job], go: Any, results: Any) -> None:
+def _writer(way: str, url: str, jobs: list[Job], go: Any, ready: Any, results: Any) -> None:
     from schedtui.core.support.errors import BadInput
 
     one, close = WAYS[way](url, jobs)
     outcome = Outcome([], 0, [])
+    ready.put(True)
     go.wait()
     for job in jobs:
         began = time.perf_counter()
@@ -208,13 +209,15 @@ def _writer(way: str, url: str, jobs: list[Job], go: Any, results: Any) -> None:
 
 def _race(way: str, url: str, shares: list[list[Job]]) -> tuple[float, list[Outcome]]:
     context = multiprocessing.get_context("spawn")
-    go, results = context.Event(), context.Queue()
+    go, ready, results = context.Event(), context.Queue(), context.Queue()
     writers = [
-        context.Process(target=_writer, args=(way, url, share, go, results)) for share in shares
+        context.Process(target=_writer, args=(way, url, share, go, ready, results))
+        for share in shares
     ]
     for writer in writers:
         writer.start()
-    time.sleep(3)  # every writer has imported and opened the store (not timed)
+    for _ in writers:  # every writer has imported and opened the store (not timed)
+        ready.get(timeout=600)
     began = time.perf_counter()
     go.set()
     outcomes = [results.get(timeout=3600) for _ in writers]
