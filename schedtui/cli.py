@@ -35,6 +35,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("directory", "sites_app", ("sites",)),
     ("directory", "providers_app", ("providers",)),
     ("directory", "types_app", ("types",)),
+    ("directory", "specialties_app", ("specialties",)),
     ("scheduling", "register", ("slots", "access", "book")),
     ("calendar", "register", ("day", "blocks", "templates")),
     ("closures", "app", ("closures",)),

@@ -31,6 +31,7 @@ EXPECTED = {
     Permission.VIEW_AUDIT: {"supervisor", "admin"},
     Permission.EXPORT: {"supervisor", "admin"},
     Permission.MANAGE_PAYERS: {"supervisor", "admin"},
+    Permission.MANAGE_CLINIC: {"supervisor", "admin"},
     Permission.MANAGE_USERS: {"admin"},
     Permission.BACKUP_STORE: {"admin"},
     Permission.SEED_STORE: {"admin"},

@@ -40,7 +40,10 @@ NEVER_LIST_PATIENTS = {
     "messages wording reset", "patients edit", "patients merge",
     "recalls add", "recalls create", "recalls generate", "recalls contact", "recalls export",
     "escalations add", "escalations resolve", "complaints add", "complaints escalate",
-    "complaints resolve", "auth add",
+    "complaints resolve", "auth add", "sites add", "sites edit", "sites activate",
+    "sites deactivate", "providers add", "providers edit", "providers activate",
+    "providers deactivate", "types add", "types edit", "types activate", "types deactivate",
+    "specialties add", "specialties list",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

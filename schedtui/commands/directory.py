@@ -1,4 +1,5 @@
-"""`schedtui sites list`, `providers list`, `types list` (reference data, no PHI)."""
+"""`schedtui sites|providers|types|specialties list` (reference data, no PHI), and
+their setup commands (schedtui.commands.clinic_setup)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 sites_app = typer.Typer(help="Sites.", add_completion=False)
 providers_app = typer.Typer(help="Providers.", add_completion=False)
 types_app = typer.Typer(help="Appointment types.", add_completion=False)
+specialties_app = typer.Typer(help="Specialties.", add_completion=False)
 
 
 Row = TypeVar("Row", bound=JsonRow)
@@ -74,3 +76,26 @@ def types(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
         return
     for row in rows:
         say(f"{row.code:<7} {row.duration_minutes:>3} min  {row.category:<10} {row.name}")
+
+
+@specialties_app.command("list")
+def specialties(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the specialties by code."""
+    rows = _rows(ctx, db, directory.specialties)
+    if as_json:
+        print_json([row.to_json() for row in rows])
+        return
+    for row in rows:
+        say(f"{row.code:<8} {row.name}")
+
+
+def _add_setup_commands() -> None:
+    from schedtui.commands import clinic_setup
+
+    clinic_setup.add_site_commands(sites_app)
+    clinic_setup.add_provider_commands(providers_app)
+    clinic_setup.add_type_commands(types_app)
+    clinic_setup.add_specialty_commands(specialties_app)
+
+
+_add_setup_commands()

@@ -27,6 +27,21 @@ class SiteRow(JsonRow):
     address: str
 
 
+@dataclass(frozen=True)
+class SpecialtyRow(JsonRow):
+    """A specialty."""
+
+    id: int
+    code: str
+    name: str
+
+
+def specialties(session: Session) -> list[SpecialtyRow]:
+    """Every specialty, by code."""
+    rows = session.exec(select(m.Specialty).order_by(col(m.Specialty.code)))
+    return [SpecialtyRow(s.id or 0, s.code, s.name) for s in rows]
+
+
 def sites(session: Session) -> list[SiteRow]:
     """Active sites."""
     return [

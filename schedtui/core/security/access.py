@@ -30,6 +30,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "audit.view"
     EXPORT = "data.export"
     MANAGE_PAYERS = "payers.manage"
+    MANAGE_CLINIC = "clinic.setup"
     MANAGE_USERS = "users.manage"
     BACKUP_STORE = "store.backup"
     SEED_STORE = "store.seed"
@@ -54,6 +55,7 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.VIEW_AUDIT: "see the audit trail",
     Permission.EXPORT: "export patient data",
     Permission.MANAGE_PAYERS: "edit payers, networks and payer rules",
+    Permission.MANAGE_CLINIC: "set up sites, providers and visit types",
     Permission.MANAGE_USERS: "manage users",
     Permission.BACKUP_STORE: "back up or restore the store",
     Permission.SEED_STORE: "fill the store with a synthetic clinic",
@@ -82,6 +84,7 @@ _SUPERVISOR = _SCHEDULER | {
     Permission.VIEW_AUDIT,
     Permission.EXPORT,
     Permission.MANAGE_PAYERS,
+    Permission.MANAGE_CLINIC,
     Permission.SEND_MESSAGES,
 }
 
