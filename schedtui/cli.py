@@ -36,6 +36,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("directory", "providers_app", ("providers",)),
     ("directory", "types_app", ("types",)),
     ("directory", "specialties_app", ("specialties",)),
+    ("resources", "app", ("resources",)),
     ("scheduling", "register", ("slots", "access", "book")),
     ("calendar", "register", ("day", "blocks", "templates")),
     ("closures", "app", ("closures",)),

@@ -43,7 +43,8 @@ NEVER_LIST_PATIENTS = {
     "complaints resolve", "auth add", "sites add", "sites edit", "sites activate",
     "sites deactivate", "providers add", "providers edit", "providers activate",
     "providers deactivate", "types add", "types edit", "types activate", "types deactivate",
-    "specialties add", "specialties list",
+    "specialties add", "specialties list", "resources list", "resources add", "resources edit",
+    "resources activate", "resources deactivate",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

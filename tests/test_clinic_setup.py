@@ -247,3 +247,59 @@ def test_a_resource_kind_is_kept_when_a_resource_serves_the_type(seeded_store: S
     assert scan is not None
     fields = setup.TypeFields(name="Scan (renamed)", resource_kind="equipment")
     assert setup.edit_type(seeded_store, admin, scan.code, fields, now=SEED_NOW) == ["name"]
+
+
+def test_a_scanner_added_and_linked_makes_its_visit_type_bookable(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _set_up(capsys, db)
+    _ok(capsys, "types", "add", "MRI", "--name", "MRI scan", "--category", "procedure",
+        "--minutes", "60", "--db", db)  # fmt: skip
+    _ok(capsys, "templates", "add", "--provider", "1", "--site", "DEN", "--days", "weekdays",
+        "--from", "13:00", "--to", "17:00", "--types", "MRI", "--effective-from", "2027-01-04",
+        "--save", "--db", db)  # fmt: skip
+    code, _, err = run_and_read(capsys, "types", "edit", "MRI", "--resource-kind", "equipment",
+                                "--db", db)  # fmt: skip
+    assert code == 2 and "never be bookable" in err
+    added = _ok(capsys, "resources", "add", "--kind", "equipment", "--name", "MRI 1", "--site",
+                "DEN", "--serves", "MRI", "--json", "--db", db)  # fmt: skip
+    scanner = json.loads(added)["id"]
+    _ok(capsys, "types", "edit", "MRI", "--resource-kind", "equipment", "--db", db)
+    listed = json.loads(_ok(capsys, "resources", "list", "--json", "--db", db))
+    assert [(r["name"], r["site"], r["serves"], r["active"]) for r in listed] == [
+        ("MRI 1", "DEN", ["MRI"], True)
+    ]
+
+    def scans() -> list[object]:
+        out = _ok(capsys, "slots", "find", "--type", "MRI", "--after", "2027-01-04", "--before",
+                  "2027-01-09", "--limit", "2", "--json", "--db", db)  # fmt: skip
+        return list(json.loads(out))
+
+    assert len(scans()) == 2
+    _ok(capsys, "resources", "deactivate", str(scanner), "--db", db)
+    assert scans() == []  # no scanner in service: no scan offered
+    _ok(capsys, "resources", "activate", str(scanner), "--db", db)
+    assert len(scans()) == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["resources", "add", "--kind", "robot", "--name", "R2"], "kind 'robot'"),
+        (["resources", "add", "--kind", "interpreter", "--name", "Ana"], "needs --language"),
+        (["resources", "add", "--kind", "room", "--name", "4", "--language", "es"], "Only an"),
+        (["resources", "add", "--kind", "room", "--name", "4", "--serves", "ZZZ"], "'ZZZ'"),
+        (["resources", "add", "--kind", "room", "--name", "4", "--site", "NOPE"], "'NOPE'"),
+        (["resources", "edit", "99", "--name", "x"], "no resource with id 99"),
+    ],
+)
+def test_bad_resource_input_is_named_and_changes_nothing(
+    db: str, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    _set_up(capsys, db)
+    before = _counts(db)
+    code, _, err = run_and_read(capsys, *argv, "--db", db)
+    assert code == 2 and said in err and len(err.strip().splitlines()) == 1
+    assert _counts(db) == before
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM resource").fetchone() == (0,)
