@@ -303,3 +303,24 @@ def test_bad_resource_input_is_named_and_changes_nothing(
     assert _counts(db) == before
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT count(*) FROM resource").fetchone() == (0,)
+
+
+def test_the_search_and_the_booking_honour_the_sites_opening_hours(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _set_up(capsys, db)  # the template says weekdays 8-12; the site opens mon-fri 8-17
+    _ok(capsys, "sites", "edit", "DEN", "--hours", "tue-fri 10:00-17:00", "--db", db)
+    starts = [slot["start"] for slot in _open_times(capsys, db)]
+    assert starts[0] == "2027-01-05T17:00:00+00:00"  # Tuesday 10:00 in Denver, not Monday 8:00
+    added = _ok(capsys, "patients", "add", "--first", "Lena", "--last", "Marsh", "--dob",
+                "1980-02-03", "--phone", "303 555 0142", "--json", "--db", db)  # fmt: skip
+    mrn = str(json.loads(added)["mrn"])
+    booking = ["book", "--patient", mrn, "--provider", "1", "--type", "FMFU",
+               "--override-reason", "self-pay", "--db", db]  # fmt: skip
+    for closed in ("2027-01-04T15:00:00+00:00", "2027-01-05T15:00:00+00:00"):  # Mon; Tue 8:00
+        code, _, err = run_and_read(capsys, *booking, "--start", closed)
+        assert code == 2 and "Cannot book that time" in err, err
+    _ok(capsys, *booking, "--start", "2027-01-05T17:00:00+00:00")
+    _ok(capsys, "sites", "edit", "DEN", "--hours", "mon-fri 8-17", "--db", db)
+    starts = [slot["start"] for slot in _open_times(capsys, db)]
+    assert starts[0] == "2027-01-04T15:00:00+00:00"  # open again on Monday at 8:00

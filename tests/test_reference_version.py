@@ -23,9 +23,11 @@ from tests.engine_clinic import build_engine_clinic
 NOW = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
 MONDAY = date(2026, 3, 9)
 SCHEDULER = Actor(None, "ava", "scheduler")
-REFERENCE_TABLES: tuple[str, ...] = import_module(
-    "schedtui.data.migrations.versions.0009_reference_version"
-).REFERENCE_TABLES
+REFERENCE_TABLES: tuple[str, ...] = tuple(
+    table
+    for migration in ("0009_reference_version", "0022_site_hours_reference")
+    for table in import_module(f"schedtui.data.migrations.versions.{migration}").REFERENCE_TABLES
+)
 
 
 def _version(store: Store) -> int:

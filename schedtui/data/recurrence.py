@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,9 @@ from dateutil.rrule import rrulestr
 from schedtui.data import models as m
 
 Interval = tuple[datetime, datetime]
+#: A site's opening hours: by site id, by weekday (0 = Monday), when it opens and closes
+#: (local time). A site with none kept is open whenever its templates say.
+SiteHours = Mapping[int, Mapping[int, tuple[time, time]]]
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,10 @@ def windows(
     zones: dict[int, ZoneInfo],
     first: date,
     last: date,
+    hours: SiteHours | None = None,
 ) -> list[Window]:
-    """Every template window in [first, last], minus closed days, with its blocks attached."""
+    """Every template window in [first, last], minus closed days, within the site's
+    opening hours (`hours`: none kept, no limit), with its blocks attached."""
     closed = closed_days(closures)
     home = {t.provider_id: zones[t.site_id] for t in templates}
     blocked: dict[tuple[int, date], list[tuple[datetime, datetime, str]]] = defaultdict(list)
@@ -117,11 +123,28 @@ def windows(
                 continue
             if template.effective_to and day > template.effective_to:
                 continue
-            start = datetime.combine(day, template.start_time, tzinfo=zone).astimezone(UTC)
-            end = datetime.combine(day, template.end_time, tzinfo=zone).astimezone(UTC)
+            wall = open_hours(template, day, (hours or {}).get(template.site_id))
+            if wall is None:
+                continue
+            start = datetime.combine(day, wall[0], tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(day, wall[1], tzinfo=zone).astimezone(UTC)
             cuts = sorted(
                 b for b in blocked[(template.provider_id, day)] if b[0] < end and b[1] > start
             )
             spans = tuple((b[0], b[1]) for b in cuts)
             result.append(Window(template, day, start, end, spans, tuple(b[2] for b in cuts)))
     return result
+
+
+def open_hours(
+    template: m.ScheduleTemplate, day: date, site: Mapping[int, tuple[time, time]] | None
+) -> tuple[time, time] | None:
+    """The template's hours on `day` within its site's opening hours (local wall times);
+    None when the site is closed then. A site with no hours kept limits nothing."""
+    if not site:
+        return template.start_time, template.end_time
+    opening = site.get(day.weekday())
+    if opening is None:
+        return None
+    start, end = max(template.start_time, opening[0]), min(template.end_time, opening[1])
+    return (start, end) if start < end else None

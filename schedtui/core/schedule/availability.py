@@ -224,6 +224,7 @@ class Checker:
                 self.ref.zones,
                 first,
                 last,
+                hours=self.ref.site_hours,
             )
             for offset in range((last - first).days + 1):
                 by_day.setdefault(first + timedelta(days=offset), [])

@@ -214,7 +214,7 @@ def _site_at(ref: Reference, provider_id: int, start: datetime) -> int:
     templates = ref.templates_of(provider_id)
     for template in templates:
         day = start.astimezone(ref.zones[template.site_id]).date()
-        spans = windows([template], [], ref.closures, ref.zones, day, day)
+        spans = windows([template], [], ref.closures, ref.zones, day, day, ref.site_hours)
         if any(window.start <= start < window.end for window in spans):
             return template.site_id
     sites = {template.site_id for template in templates}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,10 @@ class Reference:
     closures: list[m.Closure] = field(default_factory=list)
     limits: list[m.BookingLimit] = field(default_factory=list)
     specialty_codes: dict[str, int] = field(default_factory=dict)
+    #: Each site's opening hours by weekday (sites with none kept are not limited).
+    site_hours: dict[int, dict[int, tuple[time, time]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     _indexes: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
 
     def templates_of(self, provider_id: int) -> list[m.ScheduleTemplate]:
@@ -109,6 +114,8 @@ def load_reference(session: Session) -> Reference:
     ref.blocks = list(session.exec(select(m.ScheduleBlock)))
     ref.closures = list(session.exec(select(m.Closure)))
     ref.limits = list(session.exec(select(m.BookingLimit)))
+    for opening in session.exec(select(m.SiteHours)):
+        ref.site_hours[opening.site_id][opening.weekday] = (opening.opens, opening.closes)
     ref.specialty_codes = {
         s.code: s.id for s in session.exec(select(m.Specialty)) if s.id is not None
     }

@@ -14,6 +14,7 @@ from dateutil.rrule import rrulestr
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule.call_list import put_on_call_list, record_listed
+from schedtui.core.schedule.reference import current_reference
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -153,8 +154,9 @@ def _preview(session: Session, before: m.ScheduleTemplate, after: Changed, today
     )
     closures = list(session.exec(select(m.Closure)))
     last = today + timedelta(weeks=PREVIEW_WEEKS)
-    old = windows([before], blocks, closures, zones, today, last)
-    new = windows([after.template], blocks, closures, zones, today, last)
+    hours = current_reference(session).site_hours
+    old = windows([before], blocks, closures, zones, today, last, hours)
+    new = windows([after.template], blocks, closures, zones, today, last, hours)
     visits = session.exec(
         select(m.Appointment, m.Patient)
         .join(m.Patient, col(m.Appointment.patient_id) == col(m.Patient.id))

@@ -123,7 +123,9 @@ def day_grid(
     """Build the grid of `day` for the providers chosen (by site, specialty or list);
     `ref`, if given, saves reading the reference tables again (the week view)."""
     ref = ref or current_reference(session)
-    spans = windows(ref.templates, ref.blocks, ref.closures, ref.zones, day, day)
+    spans = windows(
+        ref.templates, ref.blocks, ref.closures, ref.zones, day, day, hours=ref.site_hours
+    )
     site_ids = {s.id for s in ref.sites.values() if site_code in (None, s.code)}
     working: dict[int, list[Any]] = defaultdict(list)
     for window in spans:
