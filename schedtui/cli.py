@@ -37,6 +37,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("directory", "types_app", ("types",)),
     ("directory", "specialties_app", ("specialties",)),
     ("resources", "app", ("resources",)),
+    ("limits", "app", ("limits",)),
     ("scheduling", "register", ("slots", "access", "book")),
     ("calendar", "register", ("day", "blocks", "templates")),
     ("closures", "app", ("closures",)),

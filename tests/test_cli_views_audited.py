@@ -44,7 +44,7 @@ NEVER_LIST_PATIENTS = {
     "sites deactivate", "providers add", "providers edit", "providers activate",
     "providers deactivate", "types add", "types edit", "types activate", "types deactivate",
     "specialties add", "specialties list", "resources list", "resources add", "resources edit",
-    "resources activate", "resources deactivate",
+    "resources activate", "resources deactivate", "limits list", "limits set", "limits remove",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}

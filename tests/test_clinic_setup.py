@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import time
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from schedtui.core.schedule import provider_setup as setup
 from schedtui.core.schedule.setup_checks import npi, site_hours
 from schedtui.core.security.access import Actor
+from schedtui.core.support.clock import FrozenClock
 from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.seed.clinic import npi_with_check_digit
@@ -22,12 +23,15 @@ from schedtui.data.store import Store
 from tests.cli_helpers import as_os, link_first_admin, run_and_read
 from tests.conftest import SEED_NOW
 
+#: The commands' clock: a month before the template below starts.
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 ORTEGA_NPI = npi_with_check_digit(123456789)
 A_PROVIDER = ["--first", "A", "--last", "B", "--specialties", "FM", "--sites", "DEN"]
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    monkeypatch.setattr("schedtui.cli.SystemClock", lambda: FrozenClock(NOW))
     path = str(tmp_path / "clinic.db")
     link_first_admin(path, monkeypatch, capsys)
     return path
@@ -324,3 +328,46 @@ def test_the_search_and_the_booking_honour_the_sites_opening_hours(
     _ok(capsys, "sites", "edit", "DEN", "--hours", "mon-fri 8-17", "--db", db)
     starts = [slot["start"] for slot in _open_times(capsys, db)]
     assert starts[0] == "2027-01-04T15:00:00+00:00"  # open again on Monday at 8:00
+
+
+def test_booking_limits_set_change_and_remove_what_is_offered(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _set_up(capsys, db)
+    general = _ok(capsys, "limits", "set", "--max-per-day", "2", "--json", "--db", db)
+    _ok(
+        capsys,
+        "limits",
+        "set",
+        "--provider",
+        "1",
+        "--type",
+        "FMFU",
+        "--min-notice-hours",
+        "1440",
+        "--db",
+        db,
+    )  # fmt: skip  (60 days: January is too soon)
+    assert _open_times(capsys, db) == []
+    again = _ok(capsys, "limits", "set", "--max-per-day", "5", "--json", "--db", db)
+    assert json.loads(again) == json.loads(general)  # the same row (every provider and type)
+    listed = json.loads(_ok(capsys, "limits", "list", "--json", "--db", db))
+    assert [(r["provider_id"], r["type_code"], r["min_notice_minutes"], r["max_per_day"])
+            for r in listed] == [(None, "", None, 5), (1, "FMFU", 86400, None)]  # fmt: skip
+    with sqlite3.connect(db) as connection:
+        audited = connection.execute(
+            "SELECT count(*) FROM audit_event WHERE entity = 'booking_limit'"
+        ).fetchone()
+    assert audited == (3,)
+    _ok(capsys, "limits", "remove", str(listed[1]["id"]), "--db", db)
+    assert len(json.loads(_ok(capsys, "limits", "list", "--json", "--db", db))) == 1
+    assert len(_open_times(capsys, db)) == 3  # the notice gone, January is offered again
+    for argv, said in (
+        (["limits", "set", "--provider", "1"], "Say the limit"),
+        (["limits", "set", "--max-per-day", "-1"], "0 to 200"),
+        (["limits", "set", "--min-notice-hours", "9999"], "minimum notice"),
+        (["limits", "set", "--type", "ZZZ", "--max-per-day", "1"], "no visit type 'ZZZ'"),
+        (["limits", "remove", "99"], "no booking limit 99"),
+    ):
+        code, _, err = run_and_read(capsys, *argv, "--db", db)
+        assert code == 2 and said in err, (argv, err)
