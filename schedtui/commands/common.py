@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
@@ -32,6 +32,8 @@ from schedtui.core.views.today import clinic_today
 from schedtui.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from schedtui.data.store import Store
 
 DbOption = Annotated[
@@ -275,3 +277,15 @@ def parse_moment(text: str, option: str, zone: str) -> datetime:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
         say(f"Note: {option} {text} has no timezone; read as {zone} time.", err=True)
     return moment
+
+
+Row = TypeVar("Row")
+
+
+def rows_read(
+    ctx: typer.Context, db: str | None, read: Callable[[Session], list[Row]]
+) -> list[Row]:
+    """Rows read by `read` in one read transaction on the store the options name."""
+    invocation: Invocation = ctx.obj
+    with opened_store(invocation, db).store.read() as session:
+        return read(session)

@@ -3,14 +3,12 @@ their setup commands (schedtui.commands.clinic_setup)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from schedtui.commands.common import DbOption, Invocation, JsonOption, opened_store, print_json, say
+from schedtui.commands.common import DbOption, JsonOption, print_json, rows_read, say
 from schedtui.core.schedule import directory
-from schedtui.core.support.rows import JsonRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -21,19 +19,10 @@ types_app = typer.Typer(help="Appointment types.", add_completion=False)
 specialties_app = typer.Typer(help="Specialties.", add_completion=False)
 
 
-Row = TypeVar("Row", bound=JsonRow)
-
-
-def _rows(ctx: typer.Context, db: str | None, read: Callable[[Session], list[Row]]) -> list[Row]:
-    invocation: Invocation = ctx.obj
-    with opened_store(invocation, db).store.read() as session:
-        return read(session)
-
-
 @sites_app.command("list")
 def sites(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the sites with their timezones."""
-    rows = _rows(ctx, db, directory.sites)
+    rows = rows_read(ctx, db, directory.sites)
     if as_json:
         print_json([row.to_json() for row in rows])
         return
@@ -55,7 +44,7 @@ def providers(
         site_id = directory.site_id_for(session, site) if site is not None else None
         return directory.providers(session, site_id=site_id, specialty=specialty)
 
-    rows = _rows(ctx, db, listed)
+    rows = rows_read(ctx, db, listed)
     if as_json:
         print_json([row.to_json() for row in rows])
         return
@@ -70,7 +59,7 @@ def providers(
 @types_app.command("list")
 def types(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List appointment types with their lengths."""
-    rows = _rows(ctx, db, directory.appointment_types)
+    rows = rows_read(ctx, db, directory.appointment_types)
     if as_json:
         print_json([row.to_json() for row in rows])
         return
@@ -81,7 +70,7 @@ def types(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) 
 @specialties_app.command("list")
 def specialties(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the specialties by code."""
-    rows = _rows(ctx, db, directory.specialties)
+    rows = rows_read(ctx, db, directory.specialties)
     if as_json:
         print_json([row.to_json() for row in rows])
         return

@@ -9,11 +9,10 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
     command_desk,
-    opened_store,
     print_json,
+    rows_read,
     say,
 )
 from schedtui.core.schedule import limit_setup as setup
@@ -25,9 +24,7 @@ app = typer.Typer(help="Booking limits: notice and visits a day.", add_completio
 @app.command("list")
 def limit_list(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every booking limit (the most specific one applies)."""
-    invocation: Invocation = ctx.obj
-    with opened_store(invocation, db).store.read() as session:
-        rows = setup.limits(session)
+    rows = rows_read(ctx, db, setup.limits)
     if as_json:
         print_json([row.to_json() for row in rows])
         return

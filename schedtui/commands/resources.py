@@ -9,11 +9,10 @@ import typer
 
 from schedtui.commands.common import (
     DbOption,
-    Invocation,
     JsonOption,
     command_desk,
-    opened_store,
     print_json,
+    rows_read,
     say,
 )
 from schedtui.core.schedule import resource_setup as setup
@@ -31,9 +30,7 @@ Serves = Annotated[
 @app.command("list")
 def resource_list(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every resource, active first, with the visit types it serves."""
-    invocation: Invocation = ctx.obj
-    with opened_store(invocation, db).store.read() as session:
-        rows = setup.resources(session)
+    rows = rows_read(ctx, db, setup.resources)
     if as_json:
         print_json([row.to_json() for row in rows])
         return
