@@ -51,6 +51,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("eligibility", "app", ("eligibility",)),
     ("insurance", "register", ("payers", "coverage", "auth")),
     ("patients", "app", ("patients",)),
+    ("importing", "app", ("import",)),
     ("notes", "app", ("notes",)),
     ("messages", "app", ("messages",)),
 )

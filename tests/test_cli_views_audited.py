@@ -45,6 +45,7 @@ NEVER_LIST_PATIENTS = {
     "providers deactivate", "types add", "types edit", "types activate", "types deactivate",
     "specialties add", "specialties list", "resources list", "resources add", "resources edit",
     "resources activate", "resources deactivate", "limits list", "limits set", "limits remove",
+    "import patients",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
