@@ -42,8 +42,8 @@ def _write_csv(path: Path, rows: int, planted: int) -> None:
             born = date.fromordinal(date(1930, 1, 1).toordinal() + n % 30_000)
             dob = "13/45/1980" if n in bad else born.strftime("%m/%d/%Y")
             phone = f"{AREAS[n // 10_000 % 10]}-{200 + n // 100_000 % 700}-{n % 10_000:04d}"
-            writer.writerow([f"OLD-{n}", rng.choice(LAST), f"{rng.choice(FIRST)}{n // 30_000}",
-                             dob, rng.choice("MF"), phone])  # fmt: skip
+            last = LAST[n // 30_000 % len(LAST)]  # rows born the same day: other families
+            writer.writerow([f"OLD-{n}", last, rng.choice(FIRST), dob, rng.choice("MF"), phone])
 
 
 def _timed(label: str, rows: int, run: object) -> float:
