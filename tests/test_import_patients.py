@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import sqlite3
 from pathlib import Path
@@ -159,3 +160,15 @@ def test_only_supervisors_and_admins_import(
     code, _, err = run_and_read(capsys, "import", "patients", str(source), "--db", db)
     assert code != 0 and "set up sites, providers and visit types" in err
     assert _patients(db) == 0
+
+
+def test_a_pipe_or_a_folder_is_refused_before_a_byte_is_read(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "old.csv"
+    os.mkfifo(pipe)  # reading it would never end
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    for source in (pipe, folder, tmp_path / "missing.csv"):
+        code, _, err = run_and_read(capsys, "import", "patients", str(source), "--db", db)
+        assert code == 2 and ("not an ordinary file" in err or "no file" in err), err

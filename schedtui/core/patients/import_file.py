@@ -5,8 +5,10 @@ against the store here (core.patients.importing does that)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +36,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 #: What a row must give.
 REQUIRED = ("first_name", "last_name", "dob", "phone")
+#: The largest file read (a million rows of a wide export fit well within it).
+LARGEST_BYTES = 1024 * 2**20
 #: The most rows one file may hold.
 MOST_ROWS = 2_000_000
 
@@ -46,6 +50,8 @@ class ReadFile:
     header: list[str]
     rows: list[list[str]]
     columns: dict[str, int]
+    #: The file's SHA-256 (what the audit trail keeps of it).
+    digest: str
 
 
 def _key(header: str) -> str:
@@ -59,25 +65,38 @@ def read_patient_file(path: Path, mapping: dict[str, str]) -> ReadFile:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise BadInput(f"{shortened(path)}: give a .csv (UTF-8) or .xlsx file of patients.")
+    _ordinary_file(path)
     try:
-        table = list(_xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path))
-    except FileNotFoundError:
-        raise BadInput(f"There is no file {shortened(path)}.") from None
-    except IsADirectoryError:
-        raise BadInput(f"{shortened(path)} is a folder, not a file of patients.") from None
-    except PermissionError:
-        raise BadInput(f"{shortened(path)} cannot be read (permission denied).") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{shortened(path)} cannot be read ({exc.strerror}).") from None
+    table = list(_xlsx_rows(path, data) if suffix == ".xlsx" else _csv_rows(path, data))
     if not table or not any(cell.strip() for cell in table[0]):
         raise BadInput(f"{shortened(path)} has no header row (first name, last name, DOB...).")
     if len(table) - 1 > MOST_ROWS:
         raise BadInput(f"{shortened(path)} has over {MOST_ROWS:,} rows: split it.")
     header = [cell.strip() for cell in table[0]]
     columns = _columns(header, mapping)
-    return ReadFile(header, [row for row in table[1:] if any(c.strip() for c in row)], columns)
+    rows = [row for row in table[1:] if any(cell.strip() for cell in row)]
+    return ReadFile(header, rows, columns, hashlib.sha256(data).hexdigest())
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    data = path.read_bytes()
+def _ordinary_file(path: Path) -> None:
+    """Refuse what is not an ordinary file of a sane size (a pipe would never end, a
+    device never either) before a byte is read."""
+    try:
+        details = path.stat()
+    except FileNotFoundError:
+        raise BadInput(f"There is no file {shortened(path)}.") from None
+    except OSError as exc:
+        raise BadInput(f"{shortened(path)} cannot be read ({exc.strerror}).") from None
+    if not stat.S_ISREG(details.st_mode):
+        raise BadInput(f"{shortened(path)} is not an ordinary file of patients.")
+    if details.st_size > LARGEST_BYTES:
+        raise BadInput(f"{shortened(path)} is over {LARGEST_BYTES // 2**20} MB: split it.")
+
+
+def _csv_rows(path: Path, data: bytes) -> Iterator[list[str]]:
     if data.startswith(b"PK\x03\x04"):
         raise BadInput(f"{shortened(path)} is a spreadsheet (zip), not a CSV: name it .xlsx.")
     try:
@@ -95,13 +114,13 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     yield from csv.reader(io.StringIO(text), dialect)
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+def _xlsx_rows(path: Path, data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook  # loaded only for spreadsheets
 
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise BadInput(f"{shortened(path)} is not an .xlsx workbook (not a zip archive).")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise BadInput(f"{shortened(path)} is not a readable .xlsx workbook ({exc}).") from None
     try:

@@ -6,7 +6,6 @@ row that passed added in one transaction (all or nothing), audited."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -205,7 +204,7 @@ def import_patients(
     """Check a file of patients against the store; with `apply`, add every row that
     passed, all in one transaction (supervisors and admins)."""
     read = read_patient_file(path, mapping)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = read.digest
 
     def work(session: Session) -> ImportReport:
         report, accepted = plan(session, read, today=today, region=region)
