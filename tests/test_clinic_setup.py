@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
+from schedtui.core.schedule import clinic_setup as sites
 from schedtui.core.schedule import provider_setup as setup
 from schedtui.core.schedule.setup_checks import npi, site_hours
 from schedtui.core.security.access import Actor
@@ -371,3 +372,17 @@ def test_booking_limits_set_change_and_remove_what_is_offered(
     ):
         code, _, err = run_and_read(capsys, *argv, "--db", db)
         assert code == 2 and said in err, (argv, err)
+
+
+def test_a_site_with_visits_ahead_keeps_its_time_zone(seeded_store: Store) -> None:
+    admin = Actor(None, "amy", "admin")
+    with seeded_store.read() as session:
+        site = session.exec(select(m.Site)).first()
+    assert site is not None
+    fields = sites.SiteFields(timezone="America/Los_Angeles")
+    with pytest.raises(BadInput, match="visits ahead are booked"):
+        sites.edit_site(seeded_store, admin, site.code, fields, now=SEED_NOW, region="US")
+    fields = sites.SiteFields(name="Renamed")
+    assert sites.edit_site(seeded_store, admin, site.code, fields, now=SEED_NOW, region="US") == [
+        "name"
+    ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule import setup_checks as checks
@@ -149,6 +150,8 @@ def edit_site(
     def work(session: Session) -> list[str]:
         site = site_by_code(session, code)
         assert site.id is not None
+        if values.get("timezone", site.timezone) != site.timezone:
+            _no_visits_ahead(session, site, now)
         before, after = changed(site, values)
         if hours is not None:
             was = _hours_of(session, site.id)
@@ -161,6 +164,23 @@ def edit_site(
         return sorted(after)
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="site")
+
+
+def _no_visits_ahead(session: Session, site: m.Site, now: datetime) -> None:
+    """Refuse a new time zone while visits are booked there: each is kept as an instant,
+    so every one of them would move on the clock people read."""
+    ahead = session.exec(
+        select(func.count())
+        .select_from(m.Appointment)
+        .where(col(m.Appointment.site_id) == site.id)
+        .where(col(m.Appointment.start) >= now)
+        .where(col(m.Appointment.status).in_(("proposed", "pending", "booked")))
+    ).one()
+    if ahead:
+        raise BadInput(
+            f"{ahead} visits ahead are booked at {site.code}: a new time zone would move each "
+            "on the clock; move them first, or add the site anew."
+        )
 
 
 def set_site_active(store: Store, actor: Actor, code: str, active: bool, *, now: datetime) -> bool:
