@@ -105,6 +105,25 @@ def record_setup(
     )
 
 
+def switch_active(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    entity: str,
+    row: Any,
+    active: bool,
+    *,
+    provider_id: int | None = None,
+) -> bool:
+    """Take a site, provider, visit type or resource out of use or back (never deleted),
+    audited and on the feed when it changed; whether it did."""
+    change = changed(row, {"active": active})
+    if change[1]:
+        session.add(row)
+        record_setup(session, actor, now, entity, row.id, change, provider_id=provider_id)
+    return bool(change[1])
+
+
 def site_by_code(session: Session, code: str) -> m.Site:
     """The site with this code (BOS) or id."""
     text = code.strip()
@@ -188,13 +207,7 @@ def set_site_active(store: Store, actor: Actor, code: str, active: bool, *, now:
     back; whether anything changed."""
 
     def work(session: Session) -> bool:
-        site = site_by_code(session, code)
-        assert site.id is not None
-        change = changed(site, {"active": active})
-        if change[1]:
-            session.add(site)
-            record_setup(session, actor, now, "site", site.id, change)
-        return bool(change[1])
+        return switch_active(session, actor, now, "site", site_by_code(session, code), active)
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="site")
 

@@ -12,7 +12,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule import setup_checks as checks
-from schedtui.core.schedule.clinic_setup import changed, record_setup, site_by_code
+from schedtui.core.schedule.clinic_setup import (
+    changed,
+    record_setup,
+    site_by_code,
+    switch_active,
+)
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
@@ -126,12 +131,7 @@ def set_provider_active(
 
     def work(session: Session) -> int:
         provider = provider_by_id(session, provider_id)
-        change = changed(provider, {"active": active})
-        if change[1]:
-            session.add(provider)
-            record_setup(
-                session, actor, now, "provider", provider_id, change, provider_id=provider_id
-            )
+        switch_active(session, actor, now, "provider", provider, active, provider_id=provider_id)
         return _visits_ahead(session, col(m.Appointment.provider_id) == provider_id, now)
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="provider")
@@ -355,11 +355,7 @@ def set_type_active(store: Store, actor: Actor, code: str, active: bool, *, now:
 
     def work(session: Session) -> int:
         kind = type_by_code(session, code)
-        assert kind.id is not None
-        change = changed(kind, {"active": active})
-        if change[1]:
-            session.add(kind)
-            record_setup(session, actor, now, "appointment_type", kind.id, change)
+        switch_active(session, actor, now, "appointment_type", kind, active)
         return _visits_ahead(session, col(m.Appointment.appointment_type_id) == kind.id, now)
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="type")

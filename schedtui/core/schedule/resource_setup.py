@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule import setup_checks as checks
-from schedtui.core.schedule.clinic_setup import changed, record_setup, site_by_code
+from schedtui.core.schedule.clinic_setup import (
+    changed,
+    record_setup,
+    site_by_code,
+    switch_active,
+)
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
@@ -139,12 +144,9 @@ def set_resource_active(
     """Take a resource out of service (never offered again) or back; whether it changed."""
 
     def work(session: Session) -> bool:
-        resource = _resource(session, resource_id)
-        change = changed(resource, {"active": active})
-        if change[1]:
-            session.add(resource)
-            record_setup(session, actor, now, "resource", resource_id, change)
-        return bool(change[1])
+        return switch_active(
+            session, actor, now, "resource", _resource(session, resource_id), active
+        )
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="resource")
 
