@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from schedtui.core.patients.import_file import ReadFile, read_patient_file
 from schedtui.core.patients.lookup.normalize import fold
-from schedtui.core.patients.registration import Checked, Registration, check
+from schedtui.core.patients.registration import Checked, Registration, check, mrn_in_series
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
@@ -306,7 +306,7 @@ def _defaults(now: datetime) -> dict[str, Any]:
 
 def _free_mrn(patient_id: int, taken: set[str]) -> str:
     """The clinic's MRN series for a new patient id (as registration gives), not taken."""
-    candidate = 10_000_000 + patient_id * 7 + patient_id % 7
+    candidate = mrn_in_series(patient_id)
     while str(candidate) in taken:
         candidate += 1
     taken.add(str(candidate))

@@ -268,8 +268,13 @@ def _insert(session: Session, entry: Registration, checked: Checked, now: dateti
     return patient
 
 
+def mrn_in_series(patient_id: int) -> int:
+    """The clinic's MRN for a new patient id (the next free one after it, if taken)."""
+    return 10_000_000 + patient_id * 7 + patient_id % 7
+
+
 def _new_mrn(session: Session, patient_id: int) -> str:
-    candidate = 10_000_000 + patient_id * 7 + patient_id % 7  # the clinic's MRN series
+    candidate = mrn_in_series(patient_id)
     while session.exec(select(m.Patient.id).where(col(m.Patient.mrn) == str(candidate))).first():
         candidate += 1
     return str(candidate)

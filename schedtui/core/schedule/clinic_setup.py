@@ -15,11 +15,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule import setup_checks as checks
+from schedtui.core.schedule.directory import site_id_for
+from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
 from schedtui.core.support.errors import BadInput
-from schedtui.core.support.text import printable
 from schedtui.data import models as m
 from schedtui.data.store import Store
 
@@ -125,14 +126,21 @@ def switch_active(
 
 
 def site_by_code(session: Session, code: str) -> m.Site:
-    """The site with this code (BOS) or id."""
-    text = code.strip()
-    site = session.get(m.Site, int(text)) if text.isdigit() else None
-    if site is None:
-        site = session.exec(select(m.Site).where(col(m.Site.code) == text.upper())).first()
-    if site is None:
-        raise BadInput(f"There is no site '{printable(code)}' (see 'schedtui sites list').")
+    """The site with this code (BOS) or id (directory.site_id_for says which there are)."""
+    site = session.get(m.Site, site_id_for(session, code))
+    assert site is not None
     return site
+
+
+def visits_ahead(session: Session, which: Any, now: datetime) -> int:
+    """How many visits matching `which` are still to come (not yet seen)."""
+    return session.exec(
+        select(func.count())
+        .select_from(m.Appointment)
+        .where(which)
+        .where(col(m.Appointment.start) >= now)
+        .where(col(m.Appointment.status).in_(NOT_YET_SEEN))
+    ).one()
 
 
 def add_site(
@@ -188,13 +196,7 @@ def edit_site(
 def _no_visits_ahead(session: Session, site: m.Site, now: datetime) -> None:
     """Refuse a new time zone while visits are booked there: each is kept as an instant,
     so every one of them would move on the clock people read."""
-    ahead = session.exec(
-        select(func.count())
-        .select_from(m.Appointment)
-        .where(col(m.Appointment.site_id) == site.id)
-        .where(col(m.Appointment.start) >= now)
-        .where(col(m.Appointment.status).in_(("proposed", "pending", "booked")))
-    ).one()
+    ahead = visits_ahead(session, col(m.Appointment.site_id) == site.id, now)
     if ahead:
         raise BadInput(
             f"{ahead} visits ahead are booked at {site.code}: a new time zone would move each "

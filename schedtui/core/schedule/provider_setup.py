@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from schedtui.core.schedule import setup_checks as checks
@@ -17,6 +16,7 @@ from schedtui.core.schedule.clinic_setup import (
     record_setup,
     site_by_code,
     switch_active,
+    visits_ahead,
 )
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
@@ -25,9 +25,6 @@ from schedtui.core.support.text import printable
 from schedtui.data import codes as known
 from schedtui.data import models as m
 from schedtui.data.store import Store
-
-#: Statuses of a visit still to come.
-_AHEAD = ("proposed", "pending", "booked", "arrived", "checked-in")
 
 
 @dataclass(frozen=True)
@@ -132,19 +129,9 @@ def set_provider_active(
     def work(session: Session) -> int:
         provider = provider_by_id(session, provider_id)
         switch_active(session, actor, now, "provider", provider, active, provider_id=provider_id)
-        return _visits_ahead(session, col(m.Appointment.provider_id) == provider_id, now)
+        return visits_ahead(session, col(m.Appointment.provider_id) == provider_id, now)
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="provider")
-
-
-def _visits_ahead(session: Session, which: Any, now: datetime) -> int:
-    return session.exec(
-        select(func.count())
-        .select_from(m.Appointment)
-        .where(which)
-        .where(col(m.Appointment.start) >= now)
-        .where(col(m.Appointment.status).in_(_AHEAD))
-    ).one()
 
 
 _LINKS: dict[str, tuple[Any, str]] = {
@@ -356,6 +343,6 @@ def set_type_active(store: Store, actor: Actor, code: str, active: bool, *, now:
     def work(session: Session) -> int:
         kind = type_by_code(session, code)
         switch_active(session, actor, now, "appointment_type", kind, active)
-        return _visits_ahead(session, col(m.Appointment.appointment_type_id) == kind.id, now)
+        return visits_ahead(session, col(m.Appointment.appointment_type_id) == kind.id, now)
 
     return guarded_write(store, actor, Permission.MANAGE_CLINIC, work, now=now, what="type")
