@@ -14,7 +14,8 @@ import pytest
 from sqlmodel import col, func, select
 
 from schedtui.core.schedule.appointment_changes import cancel, reschedule
-from schedtui.core.schedule.booking import BookingRequest, OpenItemsNeedReason, book
+from schedtui.core.schedule.booking import BookingRequest, book
+from schedtui.core.schedule.booking_checks import OpenItemsNeedReason
 from schedtui.core.schedule.waitlist import (
     OpenTime,
     WaitlistRequest,

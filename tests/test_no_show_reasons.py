@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import col, select
 
 from schedtui.core.schedule.appointment_changes import change_status, reschedule
-from schedtui.core.schedule.booking import BookingRequest, PastNoShowLimit, book
+from schedtui.core.schedule.booking import BookingRequest, book
+from schedtui.core.schedule.booking_checks import PastNoShowLimit
 from schedtui.core.support.clock import FrozenClock
 from schedtui.core.support.errors import BadInput
 from schedtui.core.views.patient_panel import patient_panel

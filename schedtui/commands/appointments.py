@@ -19,7 +19,7 @@ from schedtui.commands.common import (
 )
 from schedtui.core.schedule import appointment_changes as changes
 from schedtui.core.schedule import directory
-from schedtui.core.schedule.booking import OpenItemsNeedReason
+from schedtui.core.schedule.booking_checks import OpenItemsNeedReason
 from schedtui.core.security import audit
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require

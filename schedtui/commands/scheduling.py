@@ -23,12 +23,8 @@ from schedtui.commands.common import (
 )
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.access_kpis import third_next_available
-from schedtui.core.schedule.booking import (
-    BookingRequest,
-    OpenItemsNeedReason,
-    book,
-    open_insurance_items,
-)
+from schedtui.core.schedule.booking import BookingRequest, book
+from schedtui.core.schedule.booking_checks import OpenItemsNeedReason, open_insurance_items
 from schedtui.core.schedule.slots import SlotRequest, find_open_slots
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require

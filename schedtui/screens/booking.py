@@ -22,8 +22,8 @@ from schedtui.core.schedule.booking import (
     book,
     hold_slot,
     release_hold,
-    visit_reason,
 )
+from schedtui.core.schedule.booking_checks import visit_reason
 from schedtui.core.schedule.booking_choices import (
     BookingChoices,
     Narrowing,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from schedtui.core.schedule.booking import OpenItemsNeedReason
+from schedtui.core.schedule.booking_checks import OpenItemsNeedReason
 from schedtui.core.schedule.calendar_booking import WaitlistOffer, waitlist_offers
 from schedtui.core.schedule.waitlist import OpenTime, book_from_waitlist
 from schedtui.core.support.formats import visit_time

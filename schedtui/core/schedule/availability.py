@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlmodel import Session
 
 from schedtui.core.schedule.reference import Reference
@@ -81,22 +82,72 @@ class Scope:
     language: str | None = None
 
 
-def _scoped(columns: Any, scope: Scope | None) -> list[Any]:
-    if scope is None or scope.provider_ids is None:
+def _scoped(columns: Any, shape: tuple[bool, bool, bool, bool]) -> list[Any]:
+    """Who a question is about, as bound parameters (`shape`: which parts it names)."""
+    providers, patient, resources, language = shape
+    if not providers:
         return []
-    wanted = [columns.provider_id.in_(scope.provider_ids)]
-    if scope.patient_id is not None:
-        wanted.append(columns.patient_id == scope.patient_id)
-    if scope.resource_ids:
-        wanted.append(columns.resource_id.in_(scope.resource_ids))
-    if scope.language and hasattr(columns, "interpreter_language"):
-        wanted.append(columns.interpreter_language == scope.language)
+    wanted = [columns.provider_id.in_(bindparam("provider_ids", expanding=True))]
+    if patient:
+        wanted.append(columns.patient_id == bindparam("patient_id"))
+    if resources:
+        wanted.append(columns.resource_id.in_(bindparam("resource_ids", expanding=True)))
+    if language and hasattr(columns, "interpreter_language"):
+        wanted.append(columns.interpreter_language == bindparam("language"))
     return [or_(*wanted)]
 
 
-def _window(columns: Any, first: datetime, last: datetime) -> list[Any]:
+def _window(columns: Any) -> list[Any]:
     # The lower bound on start lets the index on start times do the work.
-    return [columns.start < last, columns.start >= first - LONGEST, columns.end > first]
+    return [
+        columns.start < bindparam("last"),
+        columns.start >= bindparam("earliest"),
+        columns.end > bindparam("first"),
+    ]
+
+
+_APPOINTMENT_COLUMNS = (
+    "id", "start", "end", "provider_id", "patient_id", "resource_id", "appointment_type_id",
+    "site_id", "interpreter_language", "overbooked",
+)  # fmt: skip
+_HOLD_COLUMNS = (
+    "id", "start", "end", "provider_id", "patient_id", "resource_id", "appointment_type_id",
+    "site_id", "expires_at",
+)  # fmt: skip
+
+
+@cache
+def _busy_statement(shape: tuple[bool, bool, bool, bool]) -> Any:
+    """Appointments in a busy status in a stretch of time (built once per shape: building
+    a statement costs more than running it)."""
+    a = m.Appointment.__table__  # type: ignore[attr-defined]
+    columns = [a.c[name] for name in _APPOINTMENT_COLUMNS]
+    busy = a.c.status.in_(BUSY_STATUSES)
+    return select(*columns).where(and_(*_window(a.c), busy, *_scoped(a.c, shape)))
+
+
+@cache
+def _holds_statement(shape: tuple[bool, bool, bool, bool]) -> Any:
+    """Unexpired holds in a stretch of time (built once per shape)."""
+    h = m.SlotHold.__table__  # type: ignore[attr-defined]
+    columns = [h.c[name] for name in _HOLD_COLUMNS]
+    live = h.c.expires_at > bindparam("now")
+    return select(*columns).where(and_(*_window(h.c), live, *_scoped(h.c, shape)))
+
+
+def _parameters(scope: Scope | None, first: datetime, last: datetime) -> tuple[Any, dict[str, Any]]:
+    params: dict[str, Any] = {"first": first, "last": last, "earliest": first - LONGEST}
+    if scope is None or scope.provider_ids is None:
+        return (False, False, False, False), params
+    params["provider_ids"] = sorted(scope.provider_ids)
+    shape = (True, scope.patient_id is not None, bool(scope.resource_ids), bool(scope.language))
+    if scope.patient_id is not None:
+        params["patient_id"] = scope.patient_id
+    if scope.resource_ids:
+        params["resource_ids"] = sorted(scope.resource_ids)
+    if scope.language:
+        params["language"] = scope.language
+    return shape, params
 
 
 def load_occupancy(
@@ -114,24 +165,8 @@ def load_occupancy(
     """Appointments (in a busy status) and unexpired holds overlapping [first, last);
     with a `scope`, only those that bear on it."""
     occupancy = Occupancy()
-    a = m.Appointment.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        select(
-            a.c.id,
-            a.c.start,
-            a.c.end,
-            a.c.provider_id,
-            a.c.patient_id,
-            a.c.resource_id,
-            a.c.appointment_type_id,
-            a.c.site_id,
-            a.c.interpreter_language,
-            a.c.overbooked,
-        ).where(
-            and_(*_window(a.c, first, last), a.c.status.in_(BUSY_STATUSES), *_scoped(a.c, scope))
-        )
-    )
-    for row in rows:
+    shape, params = _parameters(scope, first, last)
+    for row in session.execute(_busy_statement(shape), params):
         if row.id == ignore_appointment:
             continue
         taken = Taken(
@@ -149,13 +184,7 @@ def load_occupancy(
         occupancy.add(taken, _local_day(ref, taken))
     if not holds:
         return occupancy
-    h = m.SlotHold.__table__  # type: ignore[attr-defined]
-    live = session.execute(
-        select(h).where(
-            and_(*_window(h.c, first, last), h.c.expires_at > now, *_scoped(h.c, scope))
-        )
-    )
-    for hold in live:
+    for hold in session.execute(_holds_statement(shape), {**params, "now": now}):
         if hold.id == ignore_hold:
             continue
         taken = Taken(
@@ -251,7 +280,7 @@ class Checker:
         if window is None:
             return [*found, self._outside_hours(c)]
         found += self._window_rules(c, window)
-        found += self._conflicts(c)
+        found += self.conflicts(c)
         return found
 
     def _timing(self, c: Candidate) -> list[str]:
@@ -294,7 +323,9 @@ class Checker:
                 break
         return found
 
-    def _conflicts(self, c: Candidate) -> list[str]:
+    def conflicts(self, c: Candidate) -> list[str]:
+        """What else takes the time: the provider's, the patient's, the resources' and the
+        interpreters' visits and holds, and the per-day caps."""
         found = []
         for taken in self.occupancy.by_provider.get(c.provider_id, ()):
             if overlaps(c.start, c.end, taken):

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedtui.core.schedule.booking import (
+from schedtui.core.schedule.booking import hold_slot
+from schedtui.core.schedule.booking_checks import (
     VISIT_REASON_LIMIT,
     BookingRequest,
-    hold_slot,
     prepare,
     within_allowance,
 )

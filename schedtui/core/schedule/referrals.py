@@ -258,19 +258,34 @@ def open_referral_for(
     ).first()
 
 
-def link_on_booking(session: Session, appointment: m.Appointment, now: datetime) -> None:
-    """A new booking answers the patient's open referral of its type: linked, scheduled."""
-    if appointment.referral_id is not None:
-        referral = session.get(m.Referral, appointment.referral_id)
-    else:
-        kind = session.get(m.AppointmentType, appointment.appointment_type_id)
-        assert kind is not None
-        referral = open_referral_for(session, appointment.patient_id, kind)
+def link_on_booking(
+    session: Session, appointment: m.Appointment, now: datetime, *, planned: int | None
+) -> None:
+    """A new booking answers the patient's open referral of its type: linked, scheduled.
+    `planned`: the referral the booking's plan found open (None: it found none). It is
+    read again: another booking may have answered it since, and then the next open one
+    is looked for."""
+    referral = _referral_answered(session, appointment, planned)
     if referral is None or referral.status not in REFERRALS_OPEN:
         return
     appointment.referral_id = referral.id
     referral.status, referral.updated_at = "scheduled", now
     session.add(referral)
+
+
+def _referral_answered(
+    session: Session, appointment: m.Appointment, planned: int | None
+) -> m.Referral | None:
+    if appointment.referral_id is not None:
+        return session.get(m.Referral, appointment.referral_id)
+    if planned is None:
+        return None
+    referral = session.get(m.Referral, planned)
+    if referral is not None and referral.status in REFERRALS_OPEN:
+        return referral
+    kind = session.get(m.AppointmentType, appointment.appointment_type_id)
+    assert kind is not None
+    return open_referral_for(session, appointment.patient_id, kind)
 
 
 def follow_visit(session: Session, appointment: m.Appointment, now: datetime) -> None:

@@ -50,6 +50,10 @@ def row_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+#: The chain's last row: where the next one goes and the hash it follows.
+_LAST_ROW = select(AuditEvent.id, AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+
+
 def record(
     session: Session,
     *,
@@ -65,9 +69,9 @@ def record(
     """Append one row to the chain inside the caller's write transaction."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+    last = session.exec(_LAST_ROW).first()
     event = AuditEvent(
-        id=(last.id or 0) + 1 if last else 1,
+        id=(last[0] or 0) + 1 if last else 1,
         occurred_at=now,
         user_id=actor.user_id if actor else None,
         username=username or (actor.username if actor else "-"),
@@ -76,7 +80,7 @@ def record(
         entity_id=str(entity_id),
         patient_id=patient_id,
         detail_json=json.dumps(detail, sort_keys=True, default=str) if detail else "",
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last[1] if last else GENESIS,
         hash="",
     )
     event.hash = row_hash(event)
