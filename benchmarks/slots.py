@@ -6,7 +6,7 @@ Seeds a clinic of --providers providers (a temporary SQLite file unless --db nam
 existing seeded store), then times:
   - the next 10 open slots for each appointment type across every provider who offers
     it, 90 days ahead (median and 95th percentile over --runs searches per type;
-    target: median under 20 ms);
+    target: every type's median at most 20 ms);
   - the third-next-available table for every provider and type (target: under 1 s).
 """
 
@@ -76,9 +76,12 @@ def main() -> None:
                 f"p95 {sorted(runs)[int(len(runs) * 0.95) - 1]:6.1f} ms"
             )
         median = statistics.median(everything)
+        slowest = max(timings, key=lambda code: statistics.median(timings[code]))
+        worst = statistics.median(timings[slowest])
+        print(f"next 10, all types: median {median:.1f} ms")
         print(
-            f"next 10, all types: median {median:.1f} ms "
-            f"({'OK' if median < 20 else 'TOO SLOW'}, target < 20 ms)"
+            f"next 10, slowest type {slowest}: median {worst:.1f} ms "
+            f"({'OK' if worst <= 20 else 'TOO SLOW'}, target: every type <= 20 ms)"
         )
         with store.read() as session:
             began = time.perf_counter()

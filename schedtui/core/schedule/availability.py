@@ -8,11 +8,14 @@ interpreters, minimum notice and per-day limits.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, or_, select
 from sqlmodel import Session
@@ -31,9 +34,8 @@ Interval = tuple[datetime, datetime]
 LONGEST = timedelta(hours=24)
 
 
-@dataclass(frozen=True)
-class Taken:
-    """An appointment or a live hold occupying time."""
+class Taken(NamedTuple):
+    """An appointment or a live hold occupying time (a tuple: a search makes thousands)."""
 
     start: datetime
     end: datetime
@@ -53,14 +55,15 @@ class Taken:
 class Occupancy:
     """Appointments and live holds in a stretch of time, indexed the ways checks need."""
 
+    zones: dict[int, ZoneInfo]
     by_provider: dict[int, list[Taken]] = field(default_factory=lambda: defaultdict(list))
     by_resource: dict[int, list[Taken]] = field(default_factory=lambda: defaultdict(list))
     by_patient: dict[int, list[Taken]] = field(default_factory=lambda: defaultdict(list))
     by_language: dict[str, list[Taken]] = field(default_factory=lambda: defaultdict(list))
-    per_day: Counter[tuple[int, int, date]] = field(default_factory=Counter)
+    _per_day: Counter[tuple[int, int, date]] | None = None
 
-    def add(self, taken: Taken, day: date) -> None:
-        """Index one appointment or hold (`day`: its local date at its site)."""
+    def add(self, taken: Taken) -> None:
+        """Index one appointment or hold."""
         self.by_provider[taken.provider_id].append(taken)
         if taken.resource_id is not None:
             self.by_resource[taken.resource_id].append(taken)
@@ -68,8 +71,25 @@ class Occupancy:
             self.by_patient[taken.patient_id].append(taken)
         if taken.interpreter_language:
             self.by_language[taken.interpreter_language].append(taken)
-        if taken.hold_id is None:
-            self.per_day[(taken.provider_id, taken.type_id, day)] += 1
+        self._per_day = None
+
+    def in_start_order(self) -> None:
+        """Put every list in start order (`during` halves them)."""
+        for index in (self.by_provider, self.by_resource, self.by_patient, self.by_language):
+            for taken in index.values():
+                taken.sort(key=_start_of)
+
+    def visits_that_day(self, provider_id: int, type_id: int, day: date) -> int:
+        """The provider's visits of a type on a local day at their sites (holds aside);
+        counted when first asked, as only types with a per-day cap ask."""
+        if self._per_day is None:
+            self._per_day = Counter(
+                (t.provider_id, t.type_id, _local_day(self.zones, t))
+                for taken in self.by_provider.values()
+                for t in taken
+                if t.hold_id is None
+            )
+        return self._per_day[(provider_id, type_id, day)]
 
 
 @dataclass(frozen=True)
@@ -123,7 +143,9 @@ def _busy_statement(shape: tuple[bool, bool, bool, bool]) -> Any:
     a = m.Appointment.__table__  # type: ignore[attr-defined]
     columns = [a.c[name] for name in _APPOINTMENT_COLUMNS]
     busy = a.c.status.in_(BUSY_STATUSES)
-    return select(*columns).where(and_(*_window(a.c), busy, *_scoped(a.c, shape)))
+    return (
+        select(*columns).where(and_(*_window(a.c), busy, *_scoped(a.c, shape))).order_by(a.c.start)
+    )
 
 
 @cache
@@ -132,7 +154,9 @@ def _holds_statement(shape: tuple[bool, bool, bool, bool]) -> Any:
     h = m.SlotHold.__table__  # type: ignore[attr-defined]
     columns = [h.c[name] for name in _HOLD_COLUMNS]
     live = h.c.expires_at > bindparam("now")
-    return select(*columns).where(and_(*_window(h.c), live, *_scoped(h.c, shape)))
+    return (
+        select(*columns).where(and_(*_window(h.c), live, *_scoped(h.c, shape))).order_by(h.c.start)
+    )
 
 
 def _parameters(scope: Scope | None, first: datetime, last: datetime) -> tuple[Any, dict[str, Any]]:
@@ -164,53 +188,60 @@ def load_occupancy(
 ) -> Occupancy:
     """Appointments (in a busy status) and unexpired holds overlapping [first, last);
     with a `scope`, only those that bear on it."""
-    occupancy = Occupancy()
+    occupancy = Occupancy(ref.zones)
     shape, params = _parameters(scope, first, last)
     for row in session.execute(_busy_statement(shape), params):
-        if row.id == ignore_appointment:
-            continue
-        taken = Taken(
-            row.start,
-            row.end,
-            row.provider_id,
-            row.patient_id,
-            row.resource_id,
-            row.appointment_type_id,
-            row.site_id,
-            row.interpreter_language,
-            row.overbooked,
-            appointment_id=row.id,
-        )
-        occupancy.add(taken, _local_day(ref, taken))
-    if not holds:
-        return occupancy
-    for hold in session.execute(_holds_statement(shape), {**params, "now": now}):
-        if hold.id == ignore_hold:
-            continue
-        taken = Taken(
-            hold.start,
-            hold.end,
-            hold.provider_id,
-            hold.patient_id,
-            hold.resource_id,
-            hold.appointment_type_id,
-            hold.site_id,
-            hold_id=hold.id,
-            expires_at=hold.expires_at,
-        )
-        occupancy.add(taken, _local_day(ref, taken))
+        (id_, start, end, provider, patient, resource, kind, site, language, overbooked) = row
+        if id_ != ignore_appointment:
+            occupancy.add(
+                Taken(start, end, provider, patient, resource, kind, site, language, overbooked,
+                      None, id_)
+            )  # fmt: skip
+    # both in start order, as `during` needs; holds (few) are sorted in among the visits
+    if holds and _add_holds(
+        occupancy, session.execute(_holds_statement(shape), {**params, "now": now}), ignore_hold
+    ):
+        occupancy.in_start_order()
     return occupancy
 
 
-def _local_day(ref: Reference, taken: Taken) -> date:
-    zone = ref.zones.get(taken.site_id)
+def _add_holds(occupancy: Occupancy, rows: Any, ignore_hold: int | None) -> bool:
+    """Add the live holds; whether there were any."""
+    added = False
+    for row in rows:
+        (id_, start, end, provider, patient, resource, kind, site, expires_at) = row
+        if id_ != ignore_hold:
+            occupancy.add(
+                Taken(start, end, provider, patient, resource, kind, site, None, False, id_,
+                      None, expires_at)
+            )  # fmt: skip
+            added = True
+    return added
+
+
+def _local_day(zones: dict[int, ZoneInfo], taken: Taken) -> date:
+    zone = zones.get(taken.site_id)
     return taken.start.astimezone(zone).date() if zone else taken.start.date()
+
+
+def during(taken: Sequence[Taken], start: datetime, end: datetime) -> Iterator[Taken]:
+    """The visits and holds of a list (in start order, as `load_occupancy` leaves it)
+    that share time with [start, end): found by halving, not by reading them all."""
+    at = bisect_left(taken, start - LONGEST, key=_start_of)
+    for one in taken[at:]:
+        if one.start >= end:
+            return
+        if one.end > start:
+            yield one
+
+
+def _start_of(taken: Taken) -> datetime:
+    return taken.start
 
 
 def overlaps(start: datetime, end: datetime, other: Taken | Interval) -> bool:
     """True when [start, end) and the other stretch share any time."""
-    other_start, other_end = (other.start, other.end) if isinstance(other, Taken) else other
-    return start < other_end and other_start < end
+    return start < other[1] and other[0] < end  # a Taken starts (start, end, ...)
 
 
 @dataclass(frozen=True)
@@ -327,15 +358,14 @@ class Checker:
         """What else takes the time: the provider's, the patient's, the resources' and the
         interpreters' visits and holds, and the per-day caps."""
         found = []
-        for taken in self.occupancy.by_provider.get(c.provider_id, ()):
-            if overlaps(c.start, c.end, taken):
-                if taken.hold_id is not None:
-                    found.append("held by another scheduler while their caller decides")
-                elif not c.overbook:
-                    found.append(f"{provider_name(self.ref, c.provider_id)} is already booked then")
-                break
+        for taken in during(self.occupancy.by_provider.get(c.provider_id, []), c.start, c.end):
+            if taken.hold_id is not None:
+                found.append("held by another scheduler while their caller decides")
+            elif not c.overbook:
+                found.append(f"{provider_name(self.ref, c.provider_id)} is already booked then")
+            break
         if c.patient_id is not None and any(
-            overlaps(c.start, c.end, t) for t in self.occupancy.by_patient.get(c.patient_id, ())
+            during(self.occupancy.by_patient.get(c.patient_id, []), c.start, c.end)
         ):
             found.append("the patient already has an appointment at an overlapping time")
         if self.ref.types[c.type_id].resource_kind and self.free_resource(c) is None:
@@ -361,9 +391,7 @@ class Checker:
             if self.ref.resources[resource_id].site_id not in (None, site_id):
                 continue
             blocking = [
-                t.end
-                for t in self.occupancy.by_resource.get(resource_id, ())
-                if overlaps(start, end, t)
+                t.end for t in during(self.occupancy.by_resource.get(resource_id, []), start, end)
             ]
             if not blocking:
                 return start
@@ -376,8 +404,8 @@ class Checker:
             resource = self.ref.resources[resource_id]
             if not resource.active or resource.site_id not in (None, c.site_id):
                 continue
-            busy = self.occupancy.by_resource.get(resource_id, ())
-            if not any(overlaps(c.start, c.end, taken) for taken in busy):
+            busy = self.occupancy.by_resource.get(resource_id, [])
+            if not any(during(busy, c.start, c.end)):
                 return resource_id
         return None
 
@@ -386,9 +414,7 @@ class Checker:
         if not language:
             return []
         capacity = self.ref.interpreters(language)
-        busy = sum(
-            1 for t in self.occupancy.by_language.get(language, ()) if overlaps(c.start, c.end, t)
-        )
+        busy = sum(1 for _ in during(self.occupancy.by_language.get(language, []), c.start, c.end))
         if busy >= capacity:
             return [f"no {language} interpreter free then"]
         return []
@@ -398,7 +424,7 @@ class Checker:
         if cap is None:
             return []
         day = c.start.astimezone(self.ref.zones[c.site_id]).date()
-        if self.occupancy.per_day[(c.provider_id, c.type_id, day)] >= cap:
+        if self.occupancy.visits_that_day(c.provider_id, c.type_id, day) >= cap:
             return [
                 f"{provider_name(self.ref, c.provider_id)} takes at most {cap} "
                 f"{self.ref.types[c.type_id].code} a day"
@@ -415,30 +441,14 @@ def provider_name(ref: Reference, provider_id: int) -> str:
     return f"{title}{provider.first_name} {provider.last_name}"
 
 
-def _limit(ref: Reference, provider_id: int, type_id: int, attribute: str) -> int | None:
-    best: tuple[int, int] | None = None
-    for limit in ref.limits:
-        value = getattr(limit, attribute)
-        if value is None:
-            continue
-        if limit.provider_id not in (None, provider_id):
-            continue
-        if limit.appointment_type_id not in (None, type_id):
-            continue
-        rank = (limit.provider_id is not None) * 2 + (limit.appointment_type_id is not None)
-        if best is None or rank > best[0]:
-            best = (rank, value)
-    return best[1] if best else None
-
-
 def min_notice_minutes(ref: Reference, provider_id: int, type_id: int) -> int | None:
     """The most specific minimum notice for this provider and type."""
-    return _limit(ref, provider_id, type_id, "min_notice_minutes")
+    return ref.limit(provider_id, type_id, "min_notice_minutes")
 
 
 def max_per_day(ref: Reference, provider_id: int, type_id: int) -> int | None:
     """The most specific per-day cap for this provider and type."""
-    return _limit(ref, provider_id, type_id, "max_per_day")
+    return ref.limit(provider_id, type_id, "max_per_day")
 
 
 def free_intervals(window: Window, taken: list[Taken]) -> list[Interval]:

@@ -47,6 +47,7 @@ class Reference:
         default_factory=lambda: defaultdict(dict)
     )
     _indexes: dict[str, dict[int, list[Any]]] = field(default_factory=dict)
+    _limits: dict[tuple[int, int, str], int | None] = field(default_factory=dict)
 
     def templates_of(self, provider_id: int) -> list[m.ScheduleTemplate]:
         """The provider's templates."""
@@ -64,6 +65,30 @@ class Reference:
                 cache[row.provider_id].append(row)
             self._indexes[name] = cache
         return cache
+
+    def limit(self, provider_id: int, type_id: int, attribute: str) -> int | None:
+        """The most specific booking limit's `attribute` for this provider and type (one
+        naming both, then the provider, then the type, then the clinic's), worked out
+        once: a search asks for every time it offers."""
+        key = (provider_id, type_id, attribute)
+        if key not in self._limits:
+            self._limits[key] = self._most_specific(provider_id, type_id, attribute)
+        return self._limits[key]
+
+    def _most_specific(self, provider_id: int, type_id: int, attribute: str) -> int | None:
+        best: tuple[int, int] | None = None
+        for limit in self.limits:
+            value = getattr(limit, attribute)
+            if value is None:
+                continue
+            if limit.provider_id not in (None, provider_id):
+                continue
+            if limit.appointment_type_id not in (None, type_id):
+                continue
+            rank = (limit.provider_id is not None) * 2 + (limit.appointment_type_id is not None)
+            if best is None or rank > best[0]:
+                best = (rank, value)
+        return best[1] if best else None
 
     def type_by_code(self, code: str) -> m.AppointmentType | None:
         """The active appointment type with this code."""

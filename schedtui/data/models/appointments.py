@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, text
 
 from schedtui.data import codes
 from schedtui.data.models.base import Field, SQLModel, ends_after_start, one_of
@@ -27,6 +27,16 @@ class Appointment(SQLModel, table=True):
         Index("ix_appointment_patient_start", "patient_id", "start"),
         Index("ix_appointment_start", "start"),
         Index("ix_appointment_referral_id", "referral_id"),
+        # what a search or a booking must check beside the providers' own visits: the
+        # resources' and the interpreters' (each OR branch of the occupancy query an index)
+        Index("ix_appointment_resource_start", "resource_id", "start"),
+        Index(
+            "ix_appointment_language_start",
+            "interpreter_language",
+            "start",
+            sqlite_where=text("interpreter_language IS NOT NULL"),
+            postgresql_where=text("interpreter_language IS NOT NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id")
