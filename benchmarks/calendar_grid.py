@@ -7,8 +7,8 @@
 Seeds a temporary clinic, then times: the grid of a day built from the store (30 days);
 in a headless TUI at 200x60, moving the cursor one cell (200 moves) and changing day
 (30 to a day already read ahead, 30 to one that is not), each from the key sent to the first
-frame that shows it, rendered to terminal text as a real terminal needs. Target: median
-redraw under 50 ms.
+frame that shows it, rendered to terminal text as a real terminal needs. Targets (idle):
+a cursor move's median within a frame (16.7 ms), a day change's within 50 ms.
 """
 
 from __future__ import annotations
@@ -158,8 +158,14 @@ def main() -> None:
         print(_summary("TUI: cursor moves, key to frame", moves))
         print(_summary("TUI: next day (read ahead), to frame", days))
         print(_summary("TUI: next day (not read ahead)", cold))
-        verdict = "OK" if statistics.median(moves + days) < 50 else "TOO SLOW"
-        print(f"redraw median {verdict} (target < 50 ms)")
+        for label, timings, target in (
+            ("cursor move", moves, 16.7),
+            ("day change, read ahead", days, 50.0),
+            ("day change, not read ahead", cold, 50.0),
+        ):
+            median = statistics.median(timings)
+            verdict = "OK" if median <= target else "TOO SLOW"
+            print(f"{label}: median {median:.1f} ms, {verdict} (target <= {target} ms)")
         store.dispose()
 
 

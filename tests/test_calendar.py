@@ -1097,3 +1097,21 @@ async def test_enter_where_nobody_works_says_why(
         await _settle(pilot)
         said = [n.message for n in app._notifications]
     assert any(m.startswith("Nothing to book here: the provider is not working then") for m in said)
+
+
+async def test_a_new_theme_redraws_the_grid_in_its_colours(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    engine, staff = clinic
+    _book(sqlite_store, engine, staff, 3, 9)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_monday(pilot)
+        view = app.screen.query_one("#grid", CalendarGrid)
+        before = [segment.style for segment in view.render_line(0)]
+        app.theme = "schedtui-high-contrast"
+        await _settle(pilot)
+        after = [segment.style for segment in view.render_line(0)]
+        expected = view.rich_style + view.get_component_rich_style("calendar-grid--header")
+    assert before != after
+    assert after[0] == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from rich.cells import set_cell_size
@@ -88,6 +89,8 @@ class CalendarGrid(ScrollView, can_focus=True):
         #: (row, column) in the grid: column 0 is the first provider, not the time.
         self.cursor = (0, 0)
         self._lines: dict[int, Strip] = {}
+        #: The widget's style with each component's over it, worked out once a theme.
+        self._looks: dict[str, Style] = {}
 
     def show(self, grid: DayGrid, now_row: int | None, now_by_column: dict[int, int]) -> None:
         """Draw another grid (a day, a week, a change), keeping the cursor where it was."""
@@ -218,6 +221,18 @@ class CalendarGrid(ScrollView, can_focus=True):
         """A new theme: draw every line again."""
         super().notify_style_update()
         self._lines.clear()
+        self._looks.clear()
+
+    def _look(self, component: str = "") -> Style:
+        """The widget's style, with `component`'s over it (kept until the theme changes:
+        working it out walks the widget's ancestors)."""
+        look = self._looks.get(component)
+        if look is None:
+            look = self.rich_style
+            if component:
+                look += self.get_component_rich_style(component)
+            self._looks[component] = look
+        return look
 
     def render_line(self, y: int) -> Strip:
         """Line `y` of the widget: the header, or a row from where it is scrolled to."""
@@ -227,16 +242,14 @@ class CalendarGrid(ScrollView, can_focus=True):
         else:
             row = y - 1 + self.scroll_offset.y
             if self.grid is None or row >= len(self.grid.rows):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self._look())
             line = self._row(row)
         left = self.scroll_offset.x + TIME_WIDTH
         body = line.crop(left, left + width - TIME_WIDTH)
-        return Strip.join([line.crop(0, TIME_WIDTH), body]).extend_cell_length(
-            width, self.rich_style
-        )
+        return Strip.join([line.crop(0, TIME_WIDTH), body]).extend_cell_length(width, self._look())
 
     def _header(self) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("calendar-grid--header")
+        style = self._look("calendar-grid--header")
         names = self.headings() or ["Time"]
         return _strip(names, [style] * len(names))
 
@@ -244,12 +257,12 @@ class CalendarGrid(ScrollView, can_focus=True):
         if row != self.cursor[0] and row in self._lines:
             return self._lines[row]
         assert self.grid is not None
-        base = self.rich_style
-        time_style = base + self.get_component_rich_style(
+        base = self._look()
+        time_style = self._look(
             "calendar-grid--now" if row == self.now_row else "calendar-grid--time"
         )
         texts, styles = [row_label(self.grid.rows[row])], [time_style]
-        line = base + self.get_component_rich_style("calendar-grid--now-line")
+        line = self._look("calendar-grid--now-line")
         for column in range(len(self.grid.columns)):
             words, look = cell_look(self.grid.cell(row, column))
             texts.append(words)
@@ -257,17 +270,23 @@ class CalendarGrid(ScrollView, can_focus=True):
             styles.append((line if self.now_by_column.get(column) == row else base) + look)
         if row == self.cursor[0] and self.grid.columns:
             column = self.cursor[1] + 1
-            styles[column] += self.get_component_rich_style("calendar-grid--cursor")
+            styles[column] += self._look("calendar-grid--cursor")
             return _strip(texts, styles)
         self._lines[row] = _strip(texts, styles)
         return self._lines[row]
 
 
+@lru_cache(maxsize=4096)
+def _padded(text: str, width: int) -> str:
+    """` text` cut or padded to `width` cells (a day repeats the same few words)."""
+    return set_cell_size(f" {text}", width)
+
+
 def _strip(texts: list[str], styles: list[Style]) -> Strip:
     """A line of cells: the time column, then each provider's cell padded to its width."""
-    segments = [Segment(set_cell_size(f" {texts[0]}", TIME_WIDTH), styles[0])]
+    segments = [Segment(_padded(texts[0], TIME_WIDTH), styles[0])]
     segments += [
-        Segment(set_cell_size(f" {text}", CELL_WIDTH), style)
+        Segment(_padded(text, CELL_WIDTH), style)
         for text, style in zip(texts[1:], styles[1:], strict=True)
     ]
     return Strip(segments, TIME_WIDTH + CELL_WIDTH * (len(texts) - 1))
