@@ -50,6 +50,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("callbacks", "register", ("callbacks", "queue")),
     ("eligibility", "app", ("eligibility",)),
     ("insurance", "register", ("payers", "coverage", "auth")),
+    ("payments", "app", ("payments",)),
     ("patients", "app", ("patients",)),
     ("importing", "app", ("import",)),
     ("notes", "app", ("notes",)),

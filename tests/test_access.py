@@ -37,6 +37,8 @@ EXPECTED = {
     Permission.SEED_STORE: {"admin"},
     Permission.OPEN_CLINIC_STORE: {"scheduler", "supervisor", "admin"},
     Permission.SEND_MESSAGES: {"supervisor", "admin"},
+    Permission.TAKE_PAYMENTS: {"trainee", "scheduler", "supervisor", "admin"},
+    Permission.MANAGE_PAYMENTS: {"supervisor", "admin"},
 }
 ROLES = ("trainee", "scheduler", "supervisor", "admin")
 

@@ -45,7 +45,7 @@ NEVER_LIST_PATIENTS = {
     "providers deactivate", "types add", "types edit", "types activate", "types deactivate",
     "specialties add", "specialties list", "resources list", "resources add", "resources edit",
     "resources activate", "resources deactivate", "limits list", "limits set", "limits remove",
-    "import patients",
+    "import patients", "payments void", "payments refund", "payments close",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
@@ -153,6 +153,12 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["referrals", "list"],
         ["callbacks", "list"],
         ["queue"],
+        ["payments", "take", "--patient", c.mrn, "--amount", "5", "--method", "cash",
+         "--site", "1"],
+        ["payments", "list"],
+        ["payments", "list", "--json"],
+        ["payments", "receipt", "1"],
+        ["payments", "closes"],
     ]  # fmt: skip
 
 

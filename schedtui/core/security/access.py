@@ -36,6 +36,8 @@ class Permission(StrEnum):
     SEED_STORE = "store.seed"
     OPEN_CLINIC_STORE = "store.open-clinic"
     SEND_MESSAGES = "messages.send"
+    TAKE_PAYMENTS = "payments.take"
+    MANAGE_PAYMENTS = "payments.manage"
 
 
 #: What each permission lets a user do, in the words a refusal uses.
@@ -61,6 +63,8 @@ PERMISSION_WORDS: dict[Permission, str] = {
     Permission.SEED_STORE: "fill the store with a synthetic clinic",
     Permission.OPEN_CLINIC_STORE: "open the clinic's store (trainees use the sandbox)",
     Permission.SEND_MESSAGES: "send patients' messages and word them (run the outbox)",
+    Permission.TAKE_PAYMENTS: "take payments, and void one's own the same day",
+    Permission.MANAGE_PAYMENTS: "void or refund any payment, and see every day's close",
 }
 
 _FRONT_DESK = frozenset(
@@ -70,6 +74,7 @@ _FRONT_DESK = frozenset(
         Permission.EDIT_PATIENTS,
         Permission.BOOK,
         Permission.CANCEL,
+        Permission.TAKE_PAYMENTS,
     }
 )
 _SCHEDULER = _FRONT_DESK | {Permission.OPEN_CLINIC_STORE}
@@ -86,6 +91,7 @@ _SUPERVISOR = _SCHEDULER | {
     Permission.MANAGE_PAYERS,
     Permission.MANAGE_CLINIC,
     Permission.SEND_MESSAGES,
+    Permission.MANAGE_PAYMENTS,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -32,6 +32,7 @@ from schedtui.data.models.insurance import (
     Referral,
     ReferralContact,
 )
+from schedtui.data.models.money import DrawerClose, PaymentReversal, ReceiptCounter
 from schedtui.data.models.patients import (
     ContactConsent,
     Patient,
@@ -74,6 +75,7 @@ __all__ = [
     "ContactConsent",
     "Coverage",
     "DomainEvent",
+    "DrawerClose",
     "EligibilityCheck",
     "Escalation",
     "FeeSchedule",
@@ -89,6 +91,7 @@ __all__ = [
     "Payer",
     "PayerRule",
     "Payment",
+    "PaymentReversal",
     "PriorAuthorization",
     "Provider",
     "ProviderLanguage",
@@ -99,6 +102,7 @@ __all__ = [
     "ProviderSpecialty",
     "RecallCampaign",
     "RecallEntry",
+    "ReceiptCounter",
     "ReferenceVersion",
     "Referral",
     "ReferralContact",

@@ -235,6 +235,13 @@ class Payment(SQLModel, table=True):
     reference: str = Field(default="", max_length=80)
     received_at: datetime = Field(sa_type=UTCDateTime)
     received_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    #: Where the money was taken, and that site's local day then (what a close counts).
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    day: date | None = Field(default=None, index=True)
+    #: A card's last four digits: never more of it.
+    card_last4: str = Field(default="", max_length=4)
+    #: Numbered per site without gaps (the counter moves in the payment's transaction).
+    receipt_number: int | None = None
 
 
 class Escalation(SQLModel, table=True):
