@@ -44,8 +44,9 @@ class BookingRequest:
     overbook: bool = False
     overbook_reason: str = ""
     hold_id: int | None = None
-    #: Why book despite open insurance items; the items themselves are worked out inside
-    #: the booking's transaction, so no path can skip them.
+    #: Why book despite open insurance items; the items themselves are worked out by
+    #: every booking's plan (`plan_booking`, which `insert_booking` always has), so no
+    #: path can skip them.
     override_reason: str = ""
 
 
