@@ -181,6 +181,13 @@ def test_a_close_counts_by_method_needs_a_reason_when_off_and_locks_the_day(desk
         2000, 3550, 6000,
     )  # fmt: skip
     assert done.difference_cents == -100
+    for counted, named in (("-1", "zero or more"), ("1.001", "more than two decimals")):
+        with pytest.raises(BadInput, match=f"The counted checks.*{named}"):
+            close_day(desk.store, desk.sue, day=NOW.date(), site="S1", counted_cash="0.0",
+                      counted_checks=counted, now=NOW)  # fmt: skip
+    nothing = close_day(desk.store, desk.sue, day=NOW.date(), site="S1", counted_cash="0.0",
+                        counted_checks="$0", now=NOW)  # fmt: skip
+    assert (nothing.counted_cash_cents, nothing.difference_cents) == (0, 0)
     with pytest.raises(BadInput, match="is closed for ava"):
         _take(desk, "5")
     ben = PaymentRequest(desk.mrn, "5", "cash")

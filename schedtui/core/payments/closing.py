@@ -77,10 +77,8 @@ def close_day(
     now: datetime,
 ) -> DayClose:
     """Close the actor's day at a site with what they counted; audited."""
-    cash, checks = (
-        _counted(counted_cash, "The counted cash"),
-        _counted(counted_checks, "The counted checks"),
-    )
+    cash = amount_cents(counted_cash, "The counted cash", zero_ok=True)
+    checks = amount_cents(counted_checks, "The counted checks", zero_ok=True)
     why = reason.strip()
     problem = text_problem(why, REASON_LIMIT)
     if problem:
@@ -134,12 +132,6 @@ def _row(row: m.DrawerClose, site_code: str) -> DayClose:
         row.expected_check_cents, row.expected_card_cents, row.counted_cash_cents,
         row.counted_check_cents, row.difference_cents, row.reason,
     )  # fmt: skip
-
-
-def _counted(text: str, what: str) -> int:
-    if text.strip() in ("0", "0.00", "$0", "$0.00"):
-        return 0
-    return amount_cents(text, what)
 
 
 def _signed(cents: int) -> str:

@@ -34,17 +34,18 @@ CARD_REFUSED = (
 )
 
 
-def amount_cents(text: str, what: str = "The amount") -> int:
-    """'25', '25.00' or '$1,250.50' as integer cents, more than zero and with at most two
-    decimals; `BadInput` naming the field otherwise."""
+def amount_cents(text: str, what: str = "The amount", *, zero_ok: bool = False) -> int:
+    """'25', '25.00' or '$1,250.50' as integer cents, more than zero (or zero, for a
+    count) and with at most two decimals; `BadInput` naming the field otherwise."""
     try:
         value = Decimal(text.strip().lstrip("$").replace(",", ""))
     except InvalidOperation:
         raise BadInput(f"{what} '{text}' is not an amount like 25.00.") from None
     if not value.is_finite():
         raise BadInput(f"{what} '{text}' is not an amount like 25.00.")
-    if value <= 0:
-        raise BadInput(f"{what} must be more than zero; '{text}' was given.")
+    if value < 0 or (value == 0 and not zero_ok):
+        least = "zero or more" if zero_ok else "more than zero"
+        raise BadInput(f"{what} must be {least}; '{text}' was given.")
     if value != value.quantize(Decimal("0.01")):
         raise BadInput(f"{what} '{text}' has more than two decimals (dollars and cents).")
     cents = int(value * 100)
