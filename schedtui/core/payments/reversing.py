@@ -5,7 +5,7 @@ each a row of its own: a payment row is never edited or deleted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -102,7 +102,7 @@ def reversed_cents(session: Session, payment_id: int) -> int:
     return int(total)
 
 
-def _may_reverse(actor: Actor, payment: m.Payment, kind: str, day: object) -> None:
+def _may_reverse(actor: Actor, payment: m.Payment, kind: str, day: date) -> None:
     if kind not in ("void", "refund"):
         raise BadInput(f"'{kind}' is not a void or a refund.")
     if actor.can(Permission.MANAGE_PAYMENTS):

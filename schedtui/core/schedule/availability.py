@@ -227,8 +227,8 @@ def _local_day(zones: dict[int, ZoneInfo], taken: Taken) -> date:
 def during(taken: Sequence[Taken], start: datetime, end: datetime) -> Iterator[Taken]:
     """The visits and holds of a list (in start order, as `load_occupancy` leaves it)
     that share time with [start, end): found by halving, not by reading them all."""
-    at = bisect_left(taken, start - LONGEST, key=_start_of)
-    for one in taken[at:]:
+    for at in range(bisect_left(taken, start - LONGEST, key=_start_of), len(taken)):
+        one = taken[at]  # by index: a slice would copy the rest of the list every call
         if one.start >= end:
             return
         if one.end > start:
