@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
@@ -22,10 +23,12 @@ from schedtui.core.patients.call_notes import (
 )
 from schedtui.core.security.access import Actor
 from schedtui.core.security.session import SessionStart
+from schedtui.core.support.card_numbers import has_card_number
 from schedtui.core.support.clock import FrozenClock
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import printable
 from schedtui.core.views.patient_panel import patient_panel
+from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.screens.workspace import WorkspaceScreen
 from schedtui.settings import load_settings
@@ -133,7 +136,11 @@ async def test_filing_the_note_links_it_to_the_patient_on_screen(
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(body=st.text(min_size=1, max_size=3000).filter(lambda text: text.strip()))
+@given(
+    body=st.text(min_size=1, max_size=3000).filter(
+        lambda text: text.strip() and not has_card_number(text)
+    )
+)
 def test_any_note_text_is_filed_and_shown_literally(
     sqlite_store: Store, staff: Staff, body: str
 ) -> None:
@@ -143,3 +150,45 @@ def test_any_note_text_is_filed_and_shown_literally(
     shown = panel_text(panel, mask=False, region="US", zone=ZoneInfo("America/Chicago")).plain
     assert printable(body.strip()) in shown
     assert "\x1b" not in shown
+
+
+#: A test card number (Visa's documented test PAN), as a caller reads it out.
+TEST_CARD = "4111 1111 1111 1111"
+
+
+def test_a_full_card_number_is_never_stored_in_a_note(sqlite_store: Store, staff: Staff) -> None:
+    ava = staff.scheduler
+    note = start_note(sqlite_store, ava, now=NOW)
+    save_draft(sqlite_store, ava, note, "Pays by card", now=NOW)
+    for write in (save_draft, finish_note):
+        with pytest.raises(BadInput, match="full card number"):
+            write(sqlite_store, ava, note, f"Card {TEST_CARD} exp 12/29", now=NOW)
+    [draft] = open_drafts(sqlite_store, ava)
+    assert draft.body == "Pays by card"  # the last good draft, unchanged
+    # the last four digits, a phone number and an MRN are ordinary note text
+    finish_note(sqlite_store, ava, note, "Card ending 1111; (312) 555-0142; MRN 10002637", now=NOW)
+
+
+async def test_a_card_number_typed_in_the_note_is_neither_saved_nor_filed(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("f5", *f"Card {TEST_CARD}")
+        screen = app.screen
+        assert isinstance(screen, WorkspaceScreen)
+        screen.save_draft_now()  # what the 3-second timer does
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        note = screen.query_one("#note", TextArea)
+        titles = [n.title for n in app._notifications if "full card number" in n.message]
+        assert titles == ["Not saved", "Not filed"]
+        assert note.text == f"Card {TEST_CARD}"  # kept on screen, to be corrected
+        await pilot.press(*["backspace"] * len(TEST_CARD), *"ending 1111", "ctrl+s")
+        await _settle(pilot)
+        assert note.text == ""
+    with sqlite_store.read() as session:
+        bodies = [note.body for note in session.exec(select(m.CallNote))]
+    assert "Card ending 1111" in bodies
+    assert not any("4111" in body for body in bodies)  # no draft, no filed note holds it

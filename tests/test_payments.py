@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, func, select
 
-from schedtui.core.payments.card_numbers import has_card_number, luhn_valid
 from schedtui.core.payments.closing import close_day, expected
 from schedtui.core.payments.ledger import ledger_of, payments_on, receipt
 from schedtui.core.payments.reversing import reverse_payment
 from schedtui.core.payments.taking import PaymentRequest, amount_cents, take_payment
 from schedtui.core.security.access import Actor, PermissionDenied
+from schedtui.core.support.card_numbers import has_card_number, luhn_valid
 from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store

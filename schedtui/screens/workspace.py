@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Header, Input, Static, TextArea
 from textual.worker import Worker, get_current_worker
 
 from schedtui.core.patients.call_notes import (
+    CARD_IN_NOTE,
     NoteAlreadyFiled,
     finish_note,
     open_drafts,
@@ -37,6 +38,7 @@ from schedtui.core.patients.lookup.trail import SearchTrail, record_patient_sear
 from schedtui.core.schedule.appointment_changes import cancel
 from schedtui.core.schedule.calendar_booking import VisitToMove, waitlist_note
 from schedtui.core.security.access import Actor
+from schedtui.core.support.card_numbers import has_card_number
 from schedtui.core.support.formats import clinic_moment_text
 from schedtui.core.views.patient_panel import PatientPanel, Visit, patient_panel
 from schedtui.core.views.today import clinic_today
@@ -128,6 +130,8 @@ class WorkspaceScreen(WorkScreen[None]):
         self.open_when_found = False
         #: A worklist asked for this patient: opened once the lookup finds them.
         self.open_for_query: str | None = None
+        #: Whether the note's draft was found to hold a card number (said once).
+        self.card_number_said = False
         #: Patients the lookup showed, not yet in the audit trail.
         self.trail = SearchTrail()
         self._settle: Timer | None = None
@@ -400,11 +404,19 @@ class WorkspaceScreen(WorkScreen[None]):
         self.query_one("#call-timer", Static).update(f"Call {seconds // 60:02d}:{seconds % 60:02d}")
 
     def save_draft_now(self) -> None:
-        """Save the draft if it changed since the last save."""
+        """Save the draft if it changed since the last save; a draft holding a full card
+        number is not saved (said once, until it is taken out)."""
         text = self.query_one("#note", TextArea).text
-        if self.call.note_id is not None and text != self.call.saved_text:
-            self.call.saved_text = text
-            self._save(self.call.note_id, text, self.call.patient_id)
+        if self.call.note_id is None or text == self.call.saved_text:
+            return
+        if has_card_number(text):
+            if not self.card_number_said:
+                self.notify(CARD_IN_NOTE, title="Not saved", severity="warning", markup=False)
+            self.card_number_said = True
+            return
+        self.card_number_said = False
+        self.call.saved_text = text
+        self._save(self.call.note_id, text, self.call.patient_id)
 
     @work(
         thread=True,
@@ -427,6 +439,9 @@ class WorkspaceScreen(WorkScreen[None]):
         """File the note for this call and start the next."""
         if self.call.note_id is not None:
             text = self.query_one("#note", TextArea).text
+            if has_card_number(text):  # refused before anything: the call stays as it is
+                self.notify(CARD_IN_NOTE, title="Not filed", severity="warning", markup=False)
+                return
             if flags := red_flags(text):
                 self.notify(f"The note says {', '.join(flags)}. {EMERGENCY_SCRIPT}",
                             title="Emergency words", severity="error", markup=False,

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
+from schedtui.core.support.card_numbers import has_card_number
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import BIDI_CONTROLS
 from schedtui.core.support.writes import in_write
@@ -18,6 +19,11 @@ from schedtui.data import models as m
 from schedtui.data.store import Store
 
 MAX_LENGTH = 20_000
+#: Said when a note holds a full card number: it is never stored (PCI DSS).
+CARD_IN_NOTE = (
+    "The note holds what looks like a full card number: only a card's last four digits "
+    "may be kept. Take it out of the note; it was not saved."
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ def _own_draft(session: Session, actor: Actor, note_id: int) -> m.CallNote:
 def _checked(body: str) -> str:
     if len(body) > MAX_LENGTH:
         raise BadInput(f"A call note holds at most {MAX_LENGTH:,} characters.")
+    if has_card_number(body):
+        raise BadInput(CARD_IN_NOTE)
     return body
 
 

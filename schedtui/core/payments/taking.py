@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from schedtui.core.insurance.money import dollars
-from schedtui.core.payments.card_numbers import has_card_number
 from schedtui.core.schedule.directory import site_id_for
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
+from schedtui.core.support.card_numbers import has_card_number
 from schedtui.core.support.charts import chart_for
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.text import text_problem
