@@ -79,3 +79,66 @@ def test_bad_input_is_one_sentence_and_writes_nothing(
     assert "4111111111111111" not in err
     listed = _json(capsys, "payments", "list", "--date", "2026-11-27", "--db", db)
     assert listed == []
+
+
+def test_the_days_closes_export_to_a_spreadsheet_that_adds_up(
+    db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A supervisor's export of the day's closes: money as numbers that add up to the
+    cent, a total line, and a reason typed as a formula kept as text (never run)."""
+    mrn = first_mrn(db)
+    taken = (("25.00", "cash", []), ("30.10", "check", ["--reference", "1042"]),
+             ("12.34", "card", ["--last4", "4242"]))  # fmt: skip
+    for amount, method, extra in taken:
+        _json(capsys, "payments", "take", "--patient", mrn, "--amount", amount, "--method",
+              method, *extra, "--site", "DTN", "--db", db)  # fmt: skip
+    reason = '=HYPERLINK("http://example.invalid","short")'
+    _json(capsys, "payments", "close", "--date", "2026-11-27", "--site", "DTN", "--counted-cash",
+          "20", "--counted-checks", "30.10", "--reason", reason, "--db", db)  # fmt: skip
+    book_path, csv_path = tmp_path / "closes.xlsx", tmp_path / "closes.csv"
+    for option, path in (("--xlsx", book_path), ("--csv", csv_path)):
+        code, out, err = run_and_read(capsys, "payments", "closes", "--date", "2026-11-27",
+                                      option, str(path), "--db", db)  # fmt: skip
+        assert code == 0, err
+        assert f"Wrote 1 closes of 11/27/2026 to {path}" in out
+        assert path.stat().st_mode & 0o077 == 0  # the owner's alone
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(book_path).active
+    assert sheet is not None
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["day", "site", "user", "expected_cash"]
+    assert rows[1][1:9] == ["DTN", "amy", 25, 30.1, 12.34, 20, 30.1, -5]
+    assert rows[1][9] == reason and sheet.cell(row=2, column=10).data_type == "s"
+    assert rows[2][2] == "Total" and rows[2][3:9] == rows[1][3:9]
+    lines = csv_path.read_text().splitlines()
+    assert lines[1].startswith("2026-11-27,DTN,amy,25.00,30.10,12.34,20.00,30.10,-5.00,")
+    assert "'=HYPERLINK" in lines[1]
+    assert lines[2].startswith("2026-11-27,,Total,25.00,30.10,12.34,20.00,30.10,-5.00,")
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        (["--csv", "closes.txt"], "name a .csv file"),
+        (["--xlsx", "closes.csv"], "name a .xlsx file"),
+        (["--csv", "a.csv", "--xlsx", "b.xlsx"], "not both"),
+        (["--csv", "there.csv"], "already exists; add --force"),
+        (["--xlsx", "no-such-folder/closes.xlsx"], "does not exist"),
+    ],
+)
+def test_a_closes_export_refused_writes_nothing(
+    db: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: list[str],
+    said: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "there.csv").write_text("kept\n")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, _, err = run_and_read(capsys, "payments", "closes", *files, "--db", db)
+    assert code == 2 and said in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tmp_path / "there.csv").read_text() == "kept\n"

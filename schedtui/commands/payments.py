@@ -3,6 +3,7 @@ integer cents (core.payments)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,6 +24,8 @@ from schedtui.core.payments.reversing import reverse_payment
 from schedtui.core.payments.taking import PaymentRequest, take_payment
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
+from schedtui.core.security.sheets import check_sheet_target, write_sheets
+from schedtui.core.support.errors import BadInput
 
 app = typer.Typer(help="Payments: take, void, refund, list, close the day.", add_completion=False)
 
@@ -170,19 +173,31 @@ def close(
     )
 
 
+FileOption = Annotated[Path | None, typer.Option(help="Write the table to this file.")]
+
+
 @app.command("closes")
 def closes(
     ctx: typer.Context, when: DayOption = "today", db: DbOption = None,
-    as_json: JsonOption = False,
+    as_json: JsonOption = False, csv: FileOption = None, xlsx: FileOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file.")] = False,
 ) -> None:  # fmt: skip
-    """Every user's close of a day (supervisors)."""
+    """Every user's close of a day (supervisors); to a spreadsheet with --csv or --xlsx
+    (formula-safe, a total line, money in dollars and cents)."""
     day = parse_day(when, "--date")
     assert day is not None
+    out = _one_file(csv, xlsx, force=force)  # refused before anything is read
     desk = command_desk(ctx, db)
     require(desk.store, desk.actor, Permission.MANAGE_PAYMENTS, now=desk.clock.now(),
             what="close")  # fmt: skip
     with desk.store.read() as session:
         rows = closing.closes(session, day)
+    if out is not None:
+        written = write_sheets(out, [closing.closes_sheet(day, rows)], replace=force)
+        record_view(desk, desk.clock.now(), "drawer_close", as_json=True, day=str(day),
+                    file=str(written))  # fmt: skip
+        say(f"Wrote {len(rows)} closes of {day:%m/%d/%Y} to {written}.")
+        return
     if as_json:
         print_json([row.to_json() for row in rows])
         return
@@ -191,3 +206,14 @@ def closes(
         say(f"{row.site:<5} {row.user:<12} difference {difference:>10}  {row.reason}")
     if not rows:
         say(f"Nobody has closed {day:%m/%d/%Y} yet.")
+
+
+def _one_file(csv: Path | None, xlsx: Path | None, *, force: bool) -> Path | None:
+    if csv is not None and xlsx is not None:
+        raise BadInput("Give --csv or --xlsx, not both.")
+    for path, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
+        if path is not None:
+            if path.suffix.lower() != suffix:
+                raise BadInput(f"--{suffix[1:]} {path}: name a {suffix} file.")
+            return check_sheet_target(path, replace=force)
+    return None

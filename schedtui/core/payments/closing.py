@@ -17,6 +17,7 @@ from schedtui.core.schedule.directory import site_id_for
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write
+from schedtui.core.security.sheets import Cell, Sheet, money
 from schedtui.core.support.errors import BadInput
 from schedtui.core.support.rows import JsonRow
 from schedtui.core.support.text import text_problem
@@ -123,6 +124,30 @@ def closes(session: Session, day: date) -> list[DayClose]:
         .order_by(col(m.Site.code), col(m.DrawerClose.username))
     )
     return [_row(row, code) for row, code in rows]
+
+
+#: The close sheet's columns (money in dollars and cents).
+SHEET_COLUMNS = (
+    "day", "site", "user", "expected_cash", "expected_checks", "expected_cards",
+    "counted_cash", "counted_checks", "difference", "reason",
+)  # fmt: skip
+
+
+def closes_sheet(day: date, rows: list[DayClose]) -> Sheet:
+    """The day's closes as a table for a spreadsheet, with a total line."""
+    lines: list[tuple[Cell, ...]] = [
+        (row.day, row.site, row.user, *map(money, _amounts(row)), row.reason) for row in rows
+    ]
+    totals = [sum(column) for column in zip(*map(_amounts, rows), strict=True)] or [0] * 6
+    lines.append((day, "", "Total", *map(money, totals), ""))
+    return Sheet(f"Closes {day.isoformat()}", SHEET_COLUMNS, lines)
+
+
+def _amounts(row: DayClose) -> tuple[int, ...]:
+    return (
+        row.expected_cash_cents, row.expected_check_cents, row.expected_card_cents,
+        row.counted_cash_cents, row.counted_checks_cents, row.difference_cents,
+    )  # fmt: skip
 
 
 def _row(row: m.DrawerClose, site_code: str) -> DayClose:

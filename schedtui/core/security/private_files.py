@@ -41,20 +41,21 @@ def check_target(path: Path, *, replace: bool, option: str = "") -> Path:
 
 def write_file(
     path: Path,
-    text: str,
+    text: str | bytes,
     *,
     replace: bool = False,
     mode: int = SHARED_FILE_MODE,
     encoding: str = "ascii",
 ) -> Path:
-    """Write `text` (ASCII by default, unknown characters as '?') through a hidden
-    temporary file beside `path`, created with `mode` and never through a link, then give
-    it its name. An existing file is replaced only when `replace` (and only an ordinary
-    file)."""
+    """Write `text` (ASCII by default, unknown characters as '?'; bytes as they are)
+    through a hidden temporary file beside `path`, created with `mode` and never through a
+    link, then give it its name. An existing file is replaced only when `replace` (and
+    only an ordinary file)."""
     path = check_target(path, replace=replace)
     temporary = path.with_name(f".{path.name[:200]}.partial-{secrets.token_hex(4)}")
     try:
-        _write_new(temporary, text.encode(encoding, errors="replace"), mode)
+        data = text if isinstance(text, bytes) else text.encode(encoding, errors="replace")
+        _write_new(temporary, data, mode)
         if replace:
             check_target(path, replace=True)
             os.replace(temporary, path)
