@@ -76,6 +76,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "goto.cancel": "escape",
     "help.close": "escape,f1,q",
     "outbox.close": "escape",
+    "payment.cancel": "escape",
+    "payment.take": "ctrl+s",
     "outbox.reload": "r",
     "outbox.retry": "s",
     "outbox.withdraw": "x",
@@ -109,6 +111,7 @@ DEFAULT_KEYS: dict[str, str] = {
     "workspace.file_note": "ctrl+s",
     "workspace.find": "ctrl+f",
     "workspace.note": "f5",
+    "workspace.pay": "ctrl+g",
     "workspace.register": "ctrl+n",
     "workspace.visits": "f8",
 }

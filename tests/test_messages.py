@@ -22,10 +22,13 @@ from schedtui.core.messages.consent import set_consent
 from schedtui.core.messages.outbox import take_up_changes
 from schedtui.core.messages.runner import run_pass, take_lease
 from schedtui.core.messages.timing import Offset, reminder_at
+from schedtui.core.payments.emailed_receipts import email_receipt
+from schedtui.core.payments.taking import PaymentRequest, take_payment
 from schedtui.core.schedule.appointment_changes import cancel, reschedule
 from schedtui.core.schedule.blocks import BlockRequest, add_block
 from schedtui.core.schedule.booking import BookingRequest
 from schedtui.core.security.access import Actor
+from schedtui.core.support.errors import BadInput
 from schedtui.data import models as m
 from schedtui.data.store import Store
 from schedtui.settings import Settings, load_settings
@@ -336,3 +339,33 @@ def test_a_reminder_whose_time_has_passed_is_not_made() -> None:
     settings = load_settings()
     start = datetime(2026, 3, 7, 10, 0, tzinfo=BOSTON)
     assert reminder_at(start, Offset("2d", timedelta(days=2)), BOSTON, settings, NOW) is None
+
+
+def test_a_payments_receipt_is_e_mailed_once_to_a_patient_who_agreed(desk: Desk) -> None:
+    """The receipt goes through the outbox to the address on file (consent), as plain
+    text without a calendar invite; a second request and a patient without an e-mail
+    address they agreed to are refused, and nothing more is queued."""
+    patient = desk.clinic.patients
+    with desk.store.read() as session:
+        writable, unwritable = (session.get(m.Patient, patient[n]) for n in (0, 8))
+        assert writable is not None and unwritable is not None
+    settings = desk.settings.model_copy(update={"clinic_name": "Harbor Clinic"})
+    paid = take_payment(desk.store, SUPERVISOR, PaymentRequest(writable.mrn, "25.00", "cash"),
+                        now=NOW)  # fmt: skip
+    message = email_receipt(desk.store, SUPERVISOR, paid.payment_id, now=NOW, settings=settings)
+    with pytest.raises(BadInput, match="in the outbox already"):
+        email_receipt(desk.store, SUPERVISOR, paid.payment_id, now=NOW, settings=settings)
+    other = take_payment(desk.store, SUPERVISOR, PaymentRequest(unwritable.mrn, "5", "cash"),
+                         now=NOW)  # fmt: skip
+    with pytest.raises(BadInput, match="no e-mail address they agreed to"):
+        email_receipt(desk.store, SUPERVISOR, other.payment_id, now=NOW, settings=settings)
+    assert [row.id for row in desk.messages(kind="receipt")] == [message]
+    assert desk.run().sent == 1
+    [mail] = desk.inbox.received
+    assert mail["Subject"] == "Your receipt from Harbor Clinic"
+    assert mail["To"] == "patient0@example.org"
+    assert not [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
+    text = next(p for p in mail.walk() if p.get_content_type() == "text/plain")
+    body = text.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    assert "Receipt S1-000001" in body.decode() and "Paid: $25.00 by cash" in body.decode()

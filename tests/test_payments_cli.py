@@ -137,8 +137,37 @@ def test_a_closes_export_refused_writes_nothing(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "there.csv").write_text("kept\n")
-    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def files_there() -> list[str]:  # beside the store's own (its -wal comes and goes)
+        return sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("clinic.db"))
+
+    before = files_there()
     code, _, err = run_and_read(capsys, "payments", "closes", *files, "--db", db)
     assert code == 2 and said in err and "Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert files_there() == before
     assert (tmp_path / "there.csv").read_text() == "kept\n"
+
+
+def test_a_receipt_is_e_mailed_only_where_the_patient_agreed(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mrn = first_mrn(db)
+    paid = _json(capsys, "payments", "take", "--patient", mrn, "--amount", "25", "--method",
+                 "cash", "--site", "DTN", "--db", db)  # fmt: skip
+    assert isinstance(paid, dict)
+    receipt = ["payments", "receipt", str(paid["id"]), "--email", "--db", db]
+    for step in (["patients", "edit", mrn, "--email", "pat.one@example.org"],
+                 ["patients", "consent", mrn, "--email", "off"]):  # fmt: skip
+        code, _, err = run_and_read(capsys, *step, "--db", db)
+        assert code == 0, err
+    code, _, err = run_and_read(capsys, *receipt)
+    assert code == 2 and "has no e-mail address they agreed to" in err
+    code, _, err = run_and_read(capsys, "patients", "consent", mrn, "--email", "on", "--db", db)
+    assert code == 0, err
+    code, out, err = run_and_read(capsys, *receipt)
+    assert code == 0 and f"The receipt of payment {paid['id']} is in the outbox" in out, err
+    code, _, err = run_and_read(capsys, *receipt)
+    assert code == 2 and "in the outbox already" in err
+    queued = _json(capsys, "messages", "list", "--patient", mrn, "--db", db)
+    assert isinstance(queued, list)
+    assert [row["kind"] for row in queued].count("receipt") == 1

@@ -20,6 +20,7 @@ from schedtui.commands.common import (
 )
 from schedtui.core.insurance.money import dollars
 from schedtui.core.payments import closing, ledger
+from schedtui.core.payments.emailed_receipts import email_receipt
 from schedtui.core.payments.reversing import reverse_payment
 from schedtui.core.payments.taking import PaymentRequest, take_payment
 from schedtui.core.security.access import Permission
@@ -58,7 +59,7 @@ def take(
         return
     say(
         f"Payment {taken.payment_id}: {dollars(taken.amount_cents)} taken, "
-        f"receipt {taken.receipt_number} ({taken.day:%m/%d/%Y})."
+        f"receipt {taken.receipt_label} ({taken.day:%m/%d/%Y})."
     )
 
 
@@ -133,9 +134,18 @@ def payment_list(
 
 
 @app.command("receipt")
-def receipt(ctx: typer.Context, payment: PaymentArgument, db: DbOption = None) -> None:
-    """Print a payment's receipt (plain text; audited)."""
+def receipt(
+    ctx: typer.Context, payment: PaymentArgument, db: DbOption = None,
+    email: Annotated[bool, typer.Option("--email", help="E-mail it to the patient "
+                                        "(through the outbox; their consent).")] = False,
+) -> None:  # fmt: skip
+    """Print a payment's receipt (plain text; audited), or e-mail it with --email."""
     desk = command_desk(ctx, db)
+    if email:
+        sent = email_receipt(desk.store, desk.actor, payment, now=desk.clock.now(),
+                             settings=settings())  # fmt: skip
+        say(f"The receipt of payment {payment} is in the outbox (message {sent}).")
+        return
     with desk.store.read() as session:
         text = ledger.receipt(session, payment, settings().clinic_name)
     record_view(desk, desk.clock.now(), "payment", as_json=False, payment_id=payment)

@@ -120,6 +120,7 @@ MESSAGE_KINDS: Final = (
     "waitlist-offer",
     "recall",
     "referral",  # a referral nobody could be reached about: please call us
+    "receipt",  # a payment's receipt, e-mailed when the patient asks for it
 )
 #: The channels whose wording a supervisor may change, and the languages messages are
 #: written in.

@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from schedtui.core.payments.at_the_desk import PaymentDue, payment_due
+from schedtui.core.payments.taking import Taken
 from schedtui.core.schedule.appointment_changes import cancel, change_status, status_problem
 from schedtui.core.schedule.booking import release_hold
 from schedtui.core.schedule.booking_choices import booking_choices
@@ -22,14 +24,16 @@ from schedtui.core.schedule.calendar_booking import (
 )
 from schedtui.core.schedule.readback import ReadBack
 from schedtui.core.schedule.statuses import status_text
+from schedtui.core.support.errors import NotAllowed
 from schedtui.core.support.formats import clock_time, visit_time
 from schedtui.core.views.day_grid import Column
 from schedtui.data.codes import NO_SHOW_REASONS
-from schedtui.desk import signed_in
+from schedtui.desk import Desk, signed_in
 from schedtui.screens.ask_line import AskLine
 from schedtui.screens.base import WorkScreen, keys_said, keys_wait_for, offer_hint
 from schedtui.screens.booking import ConfirmScreen, Holding
 from schedtui.screens.calendar_part import CalendarPart
+from schedtui.screens.payment_form import PaymentForm, taken_text
 from schedtui.screens.reasons import ChoicePicker, ReasonPicker
 from schedtui.screens.type_picker import TypePicker
 
@@ -212,18 +216,28 @@ class VisitActions(CalendarPart):
         self.ask(picker, chosen)
 
     def _mark(self, visit: int, status: str, why: str) -> None:
+        """Through core; a visit checked in with something owed (its copay, a balance)
+        goes on to the payment form, filled with it."""
         desk = self.desk
 
-        def mark_it() -> None:
-            change_status(desk.store, signed_in(desk), visit, status, now=desk.clock.now(),
-                          no_show_reason=why)  # fmt: skip
+        def mark_it() -> PaymentDue | None:
+            actor, now = signed_in(desk), desk.clock.now()
+            change_status(desk.store, actor, visit, status, now=now, no_show_reason=why)
+            return owed_at_check_in(desk, visit) if status == "checked-in" else None
 
-        self.in_thread(
-            mark_it,
-            lambda _: self.changed(f"Marked {status_text(status)}."),
-            description="Changing the visit",
-            group="grid-change",
+        def marked(due: PaymentDue | None) -> None:
+            self.changed(f"Marked {status_text(status)}.")
+            if due is not None:
+                self.ask(PaymentForm(due=due), self._taken)
+
+        marking = self.in_thread(
+            mark_it, marked, description="Changing the visit", group="grid-change"
         )
+        if status == "checked-in":
+            keys_wait_for(self.screen, marking)  # keys typed meanwhile go to the payment form
+
+    def _taken(self, taken: Taken | None) -> None:
+        self.say(taken_text(taken) if taken is not None else "No payment taken.")
 
     def cancel(self) -> None:
         """Cancel the visit under the cursor, after choosing why."""
@@ -291,3 +305,14 @@ class VisitActions(CalendarPart):
 
         question = f"Move the visit of {cut.was} to {visit_time(start)}. Why is it moving?"
         self.ask(ReasonPicker(question, "goes on to the read-back"), reason_chosen)
+
+
+def owed_at_check_in(desk: Desk, visit: int) -> PaymentDue | None:
+    """What the patient checked in owes (None when nothing is, or the user does not take
+    payments: the check-in stands either way)."""
+    try:
+        due = payment_due(desk.store, signed_in(desk), appointment_id=visit,
+                          now=desk.clock.now(), settings=desk.settings)  # fmt: skip
+    except NotAllowed:
+        return None
+    return due if due.owes() else None

@@ -35,6 +35,7 @@ from schedtui.core.patients.lookup.service import (
     warm_up,
 )
 from schedtui.core.patients.lookup.trail import SearchTrail, record_patient_search
+from schedtui.core.payments.taking import Taken
 from schedtui.core.schedule.appointment_changes import cancel
 from schedtui.core.schedule.calendar_booking import VisitToMove, waitlist_note
 from schedtui.core.security.access import Actor
@@ -48,6 +49,7 @@ from schedtui.screens.booking import BookingScreen
 from schedtui.screens.chart_form import ChartForm
 from schedtui.screens.coverage import CoverageScreen
 from schedtui.screens.escalating import ask_and_raise
+from schedtui.screens.payment_form import PaymentForm, taken_text
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import Opened, RegistrationScreen
 from schedtui.widgets.match_table import MatchTable
@@ -70,12 +72,13 @@ class WorkspaceScreen(WorkScreen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     #: A narrow footer leaves these out: the panel's visits title says F8, c and r,
-    #: Ctrl+F and Esc are habits, and Ctrl+R (edit the chart) and Ctrl+T (escalate to a
-    #: nurse) are in Ctrl+P and the help.
+    #: Ctrl+F and Esc are habits, and Ctrl+R (edit the chart), Ctrl+T (escalate to a
+    #: nurse) and Ctrl+G (take a payment) are in Ctrl+P and the help.
     FOOTER_SPARE = frozenset(
         {
             "workspace.edit",
             "workspace.escalate",
+            "workspace.pay",
             "workspace.find",
             "workspace.clear",
             "workspace.visits",
@@ -95,6 +98,7 @@ class WorkspaceScreen(WorkScreen[None]):
         Binding("ctrl+s", "file_note", "File note", id="workspace.file_note"),
         Binding("ctrl+r", "edit_patient", "Edit", id="workspace.edit"),
         Binding("ctrl+t", "escalate", "Nurse", id="workspace.escalate"),
+        Binding("ctrl+g", "take_payment", "Pay", id="workspace.pay"),
     ]
 
     @dataclass
@@ -537,6 +541,24 @@ class WorkspaceScreen(WorkScreen[None]):
                 self.load_panel(panel.patient_id)
 
         self.app.push_screen(CoverageScreen(panel.patient_id, panel.name), saved)
+
+    def action_take_payment(self) -> None:
+        """Take a payment from the open patient: the copay of the visit booked on this call
+        (else of their visit today), or the balance."""
+        panel = self.query_one(PatientPanelView).panel
+        if panel is None:
+            self.notify("Open a patient first (find them, then Enter).", severity="warning")
+            return
+
+        def taken(payment: Taken | None) -> None:
+            if payment is not None:
+                self.notify(taken_text(payment), markup=False)
+                self.load_panel(panel.patient_id)
+
+        form = PaymentForm(
+            patient_id=panel.patient_id, appointment_id=self.call.appointment_id, who=panel.name
+        )
+        self.app.push_screen(form, taken)
 
     def action_escalate(self) -> None:
         """Hand the open patient's concern to nursing (what they report, how urgent)."""

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from schedtui.core.insurance.money import dollars
 from schedtui.core.patients.phones import national
+from schedtui.core.payments.ledger import PaymentRow
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.security.masking import masked
 from schedtui.core.support.formats import clinic_moment_text, day_text, moment_text
@@ -24,6 +25,13 @@ def _visit(visit: Visit) -> str:
         f"{moment_text(visit.local_start)}  {visit.type_code:<6} "
         f"{visit.provider}  {status_text(visit.status, visit.confirmed)}{reason}"
     )
+
+
+def _payment(row: PaymentRow) -> str:
+    day = day_text(row.day) if row.day else ""
+    receipt = f", receipt {row.receipt_label}" if row.receipt_label else ""
+    back = f" ({dollars(row.reversed_cents)} back)" if row.reversed_cents else ""
+    return f"{day}  {dollars(row.amount_cents)} {row.method} {row.kind}{receipt}{back}"
 
 
 def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) -> Text:
@@ -62,6 +70,9 @@ def panel_text(panel: PatientPanel, *, mask: bool, region: str, zone: tzinfo) ->
     line("Reliability", panel.reliability_text())
     out.append("\nPast visits (newest first)\n", style="bold")
     out.append("\n".join(printable(_visit(v)) for v in panel.past[:10]) or "none")
+    if panel.payments:
+        out.append("\n\nPayments (newest first)\n", style="bold")
+        out.append("\n".join(printable(_payment(row)) for row in panel.payments))
     out.append("\n\nCall notes\n", style="bold")
     for note in panel.notes:
         out.append(f"{clinic_moment_text(note.started_at, zone)} {note.author}: ", style="dim")

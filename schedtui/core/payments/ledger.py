@@ -35,6 +35,11 @@ class PaymentRow(JsonRow):
     taken_by: str
     appointment_id: int | None
 
+    @property
+    def receipt_label(self) -> str:
+        """The receipt's number as printed on it (DTN-000042), "" when it has none."""
+        return f"{self.site}-{self.receipt_number:06d}" if self.receipt_number else ""
+
 
 def payments_on(session: Session, day: date, site: str | None = None) -> list[PaymentRow]:
     """Every payment taken on `day` (a site's local day), at one site or all."""
@@ -44,10 +49,11 @@ def payments_on(session: Session, day: date, site: str | None = None) -> list[Pa
     return [_row(*found) for found in session.execute(query.order_by(col(m.Payment.id)))]
 
 
-def ledger_of(session: Session, patient_id: int) -> list[PaymentRow]:
-    """A patient's payments, newest first."""
+def ledger_of(session: Session, patient_id: int, *, latest: int | None = None) -> list[PaymentRow]:
+    """A patient's payments, newest first (only the `latest` so many, when given)."""
     query = _rows().where(col(m.Payment.patient_id) == patient_id)
-    return [_row(*found) for found in session.execute(query.order_by(col(m.Payment.id).desc()))]
+    query = query.order_by(col(m.Payment.id).desc()).limit(latest)
+    return [_row(*found) for found in session.execute(query)]
 
 
 def _rows() -> Any:
@@ -82,7 +88,7 @@ def receipt(session: Session, payment_id: int, clinic: str) -> str:
     paid_by = {"card": f"card ending {row.card_last4}", "check": f"check {row.reference}"}
     lines = [
         clinic,
-        f"Receipt {row.site}-{row.receipt_number:06d}" if row.receipt_number else "Receipt",
+        f"Receipt {row.receipt_label}".strip(),
         f"Date: {row.day:%m/%d/%Y}" if row.day else "",
         f"Patient: MRN {row.mrn}",
         f"For: {row.kind}",

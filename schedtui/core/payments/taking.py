@@ -76,6 +76,14 @@ class Taken:
     amount_cents: int
     receipt_number: int
     day: date
+    site_code: str = ""
+    #: Whether its receipt went to the outbox to be e-mailed.
+    emailed: bool = False
+
+    @property
+    def receipt_label(self) -> str:
+        """The receipt's number as printed on it: DTN-000042."""
+        return f"{self.site_code}-{self.receipt_number:06d}"
 
 
 def take_payment(store: Store, actor: Actor, request: PaymentRequest, *, now: datetime) -> Taken:
@@ -107,7 +115,7 @@ def take_payment(store: Store, actor: Actor, request: PaymentRequest, *, now: da
             session, actor=actor, action="create", now=now, entity="payment",
             entity_id=payment.id, patient_id=patient.id, detail={"after": snapshot(payment)},
         )  # fmt: skip
-        return Taken(payment.id, cents, payment.receipt_number, day)
+        return Taken(payment.id, cents, payment.receipt_number, day, site.code)
 
     return guarded_write(store, actor, Permission.TAKE_PAYMENTS, work, now=now, what="payment")
 

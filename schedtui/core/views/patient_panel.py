@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.patients.call_notes import NoteLine, notes_for
 from schedtui.core.patients.contact_consent import consents
+from schedtui.core.payments.ledger import PaymentRow, ledger_of
 from schedtui.core.schedule.statuses import NOT_YET_SEEN
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -40,6 +41,9 @@ class Visit:
     #: Why they did not come (a no-show whose reason was asked), else "".
     no_show_reason: str = ""
 
+
+#: How many of the latest payments the panel lists.
+PAYMENTS_SHOWN = 5
 
 #: How people name each channel of contact.
 CHANNEL_WORDS = {"sms": "texts", "email": "e-mail", "voice": "calls"}
@@ -78,6 +82,8 @@ class PatientPanel:
     deceased: bool = False
     #: Why they did not come, the latest first (those asked).
     no_show_reasons: tuple[str, ...] = ()
+    #: Their latest payments, newest first (what went back of each with them).
+    payments: tuple[PaymentRow, ...] = ()
 
     def contact_text(self) -> str:
         """What the patient agreed to be contacted by: "texts yes, e-mail no, calls yes"
@@ -168,6 +174,7 @@ def _load(session: Session, patient_id: int, now: datetime) -> PatientPanel:
         patient.deceased_on,
         patient.deceased,
         tuple(v.no_show_reason for v in past if v.status == "noshow" and v.no_show_reason),
+        tuple(ledger_of(session, patient_id, latest=PAYMENTS_SHOWN)),
     )
 
 
