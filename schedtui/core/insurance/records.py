@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from schedtui.core.insurance.auth_requests import link_covered_visits
+from schedtui.core.insurance.money import typed_cents
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
@@ -26,22 +26,15 @@ from schedtui.data.store import Store
 #: The most units an authorization counts.
 MAX_UNITS = 100_000
 #: The largest amount a clinic's desk deals in.
-MAX_AMOUNT = Decimal("10000000")
+MAX_AMOUNT_CENTS = 10_000_000_00
 
 
 def cents(text: str | None, what: str) -> int | None:
-    """'25', '25.00' or '$1,250.50' as integer cents; a clear message otherwise."""
+    """An optional amount ('25', '25.00', '$1,250.50') as integer cents, zero allowed; None
+    when nothing was typed; a clear message naming the field otherwise."""
     if text is None or not text.strip():
         return None
-    try:
-        value = Decimal(text.strip().lstrip("$").replace(",", ""))
-    except InvalidOperation:
-        raise BadInput(f"{what} '{text}' is not an amount like 25.00.") from None
-    if not value.is_finite() or value > MAX_AMOUNT:
-        raise BadInput(f"{what} '{text}' is not an amount like 25.00 (at most $10,000,000).")
-    if value < 0 or value != value.quantize(Decimal("0.01")):
-        raise BadInput(f"{what} '{text}' must be a positive amount in dollars and cents.")
-    return int(value * 100)
+    return typed_cents(text, what, most_cents=MAX_AMOUNT_CENTS, zero_ok=True)
 
 
 @dataclass(frozen=True)

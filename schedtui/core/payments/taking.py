@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from schedtui.core.insurance.money import dollars
+from schedtui.core.insurance.money import dollars, typed_cents
 from schedtui.core.schedule.directory import site_id_for
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -35,23 +34,9 @@ CARD_REFUSED = (
 
 
 def amount_cents(text: str, what: str = "The amount", *, zero_ok: bool = False) -> int:
-    """'25', '25.00' or '$1,250.50' as integer cents, more than zero (or zero, for a
-    count) and with at most two decimals; `BadInput` naming the field otherwise."""
-    try:
-        value = Decimal(text.strip().lstrip("$").replace(",", ""))
-    except InvalidOperation:
-        raise BadInput(f"{what} '{text}' is not an amount like 25.00.") from None
-    if not value.is_finite():
-        raise BadInput(f"{what} '{text}' is not an amount like 25.00.")
-    if value < 0 or (value == 0 and not zero_ok):
-        least = "zero or more" if zero_ok else "more than zero"
-        raise BadInput(f"{what} must be {least}; '{text}' was given.")
-    if value != value.quantize(Decimal("0.01")):
-        raise BadInput(f"{what} '{text}' has more than two decimals (dollars and cents).")
-    cents = int(value * 100)
-    if cents > MOST_CENTS:
-        raise BadInput(f"{what} '{text}' is more than the desk takes ($1,000,000.00).")
-    return cents
+    """An amount of money typed at the desk, in integer cents (at most what one payment
+    may be); `BadInput` naming the field otherwise."""
+    return typed_cents(text, what, most_cents=MOST_CENTS, zero_ok=zero_ok)
 
 
 @dataclass(frozen=True)
