@@ -26,7 +26,8 @@ from schedtui.widgets.patient_panel_view import PatientPanelView
 from tests.app_helpers import steady
 from tests.builders import Staff, add_staff, book_self_pay
 from tests.engine_clinic import EngineClinic, build_engine_clinic
-from tests.test_booking_screen import _settle
+from tests.test_booking_screen import NOW as FRIDAY
+from tests.test_booking_screen import SELF_PAY, _settle, _to_confirm
 
 MONDAY = date(2026, 3, 9)
 NOW = datetime(2026, 3, 9, 14, 40, tzinfo=UTC)  # Monday 10:40 in New York (EDT)
@@ -244,3 +245,34 @@ async def test_the_receipt_is_e_mailed_when_the_patient_agreed_to_e_mail(
     assert offered == "no"
     assert "no e-mail address they agreed to" in refused
     assert len(_payments(sqlite_store)) == 1  # only the first patient's
+
+
+async def test_after_the_read_back_the_payment_is_for_the_visit_just_booked(
+    sqlite_store: Store, clinic: tuple[EngineClinic, Staff]
+) -> None:
+    """Booked on this call (Friday, for Monday 8:00): the pay key's form is for that visit
+    (self-pay: no copay known, the balance is offered) and the payment is linked to it."""
+    engine, staff = clinic
+    with sqlite_store.write() as session:
+        patient = session.get(m.Patient, engine.patients[3])
+        assert patient is not None
+        patient.balance_cents = 1_500
+    start = SessionStart(staff.scheduler, False, "ava_os", caller_query="E0003")
+    app = create_app(load_settings(clinic_name="Test"), sqlite_store, FrozenClock(FRIDAY),
+                     start=start)  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_confirm(pilot)
+        await pilot.press(*SELF_PAY, "enter")
+        await _settle(pilot)
+        booked = [n.message for n in app._notifications if n.message.startswith("Booked")]
+        await pilot.press("ctrl+g")
+        await _settle(pilot)
+        note = str(app.screen.query_one("#payment-note", Static).render())
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+    with sqlite_store.read() as session:
+        [visit] = session.exec(select(m.Appointment.id)).all()
+    assert booked and booked[0].endswith("Ctrl+G takes a payment for it.")
+    assert "For the visit Mon 03/09 08:00 AM EDT FU with A. Okafor at S1" in note
+    assert "Copay not known" in note and "Balance: $15.00 due." in note
+    assert _payments(sqlite_store) == [(1500, "cash", "balance", visit, 1, "")]

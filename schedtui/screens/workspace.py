@@ -523,7 +523,8 @@ class WorkspaceScreen(WorkScreen[None]):
         def booked(appointment_id: int | None) -> None:
             if appointment_id is not None:
                 self.call.appointment_id = appointment_id
-                self.notify(f"Booked: appointment {appointment_id}.")
+                pay = keys_said(self, "{{workspace.pay}} takes a payment for it.")
+                self.notify(f"Booked: appointment {appointment_id}. {pay}", markup=False)
                 self.load_panel(panel.patient_id)
 
         self.app.push_screen(BookingScreen(panel.patient_id, panel.name), booked)
