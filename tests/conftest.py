@@ -176,6 +176,20 @@ def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def command_db(
+    seeded_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> str:
+    """A private copy of the seeded clinic for commands run in this process: its path,
+    the clock frozen at SEED_NOW, its first admin linked to this OS account."""
+    from tests.cli_helpers import seeded_clinic_for_commands
+
+    return str(seeded_clinic_for_commands(seeded_file, tmp_path, monkeypatch, capsys))
+
+
+@pytest.fixture
 def seeded_store(seeded_file: Path, tmp_path: Path) -> Iterator[Store]:
     """A private copy of the seeded clinic."""
     copy = tmp_path / "clinic.db"

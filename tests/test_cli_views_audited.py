@@ -46,9 +46,11 @@ NEVER_LIST_PATIENTS = {
     "specialties add", "specialties list", "resources list", "resources add", "resources edit",
     "resources activate", "resources deactivate", "limits list", "limits set", "limits remove",
     "import patients", "payments void", "payments refund", "payments close",
+    "types questions", "types question-add", "types question-edit", "types question-on",
+    "types question-off",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
-READ_PATIENTS_UNNAMED = {"waitlist offers", "day"}
+READ_PATIENTS_UNNAMED = {"waitlist offers", "day", "appointments screening"}
 _SIGN_INS = ("login", "login-failed")
 
 
@@ -159,6 +161,7 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["payments", "list", "--json"],
         ["payments", "receipt", "1"],
         ["payments", "closes"],
+        ["appointments", "screening", "1"],
     ]  # fmt: skip
 
 

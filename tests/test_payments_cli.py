@@ -8,17 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import first_mrn, run_and_read, seeded_clinic_for_commands
+from tests.cli_helpers import first_mrn, run_and_read
 
 
 @pytest.fixture
-def db(
-    seeded_file: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> str:
-    return str(seeded_clinic_for_commands(seeded_file, tmp_path, monkeypatch, capsys))
+def db(command_db: str) -> str:
+    return command_db
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> object:

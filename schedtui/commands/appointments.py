@@ -17,9 +17,11 @@ from schedtui.commands.common import (
     say,
     settings,
 )
+from schedtui.commands.screening import add_screening_command
 from schedtui.core.schedule import appointment_changes as changes
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.booking_checks import OpenItemsNeedReason
+from schedtui.core.schedule.screening import unanswered_required
 from schedtui.core.security import audit
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
@@ -172,6 +174,15 @@ def status(
     )
     why = f" ({reason.strip().lower()})" if reason.strip() else ""
     say(f"Appointment {appointment_id} is now {new_status}{why}.")
+    if new_status == "checked-in":
+        with desk.store.read() as session:
+            still_open = unanswered_required(session, appointment_id)
+        for prompt in still_open:
+            say(f"Open: the screening question '{prompt}' is not answered "
+                f"(schedtui appointments screening {appointment_id} --answer ID=...).")  # fmt: skip
+
+
+add_screening_command(app)
 
 
 @app.command("reasons")

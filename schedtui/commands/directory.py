@@ -79,11 +79,12 @@ def specialties(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = F
 
 
 def _add_setup_commands() -> None:
-    from schedtui.commands import clinic_setup
+    from schedtui.commands import clinic_setup, screening
 
     clinic_setup.add_site_commands(sites_app)
     clinic_setup.add_provider_commands(providers_app)
     clinic_setup.add_type_commands(types_app)
+    screening.add_question_commands(types_app)
     clinic_setup.add_specialty_commands(specialties_app)
 
 

@@ -21,6 +21,7 @@ from schedtui.commands.common import (
     say,
     settings,
 )
+from schedtui.commands.screening import answer_pair
 from schedtui.core.schedule import directory
 from schedtui.core.schedule.access_kpis import third_next_available
 from schedtui.core.schedule.booking import BookingRequest, book
@@ -164,12 +165,18 @@ def book_command(
             "kept in the audit), e.g. 'self-pay'."
         ),
     ] = "",
+    answer: Annotated[
+        list[str] | None,
+        typer.Option(help="A screening answer, QUESTION_ID=ANSWER (again for each)."),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Book an appointment (through the same checks as every booking); print its id.
     Open insurance items (no coverage, no authorization...) need --override-reason, as
-    they need a reason on the booking screen."""
+    they need a reason on the booking screen. Screening answers (see 'types questions
+    CODE') are kept with the visit."""
+    answers = tuple(answer_pair(text) for text in answer or [])
     desk = command_desk(ctx, db)
     with desk.store.read() as session:
         patient_id = directory.patient_id_for(session, patient)
@@ -179,7 +186,7 @@ def book_command(
     now = desk.clock.now()
     request = BookingRequest(
         patient_id, provider, type_code, moment, site_id, mode, note, overbook, reason,
-        override_reason=override_reason,
+        override_reason=override_reason, screening=answers,
     )  # fmt: skip
     current = settings()
     warnings = open_insurance_items(desk.store, request, now=now, settings=current)

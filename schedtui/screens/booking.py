@@ -37,7 +37,7 @@ from schedtui.core.schedule.booking_choices import (
 from schedtui.core.schedule.calendar_booking import VisitToMove
 from schedtui.core.schedule.readback import ReadBack, read_back
 from schedtui.core.schedule.slots import Slot, SlotRequest
-from schedtui.core.support.errors import BadInput
+from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.core.support.text import printable
 from schedtui.core.views.grid_views import Spot
 from schedtui.core.views.today import clinic_today
@@ -51,6 +51,8 @@ from schedtui.screens.base import (
     report_failure,
     typed_app,
 )
+from schedtui.screens.screening_form import answers_from, question_fields
+from schedtui.widgets.field_form import field_rows, show_errors, typed_values
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
 
@@ -400,6 +402,12 @@ class Holding:
     overbook_reason: str = ""
 
 
+#: Said above the screening questions on the read-back.
+ASK_FIRST = (
+    "Ask before booking (kept with the visit; a required one left blank is asked at check-in):"
+)
+
+
 class ConfirmScreen(ModalScreen[int | None]):
     """The read-back; Enter books (through the engine), Esc lets the hold go."""
 
@@ -411,6 +419,8 @@ class ConfirmScreen(ModalScreen[int | None]):
     def __init__(self, held: Holding, script: ReadBack, moving: VisitToMove | None = None) -> None:
         super().__init__()
         self.held, self.script, self.moving = held, script, moving
+        #: The screening answers given (checked), booked with the visit.
+        self.answers: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -437,6 +447,10 @@ class ConfirmScreen(ModalScreen[int | None]):
                     placeholder="Why book despite the open items? (required; kept in the audit)",
                 )
             yield Static(printable(self.script.estimate), markup=False)
+            if self.asks:
+                yield Static(ASK_FIRST, id="confirm-ask", markup=False)
+                with Vertical(id="confirm-questions"):
+                    yield from field_rows("confirm", question_fields(self.script.questions))
             if self.held.overbook_reason:
                 yield Static(
                     "A double-booking: the time is already taken. Why: "
@@ -461,13 +475,28 @@ class ConfirmScreen(ModalScreen[int | None]):
                     markup=False,
                 )
 
-    def on_mount(self) -> None:
-        for override in self.query("#confirm-override").results(Input):
-            override.focus()
+    @property
+    def asks(self) -> bool:
+        """Whether screening questions are asked here (a moved visit keeps its answers)."""
+        return bool(self.script.questions) and self.moving is None
 
-    @on(Input.Submitted, "#confirm-override")
+    def on_mount(self) -> None:
+        first = self.query("#confirm-override, #confirm Input").results(Input)
+        for field in list(first)[:1]:
+            field.focus()
+
+    @on(Input.Submitted)
     def action_book(self) -> None:
-        """Book the held time (with the override reason when items are open)."""
+        """Book the held time (with the override reason when items are open, and the
+        screening answers given: one that does not fit is named under it)."""
+        questions = self.script.questions if self.asks else ()
+        names = [name for name, _ in question_fields(questions)]
+        try:
+            answers = answers_from(questions, typed_values(self, "confirm", names))
+        except FieldErrors as wrong:
+            show_errors(self, "confirm", wrong.errors)
+            return
+        self.answers = answers
         typed = [i.value for i in self.query("#confirm-override").results(Input)]
         if self.script.open_items and not "".join(typed).strip():
             self.notify(
@@ -492,6 +521,7 @@ class ConfirmScreen(ModalScreen[int | None]):
                 override_reason=override_reason,
                 overbook=bool(held.overbook_reason),
                 overbook_reason=held.overbook_reason,
+                screening=tuple(self.answers.items()),
             )
             booked = book(app.store, actor, request, now=now, settings=app.settings)
         else:

@@ -103,6 +103,7 @@ class CalendarScreen(CardScreen):
         Binding("i", "status('checked-in')", "Checked in", id="calendar.checked_in"),
         Binding("n", "status('noshow')", "No-show", id="calendar.noshow"),
         Binding("c", "cancel_visit", "Cancel", id="calendar.cancel"),
+        Binding("q", "screening", "Screening", id="calendar.screening", show=False),
         Binding("x", "cut", "Cut (move)", id="calendar.cut"),
         Binding("b", "block", "Block", id="calendar.block"),
         Binding("e", "edit_template", "Template", id="calendar.template"),
@@ -481,6 +482,10 @@ class CalendarScreen(CardScreen):
     def action_cancel_visit(self) -> None:
         """Cancel the visit under the cursor, after choosing why."""
         self.visits.cancel()
+
+    def action_screening(self) -> None:
+        """Answer the screening questions of the visit under the cursor."""
+        self.visits.screening()
 
     def action_cut(self) -> None:
         """Cut the visit under the cursor, to move it at the new time."""

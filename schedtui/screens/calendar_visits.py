@@ -23,6 +23,7 @@ from schedtui.core.schedule.calendar_booking import (
     waitlist_note,
 )
 from schedtui.core.schedule.readback import ReadBack
+from schedtui.core.schedule.screening import ScreeningSheet, screening_sheet
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.support.errors import NotAllowed
 from schedtui.core.support.formats import clock_time, visit_time
@@ -35,6 +36,7 @@ from schedtui.screens.booking import ConfirmScreen, Holding
 from schedtui.screens.calendar_part import CalendarPart
 from schedtui.screens.payment_form import PaymentForm, taken_text
 from schedtui.screens.reasons import ChoicePicker, ReasonPicker
+from schedtui.screens.screening_form import ScreeningForm, unanswered_note
 from schedtui.screens.type_picker import TypePicker
 
 #: The no-show picker's choice for a reason nobody knows yet.
@@ -220,21 +222,55 @@ class VisitActions(CalendarPart):
         goes on to the payment form, filled with it."""
         desk = self.desk
 
-        def mark_it() -> PaymentDue | None:
+        def mark_it() -> tuple[ScreeningSheet | None, PaymentDue | None]:
             actor, now = signed_in(desk), desk.clock.now()
             change_status(desk.store, actor, visit, status, now=now, no_show_reason=why)
-            return owed_at_check_in(desk, visit) if status == "checked-in" else None
+            if status != "checked-in":
+                return None, None
+            sheet = screening_sheet(desk.store, actor, visit, now=now)
+            return (sheet if sheet.unanswered_required() else None), owed_at_check_in(desk, visit)
 
-        def marked(due: PaymentDue | None) -> None:
+        def marked(open_items: tuple[ScreeningSheet | None, PaymentDue | None]) -> None:
             self.changed(f"Marked {status_text(status)}.")
-            if due is not None:
-                self.ask(PaymentForm(due=due), self._taken)
+            sheet, due = open_items
+            if sheet is not None:  # ask what is still open, then take what is owed
+                form = ScreeningForm(sheet, unanswered_note(sheet))
+                self.ask(form, lambda _: self._ask_payment(due))
+            else:
+                self._ask_payment(due)
 
         marking = self.in_thread(
             mark_it, marked, description="Changing the visit", group="grid-change"
         )
         if status == "checked-in":
-            keys_wait_for(self.screen, marking)  # keys typed meanwhile go to the payment form
+            keys_wait_for(self.screen, marking)  # keys typed meanwhile go to the form opened
+
+    def _ask_payment(self, due: PaymentDue | None) -> None:
+        if due is not None:
+            self.ask(PaymentForm(due=due), self._taken)
+
+    def screening(self) -> None:
+        """Answer (or change) the screening questions of the visit under the cursor."""
+        visit = self._visit_under_cursor()
+        if visit is None:
+            return
+        desk = self.desk
+
+        def read() -> ScreeningSheet:
+            return screening_sheet(desk.store, signed_in(desk), visit, now=desk.clock.now())
+
+        reading = self.in_thread(read, self._ask_screening, description="Reading the questions")
+        keys_wait_for(self.screen, reading)  # keys typed meanwhile go to the form
+
+    def _ask_screening(self, sheet: ScreeningSheet) -> None:
+        if not sheet.questions:
+            self.say("This visit type asks no screening questions.", warning=True)
+            return
+        self.ask(ScreeningForm(sheet), self._kept)
+
+    def _kept(self, kept: bool | None) -> None:
+        if kept:
+            self.say("Answers kept.")
 
     def _taken(self, taken: Taken | None) -> None:
         self.say(taken_text(taken) if taken is not None else "No payment taken.")

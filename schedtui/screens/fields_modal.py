@@ -53,7 +53,7 @@ class FieldsModal(ModalScreen[ResultType]):
             yield from self._around(note)
 
     def _around(self, note: Static) -> Iterator[Widget]:
-        fields = field_rows(self.FORM, self.FIELDS, self.prefill)
+        fields = field_rows(self.FORM, self.fields, self.prefill)
         if self.NOTE_ON_TOP:
             yield note
         yield from fields
@@ -61,7 +61,12 @@ class FieldsModal(ModalScreen[ResultType]):
             yield note
 
     def on_mount(self) -> None:
-        self.query_one(f"#{self.FORM}-{self.FIELDS[0][0]}", Input).focus()
+        self.query_one(f"#{self.FORM}-{self.fields[0][0]}", Input).focus()
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """The form's fields, (name, label) each: `FIELDS`, unless a form asks its own."""
+        return self.FIELDS
 
     @property
     def sched_app(self) -> Desk:
@@ -71,7 +76,7 @@ class FieldsModal(ModalScreen[ResultType]):
     def read_fields(self, read: Callable[[dict[str, str]], Any]) -> Any | None:
         """What `read` makes of the typed fields; None (and each wrong field's message
         under it) when `read` raises `FieldErrors`."""
-        typed = typed_values(self, self.FORM, (name for name, _ in self.FIELDS))
+        typed = typed_values(self, self.FORM, (name for name, _ in self.fields))
         try:
             return read(typed)
         except FieldErrors as wrong:

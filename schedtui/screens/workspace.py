@@ -38,6 +38,7 @@ from schedtui.core.patients.lookup.trail import SearchTrail, record_patient_sear
 from schedtui.core.payments.taking import Taken
 from schedtui.core.schedule.appointment_changes import cancel
 from schedtui.core.schedule.calendar_booking import VisitToMove, waitlist_note
+from schedtui.core.schedule.screening import ScreeningSheet, screening_sheet
 from schedtui.core.security.access import Actor
 from schedtui.core.support.card_numbers import has_card_number
 from schedtui.core.support.formats import clinic_moment_text
@@ -52,6 +53,7 @@ from schedtui.screens.escalating import ask_and_raise
 from schedtui.screens.payment_form import PaymentForm, taken_text
 from schedtui.screens.reasons import ReasonPicker
 from schedtui.screens.registration import Opened, RegistrationScreen
+from schedtui.screens.screening_form import ScreeningForm
 from schedtui.widgets.match_table import MatchTable
 from schedtui.widgets.patient_panel_view import PatientPanelView
 from schedtui.widgets.sandbox_banner import SandboxBanner
@@ -84,6 +86,7 @@ class WorkspaceScreen(WorkScreen[None]):
             "workspace.visits",
             "visits.cancel",
             "visits.reschedule",
+            "visits.screening",
         }
     )
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -599,8 +602,11 @@ class WorkspaceScreen(WorkScreen[None]):
 
     @on(VisitTable.Asked)
     def change_visit(self, message: VisitTable.Asked) -> None:
-        """Ask why, then cancel, or find the new time."""
+        """Ask why, then cancel, or find the new time; or answer its screening."""
         visit = message.visit
+        if message.what == "screening":
+            keys_wait_for(self, self.read_screening(visit.appointment_id))
+            return
         what = f"{visit_when(visit)} {visit.type_code} with {visit.provider}"
         if message.what == "cancel":
             question, action = f"Cancel {what}? Why is it cancelled?", "cancels it"
@@ -616,6 +622,24 @@ class WorkspaceScreen(WorkScreen[None]):
                 self._reschedule(visit, reason)
 
         self.app.push_screen(ReasonPicker(question, action), reason_chosen)
+
+    @work(thread=True, group="visit-change", exit_on_error=False, description="Reading")
+    def read_screening(self, appointment_id: int) -> None:
+        """The visit's screening questions (an audited view), into their form."""
+        app = self.sched_app
+        sheet = screening_sheet(app.store, signed_in(app), appointment_id, now=app.clock.now())
+        self.app.call_from_thread(self._ask_screening, sheet)
+
+    def _ask_screening(self, sheet: ScreeningSheet) -> None:
+        if not sheet.questions:
+            self.notify("This visit type asks no screening questions.", severity="warning")
+            return
+
+        def kept(answered: bool | None) -> None:
+            if answered:
+                self.notify("Answers kept.")
+
+        self.app.push_screen(ScreeningForm(sheet), kept)
 
     @work(thread=True, group="visit-change", exit_on_error=False, description="Cancelling")
     def cancel_visit(self, visit: Visit, reason: str, patient_id: int | None) -> None:

@@ -49,6 +49,13 @@ def card_text(card: AppointmentCard, *, mask: bool, region: str) -> Text:
         line("Member", coverage.member_id, hide=True)
     if not card.coverages:
         line("Coverage", "none on file")
+    if card.screening:
+        lines.append("\nScreening\n", style="bold")
+        for asked in card.screening:
+            open_item = asked.required and not asked.answer
+            lines.append("✗ " if open_item else "· ", style="bold red" if open_item else "dim")
+            said = masked(asked.answer, mask) if asked.answer else "not answered"
+            lines.append(f"{printable(asked.prompt)}: {printable(said)}\n")
     if card.checklist:
         lines.append("\nInsurance checklist\n", style="bold")
         for check in card.checklist:

@@ -21,7 +21,7 @@ def field_rows(
 ) -> Iterator[Widget]:
     """Label, input and hidden message line for each (name, label)."""
     for name, label in fields:
-        yield Label(label)
+        yield Label(label, markup=False)  # a label may come from the store (a question)
         yield Input(value=(prefill or {}).get(name, ""), id=f"{form}-{name}")
         message = Static("", id=f"{form}-err-{name}", classes="error", markup=False)
         message.display = False

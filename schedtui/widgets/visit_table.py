@@ -29,11 +29,12 @@ class VisitTable(DataTable[Text]):
     BINDINGS = [
         Binding("c", "cancel_visit", "Cancel visit", id="visits.cancel"),
         Binding("r", "reschedule_visit", "Reschedule", id="visits.reschedule"),
+        Binding("q", "screening", "Screening", id="visits.screening"),
     ]
 
     @dataclass
     class Asked(Message):
-        """The scheduler asked to cancel or reschedule `visit`."""
+        """The scheduler asked to cancel or reschedule `visit`, or for its screening."""
 
         visit: Visit
         what: str
@@ -72,3 +73,7 @@ class VisitTable(DataTable[Text]):
     def action_reschedule_visit(self) -> None:
         """Move the visit under the cursor to another open time."""
         self._ask("reschedule")
+
+    def action_screening(self) -> None:
+        """Answer (or change) the screening questions of the visit under the cursor."""
+        self._ask("screening")

@@ -22,6 +22,7 @@ from schedtui.core.schedule.booking import (
     snapshot,
 )
 from schedtui.core.schedule.referrals import follow_visit
+from schedtui.core.schedule.screening import carry_answers
 from schedtui.core.schedule.statuses import MOVABLE
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
@@ -311,6 +312,8 @@ def reschedule(
             originating_appointment_id=old.originating_appointment_id or old.id,
         )
         new = booked.appointment
+        assert new.id is not None
+        carry_answers(session, old.id, new.id)  # the same visit type: the same questions
         _between_steps()
         cancel_in(session, actor, old, reason, now, settings)
         record_booking(

@@ -26,6 +26,7 @@ from schedtui.core.schedule.booking_checks import (
 from schedtui.core.schedule.booking_checks import BookingRequest as BookingRequest
 from schedtui.core.schedule.recalls import link_recall_on_booking
 from schedtui.core.schedule.referrals import link_on_booking
+from schedtui.core.schedule.screening import keep_answers, questions_for, read_answers
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import guarded_write, require
@@ -190,6 +191,7 @@ def book(
     require(store, actor, Permission.BOOK, now=now, what="appointment")
     with store.read() as session:
         plan = plan_booking(session, actor, request, now=now, settings=settings)
+        answers = screening_answers(session, request)
 
     def work(session: Session) -> int:
         new = insert_booking(session, actor, request, now=now, settings=settings, plan=plan)
@@ -198,6 +200,7 @@ def book(
             session, actor, appointment, now, overbooked=appointment.overbooked, **new.override
         )
         assert appointment.id is not None
+        keep_answers(session, actor, appointment.id, answers, now)
         return appointment.id
 
     try:
@@ -205,6 +208,14 @@ def book(
     except NeedsOverbookPermission:
         require(store, actor, Permission.OVERBOOK_BEYOND_ALLOWANCE, now=now, what="appointment")
         raise
+
+
+def screening_answers(session: Session, request: BookingRequest) -> dict[int, str]:
+    """The screening answers given with the booking, checked against the visit type's
+    questions (none given: none kept, and the required ones stay open)."""
+    if not request.screening:
+        return {}
+    return read_answers(questions_for(session, request.type_code), dict(request.screening))
 
 
 def record_booking(

@@ -48,6 +48,8 @@ class BookingRequest:
     #: every booking's plan (`plan_booking`, which `insert_booking` always has), so no
     #: path can skip them.
     override_reason: str = ""
+    #: Answers to the visit type's screening questions: (question id, answer as typed).
+    screening: tuple[tuple[int, str], ...] = ()
 
 
 class OpenItemsNeedReason(BadInput):

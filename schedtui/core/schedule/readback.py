@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.insurance.checklist import PROBLEM, Proposal, checklist, estimate
 from schedtui.core.schedule.referrals import open_referral_for
+from schedtui.core.schedule.screening import Question, questions_for
 from schedtui.core.schedule.slots import Slot
 from schedtui.data import models as m
 from schedtui.data.store import Store
@@ -23,6 +24,8 @@ class ReadBack:
     lines: tuple[str, ...]
     open_items: tuple[str, ...]
     estimate: str
+    #: The visit type's screening questions, asked before booking.
+    questions: tuple[Question, ...] = ()
 
 
 def readback(
@@ -63,7 +66,8 @@ def readback(
         settings=settings,
     )
     open_items = tuple(f"{c.topic}: {c.reason}" for c in checks if c.mark == PROBLEM)
-    return ReadBack(tuple(lines), open_items, estimate(checks))
+    questions = tuple(questions_for(session, slot.type_code))
+    return ReadBack(tuple(lines), open_items, estimate(checks), questions)
 
 
 def read_back(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from schedtui.core.insurance.checklist import CheckLine, Proposal, checklist, estimate
 from schedtui.core.insurance.records import coverages_with_payers
+from schedtui.core.schedule.screening import Answered, visit_screening
 from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
@@ -60,6 +61,8 @@ class AppointmentCard:
     confirmed: bool = False
     #: A video visit's link to join.
     video_link: str = ""
+    #: The visit type's screening questions and their answers ("" when not answered).
+    screening: tuple[Answered, ...] = ()
 
 
 def _age(dob: date, today: date) -> int:
@@ -96,7 +99,8 @@ def _with_checklist(
         appointment.patient_id, kind.code, appointment.provider_id, card.local_start.date()
     )
     lines = tuple(checklist(session, proposal, now=now, settings=settings))
-    return replace(card, checklist=lines, estimate=estimate(list(lines)))
+    screening = tuple(visit_screening(session, card.appointment_id))
+    return replace(card, checklist=lines, estimate=estimate(list(lines)), screening=screening)
 
 
 def _patient_id(session: Session, appointment_id: int) -> int | None:

@@ -41,6 +41,7 @@ from schedtui.data.models.patients import (
     PatientSearchStamp,
     PatientSearchState,
 )
+from schedtui.data.models.screening import ScreeningAnswer, ScreeningQuestion
 from schedtui.data.models.security import AuditEvent, DomainEvent, User
 from schedtui.data.models.store_info import ReferenceVersion, StoreInfo
 from schedtui.data.models.workflow import (
@@ -111,6 +112,8 @@ __all__ = [
     "SQLModel",
     "ScheduleBlock",
     "ScheduleTemplate",
+    "ScreeningAnswer",
+    "ScreeningQuestion",
     "Site",
     "SiteHours",
     "SlotHold",
