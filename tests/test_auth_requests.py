@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
+from textual.widgets import DataTable, Input, Static
 
 from schedtui.core.insurance.auth_requests import AuthorizationRequest, start_authorization
+from schedtui.core.insurance.authorization_start import start_from_form
 from schedtui.core.insurance.records import AuthorizationChange, update_authorization
-from schedtui.core.support.errors import BadInput
+from schedtui.core.support.errors import BadInput, FieldErrors
 from schedtui.data import models as m
 from schedtui.data.store import Store
+from schedtui.screens.authorization_new import NewAuthorizationForm
+from schedtui.screens.authorizations import AuthorizationsScreen
+from tests.app_helpers import call_app, settle, steady
 from tests.builders import NOW, Staff, TinyClinic, add_staff, build_tiny_clinic
 from tests.cli_helpers import first_mrn
 from tests.cli_helpers import run_and_read as _cli
@@ -93,3 +99,75 @@ def test_auth_add_from_the_shell(
     assert [(row["id"], row["status"]) for row in listed] == [(made, "needed")]
     code, _, err = _cli(capsys, "auth", "add", "--patient", mrn, "--cpt", "ABC", "--db", db)
     assert code == 2 and "--cpt 'ABC' is not a CPT code" in err
+
+
+def test_the_start_form_names_every_wrong_field() -> None:
+    typed = {"mrn": "", "cpt": "7055", "icd10": "M54.50, 123", "units": "0", "first": "mar 10",
+             "last": "mar 1", "follow_up": "jan 2 2020", "submitted": "maybe"}  # fmt: skip
+    with pytest.raises(FieldErrors) as wrong:
+        start_from_form(typed, TODAY)
+    assert set(wrong.value.errors) == {
+        "mrn", "cpt", "icd10", "units", "last", "follow_up", "submitted"
+    }  # fmt: skip
+    assert "not an ICD-10 code: 123" in wrong.value.errors["icd10"]
+    request = start_from_form({"mrn": "MRN0004", "cpt": "70553", "icd10": "m54.50,g44.209",
+                               "units": "2", "first": "mar 10 2026", "submitted": "y"},
+                              date(2026, 3, 9))  # fmt: skip
+    assert (request.cpt_code, request.icd10_codes, request.units) == (
+        "70553", ("M54.50", "G44.209"), 2,
+    )  # fmt: skip
+    assert (request.valid_from, request.submitted) == (date(2026, 3, 10), True)
+
+
+async def test_starting_a_request_from_the_worklist_for_the_open_caller(
+    sqlite_store: Store,
+) -> None:
+    build_tiny_clinic(sqlite_store)
+    staff = add_staff(sqlite_store)
+    app = call_app(sqlite_store, staff.scheduler, caller="MRN0004")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # open the caller
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, NewAuthorizationForm)
+        mrn = app.screen.query_one("#auth-new-mrn", Input).value
+        await pilot.press(*"7055", "tab", "tab", *"M54.50, 12", "ctrl+s")
+        await settle(pilot)
+        named = {name: str(app.screen.query_one(f"#auth-new-err-{name}", Static).render())
+                 for name in ("cpt", "icd10")}  # fmt: skip
+        assert isinstance(app.screen, NewAuthorizationForm)
+        await pilot.press("ctrl+u", *"70553")  # the first wrong field has the focus
+        await pilot.press("tab", "tab", "ctrl+u", *"M54.50", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, AuthorizationsScreen)
+        said = [n.message for n in app._notifications]
+        table = app.screen.query_one("#auth-rows", DataTable)
+        listed = [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
+    assert mrn == "MRN0004"
+    assert "5 digits" in named["cpt"] and "not an ICD-10 code: 12" in named["icd10"]
+    with sqlite_store.read() as session:
+        [auth] = session.exec(select(m.PriorAuthorization)).all()
+    assert (auth.cpt_code, auth.icd10_codes, auth.status) == ("70553", "M54.50", "needed")
+    assert f"Authorization {auth.id} started." in said
+    assert "MRN0004" in listed
+
+
+def test_new_authorization_form_snapshot(sqlite_store: Store, snap_compare: Any) -> None:
+    build_tiny_clinic(sqlite_store)
+    staff = add_staff(sqlite_store)
+
+    async def open_it(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("n")
+        await steady(pilot)
+
+    app = call_app(sqlite_store, staff.scheduler, caller="MRN0004")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)

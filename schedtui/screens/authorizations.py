@@ -17,6 +17,7 @@ from schedtui.core.views.today import clinic_today
 from schedtui.data.codes import AUTHORIZATION_STATUSES
 from schedtui.desk import signed_in
 from schedtui.screens.authorization_edit import AuthorizationEditScreen
+from schedtui.screens.authorization_new import NewAuthorizationForm
 from schedtui.screens.base import WorkScreen
 from schedtui.widgets.sandbox_banner import SandboxBanner
 from schedtui.widgets.screen_footer import ScreenFooter
@@ -41,6 +42,7 @@ class AuthorizationsScreen(WorkScreen[None]):
         Binding("escape", "close", "Back", id="auths.close"),
         Binding("s", "next_status", "Status", id="auths.status"),
         Binding("r", "reload", "Refresh", id="auths.reload"),
+        Binding("n", "new", "New", id="auths.new"),
     ]
 
     @dataclass
@@ -72,6 +74,17 @@ class AuthorizationsScreen(WorkScreen[None]):
     def action_reload(self) -> None:
         """Read the worklist again."""
         self.load(self.status)
+
+    def action_new(self) -> None:
+        """Start a prior-authorization request (for the caller open in the workspace,
+        when there is one); the list is read again after."""
+
+        def started(made: int | None) -> None:
+            if made is not None:
+                self.notify(f"Authorization {made} started.", markup=False)
+                self.action_reload()
+
+        self.app.push_screen(NewAuthorizationForm(self.sched_app.call.patient_mrn), started)
 
     def action_next_status(self) -> None:
         """All statuses, then each in turn."""

@@ -61,7 +61,11 @@ class FieldsModal(ModalScreen[ResultType]):
             yield note
 
     def on_mount(self) -> None:
-        self.query_one(f"#{self.FORM}-{self.fields[0][0]}", Input).focus()
+        self.query_one(f"#{self.FORM}-{self.first_field()}", Input).focus()
+
+    def first_field(self) -> str:
+        """The field the form opens on: the first, unless a form knows better."""
+        return self.fields[0][0]
 
     @property
     def fields(self) -> tuple[tuple[str, str], ...]:

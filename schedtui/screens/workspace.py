@@ -360,7 +360,8 @@ class WorkspaceScreen(WorkScreen[None]):
     @on(PanelLoaded)
     def show_panel(self, message: PanelLoaded) -> None:
         """Show the patient (the call note is now about them)."""
-        self.call.open_patient(message.panel.patient_id, message.panel.name)
+        panel = message.panel
+        self.call.open_patient(panel.patient_id, panel.name, panel.mrn)
         self.call.panel_stale = False
         self.add_class("-patient-open", "-has-panel")  # (the panel stays beside a new search)
         settings = self.sched_app.settings

@@ -21,6 +21,7 @@ class LiveCall:
 
     patient_id: int | None = None
     patient_name: str = ""
+    patient_mrn: str = ""
     #: The visit this call booked, moved or cancelled.
     appointment_id: int | None = None
     #: The call note's draft (its id), and the text last saved to the store.
@@ -40,12 +41,12 @@ class LiveCall:
             return None
         return self.patient_id, self.patient_name
 
-    def open_patient(self, patient_id: int, name: str) -> None:
+    def open_patient(self, patient_id: int, name: str, mrn: str = "") -> None:
         """The scheduler opened a patient: the call is now about them (a visit linked
         for another patient is forgotten)."""
         if patient_id != self.patient_id:
             self.appointment_id = None
-        self.patient_id, self.patient_name = patient_id, name
+        self.patient_id, self.patient_name, self.patient_mrn = patient_id, name, mrn
 
     def visit_changed(self, patient_id: int, appointment_id: int) -> None:
         """A visit was booked, moved or cancelled for `patient_id`: linked to the call's
@@ -57,7 +58,7 @@ class LiveCall:
     def forget_patient(self) -> None:
         """The lookup was cleared: nobody is open (the note, and the visit it will be
         linked to, stay until it is filed)."""
-        self.patient_id, self.patient_name = None, ""
+        self.patient_id, self.patient_name, self.patient_mrn = None, "", ""
 
     def new_note(self, note_id: int, body: str, started_at: datetime) -> None:
         """A note to write into: a fresh draft, or one a crash left behind (the next call:
