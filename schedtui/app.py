@@ -37,7 +37,9 @@ if TYPE_CHECKING:  # the store's modules load behind the first frame (schedtui.o
 #: How often the idle lock looks at the clock, in seconds.
 IDLE_CHECK_SECONDS = 5.0
 #: The working modes, one screen each, kept while the user is signed in.
-WORK_MODES = ("today", "call", "calendar", "auths", "audit", "referrals", "queue", "outbox")
+WORK_MODES = (
+    "today", "call", "calendar", "auths", "audit", "referrals", "queue", "outbox", "nurses",
+)  # fmt: skip
 #: The mode of the sign-in form (and of the first administrator's form).
 SIGN_IN = "signin"
 #: The mode shown while the store opens behind it (the first frame).
@@ -196,6 +198,7 @@ class SchedApp(App[None]):
             "referrals": lambda: _screen("referrals", "ReferralsScreen")(),
             "queue": lambda: _screen("work_queue", "WorkQueueScreen")(),
             "outbox": lambda: _screen("outbox", "OutboxScreen")(),
+            "nurses": lambda: _screen("nurse_queue", "NurseQueueScreen")(),
         }
 
     def _signed_out_screen(self) -> Screen[Any]:
@@ -370,6 +373,10 @@ class SchedApp(App[None]):
         """What is due now: call-backs, calls, referrals, authorization follow-ups."""
         self.go("queue")
 
+    def action_nurse_queue(self) -> None:
+        """Escalations waiting for a team, the time left to answer each."""
+        self.go("nurses")
+
     def action_outbox(self) -> None:
         """The outbox, failures first (supervisors)."""
         self.go("outbox")
@@ -426,6 +433,11 @@ class SchedApp(App[None]):
             "Work queue",
             f"What is due now: call-backs, calls, referrals, follow-ups ({key('app.queue')})",
             self.action_work_queue,
+        )
+        yield SystemCommand(
+            "Nurse's queue",
+            "Escalations waiting for nursing (or any team), the time left to answer each",
+            self.action_nurse_queue,
         )
         if self.actor.can(Permission.SEND_MESSAGES):
             yield SystemCommand(
