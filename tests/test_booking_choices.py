@@ -3,7 +3,8 @@ patient, and the open times narrowed by day, provider, weekday and site."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +28,8 @@ from schedtui.screens.type_picker import TypePicker
 from schedtui.settings import load_settings
 from tests.app_helpers import settle
 from tests.builders import Staff, add_staff
+from tests.cli_helpers import run_and_read
+from tests.conftest import SEED_NOW
 from tests.engine_clinic import EngineClinic, build_engine_clinic
 
 TODAY = date(2026, 11, 30)  # a Monday
@@ -106,6 +109,30 @@ def test_the_patients_own_kind_of_visit_comes_first(
         ("tuesdays", "weekdays", frozenset({1}), "Tuesdays"),
         ("tue or thu", "weekdays", frozenset({1, 3}), "Tuesdays or Thursdays"),
         ("next week", "after", date(2026, 12, 7), "Mon 12/07 to Sun 12/13"),
+        (
+            "discharged nov 28",
+            "before",
+            date(2026, 12, 5),
+            "post-discharge: by Sat 12/05 (7 days after 11/28)",
+        ),
+        (
+            "post-discharge",
+            "before",
+            date(2026, 12, 7),
+            "post-discharge: by Mon 12/07 (7 days after 11/30)",
+        ),
+        (
+            "discharged on nov 28",
+            "after",
+            TODAY,
+            "post-discharge: by Sat 12/05 (7 days after 11/28)",
+        ),
+        (
+            "discharged nov 2",
+            "before",
+            date(2026, 12, 7),
+            "post-discharge: by Mon 11/09 (7 days after 11/02), already past: the soonest time",
+        ),
     ],
 )
 def test_narrowing_is_read_as_people_say_it(
@@ -219,3 +246,52 @@ async def test_booking_on_the_calendar_offers_what_the_provider_takes(
         cardio = str(app.screen.query_one("#type-offered", Static).render())
     assert offered == "Enter: FU Follow-up"
     assert cardio.startswith("Enter: FU") and "CRDFU" not in cardio
+
+
+async def test_a_post_discharge_follow_up_is_offered_soonest_and_says_how_to_make_room(
+    sqlite_store: Store, clinic: EngineClinic
+) -> None:
+    """Within 7 days of the discharge, the earliest first; none open: the scheduler is
+    told how to make room (double-book on the calendar)."""
+    staff = add_staff(sqlite_store)
+    app = _app(sqlite_store, staff)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+b")
+        await settle(pilot)
+        await pilot.press(*"follow", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BookingScreen)
+        screen.query_one("#booking-narrow", Input).focus()
+        await pilot.press(*"discharged mar 4", "enter")  # the Wednesday before (NOW: Fri 3/6)
+        await settle(pilot)
+        starts = [slot.start for slot in screen.slots]
+        status = str(screen.query_one("#booking-status", Static).render())
+        screen.query_one("#booking-narrow", Input).focus()
+        await pilot.press("ctrl+u", *"discharged mar 4, saturdays", "enter")
+        await settle(pilot)
+        none_open = str(screen.query_one("#booking-status", Static).render())
+    assert starts == sorted(starts) and starts
+    assert all(start.astimezone(clinic.zone).date() <= date(2026, 3, 11) for start in starts)
+    assert "post-discharge: by Wed 03/11 (7 days after 03/04)" in status
+    assert "No open time within 7 days of the discharge" in none_open
+    assert "o double-books" in none_open
+
+
+def test_a_post_discharge_search_from_the_command_line(
+    command_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--discharged D: the soonest times up to 7 days after D, earliest first."""
+    discharged = SEED_NOW.date() - timedelta(days=2)
+    code, out, err = run_and_read(capsys, "slots", "find", "--type", "FMFU", "--discharged",
+                                  discharged.isoformat(), "--limit", "20", "--json",
+                                  "--db", command_db)  # fmt: skip
+    assert code == 0, err
+    found = json.loads(out)
+    starts = [datetime.fromisoformat(slot["start"]) for slot in found]
+    assert starts and starts == sorted(starts)
+    assert all(start.date() <= discharged + timedelta(days=7) for start in starts)
+    code, _, err = run_and_read(capsys, "slots", "find", "--type", "FMFU", "--discharged",
+                                "today", "--after", "2026-12-01", "--db", command_db)  # fmt: skip
+    assert code == 2 and "leave out --after and --before" in err

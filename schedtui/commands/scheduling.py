@@ -26,11 +26,13 @@ from schedtui.core.schedule import directory
 from schedtui.core.schedule.access_kpis import third_next_available
 from schedtui.core.schedule.booking import BookingRequest, book
 from schedtui.core.schedule.booking_checks import OpenItemsNeedReason, open_insurance_items
+from schedtui.core.schedule.booking_choices import post_discharge_window
 from schedtui.core.schedule.slots import SlotRequest, find_open_slots
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.errors import BadInput
 from schedtui.core.upkeep.stores import OpenedStore
+from schedtui.core.views.today import clinic_today
 from schedtui.data.codes import DAY_PARTS, VISIT_MODES
 
 slots_app = typer.Typer(help="Open slots.", add_completion=False)
@@ -78,9 +80,14 @@ def find(
     part: Annotated[str, typer.Option(help="any, morning, afternoon or evening.")] = "any",
     rank: Annotated[str, typer.Option(help="earliest, own-provider or spread.")] = "earliest",
     limit: Annotated[int, typer.Option(min=1, max=200)] = 10,
+    discharged: Annotated[
+        str | None,
+        typer.Option(help="A post-discharge follow-up: the day of discharge (the soonest "
+                     "times within 7 days of it)."),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
-) -> None:
+) -> None:  # fmt: skip
     """The best open slots for a visit, each with why it fits. With --patient the search
     reads the patient's record (language, visits): the user must be signed in, and it is
     an audited view."""
@@ -89,6 +96,13 @@ def find(
     if part not in DAY_PARTS:
         raise BadInput("--part is any, morning, afternoon or evening.")
     invocation: Invocation = ctx.obj
+    if discharged is not None:
+        if after is not None or before is not None:
+            raise BadInput("--discharged sets the days itself: leave out --after and --before.")
+        day = parse_day(discharged, "--discharged")
+        assert day is not None
+        window = post_discharge_window(day, clinic_today(invocation.clock, settings().zone))
+        after, before, rank = window[0].isoformat(), window[1].isoformat(), "earliest"
     opened, desk = _open_for_search(ctx, db, patient)
     store = opened.store
     with store.read() as session:

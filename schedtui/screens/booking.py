@@ -284,7 +284,7 @@ class BookingScreen(WorkScreen[int | None]):
             patient_id=self.patient_id,
             day_part=self.part,
             visit_mode=self.mode,
-            ranking="own-provider",
+            ranking="earliest" if narrowing.post_discharge else "own-provider",
             limit=self.limit,
         )
         offered = offered_times(app.store, request, now=app.clock.now())
@@ -309,12 +309,17 @@ class BookingScreen(WorkScreen[int | None]):
             f"{len(message.slots)} open times: Enter holds one, "
             f"{key_name(self, 'booking.more')} shows more."
             if message.slots
-            else "No open times match; try another time of day, mode or narrowing."
+            else self._none_open()
         )
         if message.slots:
             more = 0 < len(before) < len(message.slots) and message.slots[: len(before)] == before
             table.move_cursor(row=len(before) if more else 0, animate=False)
             table.focus()
+
+    def _none_open(self) -> str:
+        if self.narrowing.post_discharge:
+            return keys_said(self, NO_ROOM_AFTER_DISCHARGE)
+        return "No open times match; try another time of day, mode or narrowing."
 
     @on(DataTable.RowHighlighted, "#booking-rows")
     def explain(self, event: DataTable.RowHighlighted) -> None:
@@ -402,6 +407,12 @@ class Holding:
     overbook_reason: str = ""
 
 
+#: Said when no time is open within a post-discharge follow-up's window.
+NO_ROOM_AFTER_DISCHARGE = (
+    "No open time within 7 days of the discharge. Make room: {{booking.calendar}} shows "
+    "the calendar, where {{calendar.double_book}} double-books (why: post-discharge "
+    "follow-up), or ask a supervisor to open time."
+)
 #: Said above the screening questions on the read-back.
 ASK_FIRST = (
     "Ask before booking (kept with the visit; a required one left blank is asked at check-in):"

@@ -29,7 +29,13 @@ MAX_NARROWING = 200
 _DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_WORD = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$")
 _DAY_OF_MONTH = re.compile(r"^(the )?(\d{1,2})(st|nd|rd|th)?$")
-_HINT = "try 'after the 14th', 'with Dr. Ortega', 'tuesdays', 'at BOS' or 'next week'"
+_HINT = (
+    "try 'after the 14th', 'with Dr. Ortega', 'tuesdays', 'at BOS', 'next week' or "
+    "'discharged dec 1'"
+)
+#: A follow-up after a hospital stay is booked within this many days of the discharge
+#: (CMS transitional care: a visit within 7 days for high complexity).
+POST_DISCHARGE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,9 @@ class Narrowing:
     provider_ids: tuple[int, ...] = ()
     site_ids: tuple[int, ...] = ()
     said: tuple[str, ...] = ()
+    #: A follow-up after a hospital stay: the earliest time within its window comes first,
+    #: and when none is open the scheduler is told how to make room.
+    post_discharge: bool = False
 
 
 def read_narrowing(text: str, choices: BookingChoices, today: date) -> Narrowing:
@@ -169,6 +178,9 @@ def _read_part(part: str, choices: BookingChoices, today: date, so_far: Narrowin
         said = f"{monday:%a %m/%d} to {sunday:%a %m/%d}"
         return replace(so_far, after=max(monday, today), before=sunday, said=(*so_far.said, said))
     head, _, rest = part.partition(" ")
+    if head in ("discharged", "post-discharge", "discharge") or part == "post discharge":
+        said_day = "" if part == "post discharge" else rest.removeprefix("on ")
+        return _post_discharge(so_far, _day(said_day, today) if said_day else today, today)
     if head in ("after", "from", "starting") and rest:
         day = _day(rest, today) + timedelta(days=1 if head == "after" else 0)
         return replace(so_far, after=day, said=(*so_far.said, f"from {day:%a %m/%d}"))
@@ -189,6 +201,26 @@ def _read_part(part: str, choices: BookingChoices, today: date, so_far: Narrowin
     except BadInput:
         raise BadInput(f"'{part}' is not something I can narrow the times by; {_HINT}.") from None
     return replace(so_far, after=day, before=day, said=(*so_far.said, f"on {day:%a %m/%d}"))
+
+
+def post_discharge_window(discharged: date, today: date) -> tuple[date, date]:
+    """The days a post-discharge follow-up is booked in: from today (or the discharge,
+    if later) to `POST_DISCHARGE_DAYS` after the discharge."""
+    if discharged > today + timedelta(days=POST_DISCHARGE_DAYS):
+        raise BadInput(f"A discharge on {discharged:%a %m/%d} is too far ahead to book for.")
+    return max(today, discharged), discharged + timedelta(days=POST_DISCHARGE_DAYS)
+
+
+def _post_discharge(so_far: Narrowing, discharged: date, today: date) -> Narrowing:
+    first, last = post_discharge_window(discharged, today)
+    said = (
+        f"post-discharge: by {last:%a %m/%d} ({POST_DISCHARGE_DAYS} days after {discharged:%m/%d})"
+    )
+    if last < first:
+        said += ", already past: the soonest time"
+        last = first + timedelta(days=POST_DISCHARGE_DAYS)
+    return replace(so_far, after=first, before=last, post_discharge=True,
+                   said=(*so_far.said, said))  # fmt: skip
 
 
 def _day(text: str, today: date) -> date:
