@@ -317,3 +317,68 @@ def test_scheduler_checks_an_offered_time_in_the_calendar_and_reads_a_specialty_
     assert f"{day:%A %d %B %Y}" in calendar  # the calendar opened on the offered day
     assert "open times: Enter" in back
     assert "Specialty: Cardiology" in narrowed and "Week of" in week
+
+
+#: A referral on the work queue: "referral  MRN  [urgency]  book TYPE (status)" (a narrow
+#: terminal leaves the urgency out).
+_REFERRAL_ROW = re.compile(r"\breferral\s+(\d+)\s+(?:\S+\s+)?book (\S+) \(")
+
+
+def _referral_status(store: Path, mrn: str, type_code: str) -> list[str]:
+    with sqlite3.connect(store) as db:
+        rows = db.execute(
+            "SELECT r.status FROM referral r JOIN patient p ON p.id = r.patient_id"
+            " JOIN appointment_type t ON t.id = r.appointment_type_id"
+            " WHERE p.mrn = ? AND t.code = ? ORDER BY r.id",
+            (mrn, type_code),
+        ).fetchall()
+    return [status for (status,) in rows]
+
+
+def test_scheduler_books_the_first_referral_on_the_work_queue(
+    clinic_today: tuple[Path, datetime], terminal_env: dict[str, str]
+) -> None:
+    """Open the queue, take the first referral, book it (the read-back names the
+    referral), file the note: the referral shows scheduled."""
+    store, _ = clinic_today
+    _add_users(store, {**os.environ, **terminal_env})
+    terminal = Terminal(f"{sys.executable} -m schedtui --db {store}", terminal_env)
+    try:
+        terminal.wait_for("sign in")
+        terminal.type("ava.sched")
+        terminal.type("correct-horse-1")
+        terminal.wait_for("Type a name")
+        terminal.press("F11")
+        queue = terminal.wait_for(" book ")  # the queue's referrals are listed
+        rows = [line for line in queue.splitlines() if re.search(r"\d{8}", line)]
+        first = next((n for n, line in enumerate(rows) if _REFERRAL_ROW.search(line)), None)
+        assert first is not None, queue
+        found = _REFERRAL_ROW.search(rows[first])
+        assert found is not None
+        mrn, type_code = found.groups()
+        before = _referral_status(store, mrn, type_code)
+        terminal.press(*["Down"] * first, "Enter")
+        terminal.wait_for(f"MRN         {mrn}")
+        terminal.press("C-b")
+        terminal.wait_for("Booking for")
+        terminal.type(type_code)
+        terminal.wait_for("open times: Enter")
+        terminal.press("Enter")
+        script = terminal.wait_for("Read back to the caller")
+        if "Open insurance items" in script:
+            terminal.write("self-pay, card to follow")
+        terminal.press("Enter")
+        terminal.wait_for("Booked: appointment")
+        terminal.press("F5")
+        terminal.write("Booked the referral; told the caller to bring the referral letter")
+        terminal.press("C-s")
+        terminal.wait_for("Call note filed")
+        terminal.press("C-q")
+        deadline = time.monotonic() + 10
+        while terminal.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        terminal.close()
+    assert "for the referral from" in script
+    after = _referral_status(store, mrn, type_code)
+    assert after.count("scheduled") == before.count("scheduled") + 1
