@@ -51,6 +51,7 @@ COMMANDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("eligibility", "app", ("eligibility",)),
     ("insurance", "register", ("payers", "coverage", "auth")),
     ("payments", "app", ("payments",)),
+    ("reports", "app", ("report",)),
     ("patients", "app", ("patients",)),
     ("importing", "app", ("import",)),
     ("notes", "app", ("notes",)),

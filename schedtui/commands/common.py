@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -289,3 +290,19 @@ def rows_read(
     invocation: Invocation = ctx.obj
     with opened_store(invocation, db).store.read() as session:
         return read(session)
+
+
+def sheet_file(csv: Path | None, xlsx: Path | None, *, force: bool) -> Path | None:
+    """The file a table is written to (`--csv` or `--xlsx`, not both), checked before
+    anything is read: the name says which kind, the folder exists, a file there is
+    replaced only with --force. None when neither was given."""
+    from schedtui.core.security.sheets import check_sheet_target
+
+    if csv is not None and xlsx is not None:
+        raise BadInput("Give --csv or --xlsx, not both.")
+    for path, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
+        if path is not None:
+            if path.suffix.lower() != suffix:
+                raise BadInput(f"--{suffix[1:]} {path}: name a {suffix} file.")
+            return check_sheet_target(path, replace=force)
+    return None

@@ -17,6 +17,7 @@ from schedtui.commands.common import (
     record_view,
     say,
     settings,
+    sheet_file,
 )
 from schedtui.core.insurance.money import dollars
 from schedtui.core.payments import closing, ledger
@@ -25,8 +26,7 @@ from schedtui.core.payments.reversing import reverse_payment
 from schedtui.core.payments.taking import PaymentRequest, take_payment
 from schedtui.core.security.access import Permission
 from schedtui.core.security.guard import require
-from schedtui.core.security.sheets import check_sheet_target, write_sheets
-from schedtui.core.support.errors import BadInput
+from schedtui.core.security.sheets import write_sheets
 
 app = typer.Typer(help="Payments: take, void, refund, list, close the day.", add_completion=False)
 
@@ -196,7 +196,7 @@ def closes(
     (formula-safe, a total line, money in dollars and cents)."""
     day = parse_day(when, "--date")
     assert day is not None
-    out = _one_file(csv, xlsx, force=force)  # refused before anything is read
+    out = sheet_file(csv, xlsx, force=force)  # refused before anything is read
     desk = command_desk(ctx, db)
     require(desk.store, desk.actor, Permission.MANAGE_PAYMENTS, now=desk.clock.now(),
             what="close")  # fmt: skip
@@ -216,14 +216,3 @@ def closes(
         say(f"{row.site:<5} {row.user:<12} difference {difference:>10}  {row.reason}")
     if not rows:
         say(f"Nobody has closed {day:%m/%d/%Y} yet.")
-
-
-def _one_file(csv: Path | None, xlsx: Path | None, *, force: bool) -> Path | None:
-    if csv is not None and xlsx is not None:
-        raise BadInput("Give --csv or --xlsx, not both.")
-    for path, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
-        if path is not None:
-            if path.suffix.lower() != suffix:
-                raise BadInput(f"--{suffix[1:]} {path}: name a {suffix} file.")
-            return check_sheet_target(path, replace=force)
-    return None
