@@ -137,20 +137,41 @@ def _raw_reads(db: Path, now: datetime) -> Callable[[], object]:
             auths = connection.execute(
                 "SELECT id FROM prior_authorization WHERE follow_up_on <= ?", (now.date(),)
             ).fetchall()
-            waiting = connection.execute(
-                "SELECT e.id, p.mrn FROM escalation e JOIN patient p ON p.id = e.patient_id "
-                "WHERE e.status IN ('open', 'in-progress') ORDER BY e.answer_by LIMIT 200"
-            ).fetchall()
-            recalls = connection.execute(
-                "SELECT r.campaign_id, p.mrn FROM recall_entry r JOIN recall_campaign c "
-                "ON c.id = r.campaign_id JOIN patient p ON p.id = r.patient_id "
-                "WHERE c.status = 'active' AND r.status IN ('due', 'contacted') "
-                "AND coalesce(r.retry_on, c.due_from) <= ? "
-                "ORDER BY coalesce(r.retry_on, c.due_from) LIMIT 200", (now.date().isoformat(),)
-            ).fetchall()  # fmt: skip
-        return due, referrals, auths, waiting, recalls
+            waiting = [  # each status in its index's order, then merged
+                row
+                for status in ("open", "in-progress")
+                for row in connection.execute(
+                    "SELECT e.answer_by, e.id, p.mrn FROM escalation e JOIN patient p "
+                    "ON p.id = e.patient_id WHERE e.status = ? ORDER BY e.answer_by LIMIT 200",
+                    (status,),
+                )
+            ]  # fmt: skip
+            return due, referrals, auths, sorted(waiting)[:200], _raw_recalls(connection, now)
 
     return read
+
+
+def _raw_recalls(connection: sqlite3.Connection, now: datetime) -> list[tuple[str, str]]:
+    """Each active campaign's open entries in its index's order (never tried; to try
+    again, by day), then merged."""
+    today = now.date().isoformat()
+    found: list[tuple[str, str]] = []
+    for campaign, due_from in connection.execute(
+        "SELECT id, due_from FROM recall_campaign WHERE status = 'active' AND due_from <= ?",
+        (today,),
+    ).fetchall():
+        for status in ("due", "contacted"):
+            for when, test in ((due_from, "r.retry_on IS NULL"), (None, "r.retry_on <= ?")):
+                found += [
+                    (str(retry or when), str(mrn))
+                    for mrn, retry in connection.execute(
+                        "SELECT p.mrn, r.retry_on FROM recall_entry r JOIN patient p "
+                        "ON p.id = r.patient_id WHERE r.campaign_id = ? AND r.status = ? "
+                        f"AND {test} ORDER BY r.retry_on LIMIT 200",
+                        (campaign, status) + (() if when else (today,)),
+                    )
+                ]  # fmt: skip
+    return sorted(found)[:200]
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision shipped (tests check it against the scripts). Knowing it without
 #: loading Alembic keeps every command's start fast when the store is up to date.
-HEAD_REVISION = "0026_screening_questions"
+HEAD_REVISION = "0027_recall_retry_index"
 
 
 @dataclass(frozen=True)

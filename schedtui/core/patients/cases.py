@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Final
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
 
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col
@@ -117,13 +117,27 @@ def open_escalations(session: Session, *, limit: int = 500, team: str = "") -> l
     )  # fmt: skip
     if team:
         query = query.where(col(esc.team) == team.strip().lower())
-    found = session.execute(query.order_by(col(esc.answer_by), col(esc.id)).limit(limit)).all()
+    by_status = [  # each status in its index's order, then merged: none is sorted whole
+        row
+        for status in ("open", "in-progress")
+        for row in session.execute(
+            query.where(col(esc.status) == status)
+            .order_by(col(esc.answer_by), col(esc.id)).limit(limit)
+        )
+    ]  # fmt: skip
+    found = sorted(by_status, key=_soonest)[:limit]
     words = {rank: word for word, rank in PRIORITIES.items()}
     return [
         CaseRow(i, mrn, reason, status, opened, priority=words.get(rank, str(rank)), team=team_,
                 answer_by=by)
         for i, mrn, reason, status, opened, rank, team_, by in found
     ]  # fmt: skip
+
+
+def _soonest(row: Any) -> tuple[bool, datetime, int]:
+    """Escalations to answer soonest first (one with no time to answer by, last)."""
+    answer_by = row[7]
+    return answer_by is None, answer_by or datetime.max.replace(tzinfo=UTC), row[0]
 
 
 def resolve_escalation(

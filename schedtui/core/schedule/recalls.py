@@ -395,14 +395,26 @@ class RecallDue:
 
 def recalls_to_work(session: Session, today: date, *, limit: int) -> list[RecallDue]:
     """Patients of active campaigns to call today (due, or to try again), the longest
-    due first (for the work queue)."""
+    due first (for the work queue). Each campaign's entries are read in its index's order
+    (those never tried, due from the campaign's first day; those to try again, by their
+    day), at most `limit` of each, then merged: no campaign is sorted whole."""
     campaigns = m.RecallCampaign.__table__  # type: ignore[attr-defined]
-    due_on = func.coalesce(E.c.retry_on, campaigns.c.due_from)
-    found = session.execute(
-        select(E.c.campaign_id, campaigns.c.name, P.c.mrn, due_on)
-        .join(campaigns, campaigns.c.id == E.c.campaign_id).join(P, P.c.id == E.c.patient_id)
-        .where(campaigns.c.status == "active").where(E.c.status.in_(OPEN))
-        .where(campaigns.c.due_from <= today).where(due_on <= today)
-        .order_by(due_on, E.c.campaign_id).limit(limit)
+    active = session.execute(
+        select(campaigns.c.id, campaigns.c.name, campaigns.c.due_from)
+        .where(campaigns.c.status == "active").where(campaigns.c.due_from <= today)
     ).all()  # fmt: skip
-    return [RecallDue(c, name, mrn, day) for c, name, mrn, day in found]
+    found: list[RecallDue] = []
+    for campaign_id, name, due_from in active:
+        for status in OPEN:
+            entries = (
+                select(P.c.mrn, E.c.retry_on)
+                .join(P, P.c.id == E.c.patient_id)
+                .where(E.c.campaign_id == campaign_id).where(E.c.status == status)
+            )  # fmt: skip
+            fresh = entries.where(E.c.retry_on.is_(None)).limit(limit)  # all due alike
+            again = entries.where(E.c.retry_on <= today).order_by(E.c.retry_on).limit(limit)
+            for query in (fresh, again):
+                found += [RecallDue(campaign_id, name, mrn, retry_on or due_from)
+                          for mrn, retry_on in session.execute(query)]  # fmt: skip
+    found.sort(key=lambda due: (due.due_on, due.campaign_id))
+    return found[:limit]

@@ -316,7 +316,8 @@ class RecallEntry(SQLModel, table=True):
     __tablename__ = "recall_entry"
     __table_args__ = (
         one_of("status", codes.RECALL_STATUSES),
-        Index("ix_recall_entry_status", "campaign_id", "status"),
+        # a campaign's open entries, those to try again in the order they come due
+        Index("ix_recall_entry_status", "campaign_id", "status", "retry_on"),
         Index("ix_recall_entry_patient_id", "patient_id"),  # every booking looks
     )
     campaign_id: int = Field(foreign_key="recall_campaign.id", primary_key=True)
