@@ -47,7 +47,7 @@ NEVER_LIST_PATIENTS = {
     "resources activate", "resources deactivate", "limits list", "limits set", "limits remove",
     "import patients", "payments void", "payments refund", "payments close",
     "types questions", "types question-add", "types question-edit", "types question-on",
-    "types question-off", "report kpis",
+    "types question-off", "report kpis", "payers edit", "payers activate", "payers deactivate",
 }  # fmt: skip
 #: Commands that show what is known of patients without printing a name or an MRN.
 READ_PATIENTS_UNNAMED = {"waitlist offers", "day", "appointments screening"}

@@ -66,6 +66,56 @@ def payer_add(
     say(payer_id)
 
 
+@payers_app.command("edit")
+def payer_edit(
+    ctx: typer.Context,
+    x12: Annotated[str, typer.Argument(help="The payer's X12 id now.")],
+    name: Annotated[str | None, typer.Option(help="Its name.")] = None,
+    new_x12: Annotated[str | None, typer.Option("--x12", help="A new X12 payer id.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Provider services phone ('' none).")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Change a payer's name, X12 id or phone (supervisors; audited, on the feed)."""
+    from schedtui.core.schedule.payer_setup import PayerFields, edit_payer
+
+    desk = command_desk(ctx, db)
+    done = edit_payer(desk.store, desk.actor, x12, PayerFields(name, new_x12, phone),
+                      now=desk.clock.now(), region=settings().region)  # fmt: skip
+    if as_json:
+        print_json({"changed": done})
+    else:
+        say(f"Payer {x12}: changed {', '.join(done)}." if done else
+            f"Payer {x12}: nothing to change (each option given already says so).")  # fmt: skip
+
+
+def _payer_switch(active: bool) -> None:
+    words = "Bring a payer back (supervisors)." if active else (
+        "Take a payer out of use: no new coverage names it; those on file keep it "
+        "(supervisors)."
+    )  # fmt: skip
+
+    @payers_app.command("activate" if active else "deactivate", help=words)
+    def switch(
+        ctx: typer.Context,
+        x12: Annotated[str, typer.Argument(help="The payer's X12 id.")],
+        db: DbOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from schedtui.core.schedule.payer_setup import set_payer_active
+
+        desk = command_desk(ctx, db)
+        done = set_payer_active(desk.store, desk.actor, x12, active, now=desk.clock.now())
+        if as_json:
+            print_json({"active": active, "changed": done})
+        else:
+            say(f"Payer {x12} is {'active' if active else 'out of use'}.")
+
+
+for _active in (False, True):
+    _payer_switch(_active)
+
+
 @payers_app.command("network")
 def payer_network(
     ctx: typer.Context,

@@ -106,6 +106,8 @@ def add_coverage(store: Store, actor: Actor, entry: CoverageInput, *, now: datet
         ).first()
         if payer is None:
             raise BadInput(f"There is no payer with X12 id '{entry.payer_x12_id}'.")
+        if not payer.active:
+            raise BadInput(f"The payer '{payer.name}' is out of use: no new coverage names it.")
         if session.get(m.Patient, entry.patient_id) is None:
             raise BadInput(f"There is no patient with id {entry.patient_id}.")
         coverage = m.Coverage(
