@@ -99,3 +99,15 @@ def test_nurse_queue_snapshot(sqlite_store: Store, staff: Staff, snap_compare: A
 
     app = call_app(sqlite_store, staff.scheduler)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)
+
+
+def test_nurse_queue_snapshot_on_a_wide_terminal(
+    sqlite_store: Store, staff: Staff, snap_compare: Any
+) -> None:
+    async def open_it(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.action_nurse_queue()
+        await steady(pilot)
+
+    app = call_app(sqlite_store, staff.scheduler)
+    assert snap_compare(app, terminal_size=(200, 60), run_before=open_it)

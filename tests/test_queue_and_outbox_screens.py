@@ -191,3 +191,16 @@ def test_queue_and_outbox_snapshot(
     actor = staff.supervisor if what == "outbox" else staff.scheduler
     app = call_app(sqlite_store, actor)
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_it)
+
+
+def test_queue_snapshot_on_a_wide_terminal(
+    sqlite_store: Store, staff: Staff, snap_compare: Any
+) -> None:
+    """The work queue at 200x60: every column shown in full."""
+
+    async def open_it(pilot: Pilot[Any]) -> None:
+        await _queue(pilot)
+        await steady(pilot)
+
+    app = call_app(sqlite_store, staff.scheduler)
+    assert snap_compare(app, terminal_size=(200, 60), run_before=open_it)
