@@ -124,5 +124,6 @@ DEFAULT_KEYS: dict[str, str] = {
     "workspace.note": "f5",
     "workspace.pay": "ctrl+g",
     "workspace.register": "ctrl+n",
+    "workspace.resolved": "ctrl+o",
     "workspace.visits": "f8",
 }

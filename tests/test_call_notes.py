@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import select
+from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from schedtui.app import SchedApp, create_app
 from schedtui.core.patients.call_notes import (
@@ -192,3 +192,29 @@ async def test_a_card_number_typed_in_the_note_is_neither_saved_nor_filed(
         bodies = [note.body for note in session.exec(select(m.CallNote))]
     assert "Card ending 1111" in bodies
     assert not any("4111" in body for body in bodies)  # no draft, no filed note holds it
+
+
+async def test_one_key_says_whether_the_call_resolved_it_and_the_note_keeps_it(
+    sqlite_store: Store, staff: Staff
+) -> None:
+    """Ctrl+O steps resolved -> not resolved -> not said, shown under the call timer;
+    the note is filed with it, and the next call starts with nothing said."""
+    app = _app(sqlite_store, staff.scheduler)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("enter", "f5", *"Moved her visit", "ctrl+o")
+        await _settle(pilot)
+        timer = str(app.screen.query_one("#call-timer", Static).render())
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        await pilot.press(*"Asked about parking", "ctrl+o", "ctrl+o", "ctrl+s")
+        await _settle(pilot)
+        await pilot.press(*"Wrong number", "ctrl+s")
+        await _settle(pilot)
+        after = str(app.screen.query_one("#call-timer", Static).render())
+    with sqlite_store.read() as session:
+        notes = session.exec(select(m.CallNote).where(~col(m.CallNote.is_draft))).all()
+        filed = {note.body: note.resolved_on_call for note in notes}
+    assert "resolved: yes" in timer and "resolved" not in after
+    assert filed == {"Moved her visit": True, "Asked about parking": False,
+                     "Wrong number": None}  # fmt: skip

@@ -33,6 +33,7 @@ SIZE = (140, 34)
 MOVED = {
     "app.calendar": "f13",
     "workspace.book": "ctrl+o",
+    "workspace.resolved": "alt+o",  # (Ctrl+O's own binding moves out of the way)
     "app.help": "f12",
     "app.referrals": "alt+r",
 }

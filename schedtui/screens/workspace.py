@@ -81,6 +81,7 @@ class WorkspaceScreen(WorkScreen[None]):
             "workspace.edit",
             "workspace.escalate",
             "workspace.pay",
+            "workspace.resolved",
             "workspace.find",
             "workspace.clear",
             "workspace.visits",
@@ -102,6 +103,7 @@ class WorkspaceScreen(WorkScreen[None]):
         Binding("ctrl+r", "edit_patient", "Edit", id="workspace.edit"),
         Binding("ctrl+t", "escalate", "Nurse", id="workspace.escalate"),
         Binding("ctrl+g", "take_payment", "Pay", id="workspace.pay"),
+        Binding("ctrl+o", "resolved", "Resolved?", id="workspace.resolved"),
     ]
 
     @dataclass
@@ -409,7 +411,16 @@ class WorkspaceScreen(WorkScreen[None]):
         if self.call.started_at is None:
             return
         seconds = int((self.sched_app.clock.now() - self.call.started_at).total_seconds())
-        self.query_one("#call-timer", Static).update(f"Call {seconds // 60:02d}:{seconds % 60:02d}")
+        resolved = self.call.resolved
+        said = "" if resolved is None else f"\nresolved: {'yes' if resolved else 'no'}"
+        self.query_one("#call-timer", Static).update(
+            f"Call {seconds // 60:02d}:{seconds % 60:02d}{said}"
+        )
+
+    def action_resolved(self) -> None:
+        """Say whether the caller's need was met on this call (kept with the note)."""
+        self.call.next_resolved()
+        self._tick()
 
     def save_draft_now(self) -> None:
         """Save the draft if it changed since the last save; a draft holding a full card
@@ -454,13 +465,15 @@ class WorkspaceScreen(WorkScreen[None]):
                 self.notify(f"The note says {', '.join(flags)}. {EMERGENCY_SCRIPT}",
                             title="Emergency words", severity="error", markup=False,
                             timeout=10 * self.app.NOTIFICATION_TIMEOUT)  # fmt: skip
-            self._file(self.call.note_id, text, self.call.patient_id, self.call.appointment_id)
+            call = self.call
+            self._file(call.note_id, text, call.patient_id, call.appointment_id, call.resolved)
             self.call.appointment_id = None
 
     @work(thread=True, group="note", exit_on_error=False, description="Filing the call note")
     def _file(
-        self, note_id: int, text: str, patient_id: int | None, appointment_id: int | None
-    ) -> None:
+        self, note_id: int, text: str, patient_id: int | None, appointment_id: int | None,
+        resolved: bool | None = None,
+    ) -> None:  # fmt: skip
         app = self.sched_app
         actor = signed_in(app)
         now = app.clock.now()
@@ -472,6 +485,7 @@ class WorkspaceScreen(WorkScreen[None]):
             now=now,
             patient_id=patient_id,
             appointment_id=appointment_id,
+            resolved_on_call=resolved,
         )
         self.post_message(self.NoteReady(start_note(app.store, actor, now=now), "", now, False))
         self.app.call_from_thread(self.notify, "Call note filed.")

@@ -33,6 +33,9 @@ class LiveCall:
     #: A registration form closed before it was saved (Esc, to search first): Ctrl+N
     #: brings it back as typed, until the call's note is filed.
     registration_draft: Registration | None = None
+    #: Whether the caller's need was met on this call (None: not said yet); kept with
+    #: the note when it is filed (first-call resolution).
+    resolved: bool | None = None
 
     @property
     def caller(self) -> tuple[int, str] | None:
@@ -64,4 +67,8 @@ class LiveCall:
         """A note to write into: a fresh draft, or one a crash left behind (the next call:
         a registration form left unsaved on the last one is not brought back)."""
         self.note_id, self.saved_text, self.started_at = note_id, body, started_at
-        self.registration_draft = None
+        self.registration_draft, self.resolved = None, None
+
+    def next_resolved(self) -> None:
+        """Not said -> resolved -> not resolved -> not said (one key steps through)."""
+        self.resolved = {None: True, True: False, False: None}[self.resolved]
