@@ -162,6 +162,8 @@ def _walk(c: Clinic, out: Path) -> list[list[str]]:
         ["payments", "receipt", "1"],
         ["payments", "closes"],
         ["appointments", "screening", "1"],
+        ["report", "schedule", "--date", c.day],
+        ["report", "no-shows", "--from", "2026-11-20", "--to", "2026-11-26", "--json"],
     ]  # fmt: skip
 
 

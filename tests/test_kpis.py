@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -193,3 +194,40 @@ def test_the_report_command_refuses_plainly_and_writes_nothing(
 ) -> None:
     code, out, err = run_and_read(capsys, "report", "kpis", *extra, "--db", command_db)
     assert code == 2 and said in err and "Traceback" not in err and out == ""
+
+
+def test_the_no_show_list_and_a_days_schedule_as_people_and_spreadsheets_read_them(
+    command_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Each visit in its site's own time with the patient named; the files read back with
+    openpyxl; the patients on them audited as an export."""
+    with sqlite3.connect(command_db) as connection:
+        expected = connection.execute(
+            "SELECT count(*) FROM appointment WHERE status = 'noshow' AND start >= ? "
+            "AND start < ?", ("2026-11-20 05:00:00", "2026-11-27 05:00:00"),
+        ).fetchone()[0]  # fmt: skip
+    book = tmp_path / "no-shows.xlsx"
+    week = ["--from", "2026-11-20", "--to", "2026-11-26"]
+    code, out, err = run_and_read(capsys, "report", "no-shows", *week, "--xlsx", str(book),
+                                  "--db", command_db)  # fmt: skip
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(book).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[0] == ("day", "time", "site", "provider", "type", "status", "mrn", "patient",
+                       "why")  # fmt: skip
+    assert len(rows) - 1 == expected > 0 and {row[5] for row in rows[1:]} == {"noshow"}
+    code, out, err = run_and_read(capsys, "report", "schedule", "--date", "2026-11-27",
+                                  "--site", "DTN", "--json", "--db", command_db)  # fmt: skip
+    assert code == 0, err
+    day = json.loads(out)
+    assert day and {line["site"] for line in day} == {"DTN"}
+    assert {line["day"] for line in day} == {"2026-11-27"}
+    assert [line["time"] for line in day] == sorted(
+        (line["time"] for line in day), key=lambda t: datetime.strptime(t[:8], "%I:%M %p")
+    )
+    with sqlite3.connect(command_db) as connection:
+        exports = connection.execute(
+            "SELECT count(*) FROM audit_event WHERE action = 'export' AND entity = 'report'"
+        ).fetchone()[0]
+    assert exports == 2
