@@ -160,7 +160,10 @@ async def test_checking_in_with_nothing_owed_asks_for_nothing(
     with sqlite_store.read() as session:
         row = session.get(m.Appointment, visit)
         assert row is not None and row.status == "checked-in"
-    assert _payments(sqlite_store) == []
+        asked = session.exec(  # no questions to ask: nothing of the patient read for them
+            select(m.AuditEvent).where(col(m.AuditEvent.detail_json).contains("screening"))
+        ).all()
+    assert _payments(sqlite_store) == [] and asked == []
 
 
 async def test_a_full_card_number_in_the_form_is_refused_and_never_kept(

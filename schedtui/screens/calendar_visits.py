@@ -23,7 +23,11 @@ from schedtui.core.schedule.calendar_booking import (
     waitlist_note,
 )
 from schedtui.core.schedule.readback import ReadBack
-from schedtui.core.schedule.screening import ScreeningSheet, screening_sheet
+from schedtui.core.schedule.screening import (
+    ScreeningSheet,
+    open_at_check_in,
+    screening_sheet,
+)
 from schedtui.core.schedule.statuses import status_text
 from schedtui.core.support.errors import NotAllowed
 from schedtui.core.support.formats import clock_time, visit_time
@@ -227,8 +231,8 @@ class VisitActions(CalendarPart):
             change_status(desk.store, actor, visit, status, now=now, no_show_reason=why)
             if status != "checked-in":
                 return None, None
-            sheet = screening_sheet(desk.store, actor, visit, now=now)
-            return (sheet if sheet.unanswered_required() else None), owed_at_check_in(desk, visit)
+            sheet = open_at_check_in(desk.store, actor, visit, now=now)
+            return sheet, owed_at_check_in(desk, visit)
 
         def marked(open_items: tuple[ScreeningSheet | None, PaymentDue | None]) -> None:
             self.changed(f"Marked {status_text(status)}.")

@@ -422,3 +422,13 @@ def patient_of(session: Session, appointment_id: int) -> int | None:
     """The visit's patient (None when there is no such visit)."""
     visit = session.get(m.Appointment, appointment_id)
     return visit.patient_id if visit is not None else None
+
+
+def open_at_check_in(
+    store: Store, actor: Actor, appointment_id: int, *, now: datetime
+) -> ScreeningSheet | None:
+    """The visit's questions to ask at check-in when a required one is unanswered (an
+    audited view then); None, and nothing read of the patient, when none is."""
+    with store.read() as session:
+        still_open = unanswered_required(session, appointment_id)
+    return screening_sheet(store, actor, appointment_id, now=now) if still_open else None
