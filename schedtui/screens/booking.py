@@ -25,6 +25,7 @@ from schedtui.core.schedule.booking import (
 )
 from schedtui.core.schedule.booking_checks import visit_reason
 from schedtui.core.schedule.booking_choices import (
+    POST_DISCHARGE_DAYS,
     BookingChoices,
     Narrowing,
     VisitType,
@@ -409,9 +410,9 @@ class Holding:
 
 #: Said when no time is open within a post-discharge follow-up's window.
 NO_ROOM_AFTER_DISCHARGE = (
-    "No open time within 7 days of the discharge. Make room: {{booking.calendar}} shows "
-    "the calendar, where {{calendar.double_book}} double-books (why: post-discharge "
-    "follow-up), or ask a supervisor to open time."
+    f"No open time within {POST_DISCHARGE_DAYS} days of the discharge. "
+    "Make room: {{booking.calendar}} shows the calendar, where {{calendar.double_book}} "
+    "double-books (why: post-discharge follow-up), or ask a supervisor to open time."
 )
 #: Said above the screening questions on the read-back.
 ASK_FIRST = (
