@@ -18,33 +18,19 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-SCHEDTUI = [sys.executable, "-m", "schedtui"]
+from bench_store import median, seeded
+
 ZONE = ZoneInfo("America/New_York")
 #: Status, late cancellation, overbooked: how often each comes (a year of a clinic).
 OUTCOMES = (("fulfilled", 0, 0),) * 70 + (("noshow", 0, 0),) * 10 + (
     ("cancelled", 1, 0),) * 4 + (("cancelled", 0, 0),) * 6 + (("booked", 0, 0),) * 9 + (
     ("fulfilled", 0, 1),)  # fmt: skip
-
-
-def _seeded(home: Path, patients: int) -> Path:
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
-    env |= {"XDG_CONFIG_HOME": str(home / "config")}
-    db = home / "clinic.db"
-    for step in (["init", "--db", str(db)],
-                 ["seed", "--patients", str(patients), "--seed", "7", "--not-a-real-clinic",
-                  "--db", str(db)]):  # fmt: skip
-        subprocess.run([*SCHEDTUI, *step], env=env, check=True, capture_output=True)
-    return db
 
 
 def _visits(db: Path, count: int, now: datetime) -> None:
@@ -76,15 +62,6 @@ def _visits(db: Path, count: int, now: datetime) -> None:
             "'in-person', '', '', 1)",
             rows,
         )
-
-
-def _median(runs: int, measure: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        measure()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def _stored(moment: datetime) -> str:
@@ -125,7 +102,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         os.chmod(home, 0o700)
-        db = _seeded(home, arguments.patients)
+        db = seeded(home, arguments.patients)
         _visits(db, arguments.appointments, now.replace(microsecond=0))
         store = Store.open(f"sqlite:///{db}")
         actor = Actor(None, "bench", "supervisor")
@@ -133,8 +110,8 @@ def main() -> None:
         def report() -> object:
             return kpis(store, actor, month, "provider", now=now)
 
-        ours = _median(arguments.runs, report)
-        raw = _median(arguments.runs, _raw(db, month.start, month.end))
+        ours = median(arguments.runs, report)
+        raw = median(arguments.runs, _raw(db, month.start, month.end))
         with sqlite3.connect(db) as connection:
             total = connection.execute("SELECT count(*) FROM appointment").fetchone()[0]
         in_month = sum(row.appointments for row in kpis(store, actor, month, "provider", now=now))

@@ -19,29 +19,15 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-SCHEDTUI = [sys.executable, "-m", "schedtui"]
+from bench_store import median, seeded
+
 ZONE = ZoneInfo("America/New_York")
-
-
-def _seeded(home: Path, patients: int) -> Path:
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
-    env |= {"XDG_CONFIG_HOME": str(home / "config")}
-    db = home / "clinic.db"
-    for step in (["init", "--db", str(db)],
-                 ["seed", "--patients", str(patients), "--seed", "7", "--not-a-real-clinic",
-                  "--db", str(db)]):  # fmt: skip
-        subprocess.run([*SCHEDTUI, *step], env=env, check=True, capture_output=True)
-    return db
 
 
 def _items(db: Path, count: int, now: datetime) -> None:
@@ -107,15 +93,6 @@ def _recalls_and_escalations(
             for _ in range(max(1, count // 100))
         ],
     )  # fmt: skip
-
-
-def _median(runs: int, measure: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        measure()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def _raw_reads(db: Path, now: datetime) -> Callable[[], object]:
@@ -188,12 +165,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         os.chmod(home, 0o700)
-        db = _seeded(home, arguments.patients)
+        db = seeded(home, arguments.patients)
         _items(db, arguments.items, now)
         store = Store.open(f"sqlite:///{db}")
         actor = Actor(None, "bench", "supervisor")
-        queue = _median(arguments.runs, lambda: work_queue(store, actor, now=now, zone=ZONE))
-        raw = _median(arguments.runs, _raw_reads(db, now))
+        queue = median(arguments.runs, lambda: work_queue(store, actor, now=now, zone=ZONE))
+        raw = median(arguments.runs, _raw_reads(db, now))
         items = len(work_queue(store, actor, now=now, zone=ZONE))
         print(f"{arguments.patients:,} patients, {arguments.items:,} referrals and "
               f"{arguments.items:,} call-backs; the queue lists {items} items")  # fmt: skip
