@@ -116,6 +116,10 @@ async def test_a_copay_from_the_panel_then_what_is_left_of_it(
     assert "Payments (newest first)" in panel and "$20.00 check copay, receipt S1-000001" in panel
     assert left == "5.00"  # what is left of the copay
     assert _payments(sqlite_store) == [(2000, "check", "copay", visit, 1, "1042")]
+    with sqlite_store.read() as session:  # each form's read of what is due: an audited view
+        viewed = session.exec(select(m.AuditEvent.patient_id)
+                              .where(col(m.AuditEvent.entity) == "payment-due")).all()  # fmt: skip
+    assert viewed == [engine.patients[3]] * 2
 
 
 async def test_checking_in_opens_the_form_on_the_copay_and_keys_typed_ahead_land_in_it(

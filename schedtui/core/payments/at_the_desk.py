@@ -20,6 +20,7 @@ from schedtui.core.payments.taking import (
     PaymentRequest,
     amount_cents,
 )
+from schedtui.core.security import audit
 from schedtui.core.security.access import Actor, Permission
 from schedtui.core.security.guard import require
 from schedtui.core.support.card_numbers import has_card_number
@@ -116,9 +117,9 @@ def payment_due(
 ) -> PaymentDue:
     """What a payment for the patient (or the visit's patient) starts from: the visit
     named, else their visit today (at its site's own date), its copay, the balance; for
-    those who take payments."""
+    those who take payments (an audited view of the patient)."""
     require(store, actor, Permission.TAKE_PAYMENTS, now=now, what="payment")
-    with store.read() as session:
+    with store.write() as session:
         if patient_id is None and appointment_id is not None:
             named = session.get(m.Appointment, appointment_id)
             patient_id = named.patient_id if named is not None else None
@@ -133,6 +134,8 @@ def payment_due(
             patient.balance_cents, site_code=_only_site(session), email_on_file=bool(emails),
         )  # fmt: skip
         visit = _visit(session, patient_id, appointment_id, now)
+        audit.record(session, actor=actor, action="view", now=now, entity="payment-due",
+                     entity_id=visit.id if visit else None, patient_id=patient_id)  # fmt: skip
         return due if visit is None else _for_visit(session, due, visit, now, settings)
 
 
