@@ -71,6 +71,24 @@ class Terminal:
         self.press("Enter")
         time.sleep(0.2)
 
+    def book_the_first_time(self, reason: str) -> str:
+        """Enter on the first open time, then book from the read-back (with `reason` when
+        insurance items are open); the read-back as it was shown."""
+        self.press("Enter")
+        script = self.wait_for("Read back to the caller")
+        if "Open insurance items" in script:  # booking anyway needs a reason
+            self.write(reason)
+        self.press("Enter")
+        self.wait_for("Booked: appointment")
+        return script
+
+    def quit(self) -> None:
+        """Ctrl+Q, then wait (up to 10 s) for the program to end."""
+        self.press("C-q")
+        deadline = time.monotonic() + 10
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+
     def alive(self) -> bool:
         return (
             subprocess.run(
@@ -160,10 +178,7 @@ def test_scheduler_reads_today_moves_a_day_opens_help_and_quits(
         terminal.press("Escape")
         time.sleep(0.5)
         assert "schedtui help" not in terminal.screen()
-        terminal.press("C-q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        terminal.quit()
         assert not terminal.alive(), "schedtui did not quit on Ctrl+Q"
     finally:
         terminal.close()
@@ -240,16 +255,8 @@ def test_scheduler_finds_a_misspelt_patient_and_books_the_next_open_time(
         terminal.wait_for("Booking for")
         terminal.type("follow-up")
         terminal.wait_for("open times: Enter")
-        terminal.press("Enter")
-        script = terminal.wait_for("Read back to the caller")
-        if "Open insurance items" in script:  # booking anyway needs a reason
-            terminal.write("caller will bring the card")
-        terminal.press("Enter")
-        terminal.wait_for("Booked: appointment")
-        terminal.press("C-q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        script = terminal.book_the_first_time("caller will bring the card")
+        terminal.quit()
     finally:
         terminal.close()
     after = _booked_for(store, patient_id)
@@ -363,20 +370,12 @@ def test_scheduler_books_the_first_referral_on_the_work_queue(
         terminal.wait_for("Booking for")
         terminal.type(type_code)
         terminal.wait_for("open times: Enter")
-        terminal.press("Enter")
-        script = terminal.wait_for("Read back to the caller")
-        if "Open insurance items" in script:
-            terminal.write("self-pay, card to follow")
-        terminal.press("Enter")
-        terminal.wait_for("Booked: appointment")
+        script = terminal.book_the_first_time("self-pay, card to follow")
         terminal.press("F5")
         terminal.write("Booked the referral; told the caller to bring the referral letter")
         terminal.press("C-s")
         terminal.wait_for("Call note filed")
-        terminal.press("C-q")
-        deadline = time.monotonic() + 10
-        while terminal.alive() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        terminal.quit()
     finally:
         terminal.close()
     assert "for the referral from" in script
