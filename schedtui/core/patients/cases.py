@@ -22,6 +22,8 @@ from schedtui.core.support.text import text_problem
 from schedtui.data import models as m
 from schedtui.data.store import Store
 
+#: An escalation still waiting for its team.
+OPEN_STATUSES: Final = ("open", "in-progress")
 #: Priorities as stored (higher first) and how soon each must be answered.
 PRIORITIES: Final = {"emergent": 2, "urgent": 1, "routine": 0}
 ANSWER_WITHIN: Final = {
@@ -113,13 +115,12 @@ def open_escalations(session: Session, *, limit: int = 500, team: str = "") -> l
                        col(esc.created_at), col(esc.priority), col(esc.team),
                        col(esc.answer_by))
         .join(m.Patient, col(m.Patient.id) == col(esc.patient_id))
-        .where(col(esc.status).in_(("open", "in-progress")))
     )  # fmt: skip
     if team:
         query = query.where(col(esc.team) == team.strip().lower())
     by_status = [  # each status in its index's order, then merged: none is sorted whole
         row
-        for status in ("open", "in-progress")
+        for status in OPEN_STATUSES
         for row in session.execute(
             query.where(col(esc.status) == status)
             .order_by(col(esc.answer_by), col(esc.id)).limit(limit)
